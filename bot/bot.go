@@ -1,0 +1,190 @@
+// Package bot owns the conversation: from one incoming message to one outgoing reply, platform
+// neutral — the reply text, the choices to offer as buttons, and whether the user is sent to
+// the customer desk.
+//
+// bot sits on nlu (understanding) and faq (content). It must not import adapters or any chat
+// SDK; adapters translate Reply into LINE, Slack or web messages.
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/nlu"
+)
+
+// Engine is one loaded content tree with its index and matcher. It is immutable.
+type Engine struct {
+	Content *faq.Content
+	Index   *faq.Index
+	Matcher *nlu.Matcher
+	Hours   *DeskHours
+}
+
+// NewEngine builds the index of c (in memory when indexDir is "") and its matcher.
+func NewEngine(ctx context.Context, c *faq.Content, indexDir string) (*Engine, error) {
+	ix, err := faq.NewIndex(ctx, c, indexDir)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{Content: c, Index: ix, Matcher: nlu.New(ix), Hours: NewDeskHours(c.Desk)}, nil
+}
+
+// Close releases the engine's index.
+func (e *Engine) Close() error { return e.Index.Close() }
+
+// Bot answers messages with the engine it currently holds. It is safe for concurrent use; Swap
+// replaces the engine atomically while messages are being answered.
+type Bot struct {
+	engine atomic.Pointer[Engine]
+	now    func() time.Time
+}
+
+// New returns a Bot over e. now is the clock (time.Now when nil).
+func New(e *Engine, now func() time.Time) *Bot {
+	if now == nil {
+		now = time.Now
+	}
+	b := &Bot{now: now}
+	b.engine.Store(e)
+	return b
+}
+
+// Engine returns the engine in use.
+func (b *Bot) Engine() *Engine { return b.engine.Load() }
+
+// Swap installs e and returns the engine it replaces. Messages already being answered finish on
+// the old engine; the caller closes it when they are done.
+func (b *Bot) Swap(e *Engine) *Engine { return b.engine.Swap(e) }
+
+// Choice is an entry offered as a button.
+type Choice struct {
+	EntryID string `json:"entry"`
+	Label   string `json:"label"`
+}
+
+// Reply is what the user sees.
+type Reply struct {
+	// Text is the full reply as a user reads it, choices included as lines.
+	Text string
+	// Body is the reply without the lines listing Choices, for platforms that show Choices as
+	// buttons.
+	Body     string
+	Choices  []Choice
+	Lang     faq.Lang
+	Handoff  bool
+	Decision nlu.Decision
+}
+
+// Ask answers one utterance with no conversation state.
+func (b *Bot) Ask(ctx context.Context, utterance string) (Reply, error) {
+	e := b.engine.Load()
+	d, err := e.Matcher.Decide(ctx, utterance)
+	if err != nil {
+		return Reply{}, err
+	}
+	return b.render(e, d), nil
+}
+
+// EntryReply is the reply that shows entry id in lang, as when a user taps a choice. ok is
+// false when the entry does not exist (any more).
+func (b *Bot) EntryReply(id string, lang faq.Lang) (r Reply, ok bool) {
+	e := b.engine.Load()
+	en := e.Content.Entry(id)
+	if en == nil {
+		return Reply{}, false
+	}
+	d := nlu.Decision{Action: nlu.Answer, Entry: en, Lang: lang, Confidence: 1, Reason: "chosen"}
+	if en.Handoff {
+		d.Action = nlu.Handoff
+	} else if len(en.Followups) > 0 {
+		d.Action = nlu.AskBack
+		for _, c := range en.Followups {
+			d.Choices = append(d.Choices, e.Content.Entry(c))
+		}
+	}
+	return b.render(e, d), true
+}
+
+func (b *Bot) render(e *Engine, d nlu.Decision) Reply {
+	c := e.Content
+	lang := d.Lang
+	r := Reply{Lang: lang, Decision: d}
+	var parts []string
+	if len(d.PII) > 0 {
+		parts = append(parts, c.Messages.PIIAdvice.In(lang))
+	}
+	switch d.Action {
+	case nlu.Answer:
+		t, _ := d.Entry.In(lang)
+		parts = append(parts, t.Answer)
+	case nlu.AskBack:
+		parts = append(parts, b.fill(e, c.Messages.AskBack.In(lang), lang))
+		r.Choices = choices(d.Choices, lang)
+	case nlu.Handoff:
+		r.Handoff = true
+		parts = append(parts, b.deskText(e, c.Messages.Handoff.In(lang), lang))
+	default:
+		if d.Greeting {
+			parts = append(parts, b.fill(e, c.Messages.Greeting.In(lang), lang))
+			break
+		}
+		parts = append(parts, b.fill(e, c.Messages.Fallback.In(lang), lang))
+		if len(d.Suggestions) > 0 {
+			parts = append(parts, c.Messages.Suggestions.In(lang))
+			r.Choices = choices(d.Suggestions, lang)
+		}
+	}
+	r.Body = strings.Join(parts, "\n\n")
+	r.Text = r.Body
+	if len(r.Choices) > 0 {
+		lines := make([]string, len(r.Choices))
+		for i, ch := range r.Choices {
+			lines[i] = "・" + ch.Label
+		}
+		r.Text += "\n" + strings.Join(lines, "\n")
+	}
+	return r
+}
+
+func choices(es []*faq.Entry, lang faq.Lang) []Choice {
+	out := make([]Choice, 0, len(es))
+	for _, e := range es {
+		t, _ := e.In(lang)
+		label := t.Label
+		if label == "" {
+			label = t.Title
+		}
+		out = append(out, Choice{EntryID: e.ID, Label: label})
+	}
+	return out
+}
+
+// deskText fills a hand-off message and adds whether the desk is open now.
+func (b *Bot) deskText(e *Engine, msg string, lang faq.Lang) string {
+	now := b.now()
+	status := e.Content.Messages.DeskOpen.In(lang)
+	if !e.Hours.Open(now) {
+		status = strings.ReplaceAll(e.Content.Messages.DeskClosed.In(lang), "{next}", formatNext(e.Hours.NextOpen(now), now, lang))
+	}
+	return b.fill(e, msg, lang) + "\n" + status
+}
+
+// fill replaces {desk}, {phone} and {hours} in a message.
+func (b *Bot) fill(e *Engine, msg string, lang faq.Lang) string {
+	d := e.Content.Desk
+	return strings.NewReplacer("{desk}", d.Name.In(lang), "{phone}", d.Phone, "{hours}", d.Hours.In(lang)).Replace(msg)
+}
+
+// String describes a reply for debugging, without user text.
+func (r Reply) String() string {
+	id := ""
+	if r.Decision.Entry != nil {
+		id = r.Decision.Entry.ID
+	}
+	return fmt.Sprintf("%s %s (%s)", r.Decision.Action, id, r.Lang)
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/nlu"
+	"github.com/faqbot/faqbot/nlu/pii"
+)
+
+// askResult is the JSON object printed for each question by ask --json.
+type askResult struct {
+	Query       string       `json:"query"` // personal data masked
+	Lang        string       `json:"lang"`
+	Action      nlu.Action   `json:"action"`
+	Entry       string       `json:"entry"`
+	Handoff     bool         `json:"handoff"`
+	Score       float64      `json:"score"`
+	Suggestions []string     `json:"suggestions"`
+	Followups   []string     `json:"followups,omitempty"`
+	PII         []pii.Kind   `json:"pii"`
+	Answer      string       `json:"answer"`
+	Reason      string       `json:"reason"`
+	Signals     nlu.Signals  `json:"signals"`
+	Choices     []bot.Choice `json:"choices,omitempty"`
+}
+
+func newAskResult(r bot.Reply) askResult {
+	d := r.Decision
+	res := askResult{
+		Query: d.Masked, Lang: string(r.Lang), Action: d.Action, Handoff: r.Handoff,
+		Score: round(d.Confidence), Suggestions: []string{}, PII: d.PII, Answer: r.Text,
+		Reason: d.Reason, Signals: d.Signals, Choices: r.Choices,
+	}
+	if res.PII == nil {
+		res.PII = []pii.Kind{}
+	}
+	if d.Entry != nil && d.Action != nlu.DontKnow {
+		res.Entry = d.Entry.ID
+	}
+	for _, s := range d.Suggestions {
+		res.Suggestions = append(res.Suggestions, s.ID)
+	}
+	for _, c := range d.Choices {
+		res.Followups = append(res.Followups, c.ID)
+	}
+	return res
+}
+
+func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+func cmdAsk(ctx context.Context, env *environment, args []string) error {
+	fs := env.flags("ask", "ask [--json] [--content DIR] [--index DIR] [QUESTION...]")
+	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
+	var cf contentFlags
+	cf.register(fs, env, true)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	eng, err := cf.engine(ctx, env.stderr)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	b := bot.New(eng, nil)
+	out := bufio.NewWriter(env.stdout)
+	defer out.Flush()
+	answer := func(q string) error {
+		r, err := b.Ask(ctx, q)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(out)
+			enc.SetEscapeHTML(false)
+			return enc.Encode(newAskResult(r))
+		}
+		fmt.Fprintf(out, "%s\n\n", r.Text)
+		return nil
+	}
+	if fs.NArg() > 0 {
+		for _, q := range fs.Args() {
+			if err := answer(q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	interactive := isTerminal(env.stdin) && !*asJSON
+	if interactive {
+		fmt.Fprintln(out, "faqbot: ask a question about the data leak (Ctrl-D to quit).")
+	}
+	sc := bufio.NewScanner(env.stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for {
+		if interactive {
+			fmt.Fprint(out, "> ")
+			out.Flush()
+		}
+		if !sc.Scan() {
+			break
+		}
+		q := strings.TrimSpace(sc.Text())
+		if q == "" {
+			continue
+		}
+		if err := answer(q); err != nil {
+			return err
+		}
+		if !interactive && !*asJSON {
+			out.Flush()
+		}
+	}
+	if interactive {
+		fmt.Fprintln(out)
+	}
+	return sc.Err()
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

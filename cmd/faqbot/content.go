@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/faq"
+)
+
+// contentFlags are the flags that choose the content and the index.
+type contentFlags struct {
+	content string
+	index   string
+}
+
+func (cf *contentFlags) register(fs *flag.FlagSet, env *environment, withIndex bool) {
+	fs.StringVar(&cf.content, "content", env.getenv("FAQBOT_CONTENT"),
+		"content `DIR` (default: the embedded FAQ; env FAQBOT_CONTENT)")
+	if withIndex {
+		fs.StringVar(&cf.index, "index", env.getenv("FAQBOT_INDEX"),
+			"keep the search index on disk in `DIR` (default: in memory; env FAQBOT_INDEX)")
+	}
+}
+
+// load loads the content; content problems are printed as file:line lines on w and returned as
+// exit status 1.
+func (cf *contentFlags) load(w io.Writer) (*faq.Content, error) {
+	var c *faq.Content
+	var err error
+	if cf.content == "" {
+		c, err = faq.LoadEmbedded()
+		if c != nil {
+			c.Source = "embedded"
+		}
+	} else {
+		c, err = faq.LoadDir(cf.content)
+	}
+	if ps, ok := err.(faq.Problems); ok {
+		for _, p := range ps {
+			fmt.Fprintln(w, p)
+		}
+		return nil, exitError(1)
+	}
+	return c, err
+}
+
+// engine loads the content and builds its engine.
+func (cf *contentFlags) engine(ctx context.Context, w io.Writer) (*bot.Engine, error) {
+	c, err := cf.load(w)
+	if err != nil {
+		return nil, err
+	}
+	return bot.NewEngine(ctx, c, cf.index)
+}

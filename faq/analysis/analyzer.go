@@ -1,0 +1,396 @@
+package analysis
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/ikawaha/kagome-dict/ipa"
+	"github.com/ikawaha/kagome/v2/tokenizer"
+	"github.com/kljensen/snowball/english"
+)
+
+// Field names the ways an utterance is turned into terms.
+type Field string
+
+// The fields of the FAQ index. Each one is produced by Analyzer.Terms.
+const (
+	// Japanese content words: kagome (IPA) base forms of nouns, verbs and adjectives, folded.
+	JA Field = "ja"
+	// Character unigrams and bigrams of the folded text, and whole ASCII words: robust to typos
+	// and to words the dictionary does not know.
+	Gram Field = "gram"
+	// Bigrams of the katakana reading of the text: kana-only questions meet kanji FAQ text.
+	Yomi Field = "yomi"
+	// English words, stop words removed, snowball-stemmed.
+	EN Field = "en"
+)
+
+// Fields lists every field in a fixed order.
+var Fields = []Field{JA, Gram, Yomi, EN}
+
+// Synonyms are groups of variants that the index treats as one word. In each group the first
+// term is canonical. JA groups apply to the Japanese fields (they may contain ASCII words such as
+// "pw"), EN groups to the English field.
+type Synonyms struct {
+	JA [][]string `yaml:"ja" json:"ja,omitempty"`
+	EN [][]string `yaml:"en" json:"en,omitempty"`
+}
+
+// Analyzer turns text into index terms. It is safe for concurrent use.
+type Analyzer struct {
+	ja, en *rewriter
+}
+
+// New returns an Analyzer that applies syn. The Japanese dictionary is loaded once per process,
+// on first use (see Warm).
+func New(syn Synonyms) *Analyzer {
+	return &Analyzer{ja: newRewriter(syn.JA), en: newRewriter(syn.EN)}
+}
+
+var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
+	t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
+	if err != nil {
+		panic("analysis: kagome: " + err.Error()) // the embedded dictionary is always valid
+	}
+	return t
+})
+
+// Warm loads the Japanese dictionary now rather than on the first question.
+func Warm() { kagome() }
+
+// Terms holds the terms of one text, per field.
+type Terms map[Field][]string
+
+// KanaOnly reports whether the analysed text had no kanji (its readings are then the best clue
+// to what was meant).
+func (t Terms) KanaOnly() bool {
+	for _, g := range t[Gram] {
+		for _, r := range g {
+			if unicode.Is(unicode.Han, r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Terms analyses s for every field.
+func (a *Analyzer) Terms(s string) Terms {
+	n := Normalize(s)
+	ja := a.ja.apply(n)
+	words, yomi := japanese(ja)
+	return Terms{
+		JA:   words,
+		Gram: grams(ja),
+		Yomi: bigrams(yomi),
+		EN:   englishTerms(a.en.apply(n)),
+	}
+}
+
+// Field analyses s for one field.
+func (a *Analyzer) Field(f Field, s string) []string {
+	n := Normalize(s)
+	switch f {
+	case JA:
+		w, _ := japanese(a.ja.apply(n))
+		return w
+	case Yomi:
+		_, y := japanese(a.ja.apply(n))
+		return bigrams(y)
+	case Gram:
+		return grams(a.ja.apply(n))
+	case EN:
+		return englishTerms(a.en.apply(n))
+	}
+	return nil
+}
+
+// Canonical applies the Japanese synonyms to normalised text and folds it: the key under which
+// editors' word lists (keywords, signals) are compared with a question.
+func (a *Analyzer) Canonical(s string) string {
+	return Fold(a.ja.apply(Normalize(s)))
+}
+
+// CanonicalEN applies the English synonyms to normalised text.
+func (a *Analyzer) CanonicalEN(s string) string {
+	return a.en.apply(Normalize(s))
+}
+
+// jaStop are content words (dictionary base forms) that carry no topic: verbs of politeness
+// and of asking.
+var jaStop = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`する ある いる なる できる 出来る いう 言う おる くださる 下さる
+		いただく 頂く ござる 思う 存じる 知る わかる 分かる 教える いい よい 良い ない 無い こと 事 もの 物
+		よう そう ところ 所 ため やる くれる もらう 貰う いく 行く くる 来る ほしい 欲しい たい
+		おねがい お願い 願う 伺う うかがう 聞く きく 尋ねる`) {
+		jaStop[w] = true
+	}
+}
+
+// japanese returns the folded content words of n and the katakana reading of its Japanese part.
+func japanese(n string) (words []string, yomi string) {
+	var y strings.Builder
+	for _, tok := range kagome().Tokenize(n) {
+		surface := tok.Surface
+		if isPunct(surface) {
+			continue
+		}
+		pos := tok.POS()
+		if len(pos) > 0 && pos[0] == "記号" {
+			continue
+		}
+		if isASCII(surface) {
+			if !isEnglishStop(surface) {
+				words = append(words, surface)
+			}
+			continue
+		}
+		reading, ok := tok.Reading()
+		if !ok || reading == "*" || reading == "" {
+			reading = surface
+		}
+		y.WriteString(reading)
+		if !contentWord(tok.Class, pos) {
+			continue
+		}
+		base, ok := tok.BaseForm()
+		if !ok || base == "*" || base == "" {
+			base = surface
+		}
+		if jaStop[base] {
+			continue
+		}
+		if w := Fold(base); w != "" {
+			words = append(words, w)
+		}
+	}
+	return words, Fold(y.String())
+}
+
+func contentWord(class tokenizer.TokenClass, pos []string) bool {
+	if class == tokenizer.UNKNOWN {
+		return true
+	}
+	if len(pos) == 0 {
+		return false
+	}
+	switch pos[0] {
+	case "名詞":
+		if len(pos) > 1 && (pos[1] == "非自立" || pos[1] == "代名詞" || pos[1] == "接尾" && len(pos) > 2 && pos[2] == "助数詞") {
+			return false
+		}
+		return true
+	case "動詞", "形容詞":
+		return len(pos) < 2 || pos[1] == "自立"
+	case "接頭詞":
+		return false
+	}
+	return false
+}
+
+func isPunct(s string) bool {
+	for _, r := range s {
+		if !unicode.IsPunct(r) && !unicode.IsSymbol(r) && !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// grams returns, for normalised text, the folded bigrams of every run of non-ASCII letters
+// except those written in hiragana only (inflections and particles), the unigrams of its kanji
+// (and of one-letter runs), and each ASCII word that is not an English stop word.
+func grams(n string) []string {
+	var out []string
+	var run []rune
+	flush := func() {
+		for i, r := range run {
+			if unicode.Is(unicode.Han, r) || len(run) == 1 {
+				out = append(out, string(r)) // kanji carry meaning alone; kana don't
+			}
+			if i+1 < len(run) && !(isHiragana(r) && isHiragana(run[i+1])) {
+				out = append(out, Fold(string(run[i:i+2])))
+			}
+		}
+		run = run[:0]
+	}
+	var word strings.Builder
+	flushWord := func() {
+		if w := word.String(); w != "" && !isEnglishStop(w) {
+			out = append(out, w)
+		}
+		word.Reset()
+	}
+	for _, r := range n {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			flush()
+			word.WriteRune(r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			flushWord()
+			if r != 'ー' {
+				run = append(run, r)
+			}
+		default:
+			flush()
+			flushWord()
+		}
+	}
+	flush()
+	flushWord()
+	return out
+}
+
+// bigrams returns the character bigrams of s (its one character, if it has only one).
+func bigrams(s string) []string {
+	r := []rune(s)
+	if len(r) == 1 {
+		return []string{s}
+	}
+	out := make([]string, 0, len(r))
+	for i := 0; i+1 < len(r); i++ {
+		out = append(out, string(r[i:i+2]))
+	}
+	return out
+}
+
+var asciiWord = regexp.MustCompile(`[a-z0-9]+(?:'[a-z]+)?`)
+
+// englishTerms returns the snowball stems of the ASCII words of n that are not stop words.
+func englishTerms(n string) []string {
+	var out []string
+	for _, w := range asciiWord.FindAllString(n, -1) {
+		if isEnglishStop(w) {
+			continue
+		}
+		out = append(out, englishStem(w))
+	}
+	return out
+}
+
+func isEnglishStop(w string) bool { return english.IsStopWord(w) }
+
+func englishStem(w string) string {
+	if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+		return w
+	}
+	return english.Stem(w, true)
+}
+
+// rewriter replaces every variant of a synonym group with the group's canonical term. ASCII
+// variants match whole words only; others match anywhere, longest first.
+type rewriter struct {
+	kana  *strings.Replacer
+	ascii *regexp.Regexp
+	canon map[string]string
+}
+
+func newRewriter(groups [][]string) *rewriter {
+	rw := &rewriter{canon: map[string]string{}}
+	var pairs, words []string
+	for _, g := range groups {
+		if len(g) == 0 {
+			continue
+		}
+		canon := Normalize(g[0])
+		for _, v := range g {
+			v = Normalize(v)
+			if v == "" {
+				continue
+			}
+			if isASCII(v) {
+				rw.canon[v] = canon
+				words = append(words, v)
+				continue
+			}
+			for _, kv := range kanaVariants(v) {
+				pairs = append(pairs, kv, canon)
+			}
+		}
+	}
+	// strings.Replacer tries old strings in argument order at each position: longest first.
+	type pair struct{ old, new string }
+	ps := make([]pair, 0, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		ps = append(ps, pair{pairs[i], pairs[i+1]})
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].old) > len(ps[j].old) })
+	flat := make([]string, 0, len(pairs))
+	for _, p := range ps {
+		flat = append(flat, p.old, p.new)
+	}
+	if len(flat) > 0 {
+		rw.kana = strings.NewReplacer(flat...)
+	}
+	if len(words) > 0 {
+		sort.SliceStable(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
+		quoted := make([]string, len(words))
+		for i, w := range words {
+			quoted[i] = regexp.QuoteMeta(w)
+		}
+		rw.ascii = regexp.MustCompile(`(?:^|\b)(?:` + strings.Join(quoted, "|") + `)(?:\b|$)`)
+	}
+	return rw
+}
+
+func (rw *rewriter) apply(s string) string {
+	if rw.kana != nil {
+		s = rw.kana.Replace(s)
+	}
+	if rw.ascii != nil && hasASCIILetter(s) {
+		s = rw.ascii.ReplaceAllStringFunc(s, func(m string) string {
+			if c, ok := rw.canon[m]; ok {
+				return c
+			}
+			return m
+		})
+	}
+	return s
+}
+
+// kanaVariants returns v and, when v is written in kana only, its hiragana and katakana forms,
+// so that a group listing マイナンバー also rewrites まいなんばー.
+func kanaVariants(v string) []string {
+	out := []string{v}
+	hira, kata := []rune(v), []rune(v)
+	for i, r := range hira {
+		switch {
+		case isKatakana(r) && r <= 'ヶ':
+			hira[i] = r - ('ァ' - 'ぁ')
+		case isHiragana(r):
+			kata[i] = r + ('ァ' - 'ぁ')
+		case r == 'ー':
+		default:
+			return out
+		}
+	}
+	for _, s := range []string{string(hira), string(kata)} {
+		if s != v && s != out[len(out)-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func hasASCIILetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,423 @@
+package faq
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	text "github.com/faqbot/faqbot/faq/analysis"
+)
+
+// tokenizerType is the bleve tokenizer type that runs faqbot's analysis for one field.
+const tokenizerType = "faqbot"
+
+func init() {
+	registry.RegisterTokenizer(tokenizerType, newTokenizer)
+}
+
+// tokenizer adapts faq/analysis to bleve. Its config names the field and carries the synonyms,
+// so that an index on disk is reopened with the analysis it was built with.
+type tokenizer struct {
+	field text.Field
+	an    *text.Analyzer
+}
+
+func newTokenizer(config map[string]interface{}, _ *registry.Cache) (analysis.Tokenizer, error) {
+	field, _ := config["field"].(string)
+	var syn text.Synonyms
+	if raw, ok := config["synonyms"]; ok {
+		b, err := json.Marshal(raw)
+		if err != nil {
+			return nil, fmt.Errorf("faq: tokenizer synonyms: %w", err)
+		}
+		if err := json.Unmarshal(b, &syn); err != nil {
+			return nil, fmt.Errorf("faq: tokenizer synonyms: %w", err)
+		}
+	}
+	return &tokenizer{field: text.Field(field), an: text.New(syn)}, nil
+}
+
+func (t *tokenizer) Tokenize(input []byte) analysis.TokenStream {
+	terms := t.an.Field(t.field, string(input))
+	return tokenStream(terms)
+}
+
+func tokenStream(terms []string) analysis.TokenStream {
+	ts := make(analysis.TokenStream, len(terms))
+	for i, term := range terms {
+		ts[i] = &analysis.Token{Term: []byte(term), Position: i + 1, Type: analysis.Ideographic}
+	}
+	return ts
+}
+
+// Phrase is one way of asking an entry (its title or an alternate question) in one language,
+// as indexed.
+type Phrase struct {
+	Entry *Entry
+	Lang  Lang
+	Text  string
+	Terms text.Terms // unique and sorted, per field
+}
+
+// Index is the searchable FAQ: one bleve document per phrase, BM25-scored, plus the analysed
+// terms of every phrase for the matcher's coverage measures. It is safe for concurrent use and
+// immutable; a reindex builds a new Index.
+type Index struct {
+	content *Content
+	an      *text.Analyzer
+	bi      bleve.Index
+	phrases []Phrase
+	df      map[text.Field]map[string]int     // document frequency of each term
+	idf     map[text.Field]map[string]float64 // coverage weight of each indexed term
+	boosts  map[text.Field]float64
+	dir     string
+}
+
+const hashKey = "faqbot-content-hash"
+
+// NewIndex builds the index of c. With dir == "" the index lives in memory; otherwise it is a
+// scorch index in dir: an index there built from the same content is reused, one built from
+// other content is replaced, and a directory that holds something else is refused.
+func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
+	ix := &Index{content: c, an: c.Analyzer(), dir: dir, boosts: map[text.Field]float64{}}
+	for _, f := range text.Fields {
+		ix.boosts[f] = 1
+		if b, ok := c.Matcher.Boosts[string(f)]; ok {
+			ix.boosts[f] = b
+		}
+	}
+	ix.collect()
+	ix.weigh()
+	hash := contentHash(ix.phrases, c.Synonyms)
+	m := ix.mapping()
+	var err error
+	if dir == "" {
+		ix.bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		if err != nil {
+			return nil, fmt.Errorf("faq: new index: %w", err)
+		}
+	} else {
+		reuse, err := ix.openDir(dir, hash, m)
+		if err != nil {
+			return nil, err
+		}
+		if reuse {
+			return ix, nil
+		}
+	}
+	if err := ix.fill(ctx); err != nil {
+		ix.bi.Close()
+		return nil, err
+	}
+	if err := ix.bi.SetInternal([]byte(hashKey), []byte(hash)); err != nil {
+		ix.bi.Close()
+		return nil, fmt.Errorf("faq: index: %w", err)
+	}
+	return ix, nil
+}
+
+// openDir opens or creates the on-disk index; reuse reports an index already built from the
+// same content.
+func (ix *Index) openDir(dir, hash string, m mapping.IndexMapping) (reuse bool, err error) {
+	if existing, err := bleve.Open(dir); err == nil {
+		old, _ := existing.GetInternal([]byte(hashKey))
+		if string(old) == hash {
+			ix.bi = existing
+			return true, nil
+		}
+		existing.Close()
+		if old == nil {
+			return false, fmt.Errorf("faq: index %s: not a faqbot index; choose an empty directory", dir)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return false, fmt.Errorf("faq: index %s: remove old index: %w", dir, err)
+		}
+	} else if entries, rerr := os.ReadDir(dir); rerr == nil && len(entries) > 0 {
+		return false, fmt.Errorf("faq: index %s: directory is not empty and holds no index", dir)
+	}
+	ix.bi, err = bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return false, fmt.Errorf("faq: new index %s: %w", dir, err)
+	}
+	return false, nil
+}
+
+// collect lists every phrase of every entry with its terms, and the document frequencies.
+func (ix *Index) collect() {
+	ix.df = map[text.Field]map[string]int{}
+	for _, f := range text.Fields {
+		ix.df[f] = map[string]int{}
+	}
+	for _, e := range ix.content.Entries {
+		for _, lang := range Langs {
+			t := e.Text[lang]
+			if t == nil {
+				continue
+			}
+			for _, q := range append([]string{t.Title}, t.Questions...) {
+				if strings.TrimSpace(q) == "" {
+					continue
+				}
+				terms := ix.an.Terms(q)
+				for f, ts := range terms {
+					ts = unique(ts)
+					sort.Strings(ts) // coverage looks terms up by binary search
+					terms[f] = ts
+					for _, term := range ts {
+						ix.df[f][term]++
+					}
+				}
+				ix.phrases = append(ix.phrases, Phrase{Entry: e, Lang: lang, Text: q, Terms: terms})
+			}
+		}
+	}
+}
+
+// maxDF is the share of phrases above which a term is too common to select anything: it is
+// left out of queries (it still counts in coverage).
+const maxDF = 0.25
+
+// rankBM25 is the weight of relative BM25 in Hit.Rank.
+var rankBM25 = 0.2
+
+// maxClauses is the number of terms per field a query searches for.
+const maxClauses = 8
+
+// weigh computes the coverage weight (IDF) of every indexed term.
+func (ix *Index) weigh() {
+	n := float64(len(ix.phrases))
+	ix.idf = map[text.Field]map[string]float64{}
+	for f, dfs := range ix.df {
+		w := make(map[string]float64, len(dfs))
+		for t, df := range dfs {
+			w[t] = idf(n, df)
+		}
+		ix.idf[f] = w
+	}
+}
+
+func idf(n float64, df int) float64 { return math.Log(1 + n/float64(1+df)) }
+
+func unique(ts []string) []string {
+	seen := make(map[string]bool, len(ts))
+	out := ts[:0:0]
+	for _, t := range ts {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func contentHash(phrases []Phrase, syn text.Synonyms) string {
+	h := sha256.New()
+	b, _ := json.Marshal(syn)
+	h.Write(b)
+	for _, p := range phrases {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", p.Entry.ID, p.Lang, p.Text)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (ix *Index) mapping() mapping.IndexMapping {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = index.BM25Scoring
+	doc := bleve.NewDocumentStaticMapping()
+	syn := map[string]interface{}{}
+	b, _ := json.Marshal(ix.content.Synonyms)
+	_ = json.Unmarshal(b, &syn)
+	for _, f := range text.Fields {
+		name := "faqbot-" + string(f)
+		_ = m.AddCustomTokenizer(name, map[string]interface{}{"type": tokenizerType, "field": string(f), "synonyms": syn})
+		_ = m.AddCustomAnalyzer(name, map[string]interface{}{"type": custom.Name, "tokenizer": name})
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = name
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false
+		fm.DocValues = false
+		doc.AddFieldMappingsAt(string(f), fm)
+	}
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = "faqbot-" + string(text.Gram)
+	return m
+}
+
+// fill indexes every phrase in batches.
+func (ix *Index) fill(ctx context.Context) error {
+	batch := ix.bi.NewBatch()
+	for i, p := range ix.phrases {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		doc := map[string]interface{}{}
+		for _, f := range text.Fields {
+			doc[string(f)] = p.Text
+		}
+		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
+			return fmt.Errorf("faq: index %s: %w", p.Entry.ID, err)
+		}
+		if batch.Size() >= 1000 {
+			if err := ix.bi.Batch(batch); err != nil {
+				return fmt.Errorf("faq: index: %w", err)
+			}
+			batch.Reset()
+		}
+	}
+	if err := ix.bi.Batch(batch); err != nil {
+		return fmt.Errorf("faq: index: %w", err)
+	}
+	return nil
+}
+
+// Close releases the index.
+func (ix *Index) Close() error { return ix.bi.Close() }
+
+// Content returns the content the index was built from.
+func (ix *Index) Content() *Content { return ix.content }
+
+// Analyzer returns the analyzer the index was built with; queries must use it.
+func (ix *Index) Analyzer() *text.Analyzer { return ix.an }
+
+// Phrases returns the number of indexed phrases.
+func (ix *Index) Phrases() int { return len(ix.phrases) }
+
+// Hit is one entry found for a query, with its best-matching phrase.
+type Hit struct {
+	Entry *Entry
+	// Score is the BM25 score of the best phrase of the entry.
+	Score float64
+	// Coverage is the share of the query's information (IDF-weighted terms, per field,
+	// combined) that the best phrase contains, in [0, 1].
+	Coverage float64
+	// Phrase is the best phrase.
+	Phrase *Phrase
+	// Rank orders the hits: coverage, with BM25 relative to the best hit as a small bonus.
+	Rank float64
+}
+
+// Search returns up to k entries for the analysed query q, best first. No hit is not an error.
+func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error) {
+	uq := make(text.Terms, len(q))
+	for f, ts := range q {
+		uq[f] = unique(ts)
+	}
+	q = uq
+	var clauses []query.Query
+	for _, f := range text.Fields {
+		boost := ix.boosts[f]
+		if boost == 0 || f == text.Yomi && !q.KanaOnly() {
+			continue // readings only help questions written without kanji
+		}
+		limit := int(maxDF*float64(len(ix.phrases))) + 1
+		var terms []string
+		for _, term := range q[f] {
+			if df := ix.df[f][term]; df > 0 && df <= limit {
+				terms = append(terms, term) // else no phrase has it, or too many do
+			}
+		}
+		if len(terms) > maxClauses {
+			// The rarest terms decide the ranking; the rest only cost time.
+			sort.SliceStable(terms, func(i, j int) bool { return ix.df[f][terms[i]] < ix.df[f][terms[j]] })
+			terms = terms[:maxClauses]
+		}
+		for _, term := range terms {
+			tq := bleve.NewTermQuery(term)
+			tq.SetField(string(f))
+			tq.SetBoost(boost)
+			clauses = append(clauses, tq)
+		}
+	}
+	if len(clauses) == 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), 2*k+4, 0, false)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("faq: search: %w", err)
+	}
+	best := map[*Entry]int{}
+	var hits []Hit
+	for _, dm := range res.Hits {
+		i, err := strconv.Atoi(dm.ID)
+		if err != nil || i < 0 || i >= len(ix.phrases) {
+			return nil, errors.New("faq: search: index does not match its content")
+		}
+		p := &ix.phrases[i]
+		cov := ix.coverage(q, p.Terms)
+		if j, ok := best[p.Entry]; ok {
+			if cov > hits[j].Coverage {
+				hits[j].Coverage = cov
+				hits[j].Phrase = p
+			}
+			continue
+		}
+		best[p.Entry] = len(hits)
+		hits = append(hits, Hit{Entry: p.Entry, Score: dm.Score, Coverage: cov, Phrase: p})
+	}
+	// Rank by coverage, BM25 breaking near-ties: BM25 alone favours entries with many phrasings
+	// that repeat a common word.
+	if len(hits) > 0 {
+		top := hits[0].Score
+		for i := range hits {
+			hits[i].Rank = hits[i].Coverage + rankBM25*hits[i].Score/top
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Rank > hits[j].Rank })
+	if len(hits) > k {
+		hits = hits[:k]
+	}
+	return hits, nil
+}
+
+// coverage is the IDF-weighted share of the query's (unique) terms found in a phrase, averaged
+// over the fields the query has terms in (weighted by the field boosts).
+func (ix *Index) coverage(q, d text.Terms) float64 {
+	unseen := idf(float64(len(ix.phrases)), 0)
+	var sum, wsum float64
+	kanaOnly := q.KanaOnly()
+	for _, f := range text.Fields {
+		qt := q[f]
+		boost := ix.boosts[f]
+		if len(qt) == 0 || boost == 0 || f == text.Yomi && !kanaOnly {
+			continue
+		}
+		var got, all float64
+		for _, t := range qt {
+			w, ok := ix.idf[f][t]
+			if !ok {
+				w = unseen
+			}
+			all += w
+			if i := sort.SearchStrings(d[f], t); i < len(d[f]) && d[f][i] == t {
+				got += w
+			}
+		}
+		if all > 0 {
+			sum += boost * got / all
+			wsum += boost
+		}
+	}
+	if wsum == 0 {
+		return 0
+	}
+	return sum / wsum
+}

@@ -1,0 +1,563 @@
+package faq
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Problem is one thing wrong in a content tree, at a line of a file.
+type Problem struct {
+	File string
+	Line int // 1-based; 0 when the problem is about the whole file
+	Msg  string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+}
+
+// Problems is the error Load returns for invalid content: every problem found, in file and line
+// order.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// The files of a content tree.
+const (
+	ManifestFile = "faqbot.yaml"
+	MatcherFile  = "matcher.yaml"
+	SynonymsFile = "synonyms.yaml"
+	EntriesDir   = "entries"
+)
+
+// LoadDir loads and validates the content tree in dir. Problems are reported with paths under
+// dir.
+func LoadDir(dir string) (*Content, error) {
+	if st, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("faq: content: %w", err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("faq: content: %s is not a directory", dir)
+	}
+	return Load(os.DirFS(dir), dir)
+}
+
+// LoadEmbedded loads the content shipped inside the binary.
+func LoadEmbedded() (*Content, error) { return Load(Embedded(), "faq/content") }
+
+// Load loads and validates a content tree from fsys. prefix is prepended to file names in
+// problems and in Entry.File. A tree without faqbot.yaml or matcher.yaml takes those files from
+// the embedded content. The error, if any, is Problems, or an I/O error.
+func Load(fsys fs.FS, prefix string) (*Content, error) {
+	l := &loader{fsys: fsys, prefix: prefix}
+	c := l.load()
+	if len(l.problems) > 0 {
+		sort.SliceStable(l.problems, func(i, j int) bool {
+			a, b := l.problems[i], l.problems[j]
+			if a.File != b.File {
+				return a.File < b.File
+			}
+			return a.Line < b.Line
+		})
+		return nil, l.problems
+	}
+	if l.err != nil {
+		return nil, l.err
+	}
+	return c, nil
+}
+
+type loader struct {
+	fsys     fs.FS
+	prefix   string
+	problems Problems
+	err      error
+}
+
+func (l *loader) display(name string) string {
+	if l.prefix == "" {
+		return name
+	}
+	return path.Join(l.prefix, name)
+}
+
+func (l *loader) problem(file string, line int, format string, args ...any) {
+	l.problems = append(l.problems, Problem{File: l.display(file), Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// read returns the YAML document of a file, or nil after recording why it can't be used.
+func (l *loader) read(fsys fs.FS, name string) *yaml.Node {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		l.err = errors.Join(l.err, fmt.Errorf("faq: read %s: %w", l.display(name), err))
+		return nil
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:invalidAt(data)], []byte("\n"))
+		l.problem(name, line, "not valid UTF-8 (save the file as UTF-8; Shift_JIS files can be converted with faqbot import)")
+		return nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		l.yamlProblem(name, err)
+		return nil
+	}
+	if len(doc.Content) == 0 {
+		l.problem(name, 1, "file is empty")
+		return nil
+	}
+	return doc.Content[0]
+}
+
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlProblem turns a yaml error ("yaml: line 3: …", or a TypeError with several lines) into
+// problems at their lines.
+func (l *loader) yamlProblem(name string, err error) {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	for _, m := range msgs {
+		if g := yamlLine.FindStringSubmatch(m); g != nil {
+			n, _ := strconv.Atoi(g[1])
+			l.problem(name, n, "%s", g[2])
+		} else {
+			l.problem(name, 0, "%s", strings.TrimPrefix(m, "yaml: "))
+		}
+	}
+}
+
+// decode decodes node into v; unknown keys are reported separately by unknownKeys.
+func (l *loader) decode(name string, node *yaml.Node, v any) bool {
+	if err := node.Decode(v); err != nil {
+		l.yamlProblem(name, err)
+		return false
+	}
+	return true
+}
+
+// unknownKeys reports keys of a mapping node that are not in allowed.
+func (l *loader) unknownKeys(name string, node *yaml.Node, allowed ...string) {
+	if node == nil || node.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k := node.Content[i]
+		if !contains(allowed, k.Value) {
+			l.problem(name, k.Line, "unknown key %q (expected one of %s)", k.Value, strings.Join(allowed, ", "))
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// child returns the value node of key in a mapping node, or nil.
+func child(node *yaml.Node, key string) *yaml.Node {
+	if node == nil || node.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if node.Content[i].Value == key {
+			return node.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// lineOf returns the line of key's value in node, or node's own line.
+func lineOf(node *yaml.Node, key string) int {
+	if c := child(node, key); c != nil {
+		return c.Line
+	}
+	if node != nil {
+		return node.Line
+	}
+	return 0
+}
+
+func (l *loader) load() *Content {
+	c := &Content{byID: map[string]*Entry{}, Source: l.prefix}
+	base := l.fsys
+	l.loadManifest(c, base)
+	l.loadMatcher(c, base)
+	l.loadSynonyms(c, base)
+	l.loadEntries(c)
+	return c
+}
+
+// fallback returns the node of a file from the tree, or from the embedded content when the tree
+// has none, with the name problems should carry.
+func (l *loader) fallback(name string) (*yaml.Node, string, *loader) {
+	if _, err := fs.Stat(l.fsys, name); err == nil {
+		return l.read(l.fsys, name), name, l
+	}
+	if l.prefix == "faq/content" {
+		return nil, name, l
+	}
+	emb := &loader{fsys: Embedded(), prefix: "faq/content"}
+	n := emb.read(emb.fsys, name)
+	l.problems = append(l.problems, emb.problems...)
+	return n, name, emb
+}
+
+type localizedYAML map[Lang]string
+
+func (m localizedYAML) localized() Localized { return Localized(m) }
+
+type manifestYAML struct {
+	Languages []Lang `yaml:"languages"`
+	Desk      struct {
+		Name  localizedYAML `yaml:"name"`
+		Phone string        `yaml:"phone"`
+		Hours localizedYAML `yaml:"hours"`
+		Open  string        `yaml:"open"`
+		Close string        `yaml:"close"`
+	} `yaml:"desk"`
+	Messages map[string]localizedYAML `yaml:"messages"`
+}
+
+var messageKeys = []string{"handoff", "desk_open", "desk_closed", "fallback", "suggestions", "ask_back",
+	"pii_advice", "greeting", "non_text", "busy", "helpful_ask", "helpful_thanks"}
+
+func (l *loader) loadManifest(c *Content, fsys fs.FS) {
+	node, name, from := l.fallback(ManifestFile)
+	if node == nil {
+		if from == l && len(l.problems) == 0 {
+			l.problem(ManifestFile, 0, "missing")
+		}
+		return
+	}
+	from.unknownKeys(name, node, "languages", "desk", "messages")
+	from.unknownKeys(name, child(node, "desk"), "name", "phone", "hours", "open", "close")
+	from.unknownKeys(name, child(node, "messages"), messageKeys...)
+	var m manifestYAML
+	if !from.decode(name, node, &m) {
+		l.problems = append(l.problems, from.problems...)
+		return
+	}
+	for _, lang := range m.Languages {
+		if !knownLang(lang) {
+			from.problem(name, lineOf(node, "languages"), "unknown language %q (faqbot speaks ja and en)", lang)
+		}
+	}
+	c.Languages = m.Languages
+	c.Desk = Desk{Name: m.Desk.Name.localized(), Phone: m.Desk.Phone, Hours: m.Desk.Hours.localized(), Open: m.Desk.Open, Close: m.Desk.Close}
+	if c.Desk.Phone == "" {
+		from.problem(name, lineOf(node, "desk"), "desk: phone is empty")
+	}
+	for _, hm := range []string{c.Desk.Open, c.Desk.Close} {
+		if !validHHMM(hm) {
+			from.problem(name, lineOf(node, "desk"), "desk: open and close must be HH:MM, got %q", hm)
+		}
+	}
+	msgs := child(node, "messages")
+	for _, k := range messageKeys {
+		if len(m.Messages[k]) == 0 || m.Messages[k][Japanese] == "" && m.Messages[k][English] == "" {
+			from.problem(name, lineOf(msgs, k), "messages: %s is empty", k)
+		}
+	}
+	c.Messages = Messages{
+		Handoff: m.Messages["handoff"].localized(), DeskOpen: m.Messages["desk_open"].localized(),
+		DeskClosed: m.Messages["desk_closed"].localized(), Fallback: m.Messages["fallback"].localized(),
+		Suggestions: m.Messages["suggestions"].localized(), AskBack: m.Messages["ask_back"].localized(),
+		PIIAdvice: m.Messages["pii_advice"].localized(), Greeting: m.Messages["greeting"].localized(),
+		NonText: m.Messages["non_text"].localized(), Busy: m.Messages["busy"].localized(),
+		HelpfulAsk: m.Messages["helpful_ask"].localized(), HelpfulThank: m.Messages["helpful_thanks"].localized(),
+	}
+	if from != l {
+		l.problems = append(l.problems, from.problems...)
+	}
+}
+
+func validHHMM(s string) bool {
+	if len(s) != 5 || s[2] != ':' {
+		return false
+	}
+	h, err1 := strconv.Atoi(s[:2])
+	m, err2 := strconv.Atoi(s[3:])
+	return err1 == nil && err2 == nil && h >= 0 && h < 24 && m >= 0 && m < 60
+}
+
+func knownLang(l Lang) bool { return l == Japanese || l == English }
+
+type matcherYAML struct {
+	Thresholds struct {
+		MinConfidence      float64 `yaml:"min_confidence"`
+		SuggestConfidence  float64 `yaml:"suggest_confidence"`
+		Handoff            float64 `yaml:"handoff"`
+		EveryoneConfidence float64 `yaml:"everyone_confidence"`
+	} `yaml:"thresholds"`
+	Weights map[string]float64           `yaml:"weights"`
+	Boosts  map[string]float64           `yaml:"boosts"`
+	Signals map[string]map[Lang][]string `yaml:"signals"`
+}
+
+// Signal and weight names of matcher.yaml.
+var (
+	signalKeys = []string{"first_person", "personal_fields", "which", "human", "greeting", "leak"}
+	weightKeys = []string{"first_person", "personal_field", "first_person_field", "which_field", "pii", "pii_question"}
+	boostKeys  = []string{"ja", "gram", "yomi", "en"}
+)
+
+func (l *loader) loadMatcher(c *Content, fsys fs.FS) {
+	node, name, from := l.fallback(MatcherFile)
+	if node == nil {
+		if from == l && len(l.problems) == 0 {
+			l.problem(MatcherFile, 0, "missing")
+		}
+		return
+	}
+	from.unknownKeys(name, node, "thresholds", "weights", "boosts", "signals")
+	from.unknownKeys(name, child(node, "thresholds"), "min_confidence", "suggest_confidence", "handoff", "everyone_confidence")
+	from.unknownKeys(name, child(node, "weights"), weightKeys...)
+	from.unknownKeys(name, child(node, "boosts"), boostKeys...)
+	from.unknownKeys(name, child(node, "signals"), signalKeys...)
+	var m matcherYAML
+	if from.decode(name, node, &m) {
+		t := m.Thresholds
+		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence,
+			HandoffThreshold: t.Handoff, EveryoneConfidence: t.EveryoneConfidence, Weights: m.Weights, Boosts: m.Boosts}
+		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.EveryoneConfidence} {
+			if v < 0 || v > 1 {
+				from.problem(name, lineOf(node, "thresholds"), "thresholds: confidences must be between 0 and 1, got %v", v)
+			}
+		}
+		if t.Handoff <= 0 {
+			from.problem(name, lineOf(node, "thresholds"), "thresholds: handoff must be positive")
+		}
+		for _, k := range boostKeys {
+			if m.Boosts[k] < 0 {
+				from.problem(name, lineOf(child(node, "boosts"), k), "boosts: %s must not be negative", k)
+			}
+		}
+		c.Signals = Signals{FirstPerson: m.Signals["first_person"], PersonalFields: m.Signals["personal_fields"],
+			Which: m.Signals["which"], Human: m.Signals["human"], Greeting: m.Signals["greeting"], Leak: m.Signals["leak"]}
+	}
+	if from != l {
+		l.problems = append(l.problems, from.problems...)
+	}
+}
+
+func (l *loader) loadSynonyms(c *Content, fsys fs.FS) {
+	node := l.read(fsys, SynonymsFile)
+	if node == nil {
+		return // synonyms are optional
+	}
+	l.unknownKeys(SynonymsFile, node, "ja", "en")
+	if !l.decode(SynonymsFile, node, &c.Synonyms) {
+		return
+	}
+	seen := map[string]int{}
+	for _, lang := range []string{"ja", "en"} {
+		list := child(node, lang)
+		if list == nil {
+			continue
+		}
+		for _, group := range list.Content {
+			for _, term := range group.Content {
+				key := lang + "\x00" + term.Value
+				if strings.TrimSpace(term.Value) == "" {
+					l.problem(SynonymsFile, term.Line, "empty synonym")
+				} else if first, dup := seen[key]; dup {
+					l.problem(SynonymsFile, term.Line, "%q is already in a group at line %d", term.Value, first)
+				} else {
+					seen[key] = term.Line
+				}
+			}
+		}
+	}
+}
+
+type textYAML struct {
+	Title     string   `yaml:"title"`
+	Label     string   `yaml:"label"`
+	Answer    string   `yaml:"answer"`
+	Questions []string `yaml:"questions"`
+	Keywords  []string `yaml:"keywords"`
+}
+
+type entryYAML struct {
+	ID               string    `yaml:"id"`
+	Section          string    `yaml:"section"`
+	Handoff          bool      `yaml:"handoff"`
+	HoldsForEveryone bool      `yaml:"holds_for_everyone"`
+	Followups        []string  `yaml:"followups"`
+	JA               *textYAML `yaml:"ja"`
+	EN               *textYAML `yaml:"en"`
+}
+
+var entryKeys = []string{"id", "section", "handoff", "holds_for_everyone", "followups", "ja", "en"}
+var textKeys = []string{"title", "label", "answer", "questions", "keywords"}
+
+// entryNodes remembers where each entry came from, for problems found after loading.
+type entryNode struct {
+	e    *Entry
+	node *yaml.Node
+}
+
+var validID = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+func (l *loader) loadEntries(c *Content) {
+	names, err := fs.Glob(l.fsys, EntriesDir+"/*.yaml")
+	if err != nil {
+		l.err = errors.Join(l.err, fmt.Errorf("faq: list entries: %w", err))
+		return
+	}
+	more, _ := fs.Glob(l.fsys, EntriesDir+"/*.yml")
+	names = append(names, more...)
+	sort.Strings(names)
+	if len(names) == 0 {
+		l.problem(EntriesDir, 0, "no entries (expected %s/*.yaml)", EntriesDir)
+		return
+	}
+	first := map[string]string{}
+	var nodes []entryNode
+	for _, name := range names {
+		node := l.read(l.fsys, name)
+		if node == nil {
+			continue
+		}
+		if node.Kind != yaml.MappingNode {
+			l.problem(name, node.Line, "an entry must be a mapping with id, ja/en, …")
+			continue
+		}
+		l.unknownKeys(name, node, entryKeys...)
+		l.unknownKeys(name, child(node, "ja"), textKeys...)
+		l.unknownKeys(name, child(node, "en"), textKeys...)
+		var y entryYAML
+		if !l.decode(name, node, &y) {
+			continue
+		}
+		e := &Entry{ID: y.ID, Section: y.Section, Handoff: y.Handoff, HoldsForEveryone: y.HoldsForEveryone,
+			Followups: y.Followups, Text: map[Lang]*Text{}, File: l.display(name)}
+		for lang, t := range map[Lang]*textYAML{Japanese: y.JA, English: y.EN} {
+			if t == nil {
+				continue
+			}
+			tn := child(node, string(lang))
+			txt := &Text{Title: strings.TrimSpace(t.Title), Label: strings.TrimSpace(t.Label),
+				Answer: strings.TrimRight(t.Answer, "\n "), Questions: t.Questions, Keywords: t.Keywords}
+			if strings.TrimSpace(txt.Answer) == "" {
+				l.problem(name, lineOf(tn, "answer"), "%s: empty answer", lang)
+			}
+			if txt.Title == "" {
+				l.problem(name, lineOf(tn, "title"), "%s: empty title", lang)
+			}
+			if n := utf8.RuneCountInString(txt.Label); n > 20 {
+				l.problem(name, lineOf(tn, "label"), "%s: label has %d characters (at most 20 fit a button)", lang, n)
+			}
+			if qs := child(tn, "questions"); qs != nil {
+				for i, q := range t.Questions {
+					if strings.TrimSpace(q) == "" && i < len(qs.Content) {
+						l.problem(name, qs.Content[i].Line, "%s: empty question", lang)
+					}
+				}
+			}
+			e.Text[lang] = txt
+		}
+		switch {
+		case y.ID == "":
+			l.problem(name, node.Line, "missing id")
+			continue
+		case !validID.MatchString(y.ID):
+			l.problem(name, lineOf(node, "id"), "id %q: use lowercase letters, digits and '-'", y.ID)
+		}
+		if prev, dup := first[y.ID]; dup {
+			l.problem(name, lineOf(node, "id"), "duplicate id %q (also in %s)", y.ID, prev)
+			continue
+		}
+		first[y.ID] = fmt.Sprintf("%s:%d", l.display(name), lineOf(node, "id"))
+		if len(e.Text) == 0 {
+			l.problem(name, node.Line, "entry %q has no language (add a ja: or en: block)", y.ID)
+		}
+		for _, lang := range c.Languages {
+			if len(e.Text) > 0 && e.Text[lang] == nil {
+				l.problem(name, node.Line, "entry %q: missing language %q (faqbot.yaml requires %s)", y.ID, lang, joinLangs(c.Languages))
+			}
+		}
+		c.Entries = append(c.Entries, e)
+		c.byID[e.ID] = e
+		nodes = append(nodes, entryNode{e, node})
+	}
+	l.linkFollowups(c, nodes)
+}
+
+func joinLangs(ls []Lang) string {
+	s := make([]string, len(ls))
+	for i, l := range ls {
+		s[i] = string(l)
+	}
+	return strings.Join(s, ", ")
+}
+
+func (l *loader) linkFollowups(c *Content, nodes []entryNode) {
+	for _, en := range nodes {
+		e := en.e
+		fu := child(en.node, "followups")
+		name := strings.TrimPrefix(strings.TrimPrefix(e.File, l.prefix), "/")
+		for i, id := range e.Followups {
+			line := lineOf(en.node, "followups")
+			if fu != nil && i < len(fu.Content) {
+				line = fu.Content[i].Line
+			}
+			ch := c.byID[id]
+			switch {
+			case ch == nil:
+				l.problem(name, line, "unknown follow-up %q", id)
+			case ch == e:
+				l.problem(name, line, "entry %q lists itself as a follow-up", id)
+			case ch.Parent != "" && ch.Parent != e.ID:
+				l.problem(name, line, "follow-up %q already belongs to %q", id, ch.Parent)
+			case len(ch.Followups) > 0:
+				l.problem(name, line, "follow-up %q has follow-ups of its own (one level only)", id)
+			default:
+				ch.Parent = e.ID
+			}
+		}
+	}
+}

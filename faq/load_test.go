@@ -1,0 +1,190 @@
+package faq
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestLoadEmbedded(t *testing.T) {
+	c, err := LoadEmbedded()
+	if err != nil {
+		t.Fatalf("embedded content is invalid:\n%v", err)
+	}
+	want := []string{"am-i-affected", "change-password-app", "change-password-pc", "change-password",
+		"changed-password", "contact", "leak-count", "leaked-fields", "my-number", "no-notice",
+		"suspicious-contact", "which-details"}
+	var got []string
+	for _, e := range c.Entries {
+		got = append(got, e.ID)
+		for _, l := range Langs {
+			if e.Text[l] == nil || e.Text[l].Answer == "" || len(e.Text[l].Questions) == 0 {
+				t.Errorf("%s: %s text, answer or questions missing", e.ID, l)
+			}
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("entry ids (-want +got):\n%s", diff)
+	}
+	for _, id := range []string{"am-i-affected", "which-details"} {
+		if !c.Entry(id).Handoff {
+			t.Errorf("%s is not a hand-off entry", id)
+		}
+	}
+	for _, id := range []string{"change-password-pc", "change-password-app"} {
+		if p := c.Entry(id).Parent; p != "change-password" {
+			t.Errorf("%s has parent %q, want change-password", id, p)
+		}
+	}
+}
+
+// TestContentFaithful checks that the shipped answers keep the official figures, numbers,
+// hours and URLs, in both languages.
+func TestContentFaithful(t *testing.T) {
+	c, err := LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := map[string][]string{
+		"leaked-fields":      {"2017", "2016", "7月31日"},
+		"leak-count":         {"2,455", "112,364"},
+		"am-i-affected":      {"0120-455-512", "9:00", "17:00"},
+		"no-notice":          {"0120-455-512"},
+		"which-details":      {"0120-455-512"},
+		"change-password-pc": {"お客様情報", "パスワード", "マイページ"},
+		"change-password-app": {"ポケトラ", "メニュー", "登録内容変更", "マネースクエアFX"},
+		"suspicious-contact": {"188", "https://www.kokusen.go.jp/map/index.html",
+			"https://www.caa.go.jp/policies/policy/local_cooperation/local_consumer_administration/hotline/",
+			"https://www.dekyo.or.jp/", "https://www.dekyo.or.jp/soudan/index.html"},
+		"contact": {"0120-455-512", "03-3470-5050", "03-3470-5053", "ir@m2hd.co.jp", "2018年2月28日"},
+	}
+	for id, facts := range must {
+		e := c.Entry(id)
+		for _, f := range facts {
+			if !strings.Contains(e.Text[Japanese].Answer, f) {
+				t.Errorf("%s (ja) lacks %q", id, f)
+			}
+			if isASCIIish(f) && !strings.Contains(e.Text[English].Answer, f) {
+				t.Errorf("%s (en) lacks %q", id, f)
+			}
+		}
+	}
+}
+
+func isASCIIish(s string) bool {
+	for _, r := range s {
+		if r > 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+const goodEntry = `id: a
+ja:
+  title: 質問
+  answer: 回答
+  questions: [別の聞き方]
+en:
+  title: question
+  answer: answer
+`
+
+func tree(files map[string]string) fstest.MapFS {
+	fs := fstest.MapFS{}
+	for name, data := range files {
+		fs[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return fs
+}
+
+func TestLoadProblems(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"duplicate id", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"entries/b.yaml": strings.Replace(goodEntry, "title: 質問", "title: 別", 1),
+		}, []string{`c/entries/b.yaml:1: duplicate id "a" (also in c/entries/a.yaml:1)`}},
+		{"missing language", map[string]string{
+			"faqbot.yaml":    manifestWith("languages: [ja, en]"),
+			"entries/a.yaml": "id: a\nja:\n  title: 質問\n  answer: 回答\n",
+		}, []string{`c/entries/a.yaml:1: entry "a": missing language "en" (faqbot.yaml requires ja, en)`}},
+		{"no language at all", map[string]string{
+			"entries/a.yaml": "id: a\nsection: x\n",
+		}, []string{`c/entries/a.yaml:1: entry "a" has no language (add a ja: or en: block)`}},
+		{"unknown follow-up", map[string]string{
+			"entries/a.yaml": strings.Replace(goodEntry, "id: a\n", "id: a\nfollowups:\n  - nope\n", 1),
+		}, []string{`c/entries/a.yaml:3: unknown follow-up "nope"`}},
+		{"empty answer", map[string]string{
+			"entries/a.yaml": strings.Replace(goodEntry, "answer: 回答", `answer: ""`, 1),
+		}, []string{`c/entries/a.yaml:4: ja: empty answer`}},
+		{"bad encoding", map[string]string{
+			"entries/a.yaml": "id: a\nja:\n  title: \x8e\xbf\x96\xe2\n  answer: x\n", // Shift_JIS 質問
+		}, []string{`c/entries/a.yaml:3: not valid UTF-8 (save the file as UTF-8; Shift_JIS files can be converted with faqbot import)`}},
+		{"yaml syntax", map[string]string{
+			"entries/a.yaml": "id: a\nja:\n  title: [unclosed\n",
+		}, []string{"c/entries/a.yaml:2: did not find expected"}},
+		{"unknown key", map[string]string{
+			"entries/a.yaml": strings.Replace(goodEntry, "en:\n", "anwser: x\nen:\n", 1),
+		}, []string{`c/entries/a.yaml:6: unknown key "anwser"`}},
+		{"long label", map[string]string{
+			"entries/a.yaml": strings.Replace(goodEntry, "  answer: 回答\n", "  answer: 回答\n  label: この ラベルは 二十文字を 超えて しまって いる\n", 1),
+		}, []string{`c/entries/a.yaml:5: ja: label has 25 characters (at most 20 fit a button)`}},
+		{"bad id", map[string]string{
+			"entries/a.yaml": strings.Replace(goodEntry, "id: a", "id: Bad ID", 1),
+		}, []string{`c/entries/a.yaml:1: id "Bad ID": use lowercase letters, digits and '-'`}},
+		{"no entries", map[string]string{"synonyms.yaml": "ja: []\n"},
+			[]string{"c/entries: no entries (expected entries/*.yaml)"}},
+		{"several problems in several files", map[string]string{
+			"entries/a.yaml": strings.Replace(goodEntry, "answer: 回答", `answer: ""`, 1),
+			"entries/b.yaml": strings.Replace(goodEntry, "id: a\n", "id: b\nfollowups: [zz]\n", 1),
+		}, []string{`c/entries/a.yaml:4: ja: empty answer`, `c/entries/b.yaml:2: unknown follow-up "zz"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(tree(tt.files), "c")
+			var ps Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("Load error = %v, want Problems", err)
+			}
+			if len(ps) != len(tt.want) {
+				t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(ps[i].String(), w) {
+					t.Errorf("problem %d = %q, want prefix %q", i, ps[i].String(), w)
+				}
+			}
+		})
+	}
+}
+
+func manifestWith(langs string) string {
+	data, err := embedded.ReadFile("content/faqbot.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return strings.Replace(string(data), "languages: [ja, en]", langs, 1)
+}
+
+func TestLoadJapaneseOnly(t *testing.T) {
+	c, err := Load(tree(map[string]string{
+		"faqbot.yaml":    manifestWith("languages: [ja]"),
+		"entries/a.yaml": "id: a\nja:\n  title: 質問\n  answer: 回答\n",
+	}), "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Entry("a").Text[Japanese].Answer; got != "回答" {
+		t.Errorf("answer = %q", got)
+	}
+	if len(c.Messages.Handoff) == 0 || c.Matcher.MinConfidence == 0 {
+		t.Error("faqbot.yaml or matcher.yaml defaults were not taken from the embedded content")
+	}
+}
