@@ -74,6 +74,8 @@ type Phrase struct {
 	Lang  Lang
 	Text  string
 	Terms text.Terms // unique and sorted, per field
+	// weight is the sum of the coverage weights of the phrase's terms, per field.
+	weight map[text.Field]float64
 }
 
 // Index is the searchable FAQ: one bleve document per phrase, BM25-scored, plus the analysed
@@ -211,6 +213,15 @@ func (ix *Index) weigh() {
 		}
 		ix.idf[f] = w
 	}
+	for i := range ix.phrases {
+		p := &ix.phrases[i]
+		p.weight = make(map[text.Field]float64, len(p.Terms))
+		for f, ts := range p.Terms {
+			for _, t := range ts {
+				p.weight[f] += ix.idf[f][t]
+			}
+		}
+	}
 }
 
 func idf(n float64, df int) float64 { return math.Log(1 + n/float64(1+df)) }
@@ -308,6 +319,8 @@ type Hit struct {
 	// Coverage is the share of the query's information (IDF-weighted terms, per field,
 	// combined) that the best phrase contains, in [0, 1].
 	Coverage float64
+	// Reverse is the share of the best phrase's information that the query contains.
+	Reverse float64
 	// Phrase is the best phrase.
 	Phrase *Phrase
 	// Rank orders the hits: coverage, with BM25 relative to the best hit as a small bonus.
@@ -354,6 +367,7 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	if err != nil {
 		return nil, fmt.Errorf("faq: search: %w", err)
 	}
+	wq := ix.weighQuery(q)
 	best := map[*Entry]int{}
 	var hits []Hit
 	for _, dm := range res.Hits {
@@ -362,16 +376,15 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 			return nil, errors.New("faq: search: index does not match its content")
 		}
 		p := &ix.phrases[i]
-		cov := ix.coverage(q, p.Terms)
+		cov, rev := ix.coverage(wq, p)
 		if j, ok := best[p.Entry]; ok {
-			if cov > hits[j].Coverage {
-				hits[j].Coverage = cov
-				hits[j].Phrase = p
+			if cov > hits[j].Coverage || cov == hits[j].Coverage && rev > hits[j].Reverse {
+				hits[j].Coverage, hits[j].Reverse, hits[j].Phrase = cov, rev, p
 			}
 			continue
 		}
 		best[p.Entry] = len(hits)
-		hits = append(hits, Hit{Entry: p.Entry, Score: dm.Score, Coverage: cov, Phrase: p})
+		hits = append(hits, Hit{Entry: p.Entry, Score: dm.Score, Coverage: cov, Reverse: rev, Phrase: p})
 	}
 	// Rank by coverage, BM25 breaking near-ties: BM25 alone favours entries with many phrasings
 	// that repeat a common word.
@@ -388,36 +401,64 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	return hits, nil
 }
 
-// coverage is the IDF-weighted share of the query's (unique) terms found in a phrase, averaged
-// over the fields the query has terms in (weighted by the field boosts).
-func (ix *Index) coverage(q, d text.Terms) float64 {
+// weightedQuery is a query's unique terms with their coverage weights, per field.
+type weightedQuery struct {
+	fields []weightedField
+}
+
+type weightedField struct {
+	field   text.Field
+	boost   float64
+	terms   []string
+	weights []float64
+	total   float64
+}
+
+func (ix *Index) weighQuery(q text.Terms) weightedQuery {
 	unseen := idf(float64(len(ix.phrases)), 0)
-	var sum, wsum float64
 	kanaOnly := q.KanaOnly()
+	var wq weightedQuery
 	for _, f := range text.Fields {
 		qt := q[f]
 		boost := ix.boosts[f]
 		if len(qt) == 0 || boost == 0 || f == text.Yomi && !kanaOnly {
-			continue
+			continue // readings only help questions written without kanji
 		}
-		var got, all float64
-		for _, t := range qt {
+		wf := weightedField{field: f, boost: boost, terms: qt, weights: make([]float64, len(qt))}
+		for i, t := range qt {
 			w, ok := ix.idf[f][t]
 			if !ok {
 				w = unseen
 			}
-			all += w
-			if i := sort.SearchStrings(d[f], t); i < len(d[f]) && d[f][i] == t {
-				got += w
+			wf.weights[i] = w
+			wf.total += w
+		}
+		wq.fields = append(wq.fields, wf)
+	}
+	return wq
+}
+
+// coverage returns the IDF-weighted share of the query's terms found in a phrase (query
+// coverage) and of the phrase's terms found in the query (phrase coverage), each averaged over
+// the fields the query has terms in, weighted by the field boosts.
+func (ix *Index) coverage(q weightedQuery, p *Phrase) (query, phrase float64) {
+	var wsum float64
+	for _, wf := range q.fields {
+		d := p.Terms[wf.field]
+		var got float64
+		for i, t := range wf.terms {
+			if j := sort.SearchStrings(d, t); j < len(d) && d[j] == t {
+				got += wf.weights[i]
 			}
 		}
-		if all > 0 {
-			sum += boost * got / all
-			wsum += boost
+		query += wf.boost * got / wf.total
+		if pw := p.weight[wf.field]; pw > 0 {
+			phrase += wf.boost * got / pw
 		}
+		wsum += wf.boost
 	}
 	if wsum == 0 {
-		return 0
+		return 0, 0
 	}
-	return sum / wsum
+	return query / wsum, min(1, phrase/wsum)
 }

@@ -49,12 +49,12 @@ func TestContentFaithful(t *testing.T) {
 		t.Fatal(err)
 	}
 	must := map[string][]string{
-		"leaked-fields":      {"2017", "2016", "7月31日"},
-		"leak-count":         {"2,455", "112,364"},
-		"am-i-affected":      {"0120-455-512", "9:00", "17:00"},
-		"no-notice":          {"0120-455-512"},
-		"which-details":      {"0120-455-512"},
-		"change-password-pc": {"お客様情報", "パスワード", "マイページ"},
+		"leaked-fields":       {"2017", "2016", "7月31日"},
+		"leak-count":          {"2,455", "112,364"},
+		"am-i-affected":       {"0120-455-512", "9:00", "17:00"},
+		"no-notice":           {"0120-455-512"},
+		"which-details":       {"0120-455-512"},
+		"change-password-pc":  {"お客様情報", "パスワード", "マイページ"},
 		"change-password-app": {"ポケトラ", "メニュー", "登録内容変更", "マネースクエアFX"},
 		"suspicious-contact": {"188", "https://www.kokusen.go.jp/map/index.html",
 			"https://www.caa.go.jp/policies/policy/local_cooperation/local_consumer_administration/hotline/",

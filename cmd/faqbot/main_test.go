@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCmd(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := func(string) string { return "" }
+	err = run(context.Background(), args, env, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestCheckEmbedded(t *testing.T) {
+	out, _, err := runCmd(t, "", "check")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "ok: embedded: 12 entries") || strings.Count(out, "\n") != 1 {
+		t.Errorf("check printed %q, want a one-line summary", out)
+	}
+}
+
+// copyContent copies the embedded content tree into a temporary directory.
+func copyContent(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join("..", "..", "faq", "content")
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestCheckBrokenContent(t *testing.T) {
+	dir := copyContent(t)
+	entry := filepath.Join(dir, "entries", "my-number.yaml")
+	b, _ := os.ReadFile(entry)
+	broken := strings.Replace(string(b), "id: my-number", "id: leak-count", 1)
+	os.WriteFile(entry, []byte(broken), 0o644)
+	os.WriteFile(filepath.Join(dir, "entries", "zz-sjis.yaml"), []byte("id: zz\nja:\n  title: \x8e\xbf\x96\xe2\n"), 0o644)
+
+	out, _, err := runCmd(t, "", "check", "--content", dir)
+	var ex exitError
+	if !errors.As(err, &ex) || ex != 1 {
+		t.Fatalf("err = %v, want exit status 1", err)
+	}
+	for _, want := range []string{
+		filepath.Join(dir, "entries", "my-number.yaml") + ":1: duplicate id \"leak-count\"",
+		filepath.Join(dir, "entries", "zz-sjis.yaml") + ":3: not valid UTF-8",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	out, _, err := runCmd(t, "", "ask", "--json", "ﾏｲﾅﾝﾊﾞｰは漏れましたか？", "パスワード変えたい",
+		"私の電話番号 090-1234-5678 は漏れた?", "今日の天気は?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("got %d lines, want 4:\n%s", len(lines), out)
+	}
+	var res []map[string]any
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not JSON: %q: %v", l, err)
+		}
+		for _, k := range []string{"query", "lang", "entry", "handoff", "score", "suggestions", "pii", "answer"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s lacks %q", l, k)
+			}
+		}
+		res = append(res, m)
+	}
+	if res[0]["entry"] != "my-number" || res[0]["handoff"] != false {
+		t.Errorf("first answer: %v", res[0])
+	}
+	if res[1]["entry"] != "change-password" || len(res[1]["followups"].([]any)) != 2 {
+		t.Errorf("ask-back: %v", res[1])
+	}
+	if res[2]["handoff"] != true || !strings.Contains(res[2]["answer"].(string), "0120-455-512") {
+		t.Errorf("hand-off: %v", res[2])
+	}
+	if strings.Contains(out, "1234-5678") {
+		t.Errorf("personal data echoed:\n%s", out)
+	}
+	if pii := res[2]["pii"].([]any); len(pii) != 1 || pii[0] != "phone" {
+		t.Errorf("pii = %v", pii)
+	}
+	if res[3]["entry"] != "" {
+		t.Errorf("off-topic answered: %v", res[3])
+	}
+}
+
+func TestAskStdin(t *testing.T) {
+	out, _, err := runCmd(t, "何件漏れたの\n\nHow many records were leaked?\n", "ask", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2 (blank lines skipped):\n%s", len(lines), out)
+	}
+	for i, lang := range []string{"ja", "en"} {
+		var m map[string]any
+		json.Unmarshal([]byte(lines[i]), &m)
+		if m["entry"] != "leak-count" || m["lang"] != lang {
+			t.Errorf("line %d: %v", i, m)
+		}
+	}
+	// Plain text: the reply as the user sees it.
+	out, _, err = runCmd(t, "", "ask", "何件漏れたの")
+	if err != nil || !strings.Contains(out, "112,364") {
+		t.Errorf("plain ask: %q, %v", out, err)
+	}
+}
+
+func TestEval(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "e.tsv")
+	os.WriteFile(file, []byte("# comment\nleak-count\t何件漏れたの\nhelpline\t私の住所は漏れた?\nfallback\t今日の天気は?\nchange-password\tパソコンでパスワードを変えたい\nmy-number\t今日の天気は?\n"), 0o644)
+	out, _, err := runCmd(t, "", "eval", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "accuracy: 0.800 (4/5)") || !strings.Contains(out, "my-number -> fallback") {
+		t.Errorf("eval output:\n%s", out)
+	}
+	_, _, err = runCmd(t, "", "eval", "--min", "0.9", file)
+	var ex exitError
+	if !errors.As(err, &ex) || ex != 1 {
+		t.Errorf("eval --min 0.9: err = %v, want exit status 1", err)
+	}
+	os.WriteFile(file, []byte("nonsense-id\tquery\n"), 0o644)
+	if _, _, err := runCmd(t, "", "eval", file); err == nil || !strings.Contains(err.Error(), "unknown label") {
+		t.Errorf("unknown label: err = %v", err)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	_, errOut, err := runCmd(t, "", "frobnicate")
+	if !errors.Is(err, exitError(2)) || !strings.Contains(errOut, "unknown command") {
+		t.Errorf("err = %v, stderr %q", err, errOut)
+	}
+}

@@ -1,0 +1,221 @@
+package nlu_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/nlu"
+	"github.com/faqbot/faqbot/nlu/pii"
+)
+
+// shipped builds one matcher over the shipped content for all tests of the package.
+var shipped = sync.OnceValues(func() (*nlu.Matcher, error) {
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		return nil, err
+	}
+	ix, err := faq.NewIndex(context.Background(), c, "")
+	if err != nil {
+		return nil, err
+	}
+	return nlu.New(ix), nil
+})
+
+func matcher(t testing.TB) *nlu.Matcher {
+	t.Helper()
+	m, err := shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func decide(t *testing.T, q string) nlu.Decision {
+	t.Helper()
+	d, err := matcher(t).Decide(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestDecideOfficialQuestions(t *testing.T) {
+	// Every official question, asked exactly as published, gets its own entry (or, for hand-off
+	// entries, the desk).
+	c, _ := faq.LoadEmbedded()
+	for _, e := range c.Entries {
+		for _, lang := range faq.Langs {
+			q := e.Text[lang].Title
+			t.Run(e.ID+"/"+string(lang), func(t *testing.T) {
+				d := decide(t, q)
+				want := e.ID
+				if e.Handoff {
+					want = nlu.LabelHelpline
+				}
+				if got := nlu.Label(d); !nlu.Correct(c, want, got) && !(e.Parent != "" && got == e.Parent) {
+					t.Errorf("%q: got %s (%s), want %s", q, got, d.Reason, want)
+				}
+				if d.Lang != lang {
+					t.Errorf("%q: lang %s, want %s", q, d.Lang, lang)
+				}
+			})
+		}
+	}
+}
+
+func TestDecideActions(t *testing.T) {
+	tests := []struct {
+		q      string
+		action nlu.Action
+		entry  string
+	}{
+		{"ﾏｲﾅﾝﾊﾞｰは漏れましたか？", nlu.Answer, "my-number"},
+		{"まいなんばーはもれた?", nlu.Answer, "my-number"},
+		{"私のマイナンバーは漏れていませんか", nlu.Answer, "my-number"}, // holds for everyone
+		{"私の住所は漏れましたか", nlu.Handoff, ""},
+		{"was my email address leaked?", nlu.Handoff, ""},
+		{"オペレーターと話したい", nlu.Handoff, ""},
+		{"パスワードを変更したい", nlu.AskBack, "change-password"},
+		{"パソコンでパスワードを変更したい", nlu.Answer, "change-password-pc"},
+		{"ポケトラでパスワードを変えるには", nlu.Answer, "change-password-app"},
+		{"How do I change my password in the app?", nlu.Answer, "change-password-app"},
+		{"今日の天気は?", nlu.DontKnow, ""},
+		{"ドル円の今のレートは?", nlu.DontKnow, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			d := decide(t, tt.q)
+			id := ""
+			if d.Entry != nil {
+				id = d.Entry.ID
+			}
+			if d.Action != tt.action || tt.entry != "" && id != tt.entry {
+				t.Errorf("got %s %s (%s, confidence %.2f), want %s %s", d.Action, id, d.Reason, d.Confidence, tt.action, tt.entry)
+			}
+			if d.Action == nlu.AskBack && len(d.Choices) != len(d.Entry.Followups) {
+				t.Errorf("ask-back offers %d choices, want %d", len(d.Choices), len(d.Entry.Followups))
+			}
+		})
+	}
+}
+
+func TestDecidePersonalData(t *testing.T) {
+	tests := []struct {
+		q     string
+		kinds []pii.Kind
+		hand  bool
+	}{
+		{"090-1234-5678 この番号は漏れていますか", []pii.Kind{pii.Phone}, true},
+		{"taro.yamada@example.com のアドレスは流出した?", []pii.Kind{pii.Email}, true},
+		{"口座番号 1234567 の情報は漏れましたか", []pii.Kind{pii.Account}, true},
+		{"０９０－１２３４－５６７８です。パスワードの変え方を教えて", []pii.Kind{pii.Phone}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			d := decide(t, tt.q)
+			if !slices.Equal(d.PII, tt.kinds) {
+				t.Errorf("PII = %v, want %v", d.PII, tt.kinds)
+			}
+			if (d.Action == nlu.Handoff) != tt.hand {
+				t.Errorf("action %s (%s), hand-off wanted: %v", d.Action, d.Reason, tt.hand)
+			}
+			for _, secret := range []string{"1234-5678", "12345678", "taro.yamada", "1234567"} {
+				if strings.Contains(d.Masked, secret) {
+					t.Errorf("masked query %q still holds %q", d.Masked, secret)
+				}
+			}
+		})
+	}
+}
+
+func TestDetectLang(t *testing.T) {
+	tests := map[string]faq.Lang{
+		"パスワードを変えたい":                                             faq.Japanese,
+		"PWを変えたい":                                                faq.Japanese,
+		"How many records were leaked?":                          faq.English,
+		"customer uses the ポケトラ app, how to change the password": faq.English,
+		"":    faq.Japanese,
+		"123": faq.Japanese,
+	}
+	for q, want := range tests {
+		if got := nlu.DetectLang(q); got != want {
+			t.Errorf("DetectLang(%q) = %s, want %s", q, got, want)
+		}
+	}
+}
+
+// TestDevAccuracy holds the matcher to its targets on the development set: overall accuracy,
+// every identity-specific question handed off, no off-topic question answered with an entry.
+func TestDevAccuracy(t *testing.T) {
+	rep := evalFile(t, "testdata/eval/dev.tsv")
+	t.Logf("dev accuracy %.3f (%d/%d)", rep.Accuracy(), rep.Right, rep.Total)
+	for _, m := range rep.Misses {
+		t.Logf("miss: %s -> %s (%.2f) line %d", m.Case.Expected, m.Got, m.Confidence, m.Case.Line)
+	}
+	if rep.Accuracy() < 0.95 {
+		t.Errorf("accuracy %.3f < 0.95", rep.Accuracy())
+	}
+	if lc := rep.PerLabel[nlu.LabelHelpline]; lc.Right != lc.Total {
+		t.Errorf("%d of %d identity-specific questions were not handed off", lc.Total-lc.Right, lc.Total)
+	}
+	for _, m := range rep.Misses {
+		if m.Case.Expected == nlu.LabelFallback && m.Got != nlu.LabelHelpline {
+			t.Errorf("off-topic line %d answered with %s", m.Case.Line, m.Got)
+		}
+	}
+}
+
+func evalFile(t *testing.T, path string) nlu.Report {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := nlu.ReadCases(f, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := nlu.Evaluate(context.Background(), matcher(t), cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func FuzzDecide(f *testing.F) {
+	for _, s := range []string{"ﾏｲﾅﾝﾊﾞｰ", "私の住所は漏れた? 090-1234-5678", "a", "", "\xff\xfe", "パスワード変更 PC アプリ", "taro@example.com 0120-455-512"} {
+		f.Add(s)
+	}
+	m := matcher(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := m.Decide(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Confidence < 0 || d.Confidence > 1 {
+			t.Fatalf("confidence %v out of range", d.Confidence)
+		}
+		switch d.Action {
+		case nlu.Answer:
+			if d.Entry == nil {
+				t.Fatal("answer without entry")
+			}
+		case nlu.AskBack:
+			if d.Entry == nil || len(d.Choices) == 0 {
+				t.Fatal("ask-back without choices")
+			}
+		case nlu.Handoff, nlu.DontKnow:
+		default:
+			t.Fatalf("unknown action %q", d.Action)
+		}
+		if len(d.Suggestions) > 3 {
+			t.Fatalf("%d suggestions", len(d.Suggestions))
+		}
+	})
+}
