@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rickar/cal/v2"
@@ -43,16 +44,28 @@ func clock(hhmm string, def time.Duration) time.Duration {
 	return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute
 }
 
+// calMu serialises the use of rickar/cal's Japanese holidays: computing Vernal Equinox Day
+// writes to the shared jp.VernalEquinoxDay (rickar/cal v2.1.13), a data race when two
+// goroutines ask at once.
+var calMu sync.Mutex
+
 // Open reports whether the desk is open at t.
 func (h *DeskHours) Open(t time.Time) bool {
-	t = t.In(JST)
+	calMu.Lock()
+	defer calMu.Unlock()
+	return h.open(t.In(JST))
+}
+
+func (h *DeskHours) open(t time.Time) bool {
 	return h.cal.IsWorkday(t) && h.cal.IsWorkTime(t)
 }
 
 // NextOpen returns when the desk next opens after t (t itself if it is open), in Japan time.
 func (h *DeskHours) NextOpen(t time.Time) time.Time {
+	calMu.Lock()
+	defer calMu.Unlock()
 	t = t.In(JST)
-	if h.Open(t) {
+	if h.open(t) {
 		return t
 	}
 	if h.cal.IsWorkday(t) {

@@ -44,8 +44,11 @@ type Entry struct {
 	HoldsForEveryone bool
 	Followups        []string // child entry ids offered as choices
 	Parent           string   // set on children by Load
-	Text             map[Lang]*Text
-	File             string // the content file it was loaded from
+	// OutOfScope marks the index's pseudo-entry of questions the FAQ does not answer; it is
+	// never in Content.Entries and never answered.
+	OutOfScope bool
+	Text       map[Lang]*Text
+	File       string // the content file it was loaded from
 }
 
 // In returns the entry's text in lang, or in the first language it has.
@@ -124,6 +127,14 @@ type Matcher struct {
 	// EveryoneConfidence is the confidence at which an entry that holds for everyone is
 	// answered despite identity signals.
 	EveryoneConfidence float64
+	// PhraseWeight is the weight g of phrase coverage in the similarity of a question and a
+	// phrasing: query coverage^(1-g) × phrase coverage^g.
+	PhraseWeight float64
+	// HandoffPhraseWeight is PhraseWeight for hand-off entries.
+	HandoffPhraseWeight float64
+	// UnanchoredFactor multiplies the confidence of an entry when the question shares none of
+	// the entry's anchor words (the words most of its phrasings use).
+	UnanchoredFactor float64
 	// Weights of the identity score, by signal name.
 	Weights map[string]float64
 	// Boosts of the index fields, by field name.
@@ -140,7 +151,10 @@ type Content struct {
 	Signals   Signals
 	Synonyms  analysis.Synonyms
 	Entries   []*Entry // in file name order
-	byID      map[string]*Entry
+	// OutOfScope are questions this FAQ does not answer, per language: a question closer to
+	// one of them than to any entry is not answered.
+	OutOfScope map[Lang][]string
+	byID       map[string]*Entry
 	// Source describes where the content came from ("embedded" or a directory).
 	Source string
 }

@@ -89,6 +89,7 @@ type Index struct {
 	df      map[text.Field]map[string]int     // document frequency of each term
 	idf     map[text.Field]map[string]float64 // coverage weight of each indexed term
 	boosts  map[text.Field]float64
+	anchors map[*Entry]map[text.Field]map[string]bool
 	dir     string
 }
 
@@ -107,6 +108,7 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 	}
 	ix.collect()
 	ix.weigh()
+	ix.findAnchors()
 	hash := contentHash(ix.phrases, c.Synonyms)
 	m := ix.mapping()
 	var err error
@@ -167,19 +169,31 @@ func (ix *Index) collect() {
 	for _, f := range text.Fields {
 		ix.df[f] = map[string]int{}
 	}
-	for _, e := range ix.content.Entries {
+	entries := ix.content.Entries
+	if len(ix.content.OutOfScope) > 0 {
+		oos := &Entry{ID: "out-of-scope", OutOfScope: true, Text: map[Lang]*Text{}}
+		for lang, qs := range ix.content.OutOfScope {
+			oos.Text[lang] = &Text{Questions: qs}
+		}
+		entries = append(entries[:len(entries):len(entries)], oos)
+	}
+	for _, e := range entries {
 		for _, lang := range Langs {
 			t := e.Text[lang]
 			if t == nil {
 				continue
 			}
-			for _, q := range append([]string{t.Title}, t.Questions...) {
+			phrases := t.Questions
+			if t.Title != "" {
+				phrases = append([]string{t.Title}, phrases...)
+			}
+			for _, q := range phrases {
 				if strings.TrimSpace(q) == "" {
 					continue
 				}
 				terms := ix.an.Terms(q)
-				for f, ts := range terms {
-					ts = unique(ts)
+				for _, f := range text.Fields {
+					ts := unique(terms[f])
 					sort.Strings(ts) // coverage looks terms up by binary search
 					terms[f] = ts
 					for _, term := range ts {
@@ -215,9 +229,9 @@ func (ix *Index) weigh() {
 	}
 	for i := range ix.phrases {
 		p := &ix.phrases[i]
-		p.weight = make(map[text.Field]float64, len(p.Terms))
-		for f, ts := range p.Terms {
-			for _, t := range ts {
+		p.weight = make(map[text.Field]float64, len(text.Fields))
+		for _, f := range text.Fields {
+			for _, t := range p.Terms[f] {
 				p.weight[f] += ix.idf[f][t]
 			}
 		}
@@ -319,11 +333,17 @@ type Hit struct {
 	// Coverage is the share of the query's information (IDF-weighted terms, per field,
 	// combined) that the best phrase contains, in [0, 1].
 	Coverage float64
+	// Anchored reports whether the query contains one of the entry's anchor words: words that
+	// most of its phrasings in a language use and few other entries do.
+	Anchored bool
 	// Reverse is the share of the best phrase's information that the query contains.
 	Reverse float64
 	// Phrase is the best phrase.
 	Phrase *Phrase
-	// Rank orders the hits: coverage, with BM25 relative to the best hit as a small bonus.
+	// Similarity combines both coverages: Coverage^(1-g) × Reverse^g, with g the content's
+	// Matcher.PhraseWeight. It is in [0, 1].
+	Similarity float64
+	// Rank orders the hits: similarity, with BM25 relative to the best hit as a small bonus.
 	Rank float64
 }
 
@@ -334,11 +354,15 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		uq[f] = unique(ts)
 	}
 	q = uq
+	kanaOnly, english := q.KanaOnly(), q.English()
 	var clauses []query.Query
 	for _, f := range text.Fields {
 		boost := ix.boosts[f]
-		if boost == 0 || f == text.Yomi && !q.KanaOnly() {
-			continue // readings only help questions written without kanji
+		if english && f != text.EN {
+			continue // an English question is read by its English words alone
+		}
+		if boost == 0 || (f == text.Yomi) != kanaOnly && f != text.EN {
+			continue // a question without kanji is best read by its sound, others by their words
 		}
 		limit := int(maxDF*float64(len(ix.phrases))) + 1
 		var terms []string
@@ -384,14 +408,22 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 			continue
 		}
 		best[p.Entry] = len(hits)
-		hits = append(hits, Hit{Entry: p.Entry, Score: dm.Score, Coverage: cov, Reverse: rev, Phrase: p})
+		hits = append(hits, Hit{Entry: p.Entry, Score: dm.Score, Coverage: cov, Reverse: rev, Phrase: p,
+			Anchored: ix.anchored(wq, p.Entry)})
 	}
-	// Rank by coverage, BM25 breaking near-ties: BM25 alone favours entries with many phrasings
-	// that repeat a common word.
+	// Rank by similarity, BM25 breaking near-ties: BM25 alone favours entries with many
+	// phrasings that repeat a common word.
 	if len(hits) > 0 {
 		top := hits[0].Score
 		for i := range hits {
-			hits[i].Rank = hits[i].Coverage + rankBM25*hits[i].Score/top
+			h := &hits[i]
+			g := ix.content.Matcher.PhraseWeight
+			if h.Entry.Handoff {
+				// A hand-off entry matches only a question as specific as its phrasing.
+				g = ix.content.Matcher.HandoffPhraseWeight
+			}
+			h.Similarity = math.Pow(h.Coverage, 1-g) * math.Pow(h.Reverse, g)
+			h.Rank = h.Similarity + rankBM25*h.Score/top
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Rank > hits[j].Rank })
@@ -417,12 +449,16 @@ type weightedField struct {
 func (ix *Index) weighQuery(q text.Terms) weightedQuery {
 	unseen := idf(float64(len(ix.phrases)), 0)
 	kanaOnly := q.KanaOnly()
+	english := q.English()
 	var wq weightedQuery
 	for _, f := range text.Fields {
 		qt := q[f]
 		boost := ix.boosts[f]
-		if len(qt) == 0 || boost == 0 || f == text.Yomi && !kanaOnly {
-			continue // readings only help questions written without kanji
+		if english && f != text.EN {
+			continue // an English question is read by its English words alone
+		}
+		if len(qt) == 0 || boost == 0 || (f == text.Yomi) != kanaOnly && f != text.EN {
+			continue // a question without kanji is best read by its sound, others by their words
 		}
 		wf := weightedField{field: f, boost: boost, terms: qt, weights: make([]float64, len(qt))}
 		for i, t := range qt {
@@ -461,4 +497,78 @@ func (ix *Index) coverage(q weightedQuery, p *Phrase) (query, phrase float64) {
 		return 0, 0
 	}
 	return query / wsum, min(1, phrase/wsum)
+}
+
+// Anchor words: a term is an anchor of an entry when at least anchorShare of the entry's
+// phrasings in one language use it, and no other entry uses it in more than 1/anchorShare
+// times as large a share of its phrasings: the entry's own vocabulary.
+const anchorShare = 0.25
+
+func (ix *Index) findAnchors() {
+	type key struct {
+		e    *Entry
+		lang Lang
+	}
+	count := map[key]int{}
+	tf := map[key]map[text.Field]map[string]int{}
+	for i := range ix.phrases {
+		p := &ix.phrases[i]
+		k := key{p.Entry, p.Lang}
+		count[k]++
+		if tf[k] == nil {
+			tf[k] = map[text.Field]map[string]int{}
+		}
+		for _, f := range []text.Field{text.JA, text.EN} {
+			if tf[k][f] == nil {
+				tf[k][f] = map[string]int{}
+			}
+			for _, t := range p.Terms[f] {
+				tf[k][f][t]++
+			}
+		}
+	}
+	// The largest share of phrasings any entry gives each term.
+	top := map[text.Field]map[string]float64{text.JA: {}, text.EN: {}}
+	for k, fields := range tf {
+		for f, terms := range fields {
+			for t, n := range terms {
+				top[f][t] = max(top[f][t], float64(n)/float64(count[k]))
+			}
+		}
+	}
+	ix.anchors = map[*Entry]map[text.Field]map[string]bool{}
+	for k, fields := range tf {
+		if ix.anchors[k.e] == nil {
+			ix.anchors[k.e] = map[text.Field]map[string]bool{}
+		}
+		for f, terms := range fields {
+			for t, n := range terms {
+				share := float64(n) / float64(count[k])
+				if share < anchorShare || share < anchorShare*top[f][t] {
+					continue
+				}
+				if ix.anchors[k.e][f] == nil {
+					ix.anchors[k.e][f] = map[string]bool{}
+				}
+				ix.anchors[k.e][f][t] = true
+			}
+		}
+	}
+}
+
+// anchored reports whether the query has an anchor word of e. Anchors are words (Japanese
+// content words, English stems), never n-grams, which also match across word boundaries.
+func (ix *Index) anchored(q weightedQuery, e *Entry) bool {
+	for _, wf := range q.fields {
+		if wf.field != text.JA && wf.field != text.EN {
+			continue
+		}
+		a := ix.anchors[e][wf.field]
+		for _, t := range wf.terms {
+			if a[t] {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -44,10 +44,11 @@ func (ps Problems) Error() string {
 
 // The files of a content tree.
 const (
-	ManifestFile = "faqbot.yaml"
-	MatcherFile  = "matcher.yaml"
-	SynonymsFile = "synonyms.yaml"
-	EntriesDir   = "entries"
+	ManifestFile   = "faqbot.yaml"
+	MatcherFile    = "matcher.yaml"
+	SynonymsFile   = "synonyms.yaml"
+	OutOfScopeFile = "out-of-scope.yaml"
+	EntriesDir     = "entries"
 )
 
 // LoadDir loads and validates the content tree in dir. Problems are reported with paths under
@@ -226,6 +227,7 @@ func (l *loader) load() *Content {
 	l.loadManifest(c, base)
 	l.loadMatcher(c, base)
 	l.loadSynonyms(c, base)
+	l.loadOutOfScope(c, base)
 	l.loadEntries(c)
 	return c
 }
@@ -331,6 +333,9 @@ type matcherYAML struct {
 		SuggestConfidence  float64 `yaml:"suggest_confidence"`
 		Handoff            float64 `yaml:"handoff"`
 		EveryoneConfidence float64 `yaml:"everyone_confidence"`
+		PhraseWeight       float64 `yaml:"phrase_weight"`
+		UnanchoredFactor   float64 `yaml:"unanchored_factor"`
+		HandoffPhrase      float64 `yaml:"handoff_phrase_weight"`
 	} `yaml:"thresholds"`
 	Weights map[string]float64           `yaml:"weights"`
 	Boosts  map[string]float64           `yaml:"boosts"`
@@ -340,7 +345,7 @@ type matcherYAML struct {
 // Signal and weight names of matcher.yaml.
 var (
 	signalKeys = []string{"first_person", "personal_fields", "which", "human", "greeting", "leak"}
-	weightKeys = []string{"first_person", "personal_field", "first_person_field", "which_field", "pii", "pii_question"}
+	weightKeys = []string{"first_person", "personal_field", "first_person_field", "which_field", "pii", "pii_question", "handoff_entry"}
 	boostKeys  = []string{"ja", "gram", "yomi", "en"}
 )
 
@@ -353,7 +358,7 @@ func (l *loader) loadMatcher(c *Content, fsys fs.FS) {
 		return
 	}
 	from.unknownKeys(name, node, "thresholds", "weights", "boosts", "signals")
-	from.unknownKeys(name, child(node, "thresholds"), "min_confidence", "suggest_confidence", "handoff", "everyone_confidence")
+	from.unknownKeys(name, child(node, "thresholds"), "min_confidence", "suggest_confidence", "handoff", "everyone_confidence", "phrase_weight", "handoff_phrase_weight", "unanchored_factor")
 	from.unknownKeys(name, child(node, "weights"), weightKeys...)
 	from.unknownKeys(name, child(node, "boosts"), boostKeys...)
 	from.unknownKeys(name, child(node, "signals"), signalKeys...)
@@ -361,8 +366,9 @@ func (l *loader) loadMatcher(c *Content, fsys fs.FS) {
 	if from.decode(name, node, &m) {
 		t := m.Thresholds
 		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence,
-			HandoffThreshold: t.Handoff, EveryoneConfidence: t.EveryoneConfidence, Weights: m.Weights, Boosts: m.Boosts}
-		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.EveryoneConfidence} {
+			HandoffThreshold: t.Handoff, EveryoneConfidence: t.EveryoneConfidence, PhraseWeight: t.PhraseWeight,
+			HandoffPhraseWeight: t.HandoffPhrase, UnanchoredFactor: t.UnanchoredFactor, Weights: m.Weights, Boosts: m.Boosts}
+		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.EveryoneConfidence, t.PhraseWeight, t.HandoffPhrase, t.UnanchoredFactor} {
 			if v < 0 || v > 1 {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds: confidences must be between 0 and 1, got %v", v)
 			}
@@ -411,6 +417,27 @@ func (l *loader) loadSynonyms(c *Content, fsys fs.FS) {
 			}
 		}
 	}
+}
+
+func (l *loader) loadOutOfScope(c *Content, fsys fs.FS) {
+	node := l.read(fsys, OutOfScopeFile)
+	if node == nil {
+		return // optional
+	}
+	l.unknownKeys(OutOfScopeFile, node, "ja", "en")
+	var m map[Lang][]string
+	if !l.decode(OutOfScopeFile, node, &m) {
+		return
+	}
+	for lang, qs := range m {
+		list := child(node, string(lang))
+		for i, q := range qs {
+			if strings.TrimSpace(q) == "" && list != nil && i < len(list.Content) {
+				l.problem(OutOfScopeFile, list.Content[i].Line, "empty question")
+			}
+		}
+	}
+	c.OutOfScope = m
 }
 
 type textYAML struct {

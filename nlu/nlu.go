@@ -55,13 +55,16 @@ type Decision struct {
 
 // Signals are the features of the identity (hand-off) classifier.
 type Signals struct {
-	FirstPerson   bool    `json:"first_person"`
-	PersonalField bool    `json:"personal_field"`
-	Which         bool    `json:"which"`
-	LeakQuestion  bool    `json:"leak_question"`
-	Human         bool    `json:"human"`
-	PII           bool    `json:"pii"`
-	Score         float64 `json:"score"`
+	FirstPerson   bool `json:"first_person"`
+	PersonalField bool `json:"personal_field"`
+	Which         bool `json:"which"`
+	LeakQuestion  bool `json:"leak_question"`
+	Human         bool `json:"human"`
+	PII           bool `json:"pii"`
+	// HandoffEntry is the similarity of the best hand-off entry, when it ranks above every
+	// other entry.
+	HandoffEntry float64 `json:"handoff_entry"`
+	Score        float64 `json:"score"`
 }
 
 // Matcher decides what to do with utterances, over one FAQ index. It is safe for concurrent use.
@@ -74,8 +77,9 @@ type Matcher struct {
 	choices map[string]lexicon // child entry id → keywords
 }
 
-// lexicon is a word list in canonical form: non-ASCII terms match anywhere, ASCII terms match
-// whole words.
+// lexicon is a word list: non-ASCII terms (synonyms applied, in the script they are written
+// in, so that どれ does not match the ドレ inside アドレス) match anywhere in the rewritten text,
+// ASCII terms match whole words.
 type lexicon struct {
 	sub   []string
 	words []string
@@ -134,7 +138,7 @@ func (m *Matcher) compile(lists map[faq.Lang][]string) lexicon {
 				}
 			}
 			if !isASCII(analysis.Normalize(t)) {
-				lx.sub = append(lx.sub, m.an.Canonical(t))
+				lx.sub = append(lx.sub, m.an.Rewrite(t))
 			} else if lang == faq.Japanese {
 				lx.words = append(lx.words, m.an.Canonical(t))
 			}
@@ -143,7 +147,7 @@ func (m *Matcher) compile(lists map[faq.Lang][]string) lexicon {
 	return lx
 }
 
-// has reports whether the canonical Japanese form ja or the canonical English form en of an
+// has reports whether the rewritten Japanese form ja or the canonical English form en of an
 // utterance contains a term of lx.
 func (lx lexicon) has(ja, en string) bool {
 	for _, s := range lx.sub {
@@ -221,7 +225,7 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	}
 	// Personal data takes no part in retrieval: blank it out.
 	clean := blank(norm, matches)
-	ja, en := m.an.Canonical(clean), m.an.CanonicalEN(clean)
+	ja, en := m.an.Rewrite(clean), m.an.CanonicalEN(clean)
 	sig := Signals{
 		FirstPerson:   m.lexicon["first_person"].has(ja, en),
 		PersonalField: m.lexicon["personal_field"].has(ja, en),
@@ -230,36 +234,64 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 		Human:         m.lexicon["human"].has(ja, en),
 		PII:           len(matches) > 0,
 	}
-	sig.Score = m.identityScore(sig)
-	d.Signals = sig
-
 	hits, err := m.ix.Search(ctx, m.an.Terms(clean), 8)
 	if err != nil {
 		return d, fmt.Errorf("nlu: decide: %w", err)
 	}
-	var top *faq.Hit
-	if len(hits) > 0 {
-		top = &hits[0]
-		d.Confidence = top.Coverage
+	// The best hand-off entry is evidence for the identity classifier; the best other entry is
+	// the answer candidate.
+	var best, handoff, outside *faq.Hit
+	for i := range hits {
+		h := &hits[i]
+		if h.Entry.OutOfScope {
+			if outside == nil {
+				outside = h
+			}
+			continue
+		}
+		if h.Entry.Handoff {
+			if handoff == nil || h.Similarity > handoff.Similarity {
+				handoff = h
+			}
+		} else if best == nil || h.Similarity*factor(h, m.cfg) > best.Similarity*factor(best, m.cfg) {
+			best = h
+		}
 	}
-	confident := top != nil && d.Confidence >= m.cfg.MinConfidence
+	if handoff != nil && best != nil && handoff.Similarity < best.Similarity*factor(best, m.cfg) {
+		handoff = nil // a hand-off entry counts only when it beats the best answer
+	}
+	if handoff != nil {
+		sig.HandoffEntry = handoff.Similarity
+	}
+	sig.Score = m.identityScore(sig)
+	d.Signals = sig
+	if best != nil {
+		d.Confidence = best.Similarity * factor(best, m.cfg)
+	}
+	confident := best != nil && d.Confidence >= m.cfg.MinConfidence &&
+		(outside == nil || outside.Similarity < d.Confidence)
 
 	switch {
 	case sig.Human:
 		d.Action, d.Reason = Handoff, "asked for a person"
 		return d, nil
-	case sig.Score >= m.cfg.HandoffThreshold &&
-		!(confident && top.Entry.HoldsForEveryone && d.Confidence >= m.cfg.EveryoneConfidence):
+	case sig.Score >= m.cfg.HandoffThreshold && !(confident && handoff == nil && best.Anchored &&
+		best.Entry.HoldsForEveryone && d.Confidence >= m.cfg.EveryoneConfidence &&
+		best.Reverse >= m.cfg.EveryoneConfidence):
+		// An entry that holds for everyone wins over identity signals only when the question
+		// uses its own words, says most of what its phrasing says, and no hand-off entry
+		// matches better.
 		d.Action, d.Reason = Handoff, "identity-specific question"
-		if confident && top.Entry.Handoff {
-			d.Entry = top.Entry
+		if handoff != nil {
+			d.Entry = handoff.Entry
+			d.Confidence = max(d.Confidence, handoff.Similarity)
 		}
 		return d, nil
 	case !confident:
 		d.Action, d.Reason = DontKnow, "no entry is close enough"
 		d.Greeting = m.lexicon["greeting"].has(ja, en) && len(m.an.Field(analysis.JA, clean)) <= 2
 		for _, h := range hits {
-			if h.Coverage >= m.cfg.SuggestConfidence && len(d.Suggestions) < 3 {
+			if !h.Entry.OutOfScope && h.Similarity >= m.cfg.SuggestConfidence && len(d.Suggestions) < 3 {
 				d.Suggestions = append(d.Suggestions, m.root(h.Entry))
 			}
 		}
@@ -268,12 +300,18 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 			d.Suggestions = nil
 		}
 		return d, nil
-	case top.Entry.Handoff:
-		d.Action, d.Entry, d.Reason = Handoff, top.Entry, "hand-off entry"
-		return d, nil
 	}
-	m.choose(&d, top.Entry, ja, en)
+	m.choose(&d, best.Entry, ja, en)
 	return d, nil
+}
+
+// factor is the confidence factor of a hit: 1, or the content's UnanchoredFactor when the
+// question shares none of the entry's anchor words.
+func factor(h *faq.Hit, cfg faq.Matcher) float64 {
+	if h.Anchored {
+		return 1
+	}
+	return cfg.UnanchoredFactor
 }
 
 // choose answers e, or the child of e (or of e's parent) that the utterance names, or asks back
@@ -306,7 +344,7 @@ func (m *Matcher) choose(d *Decision, e *faq.Entry, ja, en string) {
 // Choose resolves a reply to an ask-back: the child of parent that the utterance names, or nil.
 func (m *Matcher) Choose(parent *faq.Entry, utterance string) *faq.Entry {
 	clean := analysis.Normalize(utterance)
-	ja, en := m.an.Canonical(clean), m.an.CanonicalEN(clean)
+	ja, en := m.an.Rewrite(clean), m.an.CanonicalEN(clean)
 	var named *faq.Entry
 	for _, id := range parent.Followups {
 		if m.choices[id].has(ja, en) {
@@ -355,6 +393,11 @@ func (m *Matcher) identityScore(s Signals) float64 {
 	add(s.Which && s.PersonalField, "which_field")
 	add(s.PII, "pii")
 	add(s.PII && s.LeakQuestion, "pii_question")
+	// A hand-off entry is evidence only for a question about someone in particular: "were
+	// addresses leaked?" matches "which of my addresses leaked?" but asks about everyone.
+	if s.FirstPerson || s.Which || s.PII {
+		score += w["handoff_entry"] * s.HandoffEntry
+	}
 	return score
 }
 

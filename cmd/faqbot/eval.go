@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"sort"
 	"text/tabwriter"
@@ -88,29 +89,36 @@ func printSweep(ctx context.Context, w io.Writer, eng *bot.Engine, cases []nlu.C
 	}
 	base := eng.Content.Matcher
 	var rows []row
-	for minC := 0.30; minC <= 0.701; minC += 0.05 {
-		for hand := 0.7; hand <= 1.301; hand += 0.1 {
-			for every := 0.3; every <= 0.801; every += 0.1 {
-				cfg := base
-				cfg.MinConfidence, cfg.HandoffThreshold, cfg.EveryoneConfidence = minC, hand, every
-				rep, err := nlu.Evaluate(ctx, eng.Matcher.WithConfig(cfg), cases)
-				if err != nil {
-					return err
+	for minC := 0.25; minC <= 0.551; minC += 0.05 {
+		for _, hand := range []float64{0.7, 0.8, 0.9, 1.0} {
+			for _, every := range []float64{0.4, 0.6} {
+				for _, unanchored := range []float64{0.4, 0.6, 0.8} {
+					for _, hw := range []float64{0.6, 0.8, 1.0} {
+						cfg := base
+						cfg.Weights = maps.Clone(base.Weights)
+						cfg.MinConfidence, cfg.HandoffThreshold, cfg.EveryoneConfidence = minC, hand, every
+						cfg.UnanchoredFactor, cfg.Weights["handoff_entry"] = unanchored, hw
+						rep, err := nlu.Evaluate(ctx, eng.Matcher.WithConfig(cfg), cases)
+						if err != nil {
+							return err
+						}
+						rows = append(rows, row{cfg, rep.Accuracy()})
+					}
 				}
-				rows = append(rows, row{cfg, rep.Accuracy()})
 			}
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].acc > rows[j].acc })
-	fmt.Fprintf(w, "\nsweep (current: min_confidence %.2f, handoff %.2f, everyone_confidence %.2f):\n",
-		base.MinConfidence, base.HandoffThreshold, base.EveryoneConfidence)
+	fmt.Fprintf(w, "\nsweep (current: min_confidence %.2f, handoff %.2f, everyone_confidence %.2f, unanchored_factor %.2f, handoff_entry %.2f):\n",
+		base.MinConfidence, base.HandoffThreshold, base.EveryoneConfidence, base.UnanchoredFactor, base.Weights["handoff_entry"])
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "min_confidence\thandoff\teveryone_confidence\taccuracy")
+	fmt.Fprintln(tw, "min_confidence\thandoff\teveryone_confidence\tunanchored_factor\thandoff_entry\taccuracy")
 	for i, r := range rows {
 		if i == 15 {
 			break
 		}
-		fmt.Fprintf(tw, "%.2f\t%.2f\t%.2f\t%.3f\n", r.cfg.MinConfidence, r.cfg.HandoffThreshold, r.cfg.EveryoneConfidence, r.acc)
+		fmt.Fprintf(tw, "%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.3f\n", r.cfg.MinConfidence, r.cfg.HandoffThreshold,
+			r.cfg.EveryoneConfidence, r.cfg.UnanchoredFactor, r.cfg.Weights["handoff_entry"], r.acc)
 	}
 	return tw.Flush()
 }

@@ -64,14 +64,30 @@ func Warm() { kagome() }
 // Terms holds the terms of one text, per field.
 type Terms map[Field][]string
 
-// KanaOnly reports whether the analysed text had no kanji (its readings are then the best clue
-// to what was meant).
-func (t Terms) KanaOnly() bool {
+// KanaOnly reports whether the text was written without kanji (its readings are then the best
+// clue to what was meant).
+func (t Terms) KanaOnly() bool { return len(t[script]) > 0 && t[script][0] == "kana" }
+
+// script is a pseudo-field of Terms that records how the text was written.
+const script Field = "script"
+
+func writtenIn(n string) []string {
+	for _, r := range n {
+		if unicode.Is(unicode.Han, r) {
+			return []string{"kanji"}
+		}
+	}
+	return []string{"kana"}
+}
+
+// English reports whether the analysed text has English words and no Japanese.
+func (t Terms) English() bool {
+	if len(t[EN]) == 0 {
+		return false
+	}
 	for _, g := range t[Gram] {
-		for _, r := range g {
-			if unicode.Is(unicode.Han, r) {
-				return false
-			}
+		if !isASCII(g) {
+			return false
 		}
 	}
 	return true
@@ -83,10 +99,11 @@ func (a *Analyzer) Terms(s string) Terms {
 	ja := a.ja.apply(n)
 	words, yomi := japanese(ja)
 	return Terms{
-		JA:   words,
-		Gram: grams(ja),
-		Yomi: bigrams(yomi),
-		EN:   englishTerms(a.en.apply(n)),
+		script: writtenIn(n),
+		JA:     words,
+		Gram:   grams(ja),
+		Yomi:   bigrams(yomi),
+		EN:     englishTerms(a.en.apply(n)),
 	}
 }
 
@@ -113,6 +130,15 @@ func (a *Analyzer) Field(f Field, s string) []string {
 func (a *Analyzer) Canonical(s string) string {
 	return Fold(a.ja.apply(Normalize(s)))
 }
+
+// Rewrite applies the Japanese synonyms to normalised text without folding it: hiragana stay
+// hiragana, so that a word list's どれ does not match the ドレ inside アドレス.
+func (a *Analyzer) Rewrite(s string) string {
+	return a.ja.apply(Normalize(s))
+}
+
+// KanaVariants returns s and, when s is written in kana only, its hiragana and katakana forms.
+func KanaVariants(s string) []string { return kanaVariants(s) }
 
 // CanonicalEN applies the English synonyms to normalised text.
 func (a *Analyzer) CanonicalEN(s string) string {
