@@ -114,6 +114,7 @@ type Signals struct {
 	Human          map[Lang][]string // オペレーター, a person, …
 	Greeting       map[Lang][]string // こんにちは, hello, …
 	Leak           map[Lang][]string // 漏洩, 大丈夫, leak, affected, … (a question whether data leaked)
+	HowTo          map[Lang][]string // 方法, どうすれば, how do i, … (a question how to do something)
 }
 
 // Matcher holds the thresholds and weights of the matcher, chosen on the development set.
@@ -135,6 +136,9 @@ type Matcher struct {
 	// UnanchoredFactor multiplies the confidence of an entry when the question shares none of
 	// the entry's anchor words (the words most of its phrasings use).
 	UnanchoredFactor float64
+	// TypeMismatch multiplies the confidence of an entry whose question type (how-to or not)
+	// differs from the question's, when the question has a type.
+	TypeMismatch float64
 	// Weights of the identity score, by signal name.
 	Weights map[string]float64
 	// Boosts of the index fields, by field name.

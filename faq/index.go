@@ -418,8 +418,8 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		for i := range hits {
 			h := &hits[i]
 			g := ix.content.Matcher.PhraseWeight
-			if h.Entry.Handoff {
-				// A hand-off entry matches only a question as specific as its phrasing.
+			if h.Entry.Handoff || h.Entry.OutOfScope {
+				// A hand-off or out-of-scope phrasing matches only a question as specific.
 				g = ix.content.Matcher.HandoffPhraseWeight
 			}
 			h.Similarity = math.Pow(h.Coverage, 1-g) * math.Pow(h.Reverse, g)

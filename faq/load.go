@@ -336,6 +336,7 @@ type matcherYAML struct {
 		PhraseWeight       float64 `yaml:"phrase_weight"`
 		UnanchoredFactor   float64 `yaml:"unanchored_factor"`
 		HandoffPhrase      float64 `yaml:"handoff_phrase_weight"`
+		TypeMismatch       float64 `yaml:"type_mismatch"`
 	} `yaml:"thresholds"`
 	Weights map[string]float64           `yaml:"weights"`
 	Boosts  map[string]float64           `yaml:"boosts"`
@@ -344,7 +345,7 @@ type matcherYAML struct {
 
 // Signal and weight names of matcher.yaml.
 var (
-	signalKeys = []string{"first_person", "personal_fields", "which", "human", "greeting", "leak"}
+	signalKeys = []string{"first_person", "personal_fields", "which", "human", "greeting", "leak", "howto"}
 	weightKeys = []string{"first_person", "personal_field", "first_person_field", "which_field", "pii", "pii_question", "handoff_entry"}
 	boostKeys  = []string{"ja", "gram", "yomi", "en"}
 )
@@ -358,7 +359,7 @@ func (l *loader) loadMatcher(c *Content, fsys fs.FS) {
 		return
 	}
 	from.unknownKeys(name, node, "thresholds", "weights", "boosts", "signals")
-	from.unknownKeys(name, child(node, "thresholds"), "min_confidence", "suggest_confidence", "handoff", "everyone_confidence", "phrase_weight", "handoff_phrase_weight", "unanchored_factor")
+	from.unknownKeys(name, child(node, "thresholds"), "min_confidence", "suggest_confidence", "handoff", "everyone_confidence", "phrase_weight", "handoff_phrase_weight", "unanchored_factor", "type_mismatch")
 	from.unknownKeys(name, child(node, "weights"), weightKeys...)
 	from.unknownKeys(name, child(node, "boosts"), boostKeys...)
 	from.unknownKeys(name, child(node, "signals"), signalKeys...)
@@ -367,8 +368,8 @@ func (l *loader) loadMatcher(c *Content, fsys fs.FS) {
 		t := m.Thresholds
 		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence,
 			HandoffThreshold: t.Handoff, EveryoneConfidence: t.EveryoneConfidence, PhraseWeight: t.PhraseWeight,
-			HandoffPhraseWeight: t.HandoffPhrase, UnanchoredFactor: t.UnanchoredFactor, Weights: m.Weights, Boosts: m.Boosts}
-		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.EveryoneConfidence, t.PhraseWeight, t.HandoffPhrase, t.UnanchoredFactor} {
+			HandoffPhraseWeight: t.HandoffPhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch, Weights: m.Weights, Boosts: m.Boosts}
+		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.EveryoneConfidence, t.PhraseWeight, t.HandoffPhrase, t.UnanchoredFactor, t.TypeMismatch} {
 			if v < 0 || v > 1 {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds: confidences must be between 0 and 1, got %v", v)
 			}
@@ -382,7 +383,7 @@ func (l *loader) loadMatcher(c *Content, fsys fs.FS) {
 			}
 		}
 		c.Signals = Signals{FirstPerson: m.Signals["first_person"], PersonalFields: m.Signals["personal_fields"],
-			Which: m.Signals["which"], Human: m.Signals["human"], Greeting: m.Signals["greeting"], Leak: m.Signals["leak"]}
+			Which: m.Signals["which"], Human: m.Signals["human"], Greeting: m.Signals["greeting"], Leak: m.Signals["leak"], HowTo: m.Signals["howto"]}
 	}
 	if from != l {
 		l.problems = append(l.problems, from.problems...)

@@ -58,6 +58,7 @@ type Signals struct {
 	FirstPerson   bool `json:"first_person"`
 	PersonalField bool `json:"personal_field"`
 	Which         bool `json:"which"`
+	HowTo         bool `json:"howto"`
 	LeakQuestion  bool `json:"leak_question"`
 	Human         bool `json:"human"`
 	PII           bool `json:"pii"`
@@ -74,7 +75,8 @@ type Matcher struct {
 	pii     *pii.Detector
 	cfg     faq.Matcher
 	lexicon map[string]lexicon
-	choices map[string]lexicon // child entry id → keywords
+	choices map[string]lexicon  // child entry id → keywords
+	howto   map[*faq.Entry]bool // entries most of whose phrasings ask how to do something
 }
 
 // lexicon is a word list: non-ASCII terms (synonyms applied, in the script they are written
@@ -88,14 +90,18 @@ type lexicon struct {
 // New returns a Matcher over ix, configured by the content's matcher settings and word lists.
 func New(ix *faq.Index) *Matcher {
 	c := ix.Content()
-	m := &Matcher{ix: ix, an: ix.Analyzer(), cfg: c.Matcher, lexicon: map[string]lexicon{}, choices: map[string]lexicon{}}
+	m := &Matcher{ix: ix, an: ix.Analyzer(), cfg: c.Matcher, lexicon: map[string]lexicon{},
+		choices: map[string]lexicon{}, howto: map[*faq.Entry]bool{}}
 	m.pii = pii.New(publicNumbers(c)...)
 	s := c.Signals
 	for name, lists := range map[string]map[faq.Lang][]string{
 		"first_person": s.FirstPerson, "personal_field": s.PersonalFields, "which": s.Which,
-		"human": s.Human, "greeting": s.Greeting, "leak": s.Leak,
+		"human": s.Human, "greeting": s.Greeting, "leak": s.Leak, "howto": s.HowTo,
 	} {
 		m.lexicon[name] = m.compile(lists)
+	}
+	for _, e := range c.Entries {
+		m.howto[e] = m.asksHowTo(e)
 	}
 	for _, e := range c.Entries {
 		if e.Parent == "" {
@@ -108,6 +114,20 @@ func New(ix *faq.Index) *Matcher {
 		m.choices[e.ID] = m.compile(kw)
 	}
 	return m
+}
+
+// asksHowTo reports whether most of an entry's phrasings ask how to do something.
+func (m *Matcher) asksHowTo(e *faq.Entry) bool {
+	n, howto := 0, 0
+	for _, t := range e.Text {
+		for _, q := range append([]string{t.Title}, t.Questions...) {
+			n++
+			if m.lexicon["howto"].has(m.an.Rewrite(q), m.an.CanonicalEN(q)) {
+				howto++
+			}
+		}
+	}
+	return n > 0 && 2*howto >= n
 }
 
 // publicNumbers are the organisation's own numbers found in the content (desk, press): typing
@@ -156,7 +176,7 @@ func (lx lexicon) has(ja, en string) bool {
 		}
 	}
 	for _, w := range lx.words {
-		if containsWord(en, w) || containsWord(ja, w) {
+		if containsWord(en, w) {
 			return true
 		}
 	}
@@ -231,6 +251,7 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 		PersonalField: m.lexicon["personal_field"].has(ja, en),
 		Which:         m.lexicon["which"].has(ja, en),
 		LeakQuestion:  m.lexicon["leak"].has(ja, en),
+		HowTo:         m.lexicon["howto"].has(ja, en),
 		Human:         m.lexicon["human"].has(ja, en),
 		PII:           len(matches) > 0,
 	}
@@ -253,11 +274,11 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 			if handoff == nil || h.Similarity > handoff.Similarity {
 				handoff = h
 			}
-		} else if best == nil || h.Similarity*factor(h, m.cfg) > best.Similarity*factor(best, m.cfg) {
+		} else if best == nil || h.Similarity*m.factor(h, sig) > best.Similarity*m.factor(best, sig) {
 			best = h
 		}
 	}
-	if handoff != nil && best != nil && handoff.Similarity < best.Similarity*factor(best, m.cfg) {
+	if handoff != nil && best != nil && handoff.Similarity < best.Similarity*m.factor(best, sig) {
 		handoff = nil // a hand-off entry counts only when it beats the best answer
 	}
 	if handoff != nil {
@@ -266,7 +287,7 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	sig.Score = m.identityScore(sig)
 	d.Signals = sig
 	if best != nil {
-		d.Confidence = best.Similarity * factor(best, m.cfg)
+		d.Confidence = best.Similarity * m.factor(best, sig)
 	}
 	confident := best != nil && d.Confidence >= m.cfg.MinConfidence &&
 		(outside == nil || outside.Similarity < d.Confidence)
@@ -305,13 +326,19 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	return d, nil
 }
 
-// factor is the confidence factor of a hit: 1, or the content's UnanchoredFactor when the
-// question shares none of the entry's anchor words.
-func factor(h *faq.Hit, cfg faq.Matcher) float64 {
-	if h.Anchored {
-		return 1
+// factor is the confidence factor of a hit: the content's UnanchoredFactor when the question
+// shares none of the entry's anchor words, times TypeMismatch when the question asks how to do
+// something and the entry does not, or asks whether something leaked and the entry is a how-to.
+func (m *Matcher) factor(h *faq.Hit, sig Signals) float64 {
+	f := 1.0
+	if !h.Anchored {
+		f *= m.cfg.UnanchoredFactor
 	}
-	return cfg.UnanchoredFactor
+	howto := m.howto[h.Entry]
+	if sig.HowTo && !howto || !sig.HowTo && sig.LeakQuestion && howto {
+		f *= m.cfg.TypeMismatch
+	}
+	return f
 }
 
 // choose answers e, or the child of e (or of e's parent) that the utterance names, or asks back

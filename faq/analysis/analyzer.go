@@ -299,7 +299,16 @@ func englishTerms(n string) []string {
 	return out
 }
 
-func isEnglishStop(w string) bool { return english.IsStopWord(w) }
+func isEnglishStop(w string) bool { return english.IsStopWord(w) || relayWords[w] }
+
+// relayWords are the words staff use to relay a customer's question ("customer asks whether
+// …", "what's the official wording on …"): they say nothing about the topic.
+var relayWords = map[string]bool{
+	"customer": true, "customers": true, "client": true, "clients": true, "user": true, "users": true,
+	"ask": true, "asks": true, "asked": true, "asking": true, "official": true, "wording": true,
+	"answer": true, "line": true, "tell": true, "says": true, "say": true, "want": true,
+	"wants": true, "know": true, "question": true, "please": true, "guidance": true, "whether": true,
+}
 
 func englishStem(w string) string {
 	if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
@@ -309,16 +318,18 @@ func englishStem(w string) string {
 }
 
 // rewriter replaces every variant of a synonym group with the group's canonical term. ASCII
-// variants match whole words only; others match anywhere, longest first.
+// variants (of one or more words) match whole words only; others match anywhere, longest
+// first.
 type rewriter struct {
-	kana  *strings.Replacer
-	ascii *regexp.Regexp
-	canon map[string]string
+	kana     *strings.Replacer
+	canon    map[string]string // ASCII variant → canonical term
+	maxWords int               // words in the longest ASCII variant
 }
 
 func newRewriter(groups [][]string) *rewriter {
 	rw := &rewriter{canon: map[string]string{}}
-	var pairs, words []string
+	type pair struct{ old, new string }
+	var ps []pair
 	for _, g := range groups {
 		if len(g) == 0 {
 			continue
@@ -331,35 +342,22 @@ func newRewriter(groups [][]string) *rewriter {
 			}
 			if isASCII(v) {
 				rw.canon[v] = canon
-				words = append(words, v)
+				rw.maxWords = max(rw.maxWords, len(strings.Fields(v)))
 				continue
 			}
 			for _, kv := range kanaVariants(v) {
-				pairs = append(pairs, kv, canon)
+				ps = append(ps, pair{kv, canon})
 			}
 		}
 	}
 	// strings.Replacer tries old strings in argument order at each position: longest first.
-	type pair struct{ old, new string }
-	ps := make([]pair, 0, len(pairs)/2)
-	for i := 0; i < len(pairs); i += 2 {
-		ps = append(ps, pair{pairs[i], pairs[i+1]})
-	}
 	sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].old) > len(ps[j].old) })
-	flat := make([]string, 0, len(pairs))
+	flat := make([]string, 0, 2*len(ps))
 	for _, p := range ps {
 		flat = append(flat, p.old, p.new)
 	}
 	if len(flat) > 0 {
 		rw.kana = strings.NewReplacer(flat...)
-	}
-	if len(words) > 0 {
-		sort.SliceStable(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
-		quoted := make([]string, len(words))
-		for i, w := range words {
-			quoted[i] = regexp.QuoteMeta(w)
-		}
-		rw.ascii = regexp.MustCompile(`(?:^|\b)(?:` + strings.Join(quoted, "|") + `)(?:\b|$)`)
 	}
 	return rw
 }
@@ -368,15 +366,52 @@ func (rw *rewriter) apply(s string) string {
 	if rw.kana != nil {
 		s = rw.kana.Replace(s)
 	}
-	if rw.ascii != nil && hasASCIILetter(s) {
-		s = rw.ascii.ReplaceAllStringFunc(s, func(m string) string {
-			if c, ok := rw.canon[m]; ok {
-				return c
-			}
-			return m
-		})
+	if len(rw.canon) == 0 || !hasASCIILetter(s) {
+		return s
 	}
-	return s
+	// ASCII words with their byte spans; a variant matches a run of whole words.
+	type span struct{ start, end int }
+	var words []span
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		words = append(words, span{i, j})
+		i = j
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(words); {
+		matched := 0
+		for n := min(rw.maxWords, len(words)-i); n >= 1; n-- {
+			if c, ok := rw.canon[s[words[i].start:words[i+n-1].end]]; ok {
+				b.WriteString(s[last:words[i].start])
+				b.WriteString(c)
+				last = words[i+n-1].end
+				matched = n
+				break
+			}
+		}
+		if matched == 0 {
+			matched = 1
+		}
+		i += matched
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// isWordByte reports whether b is part of an ASCII word for synonyms ("e-mail" is one word).
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-' || b == '\''
 }
 
 // kanaVariants returns v and, when v is written in kana only, its hiragana and katakana forms,
