@@ -998,7 +998,7 @@ func myNumberKeyword(s string, start int) bool {
 // accountKeywords are lower-case. ASCII ends of a keyword must be word boundaries.
 var accountKeywords = []string{
 	"口座番号", "口座", "お客様番号", "お客さま番号", "顧客番号", "会員番号", "取引番号", "契約番号",
-	"ログインid", "ユーザーid", "ユーザid", "会員id", "お客様id",
+	"ログインid", "ユーザーid", "ユーザid", "会員id", "お客様id", "アカウントid", "アカウント", "ログイン名",
 	"id", "userid", "loginid", "user id", "login id", "member id", "customer id",
 	"account", "account number", "account no", "acct", "acct no",
 	"customer number", "customer no", "member number", "membership number",

@@ -168,6 +168,7 @@ func accountCases() []findCase {
 		{name: "お客様番号 with letters", in: "お客様番号は AB-12345 です", want: []found{acc("AB-12345")}},
 		{name: "顧客番号 full-width colon", in: "顧客番号：C0012345", full: true, want: []found{acc("C0012345")}},
 		{name: "会員番号", in: "会員番号が98765です", want: []found{acc("98765")}},
+		{name: "アカウント", in: "アカウントmfx67890の登録情報", want: []found{acc("mfx67890")}},
 		{name: "取引番号 hash", in: "取引番号#TX-2024-000123", want: []found{acc("TX-2024-000123")}},
 		{name: "ログインID", in: "ログインIDはtaro_1234です", want: []found{acc("taro_1234")}},
 		{name: "ユーザーID", in: "ユーザーID: user2024x", want: []found{acc("user2024x")}},
