@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
+	"runtime/debug"
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
@@ -53,5 +55,13 @@ func (cf *contentFlags) engine(ctx context.Context, w io.Writer) (*bot.Engine, e
 	if err != nil {
 		return nil, err
 	}
-	return bot.NewEngine(ctx, c, cf.index)
+	eng, err := bot.NewEngine(ctx, c, cf.index)
+	if err != nil {
+		return nil, err
+	}
+	// Loading the dictionary leaves tens of megabytes of garbage (it is unzipped in memory):
+	// give it back now rather than carry it while idle.
+	runtime.GC()
+	debug.FreeOSMemory()
+	return eng, nil
 }
