@@ -84,6 +84,7 @@ type Miss struct {
 	Got        string
 	Confidence float64
 	Masked     string // the query with personal data masked
+	Reason     string // why the matcher decided as it did
 }
 
 // Accuracy is the share of cases right.
@@ -115,7 +116,7 @@ func Evaluate(ctx context.Context, m *Matcher, cases []Case) (Report, error) {
 			lc.Right++
 			rep.Right++
 		} else {
-			rep.Misses = append(rep.Misses, Miss{Case: tc, Got: got, Confidence: d.Confidence, Masked: d.Masked})
+			rep.Misses = append(rep.Misses, Miss{Case: tc, Got: got, Confidence: d.Confidence, Masked: d.Masked, Reason: d.Reason})
 		}
 		rep.PerLabel[tc.Expected] = lc
 	}

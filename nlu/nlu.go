@@ -283,11 +283,19 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	}
 	if handoff != nil {
 		sig.HandoffEntry = handoff.Similarity
+		if sig.HowTo && !m.howto[handoff.Entry] {
+			sig.HandoffEntry *= m.cfg.TypeMismatch // "how do I …?" is not "was my … leaked?"
+		}
 	}
 	sig.Score = m.identityScore(sig)
 	d.Signals = sig
 	if best != nil {
 		d.Confidence = best.Similarity * m.factor(best, sig)
+	}
+	// An out-of-scope example wins over the best entry when closer; a question whether
+	// something leaked is less likely to be out of scope (it is what this FAQ is about).
+	if outside != nil && sig.LeakQuestion {
+		outside.Similarity *= m.cfg.TypeMismatch
 	}
 	confident := best != nil && d.Confidence >= m.cfg.MinConfidence &&
 		(outside == nil || outside.Similarity < d.Confidence)

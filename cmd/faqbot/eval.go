@@ -72,9 +72,9 @@ func printReport(w io.Writer, rep nlu.Report) {
 	}
 	tw.Flush()
 	if len(rep.Misses) > 0 {
-		fmt.Fprintf(w, "\nmisses (expected -> got, confidence, line: query with personal data masked):\n")
+		fmt.Fprintf(w, "\nmisses (expected -> got, confidence, why, line: query with personal data masked):\n")
 		for _, m := range rep.Misses {
-			fmt.Fprintf(w, "  %s -> %s\t%.2f\t%d: %s\n", m.Case.Expected, m.Got, m.Confidence, m.Case.Line, m.Masked)
+			fmt.Fprintf(w, "  %s -> %s\t%.2f\t%s\t%d: %s\n", m.Case.Expected, m.Got, m.Confidence, m.Reason, m.Case.Line, m.Masked)
 		}
 	}
 	fmt.Fprintf(w, "\naccuracy: %.3f (%d/%d)\n", rep.Accuracy(), rep.Right, rep.Total)
