@@ -153,7 +153,7 @@ func TestDetectLang(t *testing.T) {
 // regressions; the targets (0.95 overall, every identity-specific question handed off, no
 // off-topic question answered) are not reached yet: see the README.
 const (
-	devAccuracyFloor = 0.935 // measured 0.943
+	devAccuracyFloor = 0.945 // measured 0.951
 	devHandoffFloor  = 0.95  // share of identity-specific questions handed off; measured 0.984
 	devOffTopicCeil  = 0.10  // share of off-topic questions answered with an entry; measured 0.074
 )
