@@ -1,0 +1,137 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/faq"
+)
+
+var shippedEngine = sync.OnceValues(func() (*bot.Engine, error) {
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		return nil, err
+	}
+	return bot.NewEngine(context.Background(), c, "")
+})
+
+func engine(t testing.TB) *bot.Engine {
+	t.Helper()
+	e, err := shippedEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func jst(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, bot.JST)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestDeskHours(t *testing.T) {
+	h := bot.NewDeskHours(faq.Desk{Open: "09:00", Close: "17:00"})
+	tests := []struct {
+		at   string
+		open bool
+		next string
+	}{
+		{"2026-11-25 10:00", true, "2026-11-25 10:00"},  // Wednesday
+		{"2026-11-25 08:59", false, "2026-11-25 09:00"}, // before opening
+		{"2026-11-25 17:30", false, "2026-11-26 09:00"}, // after closing
+		{"2026-11-28 11:00", false, "2026-11-30 09:00"}, // Saturday
+		{"2026-11-23 11:00", false, "2026-11-24 09:00"}, // 勤労感謝の日, a Monday
+		{"2027-01-01 11:00", false, "2027-01-04 09:00"}, // 元日 (Friday), then the weekend
+	}
+	for _, tt := range tests {
+		at := jst(tt.at)
+		if got := h.Open(at); got != tt.open {
+			t.Errorf("Open(%s) = %v, want %v", tt.at, got, tt.open)
+		}
+		if got := h.NextOpen(at); !got.Equal(jst(tt.next)) {
+			t.Errorf("NextOpen(%s) = %s, want %s", tt.at, got.Format("2006-01-02 15:04"), tt.next)
+		}
+	}
+	// Any time zone: 01:00 UTC is 10:00 in Japan.
+	if !h.Open(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)) {
+		t.Error("10:00 JST given in UTC should be open")
+	}
+}
+
+func TestHandoffSaysWhetherDeskIsOpen(t *testing.T) {
+	for _, tt := range []struct {
+		at, want string
+	}{
+		{"2026-11-25 10:00", "ただいま受付時間内です。"},
+		{"2026-11-28 11:00", "ただいま受付時間外です。次の受付は11月30日(月)9:00からです。"},
+		{"2026-11-25 18:00", "次の受付は明日9:00からです。"},
+	} {
+		b := bot.New(engine(t), func() time.Time { return jst(tt.at) })
+		r, err := b.Ask(context.Background(), "私の住所は漏れましたか")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Handoff || !strings.Contains(r.Text, "0120-455-512") || !strings.Contains(r.Text, tt.want) {
+			t.Errorf("at %s: handoff=%v text %q, want it to contain %q", tt.at, r.Handoff, r.Text, tt.want)
+		}
+	}
+}
+
+func TestReplies(t *testing.T) {
+	b := bot.New(engine(t), func() time.Time { return jst("2026-11-25 10:00") })
+	ctx := context.Background()
+
+	r, _ := b.Ask(ctx, "パスワードを変えたい")
+	if len(r.Choices) != 2 || r.Choices[0].EntryID != "change-password-pc" || strings.Contains(r.Body, "・") {
+		t.Errorf("ask-back: choices %v, body %q", r.Choices, r.Body)
+	}
+	r, _ = b.Ask(ctx, "090-1234-5678です。マイナンバーは漏れましたか")
+	if !strings.HasPrefix(r.Text, "※お客様の安全のため") || strings.Contains(r.Text, "5678") {
+		t.Errorf("personal data advice missing or data echoed: %q", r.Text)
+	}
+	r, _ = b.Ask(ctx, "How many records were leaked?")
+	if r.Lang != faq.English || !strings.Contains(r.Text, "112,364") {
+		t.Errorf("English answer: %q", r.Text)
+	}
+	r, _ = b.Ask(ctx, "こんにちは")
+	if r.Handoff || len(r.Choices) != 0 || !strings.Contains(r.Text, "お答えします") {
+		t.Errorf("greeting: %q", r.Text)
+	}
+	if _, ok := b.EntryReply("no-such-entry", faq.Japanese); ok {
+		t.Error("EntryReply of an unknown id succeeded")
+	}
+}
+
+func TestSwap(t *testing.T) {
+	e := engine(t)
+	b := bot.New(e, nil)
+	c2, _ := faq.LoadEmbedded()
+	e2, err := bot.NewEngine(context.Background(), c2, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old := b.Swap(e2); old != e || b.Engine() != e2 {
+		t.Error("Swap did not install the new engine")
+	}
+	e2.Close()
+}
+
+func ExampleBot_Ask() {
+	c, _ := faq.LoadEmbedded()
+	e, _ := bot.NewEngine(context.Background(), c, "")
+	b := bot.New(e, nil)
+	r, _ := b.Ask(context.Background(), "何件漏れたの?")
+	fmt.Println(r.Decision.Entry.ID, r.Handoff)
+	fmt.Println(strings.SplitN(r.Text, "\n", 2)[0])
+	// Output:
+	// leak-count false
+	// 2017年サイバー攻撃においては2,455件、2016年サイバー攻撃においては112,364件の情報が漏えいしたことが判明しております。
+}
