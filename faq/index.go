@@ -286,6 +286,11 @@ func (ix *Index) mapping() mapping.IndexMapping {
 	return m
 }
 
+// batchSize is the number of phrases per index batch. Each batch becomes a segment that every
+// query visits until scorch merges them, so batches are large: a FAQ of 10,000 entries (30,000
+// phrases) is two segments.
+const batchSize = 20000
+
 // fill indexes every phrase in batches.
 func (ix *Index) fill(ctx context.Context) error {
 	batch := ix.bi.NewBatch()
@@ -300,7 +305,7 @@ func (ix *Index) fill(ctx context.Context) error {
 		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
 			return fmt.Errorf("faq: index %s: %w", p.Entry.ID, err)
 		}
-		if batch.Size() >= 1000 {
+		if batch.Size() >= batchSize {
 			if err := ix.bi.Batch(batch); err != nil {
 				return fmt.Errorf("faq: index: %w", err)
 			}
