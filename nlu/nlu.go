@@ -438,18 +438,7 @@ func (m *Matcher) identityScore(s Signals) float64 {
 
 // blank replaces each match with a space.
 func blank(s string, ms []pii.Match) string {
-	if len(ms) == 0 {
-		return s
-	}
-	var b strings.Builder
-	prev := 0
-	for _, mt := range ms {
-		b.WriteString(s[prev:mt.Start])
-		b.WriteByte(' ')
-		prev = mt.End
-	}
-	b.WriteString(s[prev:])
-	return b.String()
+	return pii.Replace(s, ms, func(pii.Kind) string { return " " })
 }
 
 // WithConfig returns a Matcher over the same index with other thresholds and weights (word

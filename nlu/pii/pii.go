@@ -143,7 +143,11 @@ func (d *Detector) Mask(s string) (masked string, kinds []Kind) {
 // Mask replaces each match in s with its kind in angle brackets: "<phone>", "<email>",
 // "<mynumber>", "<card>" or "<account>". The matches need not be sorted; offsets are clamped
 // to s, and where matches overlap the text is masked once.
-func Mask(s string, ms []Match) string {
+func Mask(s string, ms []Match) string { return Replace(s, ms, label) }
+
+// Replace returns s with each match replaced by with(kind); matches are taken in order of
+// their start and clipped to s, as in Mask.
+func Replace(s string, ms []Match, with func(Kind) string) string {
 	if len(ms) == 0 {
 		return s
 	}
@@ -158,7 +162,7 @@ func Mask(s string, ms []Match) string {
 			continue
 		}
 		b.WriteString(s[pos:start])
-		b.WriteString(label(m.Kind))
+		b.WriteString(with(m.Kind))
 		pos = end
 	}
 	b.WriteString(s[pos:])
