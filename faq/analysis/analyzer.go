@@ -291,6 +291,9 @@ var asciiWord = regexp.MustCompile(`[a-z0-9]+(?:'[a-z]+)?`)
 func englishTerms(n string) []string {
 	var out []string
 	for _, w := range asciiWord.FindAllString(n, -1) {
+		if i := strings.IndexByte(w, '\''); i > 0 {
+			w = w[:i] // what's → what, customer's → customer
+		}
 		if isEnglishStop(w) {
 			continue
 		}
