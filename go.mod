@@ -9,6 +9,7 @@ require (
 	github.com/ikawaha/kagome-dict/ipa v1.2.6
 	github.com/ikawaha/kagome/v2 v2.10.3
 	github.com/kljensen/snowball v0.10.0
+	github.com/line/line-bot-sdk-go/v8 v8.14.0
 	github.com/rickar/cal/v2 v2.1.13
 	golang.org/x/text v0.44.0
 	gopkg.in/yaml.v3 v3.0.1

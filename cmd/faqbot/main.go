@@ -46,6 +46,7 @@ Usage:
   faqbot ask [--json] [--content DIR] [--index DIR] [QUESTION...]
   faqbot check [--content DIR]
   faqbot eval [--min ACC] [--sweep] [--content DIR] FILE.tsv
+  faqbot serve [--addr ADDR] [--content DIR] [--index DIR]
 
 Run "faqbot COMMAND -h" for a command's flags.
 `
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdCheck(ctx, env, args[1:])
 	case "eval":
 		return cmdEval(ctx, env, args[1:])
+	case "serve":
+		return cmdServe(ctx, env, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

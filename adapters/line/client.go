@@ -1,0 +1,324 @@
+package line
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+)
+
+// api sends requests to the Messaging API, retrying 5xx and 429 answers. It is safe for
+// concurrent use.
+type api struct {
+	hc       *http.Client
+	endpoint string
+	token    string
+	base     time.Duration
+	attempts int
+}
+
+// client returns a Messaging API client bound to ctx. The SDK's WithContext sets the context on
+// the client itself, so a shared client would race: each call gets its own (they share hc and
+// its connections, and cost a few small allocations).
+func (c *api) client(ctx context.Context) (*messaging_api.MessagingApiAPI, error) {
+	cl, err := messaging_api.NewMessagingApiAPI(c.token,
+		messaging_api.WithHTTPClient(c.hc), messaging_api.WithEndpoint(c.endpoint))
+	if err != nil {
+		return nil, fmt.Errorf("line: api client: %w", err)
+	}
+	return cl.WithContext(ctx), nil
+}
+
+// outcome is how a request ended.
+type outcome struct {
+	status   int // the last HTTP status (0: no answer)
+	attempts int
+	// uncertain is set when an attempt may have been carried out although it failed (a 5xx or
+	// no answer): the reply token may be used up by it.
+	uncertain bool
+	// invalidToken is set when the reply token was refused (expired or used).
+	invalidToken bool
+	// duplicate is set when LINE had already accepted a request with the same retry key.
+	duplicate bool
+	err       error
+}
+
+var errInvalidReplyToken = errors.New("invalid reply token")
+
+// call runs op until it succeeds, fails for good, or runs out of attempts or time. Before
+// each wait it calls waiting (when not nil) with the wait's length.
+func (c *api) call(ctx context.Context, name string, retryKey bool, waiting func(time.Duration),
+	op func(*messaging_api.MessagingApiAPI) (*http.Response, error)) outcome {
+	var out outcome
+	for {
+		out.attempts++
+		cl, err := c.client(ctx)
+		if err != nil {
+			out.err = err
+			return out
+		}
+		res, err := op(cl)
+		out.status = 0
+		if res != nil {
+			out.status = res.StatusCode
+		}
+		if err == nil {
+			out.err = nil
+			return out
+		}
+		var wait time.Duration
+		switch s := out.status; {
+		case s == 0:
+			if ctx.Err() != nil {
+				out.err = fmt.Errorf("line: %s: %w", name, ctx.Err())
+				return out
+			}
+			// The request may have reached LINE before the connection failed. The error names
+			// the URL and the network failure, nothing the user sent.
+			out.uncertain = true
+			out.err = fmt.Errorf("line: %s: %w", name, err)
+		case s == http.StatusTooManyRequests:
+			wait = retryAfter(res.Header, time.Now())
+			out.err = fmt.Errorf("line: %s: status %d", name, s)
+		case s >= 500:
+			out.uncertain = true
+			wait = retryAfter(res.Header, time.Now())
+			out.err = fmt.Errorf("line: %s: status %d", name, s)
+		case s == http.StatusConflict && retryKey:
+			// Accepted before under the same retry key: done, and not twice.
+			out.duplicate, out.err = true, nil
+			return out
+		case s == http.StatusBadRequest && isInvalidReplyToken(res):
+			out.invalidToken = true
+			out.err = fmt.Errorf("line: %s: %w", name, errInvalidReplyToken)
+			return out
+		default:
+			out.err = fmt.Errorf("line: %s: status %d", name, s)
+			return out
+		}
+		if out.attempts >= c.attempts {
+			out.err = fmt.Errorf("%w (gave up after %d attempts)", out.err, out.attempts)
+			return out
+		}
+		wait = max(wait, c.backoff(out.attempts))
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			out.err = fmt.Errorf("%w (no time left to retry)", out.err)
+			return out
+		}
+		if waiting != nil {
+			waiting(wait)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			out.err = fmt.Errorf("line: %s: %w", name, ctx.Err())
+			return out
+		case <-t.C:
+		}
+	}
+}
+
+// backoff is the wait before attempt n+1: base·2ⁿ⁻¹, jittered down by up to half, at most 10 s.
+func (c *api) backoff(n int) time.Duration {
+	d := c.base << min(n-1, 16)
+	d = min(d, 10*time.Second)
+	return d/2 + rand.N(d/2+1)
+}
+
+// retryAfter reads a Retry-After header (seconds or an HTTP date); 0 when absent.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// isInvalidReplyToken reports whether a 400 answer says the reply token is invalid. The SDK
+// leaves the body of an error answer readable.
+func isInvalidReplyToken(res *http.Response) bool {
+	if res.Body == nil {
+		return false
+	}
+	var e messaging_api.ErrorResponse
+	if err := json.NewDecoder(res.Body).Decode(&e); err != nil {
+		return false
+	}
+	return e.Message == "Invalid reply token"
+}
+
+// retryKey derives the X-Line-Retry-Key of the push that stands in for the reply to event id:
+// a name-based (version 5) UUID of the id, so that every attempt, by any process, at pushing the
+// same event's answer carries the same key and LINE accepts only one of them.
+func retryKey(eventID string) string {
+	h := sha1.New()
+	h.Write(retryKeyNamespace[:])
+	h.Write([]byte(eventID))
+	var u [16]byte
+	copy(u[:], h.Sum(nil))
+	u[6] = u[6]&0x0f | 0x50 // version 5
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	var b [36]byte
+	hex.Encode(b[0:8], u[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], u[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], u[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], u[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:], u[10:])
+	return string(b[:])
+}
+
+// retryKeyNamespace is the UUID namespace of faqbot's LINE retry keys.
+var retryKeyNamespace = [16]byte{0x5c, 0x1f, 0x0e, 0x6a, 0x3b, 0x52, 0x4d, 0x2e, 0x9a, 0x41, 0x7e, 0x08, 0xc3, 0x66, 0xd1, 0x0b}
+
+// deliver sends msgs as the reply to j: with the reply token, or, when LINE refuses the token as
+// expired or used and no earlier attempt can have used it, as a push with a retry key derived
+// from the event id. attrs describe the reply for the log.
+func (a *Adapter) deliver(ctx context.Context, j job, msgs []messaging_api.MessageInterface, ld *loader, attrs ...any) {
+	log := a.log.With("event", j.id, "kind", string(j.kind))
+	waiting := func(d time.Duration) {
+		if d >= a.cfg.LoadingAfter {
+			ld.show(ctx)
+		}
+	}
+	if j.replyToken != "" {
+		out := a.api.call(ctx, "reply", false, waiting, func(cl *messaging_api.MessagingApiAPI) (*http.Response, error) {
+			res, _, err := cl.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{ReplyToken: j.replyToken, Messages: msgs})
+			return res, err
+		})
+		switch {
+		case out.err == nil:
+			a.counters.replied.Add(1)
+			log.InfoContext(ctx, "replied", append(attrs, "status", out.status, "attempts", out.attempts, "ms", ms(j.received))...)
+			return
+		case out.invalidToken && out.uncertain:
+			// A failed attempt before may have used the token: pushing could answer twice.
+			a.counters.failed.Add(1)
+			log.WarnContext(ctx, "reply outcome unknown, not pushing", append(attrs, "status", out.status, "attempts", out.attempts)...)
+			return
+		case !out.invalidToken:
+			a.counters.failed.Add(1)
+			log.ErrorContext(ctx, "reply failed", append(attrs, "status", out.status, "attempts", out.attempts, "error", out.err)...)
+			return
+		}
+		log.InfoContext(ctx, "reply token refused, pushing", "status", out.status)
+	}
+	if j.chat == "" || j.id == "" {
+		a.counters.failed.Add(1)
+		log.WarnContext(ctx, "cannot push: no chat or event id", attrs...)
+		return
+	}
+	key := retryKey(j.id)
+	out := a.api.call(ctx, "push", true, waiting, func(cl *messaging_api.MessagingApiAPI) (*http.Response, error) {
+		res, _, err := cl.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{To: j.chat, Messages: msgs}, key)
+		return res, err
+	})
+	if out.err != nil {
+		a.counters.failed.Add(1)
+		log.ErrorContext(ctx, "push failed", append(attrs, "status", out.status, "attempts", out.attempts, "retry_key", key, "error", out.err)...)
+		return
+	}
+	a.counters.pushed.Add(1)
+	if out.duplicate {
+		// An earlier attempt, here or in another process, was accepted: its answer got lost.
+		log.InfoContext(ctx, "push already accepted", append(attrs, "status", out.status, "attempts", out.attempts, "retry_key", key)...)
+		return
+	}
+	log.InfoContext(ctx, "pushed", append(attrs, "status", out.status, "attempts", out.attempts, "retry_key", key, "ms", ms(j.received))...)
+}
+
+func ms(since time.Time) int64 { return time.Since(since).Milliseconds() }
+
+// loadingSeconds is how long LINE shows the loading animation unless a message comes first.
+const loadingSeconds = 20
+
+// loader shows LINE's loading animation in a 1:1 chat when the answer takes noticeable time. A
+// nil *loader does nothing.
+type loader struct {
+	a       *Adapter
+	j       job
+	timer   *time.Timer
+	mu      sync.Mutex // held while the animation request is in flight
+	stopped bool       // the answer is ready: the timer must not show the animation any more
+	until   time.Time  // when the animation shown last ends
+}
+
+// startLoading arms the animation for j after LoadingAfter; nil when j is not a 1:1 chat.
+func (a *Adapter) startLoading(ctx context.Context, j job) *loader {
+	if !j.oneToOne || j.chat == "" || a.cfg.LoadingAfter < 0 {
+		return nil
+	}
+	l := &loader{a: a, j: j}
+	l.timer = time.AfterFunc(a.cfg.LoadingAfter, func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if !l.stopped {
+			l.showLocked(ctx)
+		}
+	})
+	return l
+}
+
+// stop disarms the timer and waits for a request in flight, so that the animation never
+// arrives after the answer.
+func (l *loader) stop() {
+	if l == nil {
+		return
+	}
+	l.timer.Stop()
+	l.mu.Lock()
+	l.stopped = true
+	l.mu.Unlock()
+}
+
+// show starts the animation now unless it is still showing (while a reply waits to be retried).
+func (l *loader) show(ctx context.Context) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.showLocked(ctx)
+}
+
+func (l *loader) showLocked(ctx context.Context) {
+	if time.Now().Before(l.until) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	cl, err := l.a.api.client(ctx)
+	if err != nil {
+		return
+	}
+	res, _, err := cl.ShowLoadingAnimationWithHttpInfo(&messaging_api.ShowLoadingAnimationRequest{ChatId: l.j.chat, LoadingSeconds: loadingSeconds})
+	status := 0
+	if res != nil {
+		status = res.StatusCode
+	}
+	if err != nil {
+		l.a.log.DebugContext(ctx, "loading animation failed", "event", l.j.id, "status", status)
+		return
+	}
+	l.until = time.Now().Add(loadingSeconds * time.Second)
+	l.a.log.DebugContext(ctx, "loading animation shown", "event", l.j.id, "status", status)
+}

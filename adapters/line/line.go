@@ -1,0 +1,392 @@
+// Package line connects faqbot to LINE: it receives Messaging API webhooks, answers them with
+// package bot in the background, and sends the replies through the Messaging API client of
+// github.com/line/line-bot-sdk-go/v8.
+//
+// The webhook handler verifies the X-Line-Signature of the raw, size-capped body before anything
+// is parsed, drops events it has already taken (LINE redelivers), hands the rest to a bounded
+// pool of workers and acknowledges at once, well within LINE's two seconds. The events of one
+// chat go to one worker, in order. A worker asks the bot, turns its reply into at most five LINE
+// messages with quick replies, and sends it with the reply token; it retries 5xx and 429 answers
+// with backoff (honouring Retry-After) and, when the reply token has expired, pushes the reply
+// with a retry key derived from the event id, so that it is delivered once.
+//
+// SDK types never leave this package, and neither message text nor user ids reach its logs:
+// they carry event ids, entry ids, actions and status codes. It imports bot (never the other
+// way round) and no other adapter; only cmd wires it up.
+package line
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"github.com/faqbot/faqbot/bot"
+)
+
+// DefaultAPIURL is the base URL of LINE's Messaging API.
+const DefaultAPIURL = "https://api.line.me"
+
+// Config configures an Adapter. ChannelSecret and ChannelAccessToken are required; every other
+// field has a default.
+type Config struct {
+	ChannelSecret      string
+	ChannelAccessToken string
+	// APIURL is the base URL of the Messaging API (DefaultAPIURL when ""); tests and staging
+	// point it at a local server.
+	APIURL string
+	// HTTPClient sends the API requests (default: one with a 10 s timeout that keeps enough
+	// idle connections for all workers).
+	HTTPClient *http.Client
+	// Logger receives the adapter's logs (default: none).
+	Logger *slog.Logger
+
+	// Store keeps conversation state (default: in memory, StateTTL).
+	Store    bot.StateStore
+	StateTTL time.Duration // default 30 minutes
+	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
+	Feedback FeedbackRecorder
+	// Seen remembers the event ids already taken (default: NewMemoryDeduper(24h, 500,000)).
+	Seen Deduper
+
+	// Workers answer events; the events of one chat always go to the same worker, in order.
+	// Default 64.
+	Workers int
+	// Queue is how many events may wait for each worker (default 16). An event that finds its
+	// worker's queue full is answered with the content's Busy message instead.
+	Queue int
+	// MaxBody is the largest webhook body accepted (default 1 MiB); larger ones get 413.
+	MaxBody int64
+	// LoadingAfter is how long a reply to a 1:1 chat may take before LINE's loading animation
+	// is shown (default 1 s; negative: never).
+	LoadingAfter time.Duration
+	// RetryBase is the first backoff after a 5xx or 429 (default 250 ms); it doubles with each
+	// attempt, up to MaxAttempts attempts in all (default 5). A Retry-After header is honoured.
+	RetryBase   time.Duration
+	MaxAttempts int
+	// EventTimeout bounds the work on one event, retries included (default 60 s).
+	EventTimeout time.Duration
+}
+
+// LogValue prints the configuration with its secrets as "set" or "unset".
+func (c Config) LogValue() slog.Value {
+	set := func(s string) string {
+		if s == "" {
+			return "unset"
+		}
+		return "set"
+	}
+	api := c.APIURL
+	if api == "" {
+		api = DefaultAPIURL
+	}
+	return slog.GroupValue(
+		slog.String("channel_secret", set(c.ChannelSecret)),
+		slog.String("channel_access_token", set(c.ChannelAccessToken)),
+		slog.String("api_url", api),
+		slog.Int("workers", cmp.Or(c.Workers, defaultWorkers)),
+		slog.Int("queue", cmp.Or(c.Queue, defaultQueue)),
+	)
+}
+
+const (
+	defaultWorkers = 64
+	defaultQueue   = 16
+)
+
+func (c *Config) defaults() {
+	if c.APIURL == "" {
+		c.APIURL = DefaultAPIURL
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.StateTTL <= 0 {
+		c.StateTTL = 30 * time.Minute
+	}
+	if c.Store == nil {
+		c.Store = bot.NewMemoryStore(c.StateTTL, nil)
+	}
+	if c.Feedback == nil {
+		c.Feedback = bot.NewMemoryFeedback()
+	}
+	if c.Seen == nil {
+		c.Seen = NewMemoryDeduper(24*time.Hour, 500_000, nil)
+	}
+	if c.Workers <= 0 {
+		c.Workers = defaultWorkers
+	}
+	if c.Queue <= 0 {
+		c.Queue = defaultQueue
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = 1 << 20
+	}
+	if c.LoadingAfter == 0 {
+		c.LoadingAfter = time.Second
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = 250 * time.Millisecond
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 5
+	}
+	if c.EventTimeout <= 0 {
+		c.EventTimeout = 60 * time.Second
+	}
+	if c.HTTPClient == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConns = 2 * c.Workers
+		tr.MaxIdleConnsPerHost = 2 * c.Workers
+		c.HTTPClient = &http.Client{Timeout: 10 * time.Second, Transport: tr}
+	}
+}
+
+// FeedbackRecorder records a user's answer to "was this helpful?" about an entry.
+// Implementations are safe for concurrent use.
+type FeedbackRecorder interface {
+	Record(ctx context.Context, entryID string, helpful bool) error
+}
+
+// Adapter is the LINE webhook handler and the workers that answer its events. It is safe for
+// concurrent use. Shutdown stops it.
+type Adapter struct {
+	bot     *bot.Bot
+	cfg     Config
+	log     *slog.Logger
+	api     *api
+	popular bot.Popularity
+	shards  []chan job
+	busy    chan job
+	// thinking holds a token per decision being made. Deciding is CPU-bound: it gets all
+	// processors but one, which stays free for the webhook handlers that must acknowledge fast.
+	thinking chan struct{}
+	mu       sync.RWMutex // guards closed against the sends to shards and busy
+	closed   bool
+	wg       sync.WaitGroup
+	cancel   context.CancelFunc
+	counters counters
+}
+
+// New returns an Adapter answering with b and starts its workers.
+func New(b *bot.Bot, cfg Config) (*Adapter, error) {
+	if cfg.ChannelSecret == "" || cfg.ChannelAccessToken == "" {
+		return nil, errors.New("line: new: channel secret and channel access token are required")
+	}
+	cfg.defaults()
+	a := &Adapter{
+		bot: b,
+		cfg: cfg,
+		log: cfg.Logger.With("component", "line"),
+		api: &api{
+			hc: cfg.HTTPClient, endpoint: cfg.APIURL, token: cfg.ChannelAccessToken,
+			base: cfg.RetryBase, attempts: cfg.MaxAttempts,
+		},
+		shards:   make([]chan job, cfg.Workers),
+		busy:     make(chan job, 4*cfg.Queue),
+		thinking: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+	}
+	if _, err := a.api.client(context.Background()); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	for i := range a.shards {
+		a.shards[i] = make(chan job, cfg.Queue)
+		a.wg.Go(func() { a.work(ctx, a.shards[i], a.process) })
+	}
+	for range min(runtime.GOMAXPROCS(0), 4) {
+		a.wg.Go(func() { a.work(ctx, a.busy, a.answerBusy) })
+	}
+	return a, nil
+}
+
+func (a *Adapter) work(ctx context.Context, jobs <-chan job, do func(context.Context, job)) {
+	// A context of its own: the events' deadlines then hang off it, not all off one parent
+	// whose lock every worker would contend for.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for j := range jobs {
+		if ctx.Err() != nil {
+			a.counters.dropped.Add(1)
+			a.log.Warn("event dropped at shutdown", "event", j.id, "kind", j.kind)
+			continue
+		}
+		do(ctx, j)
+	}
+}
+
+// Shutdown stops taking events (webhooks get 503 from then on) and waits until the events
+// already taken are answered. When ctx ends first, the replies in flight are abandoned and
+// Shutdown returns ctx's error once the workers have stopped.
+func (a *Adapter) Shutdown(ctx context.Context) error {
+	a.mu.Lock()
+	if !a.closed {
+		a.closed = true
+		for _, ch := range a.shards {
+			close(ch)
+		}
+		close(a.busy)
+	}
+	a.mu.Unlock()
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	defer a.cancel()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		a.cancel()
+		<-done
+		return ctx.Err()
+	}
+}
+
+// webhookError is why a webhook is refused.
+type webhookError struct {
+	status int
+	reason string
+}
+
+var (
+	errNoSignature  = webhookError{http.StatusBadRequest, "missing signature"}
+	errBadSignature = webhookError{http.StatusBadRequest, "invalid signature"}
+	errTooLarge     = webhookError{http.StatusRequestEntityTooLarge, "body too large"}
+	errUnreadable   = webhookError{http.StatusBadRequest, "unreadable body"}
+	errMalformed    = webhookError{http.StatusBadRequest, "malformed body"}
+	errMethod       = webhookError{http.StatusMethodNotAllowed, "method not allowed"}
+	errClosed       = webhookError{http.StatusServiceUnavailable, "shutting down"}
+)
+
+// ServeHTTP takes one webhook: POST, a body of at most MaxBody bytes signed with the channel
+// secret. It answers 200 once the events are queued (or found to be repeats), 400 for a missing
+// or wrong signature or a body that is not a webhook, 413 for a body too large, and 503 after
+// Shutdown. The events are answered in the background.
+func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	received := time.Now()
+	events, werr := a.parse(w, r)
+	if werr != nil {
+		a.counters.rejected.Add(1)
+		a.log.WarnContext(r.Context(), "rejected webhook", "reason", werr.reason, "status", werr.status)
+		http.Error(w, http.StatusText(werr.status), werr.status)
+		return
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.closed {
+		a.log.WarnContext(r.Context(), "rejected webhook", "reason", errClosed.reason, "status", errClosed.status)
+		http.Error(w, http.StatusText(errClosed.status), errClosed.status)
+		return
+	}
+	for _, raw := range events {
+		j, ok := a.toJob(raw, received)
+		if !ok {
+			continue
+		}
+		if j.id != "" {
+			first, err := a.cfg.Seen.FirstTime(r.Context(), j.id)
+			if err != nil {
+				// Answering twice is better than never: go on, and say so.
+				a.log.WarnContext(r.Context(), "event dedupe unavailable", "event", j.id, "error", err)
+			} else if !first {
+				a.counters.duplicates.Add(1)
+				a.log.InfoContext(r.Context(), "repeated event ignored", "event", j.id, "redelivery", j.redelivery)
+				continue
+			}
+		}
+		a.submit(r.Context(), j)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// parse reads, verifies and decodes the webhook body.
+func (a *Adapter) parse(w http.ResponseWriter, r *http.Request) ([]json.RawMessage, *webhookError) {
+	if r.Method != http.MethodPost {
+		return nil, &errMethod
+	}
+	// Not webhook.ParseRequest: it reads the body without a limit and puts it in its errors.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, &errTooLarge
+		}
+		return nil, &errUnreadable
+	}
+	sig := r.Header.Get("X-Line-Signature")
+	if sig == "" {
+		return nil, &errNoSignature
+	}
+	if !webhook.ValidateSignature(a.cfg.ChannelSecret, sig, body) {
+		return nil, &errBadSignature
+	}
+	var cb struct {
+		Events []json.RawMessage `json:"events"`
+	}
+	if err := json.Unmarshal(body, &cb); err != nil {
+		return nil, &errMalformed
+	}
+	return cb.Events, nil
+}
+
+// submit hands j to its chat's worker, or to the busy lane when that worker's queue is full.
+func (a *Adapter) submit(ctx context.Context, j job) {
+	select {
+	case a.shards[shard(j.user, len(a.shards))] <- j:
+		a.counters.accepted.Add(1)
+		return
+	default:
+	}
+	select {
+	case a.busy <- j:
+		a.counters.busy.Add(1)
+		a.log.WarnContext(ctx, "workers busy, answering busy", "event", j.id)
+	default:
+		a.counters.dropped.Add(1)
+		a.log.ErrorContext(ctx, "overloaded, event dropped", "event", j.id, "kind", j.kind)
+	}
+}
+
+// shard maps a chat to a worker (FNV-1a).
+func shard(key string, n int) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(key); i++ {
+		h ^= uint32(key[i])
+		h *= 16777619
+	}
+	return int(h % uint32(n))
+}
+
+// Stats counts what the adapter did since it started.
+type Stats struct {
+	Rejected   int64 // webhooks refused (signature, size, format)
+	Accepted   int64 // events queued for an answer
+	Duplicates int64 // events ignored as seen before
+	Busy       int64 // events answered "busy"
+	Dropped    int64 // events neither answered nor answered "busy" (overload, shutdown)
+	Replied    int64 // replies delivered with the reply token
+	Pushed     int64 // replies delivered by push
+	Failed     int64 // replies that could not be delivered
+}
+
+type counters struct {
+	rejected, accepted, duplicates, busy, dropped, replied, pushed, failed atomic.Int64
+}
+
+// Stats returns the adapter's counters.
+func (a *Adapter) Stats() Stats {
+	c := &a.counters
+	return Stats{
+		Rejected: c.rejected.Load(), Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(),
+		Busy: c.busy.Load(), Dropped: c.dropped.Load(), Replied: c.replied.Load(),
+		Pushed: c.pushed.Load(), Failed: c.failed.Load(),
+	}
+}

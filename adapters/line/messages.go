@@ -1,0 +1,192 @@
+package line
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/nlu"
+)
+
+// LINE's limits on what one reply may hold. Lengths are counted in UTF-16 code units, which is
+// never less than LINE's character count.
+const (
+	maxMessages       = 5
+	maxTextLen        = 5000
+	maxQuickReplies   = 13
+	maxLabelLen       = 20
+	maxPostbackData   = 300
+	maxDisplayTextLen = 300
+)
+
+// The answers to "was this helpful?", per language.
+var helpfulLabels = map[faq.Lang][2]string{
+	faq.Japanese: {"はい", "いいえ"},
+	faq.English:  {"Yes", "No"},
+}
+
+// callLabels are the labels of the button that calls the desk.
+var callLabels = map[faq.Lang]func(desk string) string{
+	faq.Japanese: func(desk string) string { return desk + "に電話" },
+	faq.English:  func(desk string) string { return "Call " + desk },
+}
+
+// messages renders a reply of the bot as at most five LINE messages: the body (split where
+// it exceeds the text limit), the choices as postback quick replies, a button that calls the
+// desk for hand-offs and "don't know", and after an answer the question whether it helped.
+func messages(r bot.Reply, c *faq.Content) []messaging_api.MessageInterface {
+	lang := r.Lang
+	if lang == "" {
+		lang = faq.Japanese
+	}
+	d := r.Decision
+	var items []messaging_api.QuickReplyItem
+	for _, ch := range r.Choices {
+		if len(items) == maxQuickReplies-1 { // keep room for the desk
+			break
+		}
+		data := url.Values{"entry": {ch.EntryID}, "lang": {string(lang)}}.Encode()
+		if it, ok := postbackItem(ch.Label, data); ok {
+			items = append(items, it)
+		}
+	}
+	if (r.Handoff || d.Action == nlu.DontKnow && !d.Greeting) && c.Desk.Phone != "" {
+		label := callLabels[lang]
+		if label == nil {
+			label = callLabels[faq.Japanese]
+		}
+		items = append(items, messaging_api.QuickReplyItem{Type: "action", Action: &messaging_api.UriAction{
+			Label: clip(label(c.Desk.Name.In(lang)), maxLabelLen),
+			Uri:   "tel:" + digits(c.Desk.Phone),
+		}})
+	}
+
+	var helpful *messaging_api.TextMessage
+	if d.Action == nlu.Answer && d.Entry != nil {
+		if ask := c.Messages.HelpfulAsk.In(lang); ask != "" {
+			labels, ok := helpfulLabels[lang]
+			if !ok {
+				labels = helpfulLabels[faq.Japanese]
+			}
+			var yesNo []messaging_api.QuickReplyItem
+			for i, answer := range []string{"yes", "no"} {
+				data := url.Values{"helpful": {d.Entry.ID + ":" + answer}, "lang": {string(lang)}}.Encode()
+				if it, ok := postbackItem(labels[i], data); ok {
+					yesNo = append(yesNo, it)
+				}
+			}
+			helpful = &messaging_api.TextMessage{Text: clip(ask, maxTextLen), QuickReply: &messaging_api.QuickReply{Items: yesNo}}
+		}
+	}
+
+	room := maxMessages
+	if helpful != nil {
+		room--
+	}
+	var out []messaging_api.MessageInterface
+	for _, part := range split(r.Body, maxTextLen, room) {
+		out = append(out, &messaging_api.TextMessage{Text: part})
+	}
+	if helpful != nil {
+		out = append(out, helpful)
+	}
+	// Quick replies show only on the last message of a reply.
+	if len(items) > 0 && len(out) > 0 {
+		last := out[len(out)-1].(*messaging_api.TextMessage)
+		if last.QuickReply == nil {
+			last.QuickReply = &messaging_api.QuickReply{}
+		}
+		last.QuickReply.Items = append(last.QuickReply.Items, items...)
+		last.QuickReply.Items = last.QuickReply.Items[:min(len(last.QuickReply.Items), maxQuickReplies)]
+	}
+	return out
+}
+
+// textOnly is a reply of one plain text message.
+func textOnly(text string) []messaging_api.MessageInterface {
+	if text == "" {
+		return nil
+	}
+	return []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: clip(text, maxTextLen)}}
+}
+
+// postbackItem is a quick reply button that sends data back and shows label as the user's
+// message. ok is false when data is too long for LINE.
+func postbackItem(label, data string) (messaging_api.QuickReplyItem, bool) {
+	if label == "" || utf16Len(data) > maxPostbackData {
+		return messaging_api.QuickReplyItem{}, false
+	}
+	return messaging_api.QuickReplyItem{Type: "action", Action: &messaging_api.PostbackAction{
+		Label:       clip(label, maxLabelLen),
+		Data:        data,
+		DisplayText: clip(label, maxDisplayTextLen),
+	}}, true
+}
+
+// split cuts s into at most n parts of at most max UTF-16 units, at line breaks where it can.
+// Text past n parts is cut off, the last part ending in "…".
+func split(s string, max, n int) []string {
+	s = strings.TrimSpace(s)
+	var parts []string
+	for s != "" && len(parts) < n {
+		if utf16Len(s) <= max {
+			parts = append(parts, s)
+			return parts
+		}
+		if len(parts) == n-1 {
+			parts = append(parts, clip(s, max))
+			return parts
+		}
+		cut := prefixLen(s, max)
+		if nl := strings.LastIndexByte(s[:cut], '\n'); nl > cut/2 {
+			cut = nl
+		}
+		parts = append(parts, strings.TrimSpace(s[:cut]))
+		s = strings.TrimSpace(s[cut:])
+	}
+	return parts
+}
+
+// clip shortens s to at most max UTF-16 units, ending in "…" when it cut.
+func clip(s string, max int) string {
+	if utf16Len(s) <= max {
+		return s
+	}
+	return s[:prefixLen(s, max-1)] + "…"
+}
+
+// prefixLen is the byte length of the longest prefix of s of at most max UTF-16 units.
+func prefixLen(s string, max int) int {
+	n := 0
+	for i, r := range s {
+		w := utf16.RuneLen(r) // invalid UTF-8 ranges as U+FFFD, one unit
+		if n+w > max {
+			return i
+		}
+		n += w
+	}
+	return len(s)
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// digits keeps the digits of a phone number, for a tel: URI.
+func digits(phone string) string {
+	var b strings.Builder
+	for _, r := range phone {
+		if r >= '0' && r <= '9' || r == '+' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,283 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/nlu"
+)
+
+// State is what faqbot remembers of one user's conversation between two messages.
+type State struct {
+	// Pending is the entry whose follow-ups the user was offered last ("" when none): a reply
+	// that names one of them is answered with that follow-up.
+	Pending string
+	// Last is the entry shown last ("" before any).
+	Last string
+	// Lang is the language the user was answered in last.
+	Lang faq.Lang
+}
+
+// StateStore keeps the conversation state of each user. Implementations are safe for
+// concurrent use; a state that has expired is reported as absent.
+type StateStore interface {
+	// Get returns the state of user; ok is false when there is none.
+	Get(ctx context.Context, user string) (s State, ok bool, err error)
+	// Put replaces the state of user.
+	Put(ctx context.Context, user string, s State) error
+}
+
+// ErrStore marks the errors of Handle and Choose that come from the state store: the reply
+// returned with them is complete and should still be sent.
+var ErrStore = errors.New("conversation state unavailable")
+
+// MemoryStore is a StateStore in memory. A state expires ttl after it was last put. It is safe
+// for concurrent use.
+type MemoryStore struct {
+	ttl time.Duration
+	now func() time.Time
+
+	mu        sync.Mutex
+	states    map[string]storedState
+	lastSweep time.Time
+}
+
+type storedState struct {
+	State
+	expires time.Time
+}
+
+// NewMemoryStore returns an empty MemoryStore whose states live for ttl. now is the clock
+// (time.Now when nil).
+func NewMemoryStore(ttl time.Duration, now func() time.Time) *MemoryStore {
+	if now == nil {
+		now = time.Now
+	}
+	return &MemoryStore{ttl: ttl, now: now, states: map[string]storedState{}, lastSweep: now()}
+}
+
+// Get returns the state of user unless it has expired. It never fails.
+func (m *MemoryStore) Get(_ context.Context, user string) (State, bool, error) {
+	now := m.now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.states[user]
+	if !ok || !now.Before(s.expires) {
+		return State{}, false, nil
+	}
+	return s.State, true, nil
+}
+
+// Put stores the state of user for the store's ttl. It never fails. Expired states are dropped
+// once per ttl, so the store holds only the users of about the last two ttls.
+func (m *MemoryStore) Put(_ context.Context, user string, s State) error {
+	now := m.now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if now.Sub(m.lastSweep) >= m.ttl {
+		for u, st := range m.states {
+			if !now.Before(st.expires) {
+				delete(m.states, u)
+			}
+		}
+		m.lastSweep = now
+	}
+	m.states[user] = storedState{State: s, expires: now.Add(m.ttl)}
+	return nil
+}
+
+// Len returns the number of states held, expired ones not yet dropped included.
+func (m *MemoryStore) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.states)
+}
+
+// Handle answers one message of user in the light of the conversation so far, and remembers
+// what was shown. When the user was offered follow-ups and the text names one of them
+// (Matcher.Choose), that follow-up is answered in the conversation's language; otherwise the
+// text is asked afresh (Ask).
+//
+// A failing store does not stop the answer: the conversation then goes on without state, and
+// Handle returns the full reply together with an error that wraps ErrStore. Any other error
+// comes with an empty Reply.
+func (b *Bot) Handle(ctx context.Context, user, text string, store StateStore) (Reply, error) {
+	st, ok, getErr := store.Get(ctx, user)
+	if getErr != nil {
+		ok = false
+	}
+	if ok && st.Pending != "" {
+		e := b.engine.Load()
+		if parent := e.Content.Entry(st.Pending); parent != nil {
+			if child := e.Matcher.Choose(parent, text); child != nil {
+				if r, found := b.EntryReply(child.ID, langOr(st.Lang)); found {
+					return r, storeErr("handle", getErr, b.remember(ctx, user, store, st, r))
+				}
+			}
+		}
+	}
+	r, err := b.Ask(ctx, text)
+	if err != nil {
+		return Reply{}, fmt.Errorf("bot: handle: %w", err)
+	}
+	return r, storeErr("handle", getErr, b.remember(ctx, user, store, st, r))
+}
+
+// Choose answers user's tap on the button of entry entryID, as EntryReply does, and remembers
+// it. lang "" means the language of the conversation so far (Japanese when there is none). ok
+// is false when the entry does not exist (any more); nothing is remembered then. Errors are as
+// for Handle.
+func (b *Bot) Choose(ctx context.Context, user, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, err error) {
+	st, found, getErr := store.Get(ctx, user)
+	if getErr != nil {
+		found = false
+	}
+	if lang == "" && found {
+		lang = st.Lang
+	}
+	r, ok = b.EntryReply(entryID, langOr(lang))
+	if !ok {
+		return Reply{}, false, storeErr("choose", getErr, nil)
+	}
+	return r, true, storeErr("choose", getErr, b.remember(ctx, user, store, st, r))
+}
+
+// remember stores what r showed on top of the previous state prev.
+func (b *Bot) remember(ctx context.Context, user string, store StateStore, prev State, r Reply) error {
+	next := State{Last: prev.Last, Lang: r.Lang}
+	if d := r.Decision; d.Entry != nil {
+		next.Last = d.Entry.ID
+		if d.Action == nlu.AskBack {
+			next.Pending = d.Entry.ID
+		}
+	}
+	return store.Put(ctx, user, next)
+}
+
+func storeErr(op string, errs ...error) error {
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("bot: %s: %w: %w", op, ErrStore, err)
+	}
+	return nil
+}
+
+func langOr(l faq.Lang) faq.Lang {
+	if l == "" {
+		return faq.Japanese
+	}
+	return l
+}
+
+// Welcome is the greeting for a user who has just added the bot: the content's greeting, with
+// up to n entries offered as choices — the entries of popular that exist, in order, then the
+// first top-level entries of the content.
+func (b *Bot) Welcome(lang faq.Lang, popular []string, n int) Reply {
+	e := b.engine.Load()
+	lang = langOr(lang)
+	r := b.render(e, nlu.Decision{Action: nlu.DontKnow, Greeting: true, Lang: lang, Reason: "welcome"})
+	var offer []*faq.Entry
+	seen := map[string]bool{}
+	add := func(en *faq.Entry) {
+		if en != nil && !seen[en.ID] && len(offer) < n {
+			seen[en.ID] = true
+			offer = append(offer, en)
+		}
+	}
+	for _, id := range popular {
+		add(e.Content.Entry(id))
+	}
+	for _, en := range e.Content.Entries {
+		if en.Parent == "" {
+			add(en)
+		}
+	}
+	r.Choices = choices(offer, lang)
+	if len(r.Choices) > 0 {
+		lines := make([]string, len(r.Choices))
+		for i, ch := range r.Choices {
+			lines[i] = "・" + ch.Label
+		}
+		r.Text = r.Body + "\n" + strings.Join(lines, "\n")
+	}
+	return r
+}
+
+// Popularity counts the answers given per entry, to offer the most asked entries first. The
+// zero value is ready to use; it is safe for concurrent use.
+type Popularity struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+// Add counts one answer of entry id.
+func (p *Popularity) Add(id string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.counts == nil {
+		p.counts = map[string]int{}
+	}
+	p.counts[id]++
+}
+
+// Count returns how many answers of entry id were counted.
+func (p *Popularity) Count(id string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.counts[id]
+}
+
+// Top returns the ids of the n most answered entries, most answered first (ties by id).
+func (p *Popularity) Top(n int) []string {
+	p.mu.Lock()
+	ids := make([]string, 0, len(p.counts))
+	for id := range p.counts {
+		ids = append(ids, id)
+	}
+	counts := func(id string) int { return p.counts[id] }
+	slices.SortFunc(ids, func(a, b string) int {
+		return cmp.Or(cmp.Compare(counts(b), counts(a)), strings.Compare(a, b))
+	})
+	p.mu.Unlock()
+	return ids[:min(n, len(ids))]
+}
+
+// MemoryFeedback records users' answers to "was this helpful?" in memory: per entry id, how
+// many said yes and no. It keeps nothing else. It is safe for concurrent use.
+type MemoryFeedback struct {
+	mu     sync.Mutex
+	counts map[string][2]int // entry id → [no, yes]
+}
+
+// NewMemoryFeedback returns an empty MemoryFeedback.
+func NewMemoryFeedback() *MemoryFeedback {
+	return &MemoryFeedback{counts: map[string][2]int{}}
+}
+
+// Record counts one answer about entry entryID. It never fails.
+func (f *MemoryFeedback) Record(_ context.Context, entryID string, helpful bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.counts[entryID]
+	if helpful {
+		c[1]++
+	} else {
+		c[0]++
+	}
+	f.counts[entryID] = c
+	return nil
+}
+
+// Counts returns how many users found entry entryID helpful and how many did not.
+func (f *MemoryFeedback) Counts(entryID string) (yes, no int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.counts[entryID]
+	return c[1], c[0]
+}

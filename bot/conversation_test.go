@@ -1,0 +1,289 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/nlu"
+)
+
+// convBot is a bot over the shipped engine (shared by the package's tests) whose clock stands
+// on a Tuesday morning, Japan time: the desk is open.
+func convBot(t *testing.T) *bot.Bot {
+	t.Helper()
+	return bot.New(engine(t), func() time.Time { return time.Date(2024, 6, 4, 10, 0, 0, 0, bot.JST) })
+}
+
+// fakeClock is a clock that tests move by hand.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func TestMemoryStoreTTL(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{t: time.Date(2024, 6, 4, 10, 0, 0, 0, time.UTC)}
+	s := bot.NewMemoryStore(time.Minute, clock.now)
+
+	if _, ok, err := s.Get(ctx, "u1"); ok || err != nil {
+		t.Fatalf("Get of an unknown user = ok %v, err %v; want absent", ok, err)
+	}
+	want := bot.State{Pending: "change-password", Last: "change-password", Lang: faq.English}
+	if err := s.Put(ctx, "u1", want); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(59 * time.Second)
+	got, ok, err := s.Get(ctx, "u1")
+	if !ok || err != nil {
+		t.Fatalf("Get before the ttl = ok %v, err %v; want the state", ok, err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("state (-want +got):\n%s", diff)
+	}
+	clock.add(time.Second)
+	if _, ok, _ := s.Get(ctx, "u1"); ok {
+		t.Error("Get at the ttl still finds the state")
+	}
+
+	// Expired states are dropped by a later Put.
+	clock.add(time.Minute)
+	s.Put(ctx, "u2", bot.State{})
+	if n := s.Len(); n != 1 {
+		t.Errorf("after the sweep the store holds %d states, want 1", n)
+	}
+}
+
+func TestHandleFollowUp(t *testing.T) {
+	ctx := context.Background()
+	b := convBot(t)
+	store := bot.NewMemoryStore(time.Hour, nil)
+
+	r, err := b.Handle(ctx, "u1", "パスワードを変更したい", store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Decision.Action != nlu.AskBack || r.Decision.Entry.ID != "change-password" {
+		t.Fatalf("first message: %v, want an ask-back on change-password", r)
+	}
+	st, _, _ := store.Get(ctx, "u1")
+	if diff := cmp.Diff(bot.State{Pending: "change-password", Last: "change-password", Lang: faq.Japanese}, st); diff != "" {
+		t.Errorf("state after the ask-back (-want +got):\n%s", diff)
+	}
+
+	// "PC" alone reads as English, but names a choice: the follow-up is answered in the
+	// conversation's language.
+	r, err = b.Handle(ctx, "u1", "PC", store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Decision.Entry == nil || r.Decision.Entry.ID != "change-password-pc" || r.Lang != faq.Japanese {
+		t.Fatalf("choice: %v, want change-password-pc in ja", r)
+	}
+	st, _, _ = store.Get(ctx, "u1")
+	if diff := cmp.Diff(bot.State{Last: "change-password-pc", Lang: faq.Japanese}, st); diff != "" {
+		t.Errorf("state after the choice (-want +got):\n%s", diff)
+	}
+
+	// With nothing pending, the same text is a new question.
+	r, err = b.Handle(ctx, "u2", "PC", store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := b.Ask(ctx, "PC")
+	if r.Text != want.Text {
+		t.Errorf("without state Handle = %v, want Ask's %v", r, want)
+	}
+}
+
+func TestHandleNewQuestionClearsPending(t *testing.T) {
+	ctx := context.Background()
+	b := convBot(t)
+	store := bot.NewMemoryStore(time.Hour, nil)
+	if _, err := b.Handle(ctx, "u1", "How do I change my password?", store); err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.Handle(ctx, "u1", "How many records were leaked?", store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _, _ := store.Get(ctx, "u1")
+	if st.Pending != "" || st.Lang != faq.English || r.Decision.Entry == nil || st.Last != r.Decision.Entry.ID {
+		t.Errorf("after a new question: reply %v, state %+v; want nothing pending, Last the new entry", r, st)
+	}
+}
+
+func TestChoose(t *testing.T) {
+	ctx := context.Background()
+	b := convBot(t)
+	store := bot.NewMemoryStore(time.Hour, nil)
+	store.Put(ctx, "u1", bot.State{Pending: "change-password", Lang: faq.English})
+
+	r, ok, err := b.Choose(ctx, "u1", "change-password-app", "", store)
+	if err != nil || !ok {
+		t.Fatalf("Choose = ok %v, err %v", ok, err)
+	}
+	want, _ := b.EntryReply("change-password-app", faq.English)
+	if diff := cmp.Diff(want.Text, r.Text); diff != "" {
+		t.Errorf("Choose without a language answers in the conversation's (-want +got):\n%s", diff)
+	}
+	st, _, _ := store.Get(ctx, "u1")
+	if diff := cmp.Diff(bot.State{Last: "change-password-app", Lang: faq.English}, st); diff != "" {
+		t.Errorf("state (-want +got):\n%s", diff)
+	}
+
+	r, _, _ = b.Choose(ctx, "new-user", "change-password", "", store)
+	if r.Lang != faq.Japanese || len(r.Choices) != 2 {
+		t.Errorf("Choose of a parent for a new user = %v with %d choices; want ja with 2", r, len(r.Choices))
+	}
+	if st, _, _ := store.Get(ctx, "new-user"); st.Pending != "change-password" {
+		t.Errorf("after choosing a parent Pending = %q", st.Pending)
+	}
+
+	if _, ok, err := b.Choose(ctx, "u1", "no-such-entry", faq.Japanese, store); ok || err != nil {
+		t.Errorf("Choose of a missing entry = ok %v, err %v; want false, nil", ok, err)
+	}
+}
+
+// failingStore is a StateStore whose every call fails.
+type failingStore struct{}
+
+func (failingStore) Get(context.Context, string) (bot.State, bool, error) {
+	return bot.State{}, false, errors.New("store down")
+}
+func (failingStore) Put(context.Context, string, bot.State) error { return errors.New("store down") }
+
+func TestHandleStoreDown(t *testing.T) {
+	b := convBot(t)
+	r, err := b.Handle(context.Background(), "u1", "How many records were leaked?", failingStore{})
+	if !errors.Is(err, bot.ErrStore) {
+		t.Fatalf("err = %v, want ErrStore", err)
+	}
+	if r.Decision.Action != nlu.Answer || r.Body == "" {
+		t.Errorf("reply with a failing store = %v, want the answer all the same", r)
+	}
+	if _, ok, err := b.Choose(context.Background(), "u1", "contact", faq.English, failingStore{}); !ok || !errors.Is(err, bot.ErrStore) {
+		t.Errorf("Choose with a failing store = ok %v, err %v", ok, err)
+	}
+}
+
+func TestWelcome(t *testing.T) {
+	b := convBot(t)
+	c := b.Engine().Content
+	ids := func(r bot.Reply) []string {
+		var out []string
+		for _, ch := range r.Choices {
+			out = append(out, ch.EntryID)
+		}
+		return out
+	}
+
+	r := b.Welcome(faq.Japanese, nil, 4)
+	var firsts []string
+	for _, e := range c.Entries {
+		if e.Parent == "" && len(firsts) < 4 {
+			firsts = append(firsts, e.ID)
+		}
+	}
+	if diff := cmp.Diff(firsts, ids(r)); diff != "" {
+		t.Errorf("with no answers yet, Welcome offers the first top-level entries (-want +got):\n%s", diff)
+	}
+	if r.Body != c.Messages.Greeting.In(faq.Japanese) {
+		t.Errorf("Welcome body = %q, want the greeting", r.Body)
+	}
+
+	r = b.Welcome(faq.English, []string{"leak-count", "gone", "change-password-pc"}, 3)
+	if diff := cmp.Diff([]string{"leak-count", "change-password-pc", firsts[0]}, ids(r)); diff != "" {
+		t.Errorf("Welcome offers popular entries first (-want +got):\n%s", diff)
+	}
+	if r.Lang != faq.English || r.Choices[0].Label != c.Entry("leak-count").Text[faq.English].Label {
+		t.Errorf("Welcome in English = %+v", r)
+	}
+}
+
+func TestPopularity(t *testing.T) {
+	var p bot.Popularity
+	if got := p.Top(3); len(got) != 0 {
+		t.Errorf("empty Top = %v", got)
+	}
+	for _, id := range []string{"b", "a", "c", "a", "c", "d"} {
+		p.Add(id)
+	}
+	if diff := cmp.Diff([]string{"a", "c", "b"}, p.Top(3)); diff != "" {
+		t.Errorf("Top (-want +got):\n%s", diff)
+	}
+	if p.Count("a") != 2 || p.Count("z") != 0 {
+		t.Errorf("Count(a) = %d, Count(z) = %d", p.Count("a"), p.Count("z"))
+	}
+}
+
+func TestMemoryFeedback(t *testing.T) {
+	f := bot.NewMemoryFeedback()
+	ctx := context.Background()
+	f.Record(ctx, "contact", true)
+	f.Record(ctx, "contact", true)
+	f.Record(ctx, "contact", false)
+	if yes, no := f.Counts("contact"); yes != 2 || no != 1 {
+		t.Errorf("Counts = %d yes, %d no; want 2, 1", yes, no)
+	}
+	if yes, no := f.Counts("other"); yes+no != 0 {
+		t.Errorf("Counts of an entry without feedback = %d, %d", yes, no)
+	}
+}
+
+func TestMemoryStoreConcurrent(t *testing.T) {
+	s := bot.NewMemoryStore(time.Millisecond, nil)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 200 {
+				u := string(rune('a' + (i+j)%5))
+				s.Put(ctx, u, bot.State{Last: u})
+				if st, ok, _ := s.Get(ctx, u); ok && !slices.Contains([]string{"a", "b", "c", "d", "e"}, st.Last) {
+					t.Errorf("Get(%s) = %+v", u, st)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestHandleConcurrent answers hand-offs (which consult the desk calendar) and follow-ups from
+// many goroutines at once; run with -race.
+func TestHandleConcurrent(t *testing.T) {
+	b := convBot(t)
+	store := bot.NewMemoryStore(time.Hour, nil)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			u := string(rune('a' + i))
+			for _, q := range []string{"オペレーターと話したい", "パスワードを変更したい", "アプリ", "I want to talk to a person"} {
+				if _, err := b.Handle(ctx, u, q, store); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// serveLog is a buffer safe for concurrent writes, for the server's log.
+type serveLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *serveLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *serveLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startServe runs "faqbot serve args..." with the environment env until the test ends, and
+// returns the server's base URL and its log.
+func startServe(t *testing.T, env map[string]string, args ...string) (string, *serveLog) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	log := &serveLog{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve"}, args...), func(k string) string { return env[k] },
+			strings.NewReader(""), io.Discard, log)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v", err)
+			}
+			if !strings.Contains(log.String(), `"msg":"stopped"`) {
+				t.Errorf("serve did not log its stop:\n%s", log)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	listening := regexp.MustCompile(`"msg":"listening".*?"addr":"([^"]+)"`)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if m := listening.FindStringSubmatch(log.String()); m != nil {
+			return "http://" + m[1], log
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned %v:\n%s", err, log)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start:\n%s", log)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// get returns the status of GET url.
+func get(t *testing.T, url string) int {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestServeLineOff(t *testing.T) {
+	// The flag wins over FAQBOT_ADDR.
+	base, log := startServe(t, map[string]string{"FAQBOT_ADDR": "not an address"}, "--addr", "127.0.0.1:0")
+	if code := get(t, base+"/healthz"); code != http.StatusOK {
+		t.Errorf("GET /healthz: %d, want 200", code)
+	}
+	res, err := http.Post(base+"/line/webhook", "application/json", strings.NewReader(`{"events":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("POST /line/webhook with LINE off: %d, want 404", res.StatusCode)
+	}
+	if !strings.Contains(log.String(), `"msg":"LINE is off`) {
+		t.Errorf("the log does not say that LINE is off:\n%s", log)
+	}
+}
+
+func TestServeLine(t *testing.T) {
+	const secret, token = "serve-test-channel-secret", "serve-test-access-token"
+	replies := make(chan string, 10)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			ReplyToken string `json:"replyToken"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		if r.URL.Path == "/v2/bot/message/reply" && r.Header.Get("Authorization") == "Bearer "+token {
+			replies <- req.ReplyToken
+		}
+		io.WriteString(w, `{"sentMessages":[]}`)
+	}))
+	defer api.Close()
+	base, log := startServe(t, map[string]string{
+		"FAQBOT_ADDR":               "127.0.0.1:0",
+		"LINE_CHANNEL_SECRET":       secret,
+		"LINE_CHANNEL_ACCESS_TOKEN": token,
+		"FAQBOT_LINE_API_URL":       api.URL,
+	})
+
+	body := []byte(`{"destination":"U0","events":[{"type":"message","mode":"active","timestamp":1,` +
+		`"source":{"type":"user","userId":"U00000000000000000000000000000001"},"webhookEventId":"01HZSERVE",` +
+		`"deliveryContext":{"isRedelivery":false},"replyToken":"serve-reply-token",` +
+		`"message":{"id":"1","type":"text","text":"流出した件数は？","quoteToken":"q"}}]}`)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	for _, tc := range []struct {
+		sig  string
+		want int
+	}{
+		{"", http.StatusBadRequest},
+		{base64.StdEncoding.EncodeToString(mac.Sum(nil)), http.StatusOK},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, base+"/line/webhook", bytes.NewReader(body))
+		req.Header.Set("X-Line-Signature", tc.sig)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tc.want {
+			t.Errorf("webhook with signature %q: %d, want %d", tc.sig, res.StatusCode, tc.want)
+		}
+	}
+	select {
+	case got := <-replies:
+		if got != "serve-reply-token" {
+			t.Errorf("reply with token %q", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no reply reached the API:\n%s", log)
+	}
+	if code := get(t, base+"/healthz"); code != http.StatusOK {
+		t.Errorf("GET /healthz: %d, want 200", code)
+	}
+	logs := log.String()
+	if !strings.Contains(logs, `"msg":"LINE is on"`) {
+		t.Errorf("the log does not say that LINE is on:\n%s", logs)
+	}
+	for _, s := range []string{secret, token, "流出", "U00000000000000000000000000000001"} {
+		if strings.Contains(logs, s) {
+			t.Errorf("the log holds %q:\n%s", s, logs)
+		}
+	}
+}
