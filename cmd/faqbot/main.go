@@ -3,6 +3,7 @@
 //	faqbot ask [--json] [--content DIR] [QUESTION...]   answer questions (stdin when none)
 //	faqbot check [--content DIR]                        validate content files
 //	faqbot eval [--min ACC] [--sweep] FILE.tsv           measure the matcher on labelled queries
+//	faqbot serve [--addr ADDR]                           serve the LINE webhook (and /healthz)
 //
 // This is the only package that sees everything: flags, environment, logging and wiring.
 package main
