@@ -214,7 +214,7 @@ const maxDF = 0.25
 var rankBM25 = 0.2
 
 // maxClauses is the number of terms per field a query searches for.
-const maxClauses = 8
+const maxClauses = 6
 
 // weigh computes the coverage weight (IDF) of every indexed term.
 func (ix *Index) weigh() {
@@ -352,6 +352,17 @@ type Hit struct {
 	Rank float64
 }
 
+// inWord reports whether an n-gram lies inside one of the query's Japanese words that the index
+// knows: searching for it too costs time and adds nothing.
+func (ix *Index) inWord(q text.Terms, gram string) bool {
+	for _, w := range q[text.JA] {
+		if ix.df[text.JA][w] > 0 && strings.Contains(w, gram) {
+			return true
+		}
+	}
+	return false
+}
+
 // Search returns up to k entries for the analysed query q, best first. No hit is not an error.
 func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error) {
 	uq := make(text.Terms, len(q))
@@ -372,7 +383,7 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		limit := int(maxDF*float64(len(ix.phrases))) + 1
 		var terms []string
 		for _, term := range q[f] {
-			if df := ix.df[f][term]; df > 0 && df <= limit {
+			if df := ix.df[f][term]; df > 0 && df <= limit && !(f == text.Gram && ix.inWord(q, term)) {
 				terms = append(terms, term) // else no phrase has it, or too many do
 			}
 		}
