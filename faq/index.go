@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,8 +75,10 @@ type Phrase struct {
 	Lang  Lang
 	Text  string
 	Terms text.Terms // unique and sorted, per field
-	// weight is the sum of the coverage weights of the phrase's terms, per field.
-	weight map[text.Field]float64
+	// ids are the phrase's terms as sorted term ids, and weight the sum of their coverage
+	// weights, per field (in the order of text.Fields).
+	ids    [numFields][]int32
+	weight [numFields]float64
 }
 
 // Index is the searchable FAQ: one bleve document per phrase, BM25-scored, plus the analysed
@@ -88,6 +91,7 @@ type Index struct {
 	phrases []Phrase
 	df      map[text.Field]map[string]int     // document frequency of each term
 	idf     map[text.Field]map[string]float64 // coverage weight of each indexed term
+	termID  map[text.Field]map[string]int32   // a number for each indexed term
 	boosts  map[text.Field]float64
 	anchors map[*Entry]map[text.Field]map[string]bool
 	dir     string
@@ -227,13 +231,25 @@ func (ix *Index) weigh() {
 		}
 		ix.idf[f] = w
 	}
+	ix.termID = map[text.Field]map[string]int32{}
+	for _, f := range text.Fields {
+		ix.termID[f] = map[string]int32{}
+	}
 	for i := range ix.phrases {
 		p := &ix.phrases[i]
-		p.weight = make(map[text.Field]float64, len(text.Fields))
-		for _, f := range text.Fields {
+		for fi, f := range text.Fields {
+			ids := make([]int32, 0, len(p.Terms[f]))
 			for _, t := range p.Terms[f] {
-				p.weight[f] += ix.idf[f][t]
+				id, ok := ix.termID[f][t]
+				if !ok {
+					id = int32(len(ix.termID[f]))
+					ix.termID[f][t] = id
+				}
+				ids = append(ids, id)
+				p.weight[fi] += ix.idf[f][t]
 			}
+			slices.Sort(ids)
+			p.ids[fi] = ids
 		}
 	}
 }
@@ -456,11 +472,16 @@ type weightedQuery struct {
 
 type weightedField struct {
 	field   text.Field
+	fi      int // index of field in text.Fields
 	boost   float64
 	terms   []string
-	weights []float64
-	total   float64
+	ids     []int32   // ids of the terms the index knows, sorted
+	weights []float64 // weight of each id
+	total   float64   // weight of all terms, known or not
 }
+
+// numFields is len(text.Fields).
+const numFields = 4
 
 func (ix *Index) weighQuery(q text.Terms) weightedQuery {
 	unseen := idf(float64(len(ix.phrases)), 0)
@@ -476,14 +497,25 @@ func (ix *Index) weighQuery(q text.Terms) weightedQuery {
 		if len(qt) == 0 || boost == 0 || (f == text.Yomi) != kanaOnly && f != text.EN {
 			continue // a question without kanji is best read by its sound, others by their words
 		}
-		wf := weightedField{field: f, boost: boost, terms: qt, weights: make([]float64, len(qt))}
-		for i, t := range qt {
+		wf := weightedField{field: f, fi: fieldIndex(f), boost: boost, terms: qt}
+		type idw struct {
+			id int32
+			w  float64
+		}
+		known := make([]idw, 0, len(qt))
+		for _, t := range qt {
 			w, ok := ix.idf[f][t]
 			if !ok {
-				w = unseen
+				wf.total += unseen
+				continue
 			}
-			wf.weights[i] = w
 			wf.total += w
+			known = append(known, idw{ix.termID[f][t], w})
+		}
+		slices.SortFunc(known, func(a, b idw) int { return int(a.id - b.id) })
+		for _, k := range known {
+			wf.ids = append(wf.ids, k.id)
+			wf.weights = append(wf.weights, k.w)
 		}
 		wq.fields = append(wq.fields, wf)
 	}
@@ -496,15 +528,22 @@ func (ix *Index) weighQuery(q text.Terms) weightedQuery {
 func (ix *Index) coverage(q weightedQuery, p *Phrase) (query, phrase float64) {
 	var wsum float64
 	for _, wf := range q.fields {
-		d := p.Terms[wf.field]
+		d := p.ids[wf.fi]
 		var got float64
-		for i, t := range wf.terms {
-			if j := sort.SearchStrings(d, t); j < len(d) && d[j] == t {
+		for i, j := 0, 0; i < len(wf.ids) && j < len(d); { // both sorted: merge
+			switch {
+			case wf.ids[i] < d[j]:
+				i++
+			case wf.ids[i] > d[j]:
+				j++
+			default:
 				got += wf.weights[i]
+				i++
+				j++
 			}
 		}
 		query += wf.boost * got / wf.total
-		if pw := p.weight[wf.field]; pw > 0 {
+		if pw := p.weight[wf.fi]; pw > 0 {
 			phrase += wf.boost * got / pw
 		}
 		wsum += wf.boost
@@ -513,6 +552,11 @@ func (ix *Index) coverage(q weightedQuery, p *Phrase) (query, phrase float64) {
 		return 0, 0
 	}
 	return query / wsum, min(1, phrase/wsum)
+}
+
+// fieldIndex returns the index of f in text.Fields.
+func fieldIndex(f text.Field) int {
+	return slices.Index(text.Fields, f)
 }
 
 // Anchor words: a term is an anchor of an entry when at least anchorShare of the entry's
