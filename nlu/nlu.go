@@ -245,7 +245,8 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	}
 	// Personal data takes no part in retrieval: blank it out.
 	clean := blank(norm, matches)
-	ja, en := m.an.Rewrite(clean), m.an.CanonicalEN(clean)
+	an := m.an.Analyze(clean)
+	ja, en := an.JA, an.EN
 	sig := Signals{
 		FirstPerson:   m.lexicon["first_person"].has(ja, en),
 		PersonalField: m.lexicon["personal_field"].has(ja, en),
@@ -255,7 +256,7 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 		Human:         m.lexicon["human"].has(ja, en),
 		PII:           len(matches) > 0,
 	}
-	hits, err := m.ix.Search(ctx, m.an.Terms(clean), 8)
+	hits, err := m.ix.Search(ctx, an.Terms, 8)
 	if err != nil {
 		return d, fmt.Errorf("nlu: decide: %w", err)
 	}

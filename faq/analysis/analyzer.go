@@ -94,17 +94,47 @@ func (t Terms) English() bool {
 }
 
 // Terms analyses s for every field.
-func (a *Analyzer) Terms(s string) Terms {
+func (a *Analyzer) Terms(s string) Terms { return a.Analyze(s).Terms }
+
+// Analysis is everything the matcher reads from one text, computed once.
+type Analysis struct {
+	Norm  string // Normalize(s)
+	JA    string // Norm with the Japanese synonyms applied (Rewrite)
+	EN    string // Norm with the English synonyms applied (CanonicalEN)
+	Terms Terms
+}
+
+// Analyze analyses s once for every use: its normal form, its rewritten forms and its terms.
+func (a *Analyzer) Analyze(s string) Analysis {
 	n := Normalize(s)
-	ja := a.ja.apply(n)
-	words, yomi := japanese(ja)
-	return Terms{
+	ja, en := a.ja.apply(n), a.en.apply(n)
+	var words []string
+	var yomi string
+	if isASCII(ja) {
+		words = asciiWords(ja) // what kagome makes of ASCII text, without running it
+	} else {
+		words, yomi = japanese(ja)
+	}
+	return Analysis{Norm: n, JA: ja, EN: en, Terms: Terms{
 		script: writtenIn(n),
 		JA:     words,
 		Gram:   grams(ja),
 		Yomi:   bigrams(yomi),
-		EN:     englishTerms(a.en.apply(n)),
+		EN:     englishTerms(en),
+	}}
+}
+
+// asciiWords returns the words of ASCII text that are not English stop words.
+func asciiWords(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}) {
+		if !isEnglishStop(w) {
+			out = append(out, w)
+		}
 	}
+	return out
 }
 
 // Field analyses s for one field.
@@ -112,7 +142,11 @@ func (a *Analyzer) Field(f Field, s string) []string {
 	n := Normalize(s)
 	switch f {
 	case JA:
-		w, _ := japanese(a.ja.apply(n))
+		ja := a.ja.apply(n)
+		if isASCII(ja) {
+			return asciiWords(ja)
+		}
+		w, _ := japanese(ja)
 		return w
 	case Yomi:
 		_, y := japanese(a.ja.apply(n))
