@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -182,19 +183,10 @@ func (l *loader) unknownKeys(name string, node *yaml.Node, allowed ...string) {
 	}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k := node.Content[i]
-		if !contains(allowed, k.Value) {
+		if !slices.Contains(allowed, k.Value) {
 			l.problem(name, k.Line, "unknown key %q (expected one of %s)", k.Value, strings.Join(allowed, ", "))
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // child returns the value node of key in a mapping node, or nil.

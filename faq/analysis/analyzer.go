@@ -171,9 +171,6 @@ func (a *Analyzer) Rewrite(s string) string {
 	return a.ja.apply(Normalize(s))
 }
 
-// KanaVariants returns s and, when s is written in kana only, its hiragana and katakana forms.
-func KanaVariants(s string) []string { return kanaVariants(s) }
-
 // CanonicalEN applies the English synonyms to normalised text.
 func (a *Analyzer) CanonicalEN(s string) string {
 	return a.en.apply(Normalize(s))
