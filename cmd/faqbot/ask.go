@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/nlu"
@@ -95,17 +98,11 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	interactive := isTerminal(env.stdin) && !*asJSON
 	if interactive {
 		fmt.Fprintln(out, "faqbot: ask a question about the data leak (Ctrl-D to quit).")
+		return converse(ctx, b, env.stdin, out)
 	}
 	sc := bufio.NewScanner(env.stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for {
-		if interactive {
-			fmt.Fprint(out, "> ")
-			out.Flush()
-		}
-		if !sc.Scan() {
-			break
-		}
+	for sc.Scan() {
 		q := strings.TrimSpace(sc.Text())
 		if q == "" {
 			continue
@@ -113,14 +110,49 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 		if err := answer(q); err != nil {
 			return err
 		}
-		if !interactive && !*asJSON {
+		if !*asJSON {
 			out.Flush()
 		}
 	}
-	if interactive {
-		fmt.Fprintln(out)
-	}
 	return sc.Err()
+}
+
+// converse is an interactive session at a prompt: it keeps the conversation, so that a reply
+// to an ask-back ("PC", or the number of a choice) gets the chosen answer.
+func converse(ctx context.Context, b *bot.Bot, in io.Reader, out *bufio.Writer) error {
+	const user = "terminal"
+	store := bot.NewMemoryStore(30*time.Minute, nil)
+	var last bot.Reply
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for {
+		fmt.Fprint(out, "> ")
+		out.Flush()
+		if !sc.Scan() {
+			fmt.Fprintln(out)
+			return sc.Err()
+		}
+		q := strings.TrimSpace(sc.Text())
+		if q == "" {
+			continue
+		}
+		var r bot.Reply
+		var err error
+		if n, convErr := strconv.Atoi(q); convErr == nil && n >= 1 && n <= len(last.Choices) {
+			r, _, err = b.Choose(ctx, user, last.Choices[n-1].EntryID, last.Lang, store)
+		} else {
+			r, err = b.Handle(ctx, user, q, store)
+		}
+		if err != nil && !errors.Is(err, bot.ErrStore) {
+			return err
+		}
+		fmt.Fprintln(out, r.Body)
+		for i, c := range r.Choices {
+			fmt.Fprintf(out, "  %d. %s\n", i+1, c.Label)
+		}
+		fmt.Fprintln(out)
+		last = r
+	}
 }
 
 // isTerminal reports whether r is an interactive terminal.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,6 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/faq"
 )
 
 func runCmd(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
@@ -169,5 +173,30 @@ func TestUsage(t *testing.T) {
 	_, errOut, err := runCmd(t, "", "frobnicate")
 	if !errors.Is(err, exitError(2)) || !strings.Contains(errOut, "unknown command") {
 		t.Errorf("err = %v, stderr %q", err, errOut)
+	}
+}
+
+func TestConverse(t *testing.T) {
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := bot.NewEngine(context.Background(), c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	var buf bytes.Buffer
+	out := bufio.NewWriter(&buf)
+	in := strings.NewReader("パスワードを変えたい\nアプリ\nパスワードを変えたい\n1\n")
+	if err := converse(context.Background(), bot.New(eng, nil), in, out); err != nil {
+		t.Fatal(err)
+	}
+	out.Flush()
+	got := buf.String()
+	for _, want := range []string{"1. パソコン(PC)で変更", "ポケトラにログイン", "画面右上の [ お客様情報 ]"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("conversation lacks %q:\n%s", want, got)
+		}
 	}
 }
