@@ -387,6 +387,12 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	}
 	q = uq
 	kanaOnly, english := q.KanaOnly(), q.English()
+	jaHits := 0 // query words the index knows: when there are several, n-grams add little
+	for _, w := range q[text.JA] {
+		if ix.df[text.JA][w] > 0 {
+			jaHits++
+		}
+	}
 	var clauses []query.Query
 	for _, f := range text.Fields {
 		boost := ix.boosts[f]
@@ -399,7 +405,7 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		limit := int(maxDF*float64(len(ix.phrases))) + 1
 		var terms []string
 		for _, term := range q[f] {
-			if df := ix.df[f][term]; df > 0 && df <= limit && !(f == text.Gram && ix.inWord(q, term)) {
+			if df := ix.df[f][term]; df > 0 && df <= limit && !(f == text.Gram && (ix.inWord(q, term) || jaHits > 1)) {
 				terms = append(terms, term) // else no phrase has it, or too many do
 			}
 		}
