@@ -217,8 +217,8 @@ const maxDF = 0.25
 // rankBM25 is the weight of relative BM25 in Hit.Rank.
 var rankBM25 = 0.2
 
-// maxClauses is the number of terms per field a query searches for.
-const maxClauses = 6
+// maxClauses is the number of terms per field a query searches for (the rarest).
+const maxClauses = 4
 
 // weigh computes the coverage weight (IDF) of every indexed term.
 func (ix *Index) weigh() {
