@@ -366,7 +366,7 @@ func TestFollowGreeting(t *testing.T) {
 	waitFor(t, "the greeting", func() bool { return len(h.api.accepted(pathReply)) == 1 })
 	msgs := h.api.accepted(pathReply)[0].Req.Messages
 	checkLimits(t, msgs)
-	if msgs[0].Text != c.Messages.Greeting.In(faq.Japanese) {
+	if !strings.HasPrefix(msgs[0].Text, c.Messages.Greeting.In(faq.Japanese)+"\n・") {
 		t.Errorf("greeting %q", msgs[0].Text)
 	}
 	var first []string

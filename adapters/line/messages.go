@@ -1,6 +1,7 @@
 package line
 
 import (
+	"cmp"
 	"net/url"
 	"strings"
 	"unicode/utf16"
@@ -88,7 +89,8 @@ func messages(r bot.Reply, c *faq.Content) []messaging_api.MessageInterface {
 		room--
 	}
 	var out []messaging_api.MessageInterface
-	for _, part := range split(r.Body, maxTextLen, room) {
+	// The text lists the choices too, as lines: LINE for PC shows no quick replies.
+	for _, part := range split(cmp.Or(r.Text, r.Body), maxTextLen, room) {
 		out = append(out, &messaging_api.TextMessage{Text: part})
 	}
 	if helpful != nil {
