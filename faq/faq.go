@@ -104,6 +104,8 @@ type Messages struct {
 	Busy         Localized // too many requests in flight
 	HelpfulAsk   Localized // "was this helpful?"
 	HelpfulThank Localized // after feedback
+	Yes, No      Localized // button labels of the answers to HelpfulAsk
+	CallDesk     Localized // button label that calls the desk; {desk} is its name
 }
 
 // Signals are the word lists of the hand-off classifier, per language.

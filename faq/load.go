@@ -256,7 +256,7 @@ type manifestYAML struct {
 }
 
 var messageKeys = []string{"handoff", "desk_open", "desk_closed", "fallback", "suggestions", "ask_back",
-	"pii_advice", "greeting", "non_text", "busy", "helpful_ask", "helpful_thanks"}
+	"pii_advice", "greeting", "non_text", "busy", "helpful_ask", "helpful_thanks", "yes", "no", "call_desk"}
 
 func (l *loader) loadManifest(c *Content, fsys fs.FS) {
 	node, name, from := l.fallback(ManifestFile)
@@ -302,6 +302,7 @@ func (l *loader) loadManifest(c *Content, fsys fs.FS) {
 		PIIAdvice: m.Messages["pii_advice"].localized(), Greeting: m.Messages["greeting"].localized(),
 		NonText: m.Messages["non_text"].localized(), Busy: m.Messages["busy"].localized(),
 		HelpfulAsk: m.Messages["helpful_ask"].localized(), HelpfulThank: m.Messages["helpful_thanks"].localized(),
+		Yes: m.Messages["yes"].localized(), No: m.Messages["no"].localized(), CallDesk: m.Messages["call_desk"].localized(),
 	}
 	if from != l {
 		l.problems = append(l.problems, from.problems...)

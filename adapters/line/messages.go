@@ -24,18 +24,6 @@ const (
 	maxDisplayTextLen = 300
 )
 
-// The answers to "was this helpful?", per language.
-var helpfulLabels = map[faq.Lang][2]string{
-	faq.Japanese: {"はい", "いいえ"},
-	faq.English:  {"Yes", "No"},
-}
-
-// callLabels are the labels of the button that calls the desk.
-var callLabels = map[faq.Lang]func(desk string) string{
-	faq.Japanese: func(desk string) string { return desk + "に電話" },
-	faq.English:  func(desk string) string { return "Call " + desk },
-}
-
 // messages renders a reply of the bot as at most five LINE messages: the body (split where
 // it exceeds the text limit), the choices as postback quick replies, a button that calls the
 // desk for hand-offs and "don't know", and after an answer the question whether it helped.
@@ -56,12 +44,9 @@ func messages(r bot.Reply, c *faq.Content) []messaging_api.MessageInterface {
 		}
 	}
 	if (r.Handoff || d.Action == nlu.DontKnow && !d.Greeting) && c.Desk.Phone != "" {
-		label := callLabels[lang]
-		if label == nil {
-			label = callLabels[faq.Japanese]
-		}
+		label := strings.ReplaceAll(c.Messages.CallDesk.In(lang), "{desk}", c.Desk.Name.In(lang))
 		items = append(items, messaging_api.QuickReplyItem{Type: "action", Action: &messaging_api.UriAction{
-			Label: clip(label(c.Desk.Name.In(lang)), maxLabelLen),
+			Label: clip(label, maxLabelLen),
 			Uri:   "tel:" + digits(c.Desk.Phone),
 		}})
 	}
@@ -69,10 +54,7 @@ func messages(r bot.Reply, c *faq.Content) []messaging_api.MessageInterface {
 	var helpful *messaging_api.TextMessage
 	if d.Action == nlu.Answer && d.Entry != nil {
 		if ask := c.Messages.HelpfulAsk.In(lang); ask != "" {
-			labels, ok := helpfulLabels[lang]
-			if !ok {
-				labels = helpfulLabels[faq.Japanese]
-			}
+			labels := [2]string{c.Messages.Yes.In(lang), c.Messages.No.In(lang)}
 			var yesNo []messaging_api.QuickReplyItem
 			for i, answer := range []string{"yes", "no"} {
 				data := url.Values{"helpful": {d.Entry.ID + ":" + answer}, "lang": {string(lang)}}.Encode()
