@@ -150,17 +150,16 @@ func publicNumbers(c *faq.Content) []string {
 
 func (m *Matcher) compile(lists map[faq.Lang][]string) lexicon {
 	var lx lexicon
-	for lang, terms := range lists {
+	for _, terms := range lists {
 		for _, t := range terms {
-			if lang == faq.English || isASCII(analysis.Normalize(t)) {
+			ja := m.an.Rewrite(t)
+			if !isASCII(ja) {
+				lx.sub = append(lx.sub, ja) // as the question's Japanese form holds it
+			}
+			if isASCII(analysis.Normalize(t)) {
 				if w := m.an.CanonicalEN(t); w != "" {
 					lx.words = append(lx.words, w)
 				}
-			}
-			if !isASCII(analysis.Normalize(t)) {
-				lx.sub = append(lx.sub, m.an.Rewrite(t))
-			} else if lang == faq.Japanese {
-				lx.words = append(lx.words, m.an.Canonical(t))
 			}
 		}
 	}
