@@ -215,11 +215,10 @@ func lineOf(node *yaml.Node, key string) int {
 
 func (l *loader) load() *Content {
 	c := &Content{byID: map[string]*Entry{}, Source: l.prefix}
-	base := l.fsys
-	l.loadManifest(c, base)
-	l.loadMatcher(c, base)
-	l.loadSynonyms(c, base)
-	l.loadOutOfScope(c, base)
+	l.loadManifest(c)
+	l.loadMatcher(c)
+	l.loadSynonyms(c)
+	l.loadOutOfScope(c)
 	l.loadEntries(c)
 	return c
 }
@@ -258,7 +257,7 @@ type manifestYAML struct {
 var messageKeys = []string{"handoff", "desk_open", "desk_closed", "fallback", "suggestions", "ask_back",
 	"pii_advice", "greeting", "non_text", "busy", "helpful_ask", "helpful_thanks", "yes", "no", "call_desk"}
 
-func (l *loader) loadManifest(c *Content, fsys fs.FS) {
+func (l *loader) loadManifest(c *Content) {
 	node, name, from := l.fallback(ManifestFile)
 	if node == nil {
 		if from == l && len(l.problems) == 0 {
@@ -343,7 +342,7 @@ var (
 	boostKeys  = []string{"ja", "gram", "yomi", "en"}
 )
 
-func (l *loader) loadMatcher(c *Content, fsys fs.FS) {
+func (l *loader) loadMatcher(c *Content) {
 	node, name, from := l.fallback(MatcherFile)
 	if node == nil {
 		if from == l && len(l.problems) == 0 {
@@ -383,8 +382,8 @@ func (l *loader) loadMatcher(c *Content, fsys fs.FS) {
 	}
 }
 
-func (l *loader) loadSynonyms(c *Content, fsys fs.FS) {
-	node := l.read(fsys, SynonymsFile)
+func (l *loader) loadSynonyms(c *Content) {
+	node := l.read(l.fsys, SynonymsFile)
 	if node == nil {
 		return // synonyms are optional
 	}
@@ -413,8 +412,8 @@ func (l *loader) loadSynonyms(c *Content, fsys fs.FS) {
 	}
 }
 
-func (l *loader) loadOutOfScope(c *Content, fsys fs.FS) {
-	node := l.read(fsys, OutOfScopeFile)
+func (l *loader) loadOutOfScope(c *Content) {
+	node := l.read(l.fsys, OutOfScopeFile)
 	if node == nil {
 		return // optional
 	}
