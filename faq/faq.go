@@ -102,6 +102,7 @@ type Messages struct {
 	Greeting     Localized // a user added the bot or said hello
 	NonText      Localized // stickers, images, locations
 	Busy         Localized // too many requests in flight
+	SlowDown     Localized // one user sends faster than the rate limit
 	HelpfulAsk   Localized // "was this helpful?"
 	HelpfulThank Localized // after feedback
 	Yes, No      Localized // button labels of the answers to HelpfulAsk

@@ -54,9 +54,9 @@ type Config struct {
 	Store    bot.StateStore
 	StateTTL time.Duration // default 30 minutes
 	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
-	Feedback FeedbackRecorder
-	// Seen remembers the event ids already taken (default: NewMemoryDeduper(24h, 500,000)).
-	Seen Deduper
+	Feedback bot.FeedbackRecorder
+	// Seen remembers the event ids already taken (default: bot.NewMemoryDeduper(24h, 500,000)).
+	Seen bot.Deduper
 
 	// Workers answer events; the events of one chat always go to the same worker, in order.
 	// Default 64.
@@ -120,7 +120,7 @@ func (c *Config) defaults() {
 		c.Feedback = bot.NewMemoryFeedback()
 	}
 	if c.Seen == nil {
-		c.Seen = NewMemoryDeduper(24*time.Hour, 500_000, nil)
+		c.Seen = bot.NewMemoryDeduper(24*time.Hour, 500_000, nil)
 	}
 	if c.Workers <= 0 {
 		c.Workers = defaultWorkers
@@ -149,12 +149,6 @@ func (c *Config) defaults() {
 		tr.MaxIdleConnsPerHost = 2 * c.Workers
 		c.HTTPClient = &http.Client{Timeout: 10 * time.Second, Transport: tr}
 	}
-}
-
-// FeedbackRecorder records a user's answer to "was this helpful?" about an entry.
-// Implementations are safe for concurrent use.
-type FeedbackRecorder interface {
-	Record(ctx context.Context, entryID string, helpful bool) error
 }
 
 // Adapter is the LINE webhook handler and the workers that answer its events. It is safe for

@@ -672,34 +672,6 @@ func TestShutdown(t *testing.T) {
 	}
 }
 
-func TestMemoryDeduper(t *testing.T) {
-	now := time.Date(2024, 6, 4, 0, 0, 0, 0, time.UTC)
-	d := NewMemoryDeduper(time.Hour, 1000, func() time.Time { return now })
-	ctx := context.Background()
-	first := func(id string) bool { ok, _ := d.FirstTime(ctx, id); return ok }
-	if !first("a") || first("a") {
-		t.Fatal("a is new once")
-	}
-	now = now.Add(90 * time.Minute) // a moves to the previous generation
-	if first("a") {
-		t.Error("a forgotten before ttl·2")
-	}
-	if !first("b") {
-		t.Error("b is new")
-	}
-	now = now.Add(3 * time.Hour)
-	if !first("a") || !first("b") {
-		t.Error("ids remembered past 2·ttl")
-	}
-	small := NewMemoryDeduper(time.Hour, 2, nil)
-	for _, id := range []string{"1", "2", "3", "4", "5"} {
-		small.FirstTime(ctx, id)
-	}
-	if small.cur == nil || len(small.cur)+len(small.prev) > 4 {
-		t.Errorf("the deduper holds %d ids, want at most 2·max", len(small.cur)+len(small.prev))
-	}
-}
-
 func TestNewNeedsCredentials(t *testing.T) {
 	if _, err := New(testBot(t), Config{ChannelSecret: testSecret}); err == nil {
 		t.Error("New without an access token succeeded")
