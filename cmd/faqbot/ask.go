@@ -13,50 +13,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/nlu"
-	"github.com/faqbot/faqbot/nlu/pii"
 )
-
-// askResult is the JSON object printed for each question by ask --json.
-type askResult struct {
-	Query       string       `json:"query"` // personal data masked
-	Lang        string       `json:"lang"`
-	Action      nlu.Action   `json:"action"`
-	Entry       string       `json:"entry"`
-	Handoff     bool         `json:"handoff"`
-	Score       float64      `json:"score"`
-	Suggestions []string     `json:"suggestions"`
-	Followups   []string     `json:"followups,omitempty"`
-	PII         []pii.Kind   `json:"pii"`
-	Answer      string       `json:"answer"`
-	Reason      string       `json:"reason"`
-	Signals     nlu.Signals  `json:"signals"`
-	Choices     []bot.Choice `json:"choices,omitempty"`
-}
-
-func newAskResult(r bot.Reply) askResult {
-	d := r.Decision
-	res := askResult{
-		Query: d.Masked, Lang: string(r.Lang), Action: d.Action, Handoff: r.Handoff,
-		Score: round(d.Confidence), Suggestions: []string{}, PII: d.PII, Answer: r.Text,
-		Reason: d.Reason, Signals: d.Signals, Choices: r.Choices,
-	}
-	if res.PII == nil {
-		res.PII = []pii.Kind{}
-	}
-	if d.Entry != nil && d.Action != nlu.DontKnow {
-		res.Entry = d.Entry.ID
-	}
-	for _, s := range d.Suggestions {
-		res.Suggestions = append(res.Suggestions, s.ID)
-	}
-	for _, c := range d.Choices {
-		res.Followups = append(res.Followups, c.ID)
-	}
-	return res
-}
-
-func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 
 func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	fs := env.flags("ask", "ask [--json] [--content DIR] [--index DIR] [QUESTION...]")
@@ -82,7 +39,7 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 		if *asJSON {
 			enc := json.NewEncoder(out)
 			enc.SetEscapeHTML(false)
-			return enc.Encode(newAskResult(r))
+			return enc.Encode(bot.Explain(r))
 		}
 		fmt.Fprintf(out, "%s\n\n", r.Text)
 		return nil
