@@ -23,6 +23,12 @@ type Engine struct {
 	Index   *faq.Index
 	Matcher *nlu.Matcher
 	Hours   *DeskHours
+	// Version identifies the content (faq.Content.Version).
+	Version string
+
+	// inflight counts the searches running on the engine, so that a replaced engine's index is
+	// closed only once they are done (see Bot.acquire and Reloader).
+	inflight atomic.Int64
 }
 
 // NewEngine builds the index of c (in memory when indexDir is "") and its matcher.
@@ -31,7 +37,7 @@ func NewEngine(ctx context.Context, c *faq.Content, indexDir string) (*Engine, e
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{Content: c, Index: ix, Matcher: nlu.New(ix), Hours: NewDeskHours(c.Desk)}, nil
+	return &Engine{Content: c, Index: ix, Matcher: nlu.New(ix), Hours: NewDeskHours(c.Desk), Version: c.Version()}, nil
 }
 
 // Close releases the engine's index.
@@ -58,8 +64,21 @@ func New(e *Engine, now func() time.Time) *Bot {
 func (b *Bot) Engine() *Engine { return b.engine.Load() }
 
 // Swap installs e and returns the engine it replaces. Messages already being answered finish on
-// the old engine; the caller closes it when they are done.
+// the old engine; the caller closes it when they are done (Reloader does both).
 func (b *Bot) Swap(e *Engine) *Engine { return b.engine.Swap(e) }
+
+// acquire returns the current engine, counted as in use until release is called. An engine
+// counted after it was replaced is never used: acquire then takes the new one.
+func (b *Bot) acquire() (e *Engine, release func()) {
+	for {
+		e = b.engine.Load()
+		e.inflight.Add(1)
+		if b.engine.Load() == e {
+			return e, func() { e.inflight.Add(-1) }
+		}
+		e.inflight.Add(-1)
+	}
+}
 
 // Choice is an entry offered as a button.
 type Choice struct {
@@ -82,7 +101,8 @@ type Reply struct {
 
 // Ask answers one utterance with no conversation state.
 func (b *Bot) Ask(ctx context.Context, utterance string) (Reply, error) {
-	e := b.engine.Load()
+	e, release := b.acquire()
+	defer release()
 	d, err := e.Matcher.Decide(ctx, utterance)
 	if err != nil {
 		return Reply{}, err

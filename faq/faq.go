@@ -6,7 +6,10 @@
 package faq
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"encoding/json"
 	"io/fs"
 
 	"github.com/faqbot/faqbot/faq/analysis"
@@ -48,7 +51,7 @@ type Entry struct {
 	// never in Content.Entries and never answered.
 	OutOfScope bool
 	Text       map[Lang]*Text
-	File       string // the content file it was loaded from
+	File       string `json:"-"` // the content file it was loaded from (not part of Version)
 }
 
 // In returns the entry's text in lang, or in the first language it has.
@@ -182,4 +185,25 @@ func Embedded() fs.FS {
 		panic(err) // the embedded tree always has the directory
 	}
 	return sub
+}
+
+// Version identifies c: a short hash of everything that shapes the bot's replies (entries,
+// messages, desk, matcher settings, word lists, synonyms), not of where it was loaded from.
+// Replicas serving the same content report the same Version.
+func (c *Content) Version() string {
+	b, err := json.Marshal(struct {
+		L  []Lang
+		D  Desk
+		M  Messages
+		X  Matcher
+		S  Signals
+		Y  analysis.Synonyms
+		E  []*Entry
+		OS map[Lang][]string
+	}{c.Languages, c.Desk, c.Messages, c.Matcher, c.Signals, c.Synonyms, c.Entries, c.OutOfScope})
+	if err != nil {
+		panic("faq: content version: " + err.Error()) // plain data: cannot fail
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
 }

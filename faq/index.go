@@ -1,18 +1,24 @@
 package faq
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -26,11 +32,26 @@ import (
 	text "github.com/faqbot/faqbot/faq/analysis"
 )
 
-// tokenizerType is the bleve tokenizer type that runs faqbot's analysis for one field.
-const tokenizerType = "faqbot"
+// tokenizerType is the bleve tokenizer type that runs faqbot's analysis for one field;
+// termsTokenizerType splits text that faqbot has already analysed (terms separated by spaces),
+// so that long texts are analysed once, in parallel, before indexing.
+const (
+	tokenizerType      = "faqbot"
+	termsTokenizerType = "faqbot-terms"
+)
 
 func init() {
 	registry.RegisterTokenizer(tokenizerType, newTokenizer)
+	registry.RegisterTokenizer(termsTokenizerType, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+		return termsTokenizer{}, nil
+	})
+}
+
+// termsTokenizer reads analysed terms joined by spaces (no term contains a space).
+type termsTokenizer struct{}
+
+func (termsTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	return tokenStream(strings.Fields(string(input)))
 }
 
 // tokenizer adapts faq/analysis to bleve. Its config names the field and carries the synonyms,
@@ -89,7 +110,11 @@ type Index struct {
 	an      *text.Analyzer
 	bi      bleve.Index
 	phrases []Phrase
+	byEntry map[*Entry][]int // the phrases of each entry, by index
+	answers []answerDoc
 	df      map[text.Field]map[string]int     // document frequency of each term
+	adf     map[text.Field]map[string]int     // number of answers that have each term
+	raw     []text.Terms                      // every phrase's and answer's terms, until indexed
 	idf     map[text.Field]map[string]float64 // coverage weight of each indexed term
 	termID  map[text.Field]map[string]int32   // a number for each indexed term
 	boosts  map[text.Field]float64
@@ -100,10 +125,12 @@ type Index struct {
 const hashKey = "faqbot-content-hash"
 
 // NewIndex builds the index of c. With dir == "" the index lives in memory; otherwise it is a
-// scorch index in dir: an index there built from the same content is reused, one built from
-// other content is replaced, and a directory that holds something else is refused.
+// scorch index in a subdirectory of dir named after the content's hash: an index there built
+// from the same content is reused, and one built from other content is left to the caller to
+// remove (Dir, once the Index that uses it is closed) — a reindex builds the new index beside
+// the one still serving. A directory that holds anything but such subdirectories is refused.
 func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
-	ix := &Index{content: c, an: c.Analyzer(), dir: dir, boosts: map[text.Field]float64{}}
+	ix := &Index{content: c, an: c.Analyzer(), boosts: map[text.Field]float64{}}
 	for _, f := range text.Fields {
 		ix.boosts[f] = 1
 		if b, ok := c.Matcher.Boosts[string(f)]; ok {
@@ -113,7 +140,7 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 	ix.collect()
 	ix.weigh()
 	ix.findAnchors()
-	hash := contentHash(ix.phrases, c.Synonyms)
+	hash := contentHash(ix.phrases, c.Synonyms, c.Version())
 	m := ix.mapping()
 	var err error
 	if dir == "" {
@@ -127,6 +154,7 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 			return nil, err
 		}
 		if reuse {
+			ix.raw = nil
 			return ix, nil
 		}
 	}
@@ -141,38 +169,80 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 	return ix, nil
 }
 
-// openDir opens or creates the on-disk index; reuse reports an index already built from the
-// same content.
+// openDir opens or creates the on-disk index of the content with hash in a subdirectory of
+// dir; reuse reports an index already built from the same content.
 func (ix *Index) openDir(dir, hash string, m mapping.IndexMapping) (reuse bool, err error) {
-	if existing, err := bleve.Open(dir); err == nil {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("faq: index %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !isHashDir(e.Name()) {
+			return false, fmt.Errorf("faq: index %s: directory is not empty and holds no index (%s); choose an empty directory", dir, e.Name())
+		}
+	}
+	ix.dir = filepath.Join(dir, hash[:hashDirLen])
+	if existing, err := bleve.Open(ix.dir); err == nil {
 		old, _ := existing.GetInternal([]byte(hashKey))
 		if string(old) == hash {
 			ix.bi = existing
 			return true, nil
 		}
-		existing.Close()
-		if old == nil {
-			return false, fmt.Errorf("faq: index %s: not a faqbot index; choose an empty directory", dir)
-		}
-		if err := os.RemoveAll(dir); err != nil {
-			return false, fmt.Errorf("faq: index %s: remove old index: %w", dir, err)
-		}
-	} else if entries, rerr := os.ReadDir(dir); rerr == nil && len(entries) > 0 {
-		return false, fmt.Errorf("faq: index %s: directory is not empty and holds no index", dir)
+		existing.Close() // half-built: build it again
 	}
-	ix.bi, err = bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
+	if err := os.RemoveAll(ix.dir); err != nil {
+		return false, fmt.Errorf("faq: index %s: remove old index: %w", ix.dir, err)
+	}
+	ix.bi, err = bleve.NewUsing(ix.dir, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
-		return false, fmt.Errorf("faq: new index %s: %w", dir, err)
+		return false, fmt.Errorf("faq: new index %s: %w", ix.dir, err)
 	}
 	return false, nil
 }
 
-// collect lists every phrase of every entry with its terms, and the document frequencies.
+const hashDirLen = 16
+
+func isHashDir(name string) bool {
+	if len(name) != hashDirLen {
+		return false
+	}
+	for _, r := range name {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// Dir is the directory of an on-disk index ("" in memory).
+func (ix *Index) Dir() string { return ix.dir }
+
+// answerDoc is the answer of an entry in one language: a document of its own, searched in
+// its own fields (answerFields), so that an answer's words neither dilute nor inflate the
+// statistics of the phrasings.
+type answerDoc struct {
+	entry *Entry
+	lang  Lang
+}
+
+// answerFields are the fields an answer is indexed in: words, n-grams and English stems (a
+// question written in kana only finds answers by their kana words).
+var answerFields = []text.Field{text.JA, text.Gram, text.EN}
+
+// answerField is the bleve field of an answer's terms of field f.
+func answerField(f text.Field) string { return "answer_" + string(f) }
+
+// collect lists every phrase of every entry and every answer with its terms, and the document
+// frequencies. The texts are analysed in parallel.
 func (ix *Index) collect() {
 	ix.df = map[text.Field]map[string]int{}
+	ix.adf = map[text.Field]map[string]int{}
 	for _, f := range text.Fields {
 		ix.df[f] = map[string]int{}
+		ix.adf[f] = map[string]int{}
 	}
+	ix.byEntry = map[*Entry][]int{}
+	var texts []string
 	entries := ix.content.Entries
 	if len(ix.content.OutOfScope) > 0 {
 		oos := &Entry{ID: "out-of-scope", OutOfScope: true, Text: map[Lang]*Text{}}
@@ -195,27 +265,63 @@ func (ix *Index) collect() {
 				if strings.TrimSpace(q) == "" {
 					continue
 				}
-				terms := ix.an.Terms(q)
-				for _, f := range text.Fields {
-					ts := unique(terms[f])
-					sort.Strings(ts) // coverage looks terms up by binary search
-					terms[f] = ts
-					for _, term := range ts {
-						ix.df[f][term]++
-					}
-				}
-				ix.phrases = append(ix.phrases, Phrase{Entry: e, Lang: lang, Text: q, Terms: terms})
+				ix.byEntry[e] = append(ix.byEntry[e], len(ix.phrases))
+				ix.phrases = append(ix.phrases, Phrase{Entry: e, Lang: lang, Text: q})
+				texts = append(texts, q)
+			}
+		}
+	}
+	for _, e := range ix.content.Entries {
+		for _, lang := range Langs {
+			if t := e.Text[lang]; t != nil && strings.TrimSpace(t.Answer) != "" {
+				ix.answers = append(ix.answers, answerDoc{entry: e, lang: lang})
+				texts = append(texts, t.Answer)
+			}
+		}
+	}
+	ix.raw = analyzeAll(ix.an, texts)
+	for i := range ix.phrases {
+		terms := text.Terms{}
+		for f, ts := range ix.raw[i] {
+			ts = unique(ts)
+			sort.Strings(ts) // coverage looks terms up by binary search
+			terms[f] = ts
+		}
+		for _, f := range text.Fields {
+			for _, term := range terms[f] {
+				ix.df[f][term]++
+			}
+		}
+		ix.phrases[i].Terms = terms
+	}
+	for _, terms := range ix.raw[len(ix.phrases):] {
+		for _, f := range answerFields {
+			for _, term := range unique(terms[f]) {
+				ix.adf[f][term]++
 			}
 		}
 	}
 }
 
+// analyzeAll returns the terms of every text, analysed by all processors.
+func analyzeAll(an *text.Analyzer, texts []string) []text.Terms {
+	out := make([]text.Terms, len(texts))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(texts)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(texts); i = int(next.Add(1)) - 1 {
+				out[i] = an.Terms(texts[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
 // maxDF is the share of phrases above which a term is too common to select anything: it is
 // left out of queries (it still counts in coverage).
 const maxDF = 0.25
-
-// rankBM25 is the weight of relative BM25 in Hit.Rank.
-var rankBM25 = 0.2
 
 // maxClauses is the number of terms per field a query searches for (the rarest).
 const maxClauses = 4
@@ -268,8 +374,14 @@ func unique(ts []string) []string {
 	return out
 }
 
-func contentHash(phrases []Phrase, syn text.Synonyms) string {
+// indexFormat names the layout of the bleve documents; an index on disk in another layout is
+// rebuilt.
+const indexFormat = "faqbot-index-2: analysed terms; phrases and answers"
+
+func contentHash(phrases []Phrase, syn text.Synonyms, version string) string {
 	h := sha256.New()
+	h.Write([]byte(indexFormat))
+	h.Write([]byte(version))
 	b, _ := json.Marshal(syn)
 	h.Write(b)
 	for _, p := range phrases {
@@ -278,27 +390,33 @@ func contentHash(phrases []Phrase, syn text.Synonyms) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// mapping maps every field, of phrases and of answers, to the terms analyser: documents carry
+// their terms already analysed (see collect).
 func (ix *Index) mapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = index.BM25Scoring
 	doc := bleve.NewDocumentStaticMapping()
-	syn := map[string]interface{}{}
-	b, _ := json.Marshal(ix.content.Synonyms)
-	_ = json.Unmarshal(b, &syn)
+	const name = "faqbot-terms"
+	_ = m.AddCustomTokenizer(name, map[string]interface{}{"type": termsTokenizerType})
+	_ = m.AddCustomAnalyzer(name, map[string]interface{}{"type": custom.Name, "tokenizer": name})
+	fields := make([]string, 0, len(text.Fields)+len(answerFields))
 	for _, f := range text.Fields {
-		name := "faqbot-" + string(f)
-		_ = m.AddCustomTokenizer(name, map[string]interface{}{"type": tokenizerType, "field": string(f), "synonyms": syn})
-		_ = m.AddCustomAnalyzer(name, map[string]interface{}{"type": custom.Name, "tokenizer": name})
+		fields = append(fields, string(f))
+	}
+	for _, f := range answerFields {
+		fields = append(fields, answerField(f))
+	}
+	for _, f := range fields {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = name
 		fm.Store = false
 		fm.IncludeInAll = false
 		fm.IncludeTermVectors = false
 		fm.DocValues = false
-		doc.AddFieldMappingsAt(string(f), fm)
+		doc.AddFieldMappingsAt(f, fm)
 	}
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = "faqbot-" + string(text.Gram)
+	m.DefaultAnalyzer = name
 	return m
 }
 
@@ -307,19 +425,30 @@ func (ix *Index) mapping() mapping.IndexMapping {
 // phrases) is two segments.
 const batchSize = 20000
 
-// fill indexes every phrase in batches.
+// fill indexes every phrase (document id: its index) and every answer (document id: "a" and
+// its index) in batches, and drops the terms it indexed.
 func (ix *Index) fill(ctx context.Context) error {
 	batch := ix.bi.NewBatch()
-	for i, p := range ix.phrases {
+	for i, terms := range ix.raw {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		doc := map[string]interface{}{}
-		for _, f := range text.Fields {
-			doc[string(f)] = p.Text
+		id, entry := strconv.Itoa(i), (*Entry)(nil)
+		if i < len(ix.phrases) {
+			entry = ix.phrases[i].Entry
+			for _, f := range text.Fields {
+				doc[string(f)] = strings.Join(terms[f], " ")
+			}
+		} else {
+			a := i - len(ix.phrases)
+			id, entry = "a"+strconv.Itoa(a), ix.answers[a].entry
+			for _, f := range answerFields {
+				doc[answerField(f)] = strings.Join(terms[f], " ")
+			}
 		}
-		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
-			return fmt.Errorf("faq: index %s: %w", p.Entry.ID, err)
+		if err := batch.Index(id, doc); err != nil {
+			return fmt.Errorf("faq: index %s: %w", entry.ID, err)
 		}
 		if batch.Size() >= batchSize {
 			if err := ix.bi.Batch(batch); err != nil {
@@ -331,6 +460,7 @@ func (ix *Index) fill(ctx context.Context) error {
 	if err := ix.bi.Batch(batch); err != nil {
 		return fmt.Errorf("faq: index: %w", err)
 	}
+	ix.raw = nil
 	return nil
 }
 
@@ -351,6 +481,9 @@ type Hit struct {
 	Entry *Entry
 	// Score is the BM25 score of the best phrase of the entry.
 	Score float64
+	// AnswerScore is the BM25 score of the entry's answer (0 when the query's words are not
+	// among the answer's, or the answer ranks too low to be found).
+	AnswerScore float64
 	// Coverage is the share of the query's information (IDF-weighted terms, per field,
 	// combined) that the best phrase contains, in [0, 1].
 	Coverage float64
@@ -359,24 +492,110 @@ type Hit struct {
 	Anchored bool
 	// Reverse is the share of the best phrase's information that the query contains.
 	Reverse float64
-	// Phrase is the best phrase.
+	// Phrase is the best phrase: the entry's phrase of highest Coverage (then Reverse).
 	Phrase *Phrase
 	// Similarity combines both coverages: Coverage^(1-g) × Reverse^g, with g the content's
 	// Matcher.PhraseWeight. It is in [0, 1].
 	Similarity float64
-	// Rank orders the hits: similarity, with BM25 relative to the best hit as a small bonus.
+	// Rank orders the hits: similarity, plus the BM25 scores of the phrases and of the answer,
+	// each relative to the best among the hits, as smaller terms. The matcher's confidence reads
+	// Similarity alone: an entry found by its answer only never looks like a match.
 	Rank float64
 }
 
-// inWord reports whether an n-gram lies inside one of the query's Japanese words that the index
-// knows: searching for it too costs time and adds nothing.
-func (ix *Index) inWord(q text.Terms, gram string) bool {
+// inWord reports whether an n-gram lies inside one of the query's Japanese words that df
+// counts: searching for it too costs time and adds nothing.
+func inWord(q text.Terms, df map[string]int, gram string) bool {
 	for _, w := range q[text.JA] {
-		if ix.df[text.JA][w] > 0 && strings.Contains(w, gram) {
+		if df[w] > 0 && strings.Contains(w, gram) {
 			return true
 		}
 	}
 	return false
+}
+
+// Weights of the ranking (tuned on a development set of a large FAQ; see Hit.Rank).
+var (
+	// rankBM25 is the weight of the phrases' relative BM25 in Hit.Rank.
+	rankBM25 = 0.2
+	// rankAnswer is the weight of the answer's relative BM25 in Hit.Rank.
+	rankAnswer = 0.2
+	// answerBoost scales the answer clauses against the phrase clauses in bleve's query, which
+	// chooses the candidates.
+	answerBoost = 0.3
+	// minCandidates is the least number of documents a search fetches to rank: an entry's
+	// best phrase and its answer may be found at very different depths.
+	minCandidates = 24
+)
+
+// maxAnswerClauses is the number of terms per field a query searches answers for.
+const maxAnswerClauses = 4
+
+// selectTerms returns the query's terms of field f that df counts in at most limit documents,
+// the rarest max of them; n-grams inside a known word, or of a query with several known words,
+// are left out.
+func selectTerms(q text.Terms, f text.Field, df map[text.Field]map[string]int, limit, max, jaHits int) []string {
+	var terms []string
+	for _, term := range q[f] {
+		if n := df[f][term]; n > 0 && n <= limit && !(f == text.Gram && knob("GRAMSKIP", 1) == 1 && (inWord(q, df[text.JA], term) || jaHits > 1)) {
+			terms = append(terms, term) // else no document has it, or too many do
+		}
+	}
+	if len(terms) > max {
+		// The rarest terms decide the ranking; the rest only cost time.
+		sort.SliceStable(terms, func(i, j int) bool { return df[f][terms[i]] < df[f][terms[j]] })
+		terms = terms[:max]
+	}
+	return terms
+}
+
+// clauses returns the term queries of q: over the phrases' fields, and over the answers'.
+func (ix *Index) clauses(q text.Terms) []query.Query {
+	kanaOnly, english := q.KanaOnly(), q.English()
+	known := func(df map[string]int) int { // query words the index knows: when there are several, n-grams add little
+		n := 0
+		for _, w := range q[text.JA] {
+			if df[w] > 0 {
+				n++
+			}
+		}
+		return n
+	}
+	var clauses []query.Query
+	add := func(field string, terms []string, boost float64) {
+		for _, term := range terms {
+			tq := bleve.NewTermQuery(term)
+			tq.SetField(field)
+			tq.SetBoost(boost)
+			clauses = append(clauses, tq)
+		}
+	}
+	jaHits := known(ix.df[text.JA])
+	limit := int(maxDF*float64(len(ix.phrases))) + 1
+	for _, f := range text.Fields {
+		boost := ix.boosts[f]
+		if english && f != text.EN {
+			continue // an English question is read by its English words alone
+		}
+		if boost == 0 || (f == text.Yomi) != kanaOnly && f != text.EN {
+			continue // a question without kanji is best read by its sound, others by their words
+		}
+		add(string(f), selectTerms(q, f, ix.df, limit, int(knob("CLAUSES", maxClauses)), jaHits), boost)
+	}
+	ab := knob("ABOOST", answerBoost)
+	if ab == 0 || len(ix.answers) == 0 {
+		return clauses
+	}
+	jaHits = known(ix.adf[text.JA])
+	limit = int(maxDF*float64(len(ix.answers))) + 1
+	for _, f := range answerFields {
+		boost := ix.boosts[f]
+		if english && f != text.EN || boost == 0 {
+			continue
+		}
+		add(answerField(f), selectTerms(q, f, ix.adf, limit, int(knob("ACLAUSES", maxAnswerClauses)), jaHits), ab*boost)
+	}
+	return clauses
 }
 
 // Search returns up to k entries for the analysed query q, best first. No hit is not an error.
@@ -386,89 +605,98 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		uq[f] = unique(ts)
 	}
 	q = uq
-	kanaOnly, english := q.KanaOnly(), q.English()
-	jaHits := 0 // query words the index knows: when there are several, n-grams add little
-	for _, w := range q[text.JA] {
-		if ix.df[text.JA][w] > 0 {
-			jaHits++
-		}
-	}
-	var clauses []query.Query
-	for _, f := range text.Fields {
-		boost := ix.boosts[f]
-		if english && f != text.EN {
-			continue // an English question is read by its English words alone
-		}
-		if boost == 0 || (f == text.Yomi) != kanaOnly && f != text.EN {
-			continue // a question without kanji is best read by its sound, others by their words
-		}
-		limit := int(maxDF*float64(len(ix.phrases))) + 1
-		var terms []string
-		for _, term := range q[f] {
-			if df := ix.df[f][term]; df > 0 && df <= limit && !(f == text.Gram && (ix.inWord(q, term) || jaHits > 1)) {
-				terms = append(terms, term) // else no phrase has it, or too many do
-			}
-		}
-		if len(terms) > maxClauses {
-			// The rarest terms decide the ranking; the rest only cost time.
-			sort.SliceStable(terms, func(i, j int) bool { return ix.df[f][terms[i]] < ix.df[f][terms[j]] })
-			terms = terms[:maxClauses]
-		}
-		for _, term := range terms {
-			tq := bleve.NewTermQuery(term)
-			tq.SetField(string(f))
-			tq.SetBoost(boost)
-			clauses = append(clauses, tq)
-		}
-	}
+	clauses := ix.clauses(q)
 	if len(clauses) == 0 {
 		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), 2*k+4, 0, false)
+	size := max(2*k+4, int(knob("CAND", float64(minCandidates))))
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), size, 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("faq: search: %w", err)
 	}
-	wq := ix.weighQuery(q)
 	best := map[*Entry]int{}
 	var hits []Hit
 	for _, dm := range res.Hits {
-		i, err := strconv.Atoi(dm.ID)
-		if err != nil || i < 0 || i >= len(ix.phrases) {
+		e, answer := ix.docEntry(dm.ID)
+		if e == nil {
 			return nil, errors.New("faq: search: index does not match its content")
 		}
-		p := &ix.phrases[i]
-		cov, rev := ix.coverage(wq, p)
-		if j, ok := best[p.Entry]; ok {
-			if cov > hits[j].Coverage || cov == hits[j].Coverage && rev > hits[j].Reverse {
-				hits[j].Coverage, hits[j].Reverse, hits[j].Phrase = cov, rev, p
-			}
-			continue
+		j, ok := best[e]
+		if !ok {
+			j = len(hits)
+			best[e] = j
+			hits = append(hits, Hit{Entry: e})
 		}
-		best[p.Entry] = len(hits)
-		hits = append(hits, Hit{Entry: p.Entry, Score: dm.Score, Coverage: cov, Reverse: rev, Phrase: p,
-			Anchored: ix.anchored(wq, p.Entry)})
+		if answer {
+			hits[j].AnswerScore = max(hits[j].AnswerScore, dm.Score)
+		} else {
+			hits[j].Score = max(hits[j].Score, dm.Score)
+		}
+	}
+	if len(hits) == 0 {
+		return nil, nil
 	}
 	// Rank by similarity, BM25 breaking near-ties: BM25 alone favours entries with many
 	// phrasings that repeat a common word.
-	if len(hits) > 0 {
-		top := hits[0].Score
-		for i := range hits {
-			h := &hits[i]
-			g := ix.content.Matcher.PhraseWeight
-			if h.Entry.Handoff || h.Entry.OutOfScope {
-				// A hand-off or out-of-scope phrasing matches only a question as specific.
-				g = ix.content.Matcher.HandoffPhraseWeight
+	wq := ix.weighQuery(q)
+	var topQ, topA float64
+	for _, h := range hits {
+		topQ, topA = max(topQ, h.Score), max(topA, h.AnswerScore)
+	}
+	wQ, wA := knob("RANKBM25", rankBM25), knob("RANKANS", rankAnswer)
+	for i := range hits {
+		h := &hits[i]
+		for _, pi := range ix.byEntry[h.Entry] {
+			p := &ix.phrases[pi]
+			cov, rev := ix.coverage(wq, p)
+			if h.Phrase == nil || cov > h.Coverage || cov == h.Coverage && rev > h.Reverse {
+				h.Coverage, h.Reverse, h.Phrase = cov, rev, p
 			}
-			h.Similarity = math.Pow(h.Coverage, 1-g) * math.Pow(h.Reverse, g)
-			h.Rank = h.Similarity + rankBM25*h.Score/top
+		}
+		h.Anchored = ix.anchored(wq, h.Entry)
+		g := ix.content.Matcher.PhraseWeight
+		if h.Entry.Handoff || h.Entry.OutOfScope {
+			// A hand-off or out-of-scope phrasing matches only a question as specific.
+			g = ix.content.Matcher.HandoffPhraseWeight
+		}
+		h.Similarity = math.Pow(h.Coverage, 1-g) * math.Pow(h.Reverse, g)
+		h.Rank = h.Similarity
+		if topQ > 0 {
+			h.Rank += wQ * h.Score / topQ
+		}
+		if topA > 0 {
+			h.Rank += wA * h.AnswerScore / topA
 		}
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Rank > hits[j].Rank })
+	// Ties go to the entry that comes first in the content, whatever order bleve found them in.
+	slices.SortStableFunc(hits, func(a, b Hit) int {
+		if a.Rank != b.Rank {
+			return cmp.Compare(b.Rank, a.Rank)
+		}
+		return cmp.Compare(ix.byEntry[a.Entry][0], ix.byEntry[b.Entry][0])
+	})
 	if len(hits) > k {
 		hits = hits[:k]
 	}
 	return hits, nil
+}
+
+// docEntry returns the entry of a bleve document and whether the document is its answer; nil
+// for an id the index does not have.
+func (ix *Index) docEntry(id string) (e *Entry, answer bool) {
+	if rest, ok := strings.CutPrefix(id, "a"); ok {
+		i, err := strconv.Atoi(rest)
+		if err != nil || i < 0 || i >= len(ix.answers) {
+			return nil, false
+		}
+		return ix.answers[i].entry, true
+	}
+	i, err := strconv.Atoi(id)
+	if err != nil || i < 0 || i >= len(ix.phrases) {
+		return nil, false
+	}
+	return ix.phrases[i].Entry, false
 }
 
 // weightedQuery is a query's unique terms with their coverage weights, per field.
