@@ -17,11 +17,14 @@ type FeedbackRecorder interface {
 	Record(ctx context.Context, entryID string, helpful bool) error
 }
 
-// Observer is told about every reply an adapter sends, for metrics. platform is "line",
-// "slack" or "web"; took is how long the bot took to answer. Implementations are safe for
-// concurrent use and must not block.
+// Observer is told what adapters do, for metrics. platform is "line", "slack" or "web".
+// Implementations are safe for concurrent use and must not block.
 type Observer interface {
+	// Replied is called for every answer sent; took is how long the bot took to answer.
 	Replied(platform string, r Reply, took time.Duration)
+	// Refused is called for a message not answered: reason is "rate_limited", "busy" or
+	// "shutting_down".
+	Refused(platform, reason string)
 }
 
 // NopObserver observes nothing.
@@ -29,6 +32,9 @@ type NopObserver struct{}
 
 // Replied does nothing.
 func (NopObserver) Replied(string, Reply, time.Duration) {}
+
+// Refused does nothing.
+func (NopObserver) Refused(string, string) {}
 
 // Limiter decides whether a user may be answered now. key identifies the user on a platform
 // ("line:U…", "slack:T…:U…"). Implementations are safe for concurrent use; an error means the

@@ -150,6 +150,11 @@ func (a *Adapter) answerBusy(ctx context.Context, j job) {
 // the reply for the log (never its text).
 func (a *Adapter) answer(ctx context.Context, j job) (msgs []messaging_api.MessageInterface, attrs []any) {
 	content := a.bot.Engine().Content
+	if (j.kind == kindText || j.kind == kindPostback) && !a.allow(ctx, j) {
+		a.cfg.Observer.Refused("line", "rate_limited")
+		return textOnly(content.Messages.SlowDown.In(a.lang(ctx, j))), []any{"action", "rate_limited"}
+	}
+	start := time.Now()
 	switch j.kind {
 	case kindText:
 		r, err := a.bot.Handle(ctx, j.user, j.text, a.cfg.Store)
@@ -164,7 +169,7 @@ func (a *Adapter) answer(ctx context.Context, j job) (msgs []messaging_api.Messa
 			r = a.bot.Welcome(r.Lang, a.popular.Top(welcomeChoices), welcomeChoices)
 			return messages(r, content), []any{"action", "welcome", "lang", string(r.Lang)}
 		}
-		return a.reply(r, content)
+		return a.reply(r, content, time.Since(start))
 
 	case kindPostback:
 		return a.postback(ctx, j, content)
@@ -182,8 +187,23 @@ func (a *Adapter) answer(ctx context.Context, j job) (msgs []messaging_api.Messa
 // welcomeChoices is how many entries a greeting offers.
 const welcomeChoices = 5
 
-// reply renders a reply of the bot and counts the answer.
-func (a *Adapter) reply(r bot.Reply, content *faq.Content) ([]messaging_api.MessageInterface, []any) {
+// allow reports whether the limiter lets j's user be answered now; a limiter that fails lets
+// the message through.
+func (a *Adapter) allow(ctx context.Context, j job) bool {
+	if a.cfg.Limiter == nil {
+		return true
+	}
+	ok, err := a.cfg.Limiter.Allow(ctx, "line:"+j.user)
+	if err != nil {
+		a.log.WarnContext(ctx, "rate limiter failed; message let through", "event", j.id, "error", err)
+		return true
+	}
+	return ok
+}
+
+// reply renders a reply of the bot and counts the answer; took is how long the bot took.
+func (a *Adapter) reply(r bot.Reply, content *faq.Content, took time.Duration) ([]messaging_api.MessageInterface, []any) {
+	a.cfg.Observer.Replied("line", r, took)
 	d := r.Decision
 	attrs := []any{"action", string(d.Action), "lang", string(r.Lang), "confidence", d.Confidence}
 	if d.Entry != nil {
@@ -212,6 +232,7 @@ func (a *Adapter) postback(ctx context.Context, j job, content *faq.Content) ([]
 	}
 	switch {
 	case q.Has("entry"):
+		start := time.Now()
 		r, ok, err := a.bot.Choose(ctx, j.user, q.Get("entry"), lang, a.cfg.Store)
 		a.storeFailed(ctx, j, err)
 		if !ok {
@@ -220,7 +241,7 @@ func (a *Adapter) postback(ctx context.Context, j job, content *faq.Content) ([]
 			r = a.bot.Welcome(a.langOr(ctx, j, lang), a.popular.Top(welcomeChoices), welcomeChoices)
 			return messages(r, content), []any{"action", "welcome"}
 		}
-		return a.reply(r, content)
+		return a.reply(r, content, time.Since(start))
 
 	case q.Has("helpful"):
 		id, answer, _ := strings.Cut(q.Get("helpful"), ":")

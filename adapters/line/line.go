@@ -55,6 +55,11 @@ type Config struct {
 	StateTTL time.Duration // default 30 minutes
 	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
 	Feedback bot.FeedbackRecorder
+	// Limiter limits how often one user is answered (default: no limit); a user over the limit
+	// gets the content's SlowDown message.
+	Limiter bot.Limiter
+	// Observer is told about every reply and refusal, for metrics (default: none).
+	Observer bot.Observer
 	// Seen remembers the event ids already taken (default: bot.NewMemoryDeduper(24h, 500,000)).
 	Seen bot.Deduper
 
@@ -118,6 +123,9 @@ func (c *Config) defaults() {
 	}
 	if c.Feedback == nil {
 		c.Feedback = bot.NewMemoryFeedback()
+	}
+	if c.Observer == nil {
+		c.Observer = bot.NopObserver{}
 	}
 	if c.Seen == nil {
 		c.Seen = bot.NewMemoryDeduper(24*time.Hour, 500_000, nil)
@@ -342,6 +350,7 @@ func (a *Adapter) submit(ctx context.Context, j job) {
 	select {
 	case a.busy <- j:
 		a.counters.busy.Add(1)
+		a.cfg.Observer.Refused("line", "busy")
 		a.log.WarnContext(ctx, "workers busy, answering busy", "event", j.id)
 	default:
 		a.counters.dropped.Add(1)
@@ -369,6 +378,7 @@ type Stats struct {
 	Replied    int64 // replies delivered with the reply token
 	Pushed     int64 // replies delivered by push
 	Failed     int64 // replies that could not be delivered
+	Queued     int   // events waiting for a worker now
 }
 
 type counters struct {
@@ -381,6 +391,15 @@ func (a *Adapter) Stats() Stats {
 	return Stats{
 		Rejected: c.rejected.Load(), Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(),
 		Busy: c.busy.Load(), Dropped: c.dropped.Load(), Replied: c.replied.Load(),
-		Pushed: c.pushed.Load(), Failed: c.failed.Load(),
+		Pushed: c.pushed.Load(), Failed: c.failed.Load(), Queued: a.queued(),
 	}
+}
+
+// queued is the number of events waiting for a worker.
+func (a *Adapter) queued() int {
+	n := len(a.busy)
+	for _, sh := range a.shards {
+		n += len(sh)
+	}
+	return n
 }

@@ -683,3 +683,51 @@ func TestNewNeedsCredentials(t *testing.T) {
 		t.Errorf("LogValue shows a secret: %s", b.String())
 	}
 }
+
+// countingObserver counts what an adapter reports, by action or reason.
+type countingObserver struct {
+	mu      sync.Mutex
+	replied map[string]int
+	refused map[string]int
+}
+
+func (o *countingObserver) Replied(platform string, r bot.Reply, _ time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.replied[platform+":"+string(r.Decision.Action)]++
+}
+
+func (o *countingObserver) Refused(platform, reason string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.refused[platform+":"+reason]++
+}
+
+func TestRateLimitAndObserver(t *testing.T) {
+	obs := &countingObserver{replied: map[string]int{}, refused: map[string]int{}}
+	h := newHarness(t, func(c *Config) {
+		c.Limiter = bot.NewMemoryLimiter(time.Hour, 2, nil) // two messages, then one an hour
+		c.Observer = obs
+	})
+	for i := range 3 {
+		h.send(t, textEvent(fmt.Sprintf("01HZRATE%019d", i), fmt.Sprintf("token-rl-%d", i), userID(1), "How many records were leaked?"))
+	}
+	h.send(t, textEvent("01HZRATE9999999999999999999", "token-rl-other", userID(2), "How many records were leaked?"))
+	h.drain(t)
+	slow := h.bot.Engine().Content.Messages.SlowDown.In(faq.English)
+	var limited, answered int
+	for _, r := range h.api.accepted(pathReply) {
+		switch {
+		case len(r.Req.Messages) == 1 && r.Req.Messages[0].Text == slow:
+			limited++
+		case len(r.Req.Messages) == 2:
+			answered++
+		}
+	}
+	if limited != 1 || answered != 3 {
+		t.Errorf("%d answered and %d told to slow down, want 3 and 1 (the first user's third message)", answered, limited)
+	}
+	if obs.replied["line:answer"] != 3 || obs.refused["line:rate_limited"] != 1 {
+		t.Errorf("observed replies %v, refusals %v", obs.replied, obs.refused)
+	}
+}
