@@ -27,19 +27,22 @@ func (cf *contentFlags) register(fs *flag.FlagSet, env *environment, withIndex b
 	}
 }
 
-// load loads the content; content problems are printed as file:line lines on w and returned as
-// exit status 1.
-func (cf *contentFlags) load(w io.Writer) (*faq.Content, error) {
-	var c *faq.Content
-	var err error
+// loadContent loads the content; content problems come back as faq.Problems.
+func (cf *contentFlags) loadContent() (*faq.Content, error) {
 	if cf.content == "" {
-		c, err = faq.LoadEmbedded()
+		c, err := faq.LoadEmbedded()
 		if c != nil {
 			c.Source = "embedded"
 		}
-	} else {
-		c, err = faq.LoadDir(cf.content)
+		return c, err
 	}
+	return faq.LoadDir(cf.content)
+}
+
+// load loads the content; content problems are printed as file:line lines on w and returned as
+// exit status 1.
+func (cf *contentFlags) load(w io.Writer) (*faq.Content, error) {
+	c, err := cf.loadContent()
 	if ps, ok := err.(faq.Problems); ok {
 		for _, p := range ps {
 			fmt.Fprintln(w, p)

@@ -3,7 +3,8 @@
 //	faqbot ask [--json] [--content DIR] [QUESTION...]   answer questions (stdin when none)
 //	faqbot check [--content DIR]                        validate content files
 //	faqbot eval [--min ACC] [--sweep] FILE.tsv           measure the matcher on labelled queries
-//	faqbot serve [--addr ADDR]                           serve the LINE webhook (and /healthz)
+//	faqbot serve [--addr ADDR]                           the server: web console, LINE, Slack, metrics
+//	faqbot reindex [--server URL]                        make a running server reload its content
 //
 // This is the only package that sees everything: flags, environment, logging and wiring.
 package main
@@ -46,8 +47,10 @@ const usage = `faqbot answers questions about the data-leak incident from the of
 Usage:
   faqbot ask [--json] [--content DIR] [--index DIR] [QUESTION...]
   faqbot check [--content DIR]
+  faqbot import [--from csv|tsv|json] [--encoding ENC] [--force] --out DIR FILE
   faqbot eval [--min ACC] [--sweep] [--content DIR] FILE.tsv
-  faqbot serve [--addr ADDR] [--content DIR] [--index DIR]
+  faqbot serve [--addr ADDR] [--content DIR] [--index DIR] [flags]
+  faqbot reindex [--server URL]
 
 Run "faqbot COMMAND -h" for a command's flags.
 `
@@ -64,10 +67,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdAsk(ctx, env, args[1:])
 	case "check":
 		return cmdCheck(ctx, env, args[1:])
+	case "import":
+		return cmdImport(ctx, env, args[1:])
 	case "eval":
 		return cmdEval(ctx, env, args[1:])
 	case "serve":
 		return cmdServe(ctx, env, args[1:])
+	case "reindex":
+		return cmdReindex(ctx, env, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
