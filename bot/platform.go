@@ -58,7 +58,7 @@ type MemoryLimiter struct {
 }
 
 // NewMemoryLimiter returns a MemoryLimiter that allows burst messages at once and one per
-// every after that; now is the clock (time.Now when nil).
+// every after that; every <= 0 means no limit. now is the clock (time.Now when nil).
 func NewMemoryLimiter(every time.Duration, burst int, now func() time.Time) *MemoryLimiter {
 	if now == nil {
 		now = time.Now
@@ -71,6 +71,9 @@ func NewMemoryLimiter(every time.Duration, burst int, now func() time.Time) *Mem
 
 // Allow reports whether key may send one more message now. It never fails.
 func (m *MemoryLimiter) Allow(_ context.Context, key string) (bool, error) {
+	if m.refill <= 0 {
+		return true, nil
+	}
 	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()

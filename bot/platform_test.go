@@ -63,4 +63,10 @@ func TestMemoryLimiter(t *testing.T) {
 	if n := l.Len(); n != 1 {
 		t.Errorf("%d keys remembered after all were idle, want 1", n)
 	}
+	unlimited := NewMemoryLimiter(0, 1, nil)
+	for range 100 {
+		if ok, _ := unlimited.Allow(ctx, "a"); !ok {
+			t.Fatal("a limiter of every 0 refused a message")
+		}
+	}
 }
