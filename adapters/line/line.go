@@ -295,7 +295,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if j.id != "" {
-			first, err := a.cfg.Seen.FirstTime(r.Context(), j.id)
+			first, err := a.cfg.Seen.FirstTime(r.Context(), "line:"+j.id)
 			if err != nil {
 				// Answering twice is better than never: go on, and say so.
 				a.log.WarnContext(r.Context(), "event dedupe unavailable", "event", j.id, "error", err)

@@ -1,0 +1,349 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/nlu"
+)
+
+// kind is what a job asks for.
+type kind string
+
+const (
+	kindMention kind = "mention" // an app_mention in a channel
+	kindDM      kind = "dm"      // a direct message
+	kindCommand kind = "command" // "/faq <question>"
+	kindAction  kind = "action"  // a button click
+	kindReindex kind = "reindex" // "/faq reindex" by an editor
+)
+
+// job is one thing to answer, in the adapter's own terms.
+type job struct {
+	id   string // event id, trigger id or action ts: for the logs
+	kind kind
+	team string
+	user string
+	// where the answer goes: a channel (and thread), or a response URL.
+	channel     string
+	threadTS    string
+	responseURL string
+	// text is the question as sent (Slack markup included); action the clicked button.
+	text     string
+	action   action
+	received time.Time
+	retry    int // X-Slack-Retry-Num or the envelope's retry_attempt
+}
+
+// key is the user's conversation key, for state, rate limits and ordering.
+func (j job) key() string { return "slack:" + j.team + ":" + j.user }
+
+// target is where j's answer goes.
+func (j job) target() target {
+	if j.responseURL != "" && (j.kind == kindCommand || j.kind == kindReindex || j.action.ephemeral) {
+		return target{responseURL: j.responseURL}
+	}
+	return target{channel: j.channel, threadTS: j.threadTS}
+}
+
+// wireEnvelope is the part of an Events API request (the body over HTTP, the payload of an
+// events_api envelope in Socket Mode) that the adapter reads. Decoding just these fields keeps
+// the acknowledgement fast; slackevents.ParseEvent decodes every event type in two passes.
+type wireEnvelope struct {
+	Type           string `json:"type"`
+	Challenge      string `json:"challenge"`
+	TeamID         string `json:"team_id"`
+	EventID        string `json:"event_id"`
+	Authorizations []struct {
+		UserID string `json:"user_id"`
+	} `json:"authorizations"`
+	Event *wireEvent `json:"event"`
+}
+
+type wireEvent struct {
+	Type        string          `json:"type"`
+	Subtype     string          `json:"subtype"`
+	User        string          `json:"user"`
+	BotID       string          `json:"bot_id"`
+	Text        string          `json:"text"`
+	TS          string          `json:"ts"`
+	ThreadTS    string          `json:"thread_ts"`
+	Channel     string          `json:"channel"`
+	ChannelType string          `json:"channel_type"`
+	Team        string          `json:"team"`
+	Edited      json.RawMessage `json:"edited"`
+}
+
+// eventJob translates an event callback; ok is false for events that get no answer, and why
+// says which (for the logs).
+func eventJob(env *wireEnvelope, received time.Time, retry int) (j job, why string, ok bool) {
+	e := env.Event
+	if e == nil {
+		return job{}, "no event", false
+	}
+	j = job{id: env.EventID, team: env.TeamID, user: e.User, channel: e.Channel, text: e.Text,
+		received: received, retry: retry}
+	if j.team == "" {
+		j.team = e.Team
+	}
+	// app_mention events carry no channel_type; direct message channel ids start with D.
+	dm := e.ChannelType == "im" || strings.HasPrefix(e.Channel, "D")
+	switch {
+	case e.Type == "app_mention" && !dm:
+		// In a channel: answer in the thread of the mention.
+		j.kind, j.threadTS = kindMention, e.ThreadTS
+		if j.threadTS == "" {
+			j.threadTS = e.TS
+		}
+	case e.Type == "message" && e.ChannelType == "im", e.Type == "app_mention":
+		j.kind, j.threadTS = kindDM, e.ThreadTS
+	default:
+		return job{}, e.Type, false
+	}
+	switch {
+	case e.BotID != "" || e.Subtype == "bot_message":
+		return job{}, "bot", false // this bot's own messages, and other bots'
+	case e.Subtype != "":
+		return job{}, "subtype", false // edits, deletions, joins, file shares, …
+	case len(e.Edited) > 0 && string(e.Edited) != "null":
+		return job{}, "edited", false
+	case e.User == "" || e.Channel == "":
+		return job{}, "no user", false
+	}
+	for _, au := range env.Authorizations {
+		if au.UserID == e.User {
+			return job{}, "self", false
+		}
+	}
+	return j, "", true
+}
+
+// command is a slash command invocation. The same fields come form-encoded over HTTP and as
+// JSON in Socket Mode.
+type command struct {
+	Command     string `json:"command"`
+	Text        string `json:"text"`
+	TeamID      string `json:"team_id"`
+	UserID      string `json:"user_id"`
+	ChannelID   string `json:"channel_id"`
+	ResponseURL string `json:"response_url"`
+	TriggerID   string `json:"trigger_id"`
+}
+
+func commandFromForm(v url.Values) command {
+	return command{
+		Command: v.Get("command"), Text: v.Get("text"), TeamID: v.Get("team_id"),
+		UserID: v.Get("user_id"), ChannelID: v.Get("channel_id"),
+		ResponseURL: v.Get("response_url"), TriggerID: v.Get("trigger_id"),
+	}
+}
+
+// wireInteraction is the part of a block_actions payload the adapter reads.
+type wireInteraction struct {
+	Type string `json:"type"`
+	Team *struct {
+		ID string `json:"id"`
+	} `json:"team"`
+	User *struct {
+		ID     string `json:"id"`
+		TeamID string `json:"team_id"`
+	} `json:"user"`
+	Container *struct {
+		MessageTS   string `json:"message_ts"`
+		ChannelID   string `json:"channel_id"`
+		IsEphemeral bool   `json:"is_ephemeral"`
+		ThreadTS    string `json:"thread_ts"`
+	} `json:"container"`
+	Channel *struct {
+		ID string `json:"id"`
+	} `json:"channel"`
+	ResponseURL string `json:"response_url"`
+	TriggerID   string `json:"trigger_id"`
+	Actions     []struct {
+		ActionID string `json:"action_id"`
+		Value    string `json:"value"`
+		ActionTS string `json:"action_ts"`
+	} `json:"actions"`
+}
+
+// action is a click on one of the adapter's buttons. Their values are "verb|arg|lang":
+//
+//	entry|ID|lang      show entry ID (follow-ups, suggestions, topics)
+//	yes|ID|lang        the answer ID was helpful; no|ID|lang: it was not
+//	lang|entry:ID|lang show entry ID in lang, in place of the message
+//	lang|welcome|lang  the greeting in lang; lang|usage|lang: the /faq usage in lang
+type action struct {
+	verb, arg string
+	lang      faq.Lang
+	// messageTS is the clicked message; ephemeral is set when only the user sees it (it can then
+	// be answered through the response URL only).
+	messageTS string
+	ephemeral bool
+}
+
+// Button verbs.
+const (
+	verbEntry = "entry"
+	verbYes   = "yes"
+	verbNo    = "no"
+	verbLang  = "lang"
+)
+
+func parseAction(value string) (action, bool) {
+	verb, rest, ok1 := strings.Cut(value, "|")
+	arg, lang, ok2 := strings.Cut(rest, "|")
+	if !ok1 || !ok2 || arg == "" {
+		return action{}, false
+	}
+	l := faq.Lang(lang)
+	if l != faq.Japanese && l != faq.English {
+		return action{}, false
+	}
+	switch verb {
+	case verbEntry, verbYes, verbNo, verbLang:
+		return action{verb: verb, arg: arg, lang: l}, true
+	}
+	return action{}, false
+}
+
+func actionValue(verb, arg string, lang faq.Lang) string {
+	return verb + "|" + arg + "|" + string(lang)
+}
+
+// interactionJob translates a block_actions payload; ok is false for anything else.
+func interactionJob(in *wireInteraction, received time.Time) (job, bool) {
+	if in.Type != "block_actions" || len(in.Actions) == 0 || in.User == nil || in.User.ID == "" {
+		return job{}, false
+	}
+	act, ok := parseAction(in.Actions[0].Value)
+	if !ok {
+		return job{}, false
+	}
+	j := job{id: in.Actions[0].ActionTS, kind: kindAction, user: in.User.ID, team: in.User.TeamID,
+		responseURL: in.ResponseURL, received: received}
+	if in.Team != nil && in.Team.ID != "" {
+		j.team = in.Team.ID
+	}
+	if in.Container != nil {
+		j.channel, j.threadTS = in.Container.ChannelID, in.Container.ThreadTS
+		act.messageTS, act.ephemeral = in.Container.MessageTS, in.Container.IsEphemeral
+	}
+	if j.channel == "" && in.Channel != nil {
+		j.channel = in.Channel.ID
+	}
+	if j.id == "" {
+		j.id = in.TriggerID
+	}
+	j.action = act
+	return j, true
+}
+
+// ackMessage is the immediate answer to a slash command: a message only its user sees.
+type ackMessage struct {
+	ResponseType string          `json:"response_type"`
+	Text         string          `json:"text"`
+	Blocks       json.RawMessage `json:"blocks,omitempty"`
+}
+
+// takeEvent dedupes and queues an event callback. It reports false when the adapter is shut
+// down.
+func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received time.Time, retry int) bool {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.closed {
+		return false
+	}
+	j, why, ok := eventJob(env, received, retry)
+	if !ok {
+		a.counters.ignored.Add(1)
+		a.log.DebugContext(ctx, "event ignored", "event", env.EventID, "why", why)
+		return true
+	}
+	// One question, one answer: Slack retries an event (same event_id) and may deliver one
+	// message as two events (a mention in a direct message: message.im and app_mention).
+	if env.EventID != "" && !a.firstTime(ctx, j, "slack:event:"+env.EventID) ||
+		env.Event.TS != "" && !a.firstTime(ctx, j, "slack:msg:"+j.team+":"+env.Event.Channel+":"+env.Event.TS) {
+		return true
+	}
+	if retry > 0 {
+		a.log.InfoContext(ctx, "retried event taken (first delivery not seen)", "event", j.id, "retry", retry)
+	}
+	a.submit(ctx, j)
+	return true
+}
+
+// firstTime reports whether key is new; when the deduper fails, it lets the event through.
+func (a *Adapter) firstTime(ctx context.Context, j job, key string) bool {
+	first, err := a.cfg.Seen.FirstTime(ctx, key)
+	if err != nil {
+		// Answering twice is better than never: go on, and say so.
+		a.log.WarnContext(ctx, "event dedupe unavailable", "event", j.id, "error", err)
+		return true
+	}
+	if !first {
+		a.counters.duplicates.Add(1)
+		a.log.InfoContext(ctx, "repeated event ignored", "event", j.id, "kind", j.kind, "retry", j.retry)
+	}
+	return first
+}
+
+// takeCommand answers a slash command at once and queues what takes longer. ok is false when
+// the adapter is shut down.
+func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time) (ack ackMessage, ok bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.closed {
+		return ackMessage{}, false
+	}
+	text := strings.TrimSpace(c.Text)
+	j := job{id: c.TriggerID, kind: kindCommand, team: c.TeamID, user: c.UserID, channel: c.ChannelID,
+		responseURL: c.ResponseURL, text: text, received: received}
+	lang := nlu.DetectLang(text)
+	switch strings.ToLower(text) {
+	case "", "help", "ヘルプ":
+		a.counters.accepted.Add(1)
+		a.log.InfoContext(ctx, "usage shown", "event", j.id)
+		return a.usageAck(ctx, j), true
+	case "reindex":
+		switch {
+		case !a.isEditor(c.UserID):
+			a.log.WarnContext(ctx, "reindex refused", "event", j.id, "reason", "not an editor")
+			return ackMessage{ResponseType: "ephemeral", Text: staffText.notEditor}, true
+		case a.cfg.Reindex == nil:
+			a.log.WarnContext(ctx, "reindex refused", "event", j.id, "reason", "not configured")
+			return ackMessage{ResponseType: "ephemeral", Text: staffText.noReindex}, true
+		}
+		j.kind = kindReindex
+		a.submit(ctx, j)
+		return ackMessage{ResponseType: "ephemeral", Text: staffText.reindexing}, true
+	}
+	if j.user == "" || j.responseURL == "" {
+		// Nowhere to answer later: say how to ask instead.
+		a.counters.ignored.Add(1)
+		a.log.InfoContext(ctx, "command without user or response URL", "event", j.id)
+		return a.usageAck(ctx, j), true
+	}
+	a.submit(ctx, j)
+	return ackMessage{ResponseType: "ephemeral", Text: ui(lang).lookingUp}, true
+}
+
+// takeInteraction queues a button click. It reports false when the adapter is shut down.
+func (a *Adapter) takeInteraction(ctx context.Context, in *wireInteraction, received time.Time) bool {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.closed {
+		return false
+	}
+	j, ok := interactionJob(in, received)
+	if !ok {
+		a.counters.ignored.Add(1)
+		a.log.DebugContext(ctx, "interaction ignored", "type", in.Type)
+		return true
+	}
+	a.submit(ctx, j)
+	return true
+}

@@ -1,0 +1,873 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/nlu"
+)
+
+func TestMentionAnsweredInThread(t *testing.T) {
+	h := newHarness(t)
+	h.event(t, mention("Ev0MENTION01", "U0ASKER001", "C0SUPPORT1", "1717462800.000100", "How many records were leaked?"))
+	h.drain(t)
+	posts := h.api.accepted(pathPost)
+	if len(posts) != 1 {
+		t.Fatalf("%d posts, want 1", len(posts))
+	}
+	p := posts[0]
+	if p.Channel != "C0SUPPORT1" || p.ThreadTS != "1717462800.000100" {
+		t.Errorf("posted to %s thread %q, want C0SUPPORT1 in the thread of the mention", p.Channel, p.ThreadTS)
+	}
+	answer := h.bot.Engine().Content.Entry("leak-count").Text[faq.English].Answer
+	all := p.all()
+	for _, want := range []string{strings.TrimSpace(answer), "`leak-count`", "Source: Q2", "Was this answer helpful?", "日本語で表示"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the reply lacks %q:\n%s", want, all)
+		}
+	}
+	want := []string{"faq.yes yes|leak-count|en", "faq.no no|leak-count|en", "faq.lang lang|entry:leak-count|ja"}
+	if diff := cmp.Diff(want, p.buttons()); diff != "" {
+		t.Errorf("buttons (-want +got):\n%s", diff)
+	}
+	if p.Text == "" {
+		t.Error("no fallback text")
+	}
+	if s := h.a.Stats(); s.Accepted != 1 || s.Replied != 1 || s.Queued != 0 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestDirectMessage(t *testing.T) {
+	h := newHarness(t)
+	h.event(t, dm("Ev0DM0000001", "U0ASKER001", "D0DIRECT01", "1717462800.000200", "パスワードを変更したい"))
+	h.drain(t)
+	posts := h.api.accepted(pathPost)
+	if len(posts) != 1 {
+		t.Fatalf("%d posts, want 1", len(posts))
+	}
+	p := posts[0]
+	if p.Channel != "D0DIRECT01" || p.ThreadTS != "" {
+		t.Errorf("posted to %s thread %q, want the DM, unthreaded", p.Channel, p.ThreadTS)
+	}
+	// An ask-back: the follow-ups as buttons, and the source of the parent entry.
+	want := []string{
+		"faq.entry.0 entry|change-password-pc|ja", "faq.entry.1 entry|change-password-app|ja",
+		"faq.lang lang|entry:change-password|en",
+	}
+	if diff := cmp.Diff(want, p.buttons()); diff != "" {
+		t.Errorf("buttons (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(p.all(), "出典: Q7 · `change-password`") {
+		t.Errorf("no source line:\n%s", p.all())
+	}
+}
+
+func TestIgnoredEvents(t *testing.T) {
+	h := newHarness(t)
+	own := dm("Ev0IGNORE001", botUser, "D0DIRECT01", "1717462800.000301", "answer text")
+	ownBot := dm("Ev0IGNORE002", "", "D0DIRECT01", "1717462800.000302", "answer text")
+	ownBot["event"].(map[string]any)["bot_id"] = "B0FAQBOT01"
+	otherBot := mention("Ev0IGNORE003", "U0OTHERBOT", "C0SUPPORT1", "1717462800.000303", "hello")
+	otherBot["event"].(map[string]any)["bot_id"] = "B0OTHER001"
+	edit := dm("Ev0IGNORE004", "U0ASKER001", "D0DIRECT01", "1717462800.000304", "")
+	edit["event"].(map[string]any)["subtype"] = "message_changed"
+	editedMention := mention("Ev0IGNORE005", "U0ASKER001", "C0SUPPORT1", "1717462800.000305", "How many records?")
+	editedMention["event"].(map[string]any)["edited"] = map[string]any{"user": "U0ASKER001", "ts": "1717462810.000000"}
+	channelMessage := dm("Ev0IGNORE006", "U0ASKER001", "C0SUPPORT1", "1717462800.000306", "How many records?")
+	channelMessage["event"].(map[string]any)["channel_type"] = "channel"
+	for _, env := range []envelope{own, ownBot, otherBot, edit, editedMention, channelMessage} {
+		h.event(t, env)
+	}
+	h.drain(t)
+	if n := len(h.api.attempts(pathPost)); n != 0 {
+		t.Errorf("%d posts, want none", n)
+	}
+	if s := h.a.Stats(); s.Ignored != 6 || s.Accepted != 0 {
+		t.Errorf("stats %+v, want 6 ignored", s)
+	}
+}
+
+func TestURLVerification(t *testing.T) {
+	h := newHarness(t)
+	body := []byte(`{"token":"legacy","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`)
+	w := h.do(EventsPath, body)
+	if w.Code != http.StatusOK || w.Body.String() != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+		t.Errorf("status %d body %q, want the challenge", w.Code, w.Body.String())
+	}
+	r := signedRequest(EventsPath, body, "wrong-secret", time.Now().Unix())
+	w = httptest.NewRecorder()
+	h.mux.ServeHTTP(w, r)
+	if w.Code != http.StatusUnauthorized || strings.Contains(w.Body.String(), "3eZbrw") {
+		t.Errorf("forged verification: status %d body %q, want 401 without the challenge", w.Code, w.Body.String())
+	}
+}
+
+// TestSignature sends forged, stale and unsigned requests to every endpoint: all get 401 and
+// nothing is posted.
+func TestSignature(t *testing.T) {
+	h := newHarness(t)
+	ev := mention("Ev0SIG000001", "U0ASKER001", "C0SUPPORT1", "1717462800.000400", "How many records were leaked?").body()
+	cmd := commandForm("U0ASKER001", "How many records were leaked?", h.api.responseURL(1))
+	click := interactionForm("U0ASKER001", post{Channel: "C0SUPPORT1"}, wireElement{ActionID: "faq.yes", Value: "yes|leak-count|en"}, h.api.responseURL(2))
+	now := time.Now().Unix()
+	for _, ep := range []struct {
+		path string
+		body []byte
+	}{{EventsPath, ev}, {CommandsPath, cmd}, {InteractionsPath, click}} {
+		for _, tc := range []struct {
+			name string
+			req  func() *http.Request
+		}{
+			{"wrong secret", func() *http.Request { return signedRequest(ep.path, ep.body, "not-the-secret", now) }},
+			{"stale", func() *http.Request { return signedRequest(ep.path, ep.body, testSecret, now-6*60) }},
+			{"future", func() *http.Request { return signedRequest(ep.path, ep.body, testSecret, now+6*60) }},
+			{"tampered body", func() *http.Request {
+				r := signedRequest(ep.path, ep.body, testSecret, now)
+				r2 := signedRequest(ep.path, append(slices.Clone(ep.body), ' '), testSecret, now)
+				r2.Header = r.Header
+				return r2
+			}},
+			{"other timestamp", func() *http.Request {
+				r := signedRequest(ep.path, ep.body, testSecret, now)
+				r.Header.Set("X-Slack-Request-Timestamp", fmt.Sprint(now-1))
+				return r
+			}},
+			{"no signature", func() *http.Request {
+				r := signedRequest(ep.path, ep.body, testSecret, now)
+				r.Header.Del("X-Slack-Signature")
+				return r
+			}},
+			{"no timestamp", func() *http.Request {
+				r := signedRequest(ep.path, ep.body, testSecret, now)
+				r.Header.Del("X-Slack-Request-Timestamp")
+				return r
+			}},
+			{"not hex", func() *http.Request {
+				r := signedRequest(ep.path, ep.body, testSecret, now)
+				r.Header.Set("X-Slack-Signature", "v0=zz")
+				return r
+			}},
+		} {
+			t.Run(ep.path+"/"+tc.name, func(t *testing.T) {
+				w := httptest.NewRecorder()
+				h.mux.ServeHTTP(w, tc.req())
+				if w.Code != http.StatusUnauthorized {
+					t.Errorf("status %d, want 401", w.Code)
+				}
+			})
+		}
+	}
+	h.drain(t)
+	if n := len(h.api.attempts("")) + len(h.api.attempts(pathPost)) + len(h.api.attempts(pathRespond)); n != 0 {
+		t.Errorf("%d posts after forged requests, want none", n)
+	}
+	if s := h.a.Stats(); s.Accepted != 0 || s.Rejected != 24 {
+		t.Errorf("stats %+v, want 24 rejected", s)
+	}
+}
+
+func TestRequestRefused(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.MaxBody = 4096 })
+	big := mention("Ev0BIG000001", "U0ASKER001", "C0SUPPORT1", "1717462800.000500", strings.Repeat("あ", 2000)).body()
+	for name, tc := range map[string]struct {
+		path string
+		body []byte
+		want int
+	}{
+		"too large":         {EventsPath, big, http.StatusRequestEntityTooLarge},
+		"not json":          {EventsPath, []byte(`{"type":`), http.StatusBadRequest},
+		"bad form":          {CommandsPath, []byte("text=%zz"), http.StatusBadRequest},
+		"no payload":        {InteractionsPath, []byte("x=1"), http.StatusBadRequest},
+		"rate limited note": {EventsPath, []byte(`{"type":"app_rate_limited","minute_rate_limited":1518467820}`), http.StatusOK},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if w := h.do(tc.path, tc.body); w.Code != tc.want {
+				t.Errorf("status %d, want %d", w.Code, tc.want)
+			}
+		})
+	}
+	w := httptest.NewRecorder()
+	h.mux.ServeHTTP(w, httptest.NewRequest(http.MethodGet, EventsPath, nil))
+	if w.Code != http.StatusMethodNotAllowed {
+		t.Errorf("GET: status %d, want 405", w.Code)
+	}
+}
+
+// TestRetriedEventAnsweredOnce: Slack's retries of an event, and the two events of one message,
+// get one answer; a retry whose first delivery never arrived gets its answer.
+func TestRetriedEventAnsweredOnce(t *testing.T) {
+	h := newHarness(t)
+	ev := mention("Ev0RETRY0001", "U0ASKER001", "C0SUPPORT1", "1717462800.000600", "How many records were leaked?")
+	h.event(t, ev)
+	h.event(t, ev, "X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_timeout")
+	h.event(t, ev, "X-Slack-Retry-Num", "2", "X-Slack-Retry-Reason", "http_timeout")
+	// A mention in a direct message comes as message.im and as app_mention.
+	h.event(t, dm("Ev0RETRY0002", "U0ASKER002", "D0DIRECT02", "1717462800.000601", "<@"+botUser+"> What information was leaked?"))
+	h.event(t, mention("Ev0RETRY0003", "U0ASKER002", "D0DIRECT02", "1717462800.000601", "What information was leaked?"))
+	// The first delivery of this one never arrived.
+	h.event(t, mention("Ev0RETRY0004", "U0ASKER003", "C0SUPPORT1", "1717462800.000602", "Has My Number been leaked?"),
+		"X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_error")
+	h.drain(t)
+	posts := h.api.accepted(pathPost)
+	var got []string
+	for _, p := range posts {
+		got = append(got, p.Channel+" "+p.ThreadTS)
+	}
+	slices.Sort(got)
+	want := []string{"C0SUPPORT1 1717462800.000600", "C0SUPPORT1 1717462800.000602", "D0DIRECT02 "}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("answers (-want +got):\n%s", diff)
+	}
+	if s := h.a.Stats(); s.Duplicates != 3 {
+		t.Errorf("%d duplicates, want 3", s.Duplicates)
+	}
+}
+
+func TestSlashCommand(t *testing.T) {
+	h := newHarness(t)
+	ack := h.command(t, "U0ASKER001", "How many records were leaked?")
+	if ack.ResponseType != "ephemeral" || ack.Text != "Looking that up…" {
+		t.Errorf("ack %+v, want an ephemeral \"Looking that up…\"", ack)
+	}
+	h.drain(t)
+	posts := h.api.accepted(pathRespond)
+	if len(posts) != 1 || len(h.api.attempts(pathPost)) != 0 {
+		t.Fatalf("%d response URL posts and %d channel posts, want 1 and 0", len(posts), len(h.api.attempts(pathPost)))
+	}
+	p := posts[0]
+	if p.ResponseType != "ephemeral" || p.Replace {
+		t.Errorf("response type %q replace %v, want an ephemeral new message", p.ResponseType, p.Replace)
+	}
+	if !strings.Contains(p.all(), "`leak-count`") {
+		t.Errorf("the answer lacks the entry:\n%s", p.all())
+	}
+}
+
+func TestSlashCommandUsage(t *testing.T) {
+	h := newHarness(t)
+	c := h.bot.Engine().Content
+	for _, text := range []string{"", "  ", "help"} {
+		ack := h.command(t, "U0ASKER001", text)
+		if ack.ResponseType != "ephemeral" || !strings.Contains(ack.Text, "/faq") {
+			t.Errorf("%q: ack %q, want the usage", text, ack.Text)
+		}
+		p := post{}
+		if err := jsonUnmarshal(ack.Blocks, &p.Blocks); err != nil {
+			t.Fatal(err)
+		}
+		all := p.all()
+		var topics []string
+		for _, e := range c.Entries {
+			if e.Parent == "" && !e.OutOfScope {
+				topics = append(topics, "entry|"+e.ID+"|ja")
+				if !strings.Contains(all, e.Text[faq.Japanese].Title) {
+					t.Errorf("%q: the usage lacks the topic %q", text, e.Text[faq.Japanese].Title)
+				}
+			}
+		}
+		var got []string
+		for _, b := range p.buttons() {
+			if _, v, _ := strings.Cut(b, " "); strings.HasPrefix(v, "entry|") {
+				got = append(got, v)
+			}
+		}
+		if diff := cmp.Diff(topics, got); diff != "" {
+			t.Errorf("%q: topic buttons (-want +got):\n%s", text, diff)
+		}
+		if !strings.Contains(all, "使い方: /faq") || !strings.Contains(all, "Show in English") {
+			t.Errorf("%q: usage:\n%s", text, all)
+		}
+		checkLimits(t, p.Blocks)
+	}
+	h.drain(t)
+	if n := len(h.api.attempts(pathRespond)); n != 0 {
+		t.Errorf("%d response URL posts, want none: the usage is the ack", n)
+	}
+}
+
+func TestButtons(t *testing.T) {
+	h := newHarness(t)
+	h.event(t, mention("Ev0BUTTON001", "U0ASKER001", "C0SUPPORT1", "1717462800.000700", "パスワードを変更したい"))
+	waitFor(t, "the ask-back", func() bool { return len(h.api.accepted(pathPost)) == 1 })
+	askBack := h.api.accepted(pathPost)[0]
+
+	// A follow-up: answered in the same thread.
+	h.click(t, "U0ASKER001", askBack, askBack.button(t, "entry|change-password-app|"))
+	waitFor(t, "the follow-up", func() bool { return len(h.api.accepted(pathPost)) == 2 })
+	answer := h.api.accepted(pathPost)[1]
+	if answer.Channel != "C0SUPPORT1" || answer.ThreadTS != "1717462800.000700" || !strings.Contains(answer.all(), "`change-password-app`") {
+		t.Errorf("follow-up posted to %s thread %q:\n%s", answer.Channel, answer.ThreadTS, answer.all())
+	}
+
+	// Helpful: recorded once per user and message, thanked each time, privately.
+	yes := answer.button(t, "yes|change-password-app|ja")
+	h.click(t, "U0ASKER001", answer, yes)
+	h.click(t, "U0ASKER001", answer, yes)
+	h.click(t, "U0ASKER002", answer, answer.button(t, "no|change-password-app|ja"))
+	waitFor(t, "the thanks", func() bool { return len(h.api.accepted(pathRespond)) == 3 })
+	if y, n := h.feedback.Counts("change-password-app"); y != 1 || n != 1 {
+		t.Errorf("feedback %d yes %d no, want 1 and 1", y, n)
+	}
+	for _, p := range h.api.accepted(pathRespond) {
+		if p.ResponseType != "ephemeral" || !strings.Contains(p.all(), "ご回答ありがとうございました") {
+			t.Errorf("thanks %q (%s)", p.all(), p.ResponseType)
+		}
+	}
+	if !regexp.MustCompile(`"msg":"feedback".*"entry":"change-password-app","helpful":"yes"`).MatchString(h.logs.String()) {
+		t.Errorf("no feedback log line:\n%s", h.logs)
+	}
+
+	// Language: the same entry in English, in place of the message.
+	h.click(t, "U0ASKER001", answer, answer.button(t, "lang|entry:change-password-app|en"))
+	waitFor(t, "the English version", func() bool { return len(h.api.accepted(pathRespond)) == 4 })
+	en := h.api.accepted(pathRespond)[3]
+	want := strings.TrimSpace(h.bot.Engine().Content.Entry("change-password-app").Text[faq.English].Answer)
+	if !en.Replace || !strings.Contains(en.all(), want[:40]) || !strings.Contains(en.all(), "日本語で表示") {
+		t.Errorf("English version (replace %v):\n%s", en.Replace, en.all())
+	}
+	if st, ok, _ := h.a.cfg.Store.Get(context.Background(), "slack:"+testTeam+":U0ASKER001"); !ok || st.Lang != faq.English {
+		t.Errorf("conversation language %q, want en", st.Lang)
+	}
+	// And back.
+	h.click(t, "U0ASKER001", en, en.button(t, "lang|entry:change-password-app|ja"))
+	waitFor(t, "the Japanese version", func() bool { return len(h.api.accepted(pathRespond)) == 5 })
+	if ja := h.api.accepted(pathRespond)[4]; !ja.Replace || !strings.Contains(ja.all(), "Show in English") {
+		t.Errorf("Japanese version:\n%s", ja.all())
+	}
+
+	// Usage topics and their language switch, from an ephemeral message.
+	ack := h.command(t, "U0ASKER001", "")
+	usage := post{Path: pathRespond}
+	jsonUnmarshal(ack.Blocks, &usage.Blocks)
+	h.click(t, "U0ASKER001", usage, usage.button(t, "lang|usage|en"))
+	h.click(t, "U0ASKER001", usage, usage.button(t, "entry|my-number|ja"))
+	waitFor(t, "the usage clicks", func() bool { return len(h.api.accepted(pathRespond)) == 7 })
+	var sawUsage, sawEntry bool
+	for _, p := range h.api.accepted(pathRespond)[5:] {
+		sawUsage = sawUsage || p.Replace && strings.Contains(p.all(), "Usage: /faq")
+		sawEntry = sawEntry || !p.Replace && p.ResponseType == "ephemeral" && strings.Contains(p.all(), "`my-number`")
+	}
+	if !sawUsage || !sawEntry {
+		t.Errorf("usage in English %v, topic answered privately %v", sawUsage, sawEntry)
+	}
+	h.drain(t)
+	if n := len(h.api.accepted(pathPost)); n != 2 {
+		t.Errorf("%d channel posts, want 2 (the clicks on ephemeral messages are answered privately)", n)
+	}
+}
+
+// contentDir copies the shipped content into a temporary directory and returns it.
+func contentDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, faq.Embedded()); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestReindex(t *testing.T) {
+	good, broken := contentDir(t), contentDir(t)
+	// The good tree answers a new question; the broken one has a YAML error on line 3.
+	file := filepath.Join(good, "entries", "leak-count.yaml")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(b), "section: \"Q2\"", "section: \"Q2 (revised)\"", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "id: leak-count\nsection: \"Q2\"\nhandoff: false\n") {
+		t.Fatalf("leak-count.yaml starts %q", b[:60])
+	}
+	bad := strings.Replace(string(b), "handoff: false", "handoff: perhaps", 1)
+	if err := os.WriteFile(filepath.Join(broken, "entries", "leak-count.yaml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	var (
+		mu  sync.Mutex
+		dir = good
+		bb  *bot.Bot // set before the first command
+	)
+	h := newHarness(t, func(c *Config) {
+		c.Editors = []string{"U0EDITOR01", " U0EDITOR02 "}
+		c.Reindex = func(ctx context.Context) (string, error) {
+			mu.Lock()
+			d := dir
+			mu.Unlock()
+			return reindexer(bb, d)(ctx)
+		}
+	})
+	bb = h.bot
+	reindex := func(user string, from string) ackMessage {
+		mu.Lock()
+		dir = from
+		mu.Unlock()
+		return h.command(t, user, "reindex")
+	}
+	before := h.bot.Engine()
+
+	if ack := reindex("U0ASKER001", good); !strings.Contains(ack.Text, "Only content editors") {
+		t.Errorf("non-editor: ack %q", ack.Text)
+	}
+	if h.bot.Engine() != before {
+		t.Fatal("a non-editor's reindex swapped the engine")
+	}
+
+	if ack := reindex("U0EDITOR02", broken); !strings.Contains(ack.Text, "Reindexing") {
+		t.Errorf("editor: ack %q", ack.Text)
+	}
+	waitFor(t, "the failure report", func() bool { return len(h.api.accepted(pathRespond)) == 1 })
+	report := h.api.accepted(pathRespond)[0].all()
+	if want := filepath.Join(broken, "entries", "leak-count.yaml") + ":3:"; !strings.Contains(report, want) || !strings.Contains(report, "previous content keeps serving") {
+		t.Errorf("the report lacks %q:\n%s", want, report)
+	}
+	if h.bot.Engine() != before {
+		t.Fatal("a broken reindex swapped the engine")
+	}
+	h.event(t, mention("Ev0REINDEX01", "U0ASKER001", "C0SUPPORT1", "1717462800.000800", "How many records were leaked?"))
+	waitFor(t, "the answer after the failed reindex", func() bool { return len(h.api.accepted(pathPost)) == 1 })
+	if all := h.api.accepted(pathPost)[0].all(); !strings.Contains(all, "Source: Q2 ·") {
+		t.Errorf("after the failed reindex:\n%s", all)
+	}
+
+	reindex("U0EDITOR01", good)
+	waitFor(t, "the success report", func() bool { return len(h.api.accepted(pathRespond)) == 2 })
+	if report := h.api.accepted(pathRespond)[1].all(); !strings.Contains(report, "Reindexed") || !strings.Contains(report, "entries") {
+		t.Errorf("success report:\n%s", report)
+	}
+	if h.bot.Engine() == before {
+		t.Fatal("the editor's reindex did not swap the engine")
+	}
+	h.event(t, mention("Ev0REINDEX02", "U0ASKER001", "C0SUPPORT1", "1717462800.000801", "How many records were leaked?"))
+	h.drain(t)
+	if all := h.api.accepted(pathPost)[1].all(); !strings.Contains(all, "Source: Q2 (revised)") {
+		t.Errorf("after the reindex:\n%s", all)
+	}
+	h.bot.Swap(before)
+}
+
+func TestReindexUnavailable(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Editors = []string{"U0EDITOR01"} })
+	if ack := h.command(t, "U0EDITOR01", "reindex"); !strings.Contains(ack.Text, "not available") {
+		t.Errorf("ack %q", ack.Text)
+	}
+}
+
+func TestServerErrorRetried(t *testing.T) {
+	h := newHarness(t)
+	h.api.fail = func(path string, n int) (int, http.Header) {
+		if n <= 2 {
+			return []int{http.StatusInternalServerError, http.StatusServiceUnavailable}[n-1], nil
+		}
+		return 0, nil
+	}
+	h.event(t, mention("Ev0RETRY5XX1", "U0ASKER001", "C0SUPPORT1", "1717462800.000900", "How many records were leaked?"))
+	h.command(t, "U0ASKER001", "What information was leaked?")
+	h.drain(t)
+	for _, path := range []string{pathPost, pathRespond} {
+		if a, ok := len(h.api.attempts(path)), len(h.api.accepted(path)); a != 3 || ok != 1 {
+			t.Errorf("%s: %d attempts, %d accepted; want 3 and 1", path, a, ok)
+		}
+	}
+	if s := h.a.Stats(); s.Replied != 2 || s.Failed != 0 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
+	h := newHarness(t)
+	h.api.fail = func(path string, n int) (int, http.Header) {
+		if n == 1 {
+			return http.StatusTooManyRequests, http.Header{"Retry-After": {"1"}}
+		}
+		return 0, nil
+	}
+	h.event(t, mention("Ev0RETRY4291", "U0ASKER001", "C0SUPPORT1", "1717462800.001000", "How many records were leaked?"))
+	h.drain(t)
+	all := h.api.attempts(pathPost)
+	if len(all) != 2 || all[1].Status != http.StatusOK {
+		t.Fatalf("%d attempts, want 2 ending in success", len(all))
+	}
+	if gap := all[1].At.Sub(all[0].At); gap < time.Second {
+		t.Errorf("retried after %v, want at least Retry-After's 1 s", gap)
+	}
+}
+
+func TestGivesUp(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.MaxAttempts = 3 })
+	h.api.fail = func(string, int) (int, http.Header) { return http.StatusBadGateway, nil }
+	h.event(t, mention("Ev0GIVEUP001", "U0ASKER001", "C0SUPPORT1", "1717462800.001100", "How many records were leaked?"))
+	h.drain(t)
+	if n := len(h.api.attempts(pathPost)); n != 3 {
+		t.Errorf("%d attempts, want 3", n)
+	}
+	if s := h.a.Stats(); s.Failed != 1 {
+		t.Errorf("stats %+v, want 1 failed", s)
+	}
+	if !strings.Contains(h.logs.String(), `"error":"slack: chat.postMessage: status 502 (gave up after 3 attempts)"`) {
+		t.Errorf("no failure log:\n%s", h.logs)
+	}
+}
+
+func TestResponseURLElsewhereRefused(t *testing.T) {
+	h := newHarness(t)
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a reply went to %s", r.URL)
+	}))
+	defer evil.Close()
+	w := h.do(CommandsPath, commandForm("U0ASKER001", "How many records were leaked?", evil.URL+"/hook"))
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	h.drain(t)
+	if s := h.a.Stats(); s.Failed != 1 {
+		t.Errorf("stats %+v, want 1 failed", s)
+	}
+	for _, u := range []string{"https://hooks.slack.com/commands/T1/1/x", "https://hooks.slack-gov.com/actions/T1/1/x", h.api.responseURL(1)} {
+		if !h.a.api.allowed(target{responseURL: u}) {
+			t.Errorf("%s refused", u)
+		}
+	}
+	for _, u := range []string{"http://hooks.slack.com/commands/T1/1/x", "https://hooks.slack.com.evil.example/x", "https://user:pw@hooks.slack.com/x", "://"} {
+		if h.a.api.allowed(target{responseURL: u}) {
+			t.Errorf("%s allowed", u)
+		}
+	}
+}
+
+func TestSlowDown(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Limiter = bot.NewMemoryLimiter(time.Hour, 1, nil) })
+	h.event(t, dm("Ev0SLOW00001", "U0ASKER001", "D0DIRECT01", "1717462800.001201", "How many records were leaked?"))
+	h.event(t, dm("Ev0SLOW00002", "U0ASKER001", "D0DIRECT01", "1717462800.001202", "What information was leaked?"))
+	h.event(t, dm("Ev0SLOW00003", "U0ASKER002", "D0DIRECT02", "1717462800.001203", "What information was leaked?"))
+	h.drain(t)
+	posts := h.api.accepted(pathPost)
+	if len(posts) != 3 {
+		t.Fatalf("%d posts, want 3", len(posts))
+	}
+	slow := h.bot.Engine().Content.Messages.SlowDown.In(faq.English)
+	var slowed []string
+	for _, p := range posts {
+		if strings.Contains(p.all(), slow) {
+			slowed = append(slowed, p.Channel)
+		}
+	}
+	if len(slowed) != 1 || slowed[0] != "D0DIRECT01" {
+		t.Errorf("slowed down in %v, want the second message of the first user", slowed)
+	}
+	if s := h.a.Stats(); s.Limited != 1 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+type countingObserver struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (o *countingObserver) Replied(platform string, r bot.Reply, took time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.events = append(o.events, platform+" replied "+string(r.Decision.Action))
+}
+
+func (o *countingObserver) Refused(platform, reason string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.events = append(o.events, platform+" refused "+reason)
+}
+
+func TestObserver(t *testing.T) {
+	o := &countingObserver{}
+	h := newHarness(t, func(c *Config) {
+		c.Observer = o
+		c.Limiter = bot.NewMemoryLimiter(time.Hour, 2, nil)
+	})
+	h.event(t, mention("Ev0OBSERVE01", "U0ASKER001", "C0SUPPORT1", "1717462800.001300", "How many records were leaked?"))
+	h.event(t, mention("Ev0OBSERVE02", "U0ASKER001", "C0SUPPORT1", "1717462800.001301", "パスワードを変更したい"))
+	h.command(t, "U0ASKER002", "")
+	waitFor(t, "the answers", func() bool { return len(h.api.accepted(pathPost)) == 2 })
+	p := h.api.accepted(pathPost)[0]
+	h.click(t, "U0ASKER001", p, p.button(t, "yes|")) // over the limit
+	h.command(t, "U0ASKER001", "Has My Number been leaked?")
+	h.drain(t)
+	h.do(EventsPath, dm("Ev0OBSERVE03", "U0ASKER001", "D0DIRECT01", "1717462800.001302", "hello").body())
+	slices.Sort(o.events)
+	want := []string{"slack refused rate_limited", "slack refused rate_limited", "slack refused shutting_down", "slack replied answer", "slack replied ask_back"}
+	if diff := cmp.Diff(want, o.events); diff != "" {
+		t.Errorf("observed (-want +got):\n%s", diff)
+	}
+}
+
+func TestBusy(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Workers, c.Queue = 1, 1 })
+	h.api.hold = make(chan struct{})
+	for i := range 6 {
+		h.event(t, dm(fmt.Sprintf("Ev0BUSY%05d", i), "U0ASKER001", "D0DIRECT01", fmt.Sprintf("1717462800.0014%02d", i), "How many records were leaked?"))
+	}
+	close(h.api.hold)
+	h.drain(t)
+	busy := h.bot.Engine().Content.Messages.Busy.In(faq.English)
+	n := 0
+	for _, p := range h.api.accepted(pathPost) {
+		if strings.Contains(p.all(), busy) {
+			n++
+		}
+	}
+	s := h.a.Stats()
+	if s.Busy == 0 || int64(n) != s.Busy || s.Accepted+s.Busy+s.Dropped != 6 || s.Replied != s.Accepted+s.Busy {
+		t.Errorf("%d busy replies, stats %+v", n, s)
+	}
+}
+
+func TestShutdown(t *testing.T) {
+	h := newHarness(t)
+	for i := range 20 {
+		h.event(t, dm(fmt.Sprintf("Ev0SHUTDOWN%04d", i), fmt.Sprintf("U0ASKER%03d", i), "D0DIRECT01", fmt.Sprintf("1717462800.0015%02d", i), "How many records were leaked?"))
+	}
+	h.drain(t)
+	if n := len(h.api.accepted(pathPost)); n != 20 {
+		t.Errorf("%d replies after Shutdown, want all 20", n)
+	}
+	w := h.do(EventsPath, dm("Ev0SHUTDOWN9999", "U0ASKER001", "D0DIRECT01", "1717462800.001599", "hello").body())
+	if w.Code != http.StatusServiceUnavailable {
+		t.Errorf("after Shutdown: status %d, want 503", w.Code)
+	}
+	if w := h.do(CommandsPath, commandForm("U0ASKER001", "hello", h.api.responseURL(1))); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("command after Shutdown: status %d, want 503", w.Code)
+	}
+}
+
+func TestShutdownBoundedByContext(t *testing.T) {
+	h := newHarness(t)
+	h.api.hold = make(chan struct{})
+	defer close(h.api.hold)
+	h.event(t, dm("Ev0SDCTX0001", "U0ASKER001", "D0DIRECT01", "1717462800.001600", "How many records were leaked?"))
+	waitFor(t, "the post in flight", func() bool { return h.a.Stats().Queued == 0 })
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := h.a.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown = %v, want the deadline", err)
+	}
+}
+
+func TestNew(t *testing.T) {
+	b := testBot(t)
+	for name, cfg := range map[string]Config{
+		"no bot token":         {SigningSecret: testSecret},
+		"no secret, no socket": {BotToken: testBotToken},
+	} {
+		if _, err := New(b, cfg); err == nil {
+			t.Errorf("%s: New succeeded", name)
+		}
+	}
+	a, err := New(b, Config{AppToken: testAppToken, BotToken: testBotToken, APIURL: "http://127.0.0.1:9/api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Shutdown(context.Background())
+	if a.cfg.APIURL != "http://127.0.0.1:9/api/" {
+		t.Errorf("API URL %q, want a trailing /", a.cfg.APIURL)
+	}
+	// Without a signing secret (Socket Mode only), every HTTP request is refused.
+	mux := http.NewServeMux()
+	a.Register(mux)
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, signedRequest(EventsPath, []byte(`{"type":"url_verification","challenge":"c"}`), "", time.Now().Unix()))
+	if w.Code != http.StatusUnauthorized {
+		t.Errorf("status %d, want 401", w.Code)
+	}
+
+	var sb strings.Builder
+	fmt.Fprint(&sb, Config{SigningSecret: testSecret, BotToken: testBotToken, AppToken: testAppToken, Editors: []string{"U0EDITOR01"}}.LogValue())
+	for _, secret := range []string{testSecret, testBotToken, testAppToken, "U0EDITOR01"} {
+		if strings.Contains(sb.String(), secret) {
+			t.Errorf("LogValue shows %q: %s", secret, sb.String())
+		}
+	}
+	if !strings.Contains(sb.String(), "bot_token=set") || !strings.Contains(sb.String(), "api_url=https://slack.com/api/") {
+		t.Errorf("LogValue: %s", sb.String())
+	}
+}
+
+func TestPlainQuestion(t *testing.T) {
+	for in, want := range map[string]string{
+		"<@U0BOT00001> How many records?":                               "How many records?",
+		"<@U0BOT00001|faqbot>   漏えい件数は？":                                "漏えい件数は？",
+		"my mail is <mailto:hanako@example.co.jp|hanako@example.co.jp>": "my mail is hanako@example.co.jp",
+		"call <tel:09031415926|090-3141-5926> please":                   "call 090-3141-5926 please",
+		"<tel:09031415926>":                                             "09031415926",
+		"see <https://example.com/faq> &amp; <#C0SUPPORT1|support>":     "see https://example.com/faq & #support",
+		"<!here> 1 &lt; 2 &gt; 0":                                       "1 < 2 > 0",
+		"unclosed <@U0BOT00001":                                         "unclosed <@U0BOT00001",
+		"":                                                              "",
+	} {
+		if got := plainQuestion(in); got != want {
+			t.Errorf("plainQuestion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestLimitsEveryEntry checks Block Kit's limits on the reply to every entry of the shipped
+// content, in both languages, and on the bot's other replies.
+func TestLimitsEveryEntry(t *testing.T) {
+	h := newHarness(t)
+	c := h.bot.Engine().Content
+	n := 0
+	for _, e := range c.Entries {
+		for _, lang := range []faq.Lang{faq.Japanese, faq.English} {
+			t.Run(e.ID+"/"+string(lang)+"/tap", func(t *testing.T) {
+				r, ok := h.bot.EntryReply(e.ID, lang)
+				if !ok {
+					t.Fatal("no reply")
+				}
+				blocks := wireBlocks(t, replyBlocks(r, c, switchEntry+e.ID))
+				checkLimits(t, blocks)
+				p := post{Blocks: blocks}
+				if got := len(p.buttons()); got < len(e.Followups)+1 {
+					t.Errorf("%d buttons for %d follow-ups and the language", got, len(e.Followups))
+				}
+				if !strings.Contains(p.all(), "`"+e.ID+"`") || !strings.Contains(p.all(), e.Section) {
+					t.Errorf("no entry id or source:\n%s", p.all())
+				}
+			})
+			n++
+			h.event(t, dm(fmt.Sprintf("Ev0LIMITS%04d", n), fmt.Sprintf("U0LIMITS%03d", n), "D0DIRECT01", fmt.Sprintf("1717462800.%06d", n), e.Text[lang].Title))
+		}
+	}
+	for _, lang := range []faq.Lang{faq.Japanese, faq.English} {
+		t.Run("usage/"+string(lang), func(t *testing.T) { checkLimits(t, wireBlocks(t, usageBlocks(h.bot, lang))) })
+	}
+	h.drain(t)
+	for i, p := range h.api.accepted(pathPost) {
+		t.Run(fmt.Sprintf("asked/%d", i), func(t *testing.T) { checkLimits(t, p.Blocks) })
+	}
+	if got := len(h.api.accepted(pathPost)); got != n {
+		t.Errorf("%d replies to %d titles", got, n)
+	}
+
+	dk := bot.Reply{
+		Body: c.Messages.Fallback.In(faq.English) + "\n\n" + c.Messages.Suggestions.In(faq.English), Lang: faq.English,
+		Choices:  []bot.Choice{{EntryID: "leak-count", Label: "How many records"}, {EntryID: "contact", Label: "Contact us"}},
+		Decision: nlu.Decision{Action: nlu.DontKnow, Lang: faq.English},
+	}
+	ho, _ := h.bot.Ask(context.Background(), "オペレーターと話したい")
+	long := bot.Reply{Body: strings.Repeat("長い本文。\n", 30000), Lang: faq.Japanese, Choices: manyChoices(60),
+		Decision: nlu.Decision{Action: nlu.Answer, Entry: c.Entry("leak-count")}}
+	for name, r := range map[string]bot.Reply{
+		"welcome": h.bot.Welcome(faq.Japanese, nil, welcomeChoices), "dont-know": dk, "handoff": ho, "long": long,
+	} {
+		t.Run(name, func(t *testing.T) { checkLimits(t, wireBlocks(t, replyBlocks(r, c, switchWelcome))) })
+	}
+	dkPost := post{Blocks: wireBlocks(t, replyBlocks(dk, c, ""))}
+	if diff := cmp.Diff([]string{"faq.entry.0 entry|leak-count|en", "faq.entry.1 entry|contact|en"}, dkPost.buttons()); diff != "" {
+		t.Errorf("don't know: suggestions (-want +got):\n%s", diff)
+	}
+
+	// A hand-off shows the desk's number, its hours and whether it is open now.
+	if !ho.Handoff {
+		t.Fatalf("%v is not a hand-off", ho)
+	}
+	all := post{Blocks: wireBlocks(t, replyBlocks(ho, c, ""))}.all()
+	for _, want := range []string{c.Desk.Phone, c.Desk.Hours.In(faq.Japanese), c.Messages.DeskOpen.In(faq.Japanese)} {
+		if !strings.Contains(all, want) {
+			t.Errorf("hand-off lacks %q:\n%s", want, all)
+		}
+	}
+	closed := bot.New(h.bot.Engine(), func() time.Time { return time.Date(2024, 6, 8, 10, 0, 0, 0, bot.JST) }) // a Saturday
+	r, _ := closed.EntryReply("am-i-affected", faq.English)
+	all = post{Blocks: wireBlocks(t, replyBlocks(r, c, ""))}.all()
+	if !strings.Contains(all, "The desk is closed now; it opens again Monday 10 June at 09:00") || !strings.Contains(all, c.Desk.Phone) {
+		t.Errorf("hand-off when closed:\n%s", all)
+	}
+}
+
+func manyChoices(n int) []bot.Choice {
+	var cs []bot.Choice
+	for i := range n {
+		cs = append(cs, bot.Choice{EntryID: fmt.Sprintf("entry-%d", i), Label: strings.Repeat("ラ", 60+i)})
+	}
+	return cs
+}
+
+func TestSplitAndClip(t *testing.T) {
+	long := strings.Repeat("あ", 2990) + "\n" + strings.Repeat("い", 100)
+	parts := split(long, maxSectionText, 5)
+	if len(parts) != 2 || utf16Len(parts[0]) != 2990 {
+		t.Errorf("split at the line break: %d parts", len(parts))
+	}
+	if got := clip("😀😀😀😀😀😀😀😀😀😀😀", 20); utf16Len(got) > 20 || !strings.HasSuffix(got, "…") {
+		t.Errorf("clip of emoji = %q", got)
+	}
+}
+
+// TestLogsHoldNoPersonalData drives every path that logs and checks that no message text, user,
+// channel or team id, response URL or credential reaches the logs.
+func TestLogsHoldNoPersonalData(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.Limiter = bot.NewMemoryLimiter(time.Hour, 4, nil)
+		c.Editors = []string{"U0EDITOR01"}
+		c.Reindex = func(context.Context) (string, error) { return "", errors.New("content/x.yaml:1: bad") }
+	})
+	const (
+		phone    = "090-3141-5926"
+		email    = "hanako.yamada@example.co.jp"
+		myNumber = "123456789018"
+		account  = "口座番号 4820-1193-77"
+		sentence = "私の口座番号は漏れていますか"
+	)
+	u := "U0PRIVATE77"
+	h.api.fail = func(path string, n int) (int, http.Header) {
+		if n == 1 {
+			return http.StatusInternalServerError, nil
+		}
+		return 0, nil
+	}
+	secret := sentence + " " + phone + " <mailto:" + email + "|" + email + "> " + myNumber + " " + account
+	h.event(t, mention("Ev0LOGS00001", u, "C0PRIVATE77", "1717462800.001701", secret))
+	h.event(t, mention("Ev0LOGS00001", u, "C0PRIVATE77", "1717462800.001701", secret), "X-Slack-Retry-Num", "1")
+	h.event(t, dm("Ev0LOGS00002", u, "D0PRIVATE77", "1717462800.001702", "my e-mail is "+email+", call me at "+phone))
+	h.command(t, u, "My Number "+myNumber+" account "+account)
+	h.command(t, u, "reindex")
+	h.command(t, "U0EDITOR01", "reindex")
+	waitFor(t, "the answers", func() bool { return len(h.api.accepted(pathPost)) == 2 })
+	p := h.api.accepted(pathPost)[0]
+	h.click(t, u, p, wireElement{ActionID: "faq.no", Value: "no|contact|ja"})
+	h.click(t, u, p, wireElement{ActionID: "faq.entry.0", Value: "entry|leak-count|ja"})
+	h.click(t, u, p, wireElement{ActionID: "faq.entry.0", Value: "entry|leak-count|ja"}) // over the limit
+	h.do(EventsPath, dm("Ev0LOGS00003", u, "D0PRIVATE77", "1717462800.001703", phone).body(), "X-Slack-Signature", "v0=forged")
+	h.do(CommandsPath, []byte("text="+email+"&user_id="+u), "X-Slack-Request-Timestamp", "1")
+	h.drain(t)
+	logs := h.logs.String()
+	for _, want := range []string{`"msg":"replied"`, `"msg":"feedback"`, `"msg":"rejected request"`, `"msg":"repeated event ignored"`, `"msg":"reindex refused"`, `"msg":"reindex failed"`, `"action":"slow_down"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("the logs lack %s:\n%s", want, logs)
+		}
+	}
+	for _, s := range []string{
+		phone, "3141", "5926", email, "hanako", myNumber, "4820", sentence, "口座", "e-mail is", "My Number",
+		u, "C0PRIVATE77", "D0PRIVATE77", testTeam, "secrethooktoken", testSecret, testBotToken, "xoxb",
+	} {
+		if strings.Contains(logs, s) {
+			t.Errorf("the logs hold %q:\n%s", s, logs)
+		}
+	}
+}
