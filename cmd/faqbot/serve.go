@@ -2,33 +2,136 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/faqbot/faqbot/adapters/line"
+	"github.com/faqbot/faqbot/adapters/web"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/metrics"
+	"github.com/faqbot/faqbot/faq"
 )
 
-// shutdownGrace is how long serve waits, once told to stop, for requests and replies in flight.
-const shutdownGrace = 15 * time.Second
+const serveSynopsis = `serve [flags]
 
-// cmdServe runs the HTTP server: GET /healthz, and POST /line/webhook when LINE's credentials
-// are in the environment (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN; the API's base URL
-// from FAQBOT_LINE_API_URL). It logs JSON lines on stderr and stops gracefully when ctx ends.
-func cmdServe(ctx context.Context, env *environment, args []string) error {
-	fs := env.flags("serve", "serve [--addr ADDR] [--content DIR] [--index DIR]")
-	defAddr := env.getenv("FAQBOT_ADDR")
-	if defAddr == "" {
-		defAddr = ":8080"
+Serves, on one HTTP port:
+  GET  /                 the web chat console (and /api/ask, /api/feedback, /api/welcome)
+  GET  /healthz          alive
+  GET  /readyz           the content is loaded: its version (503 while loading or stopping)
+  GET  /metrics          Prometheus metrics
+  POST /admin/reindex    reload the content (when FAQBOT_ADMIN_TOKEN is set; "faqbot reindex")
+  POST /line/webhook     LINE (when LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are set)
+  POST /slack/events, /slack/commands, /slack/interactions
+                         Slack (when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set; with
+                         SLACK_APP_TOKEN, Socket Mode instead, and no public URL is needed)
+
+SIGHUP reloads the content too; SIGTERM or SIGINT stops the server gracefully.
+
+Secrets come from the environment only:
+  LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN     LINE Messaging API channel
+  SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN              Slack app (xoxb-…)
+  SLACK_APP_TOKEN                                    Slack Socket Mode (xapp-…)
+  FAQBOT_ADMIN_TOKEN                                 bearer token of /admin/reindex`
+
+// serveConfig is serve's configuration: flags whose defaults come from the environment, and
+// secrets from the environment only.
+type serveConfig struct {
+	addr        string
+	content     contentFlags
+	grace       time.Duration
+	logLevel    slog.Level
+	userBurst   int
+	userEvery   time.Duration
+	ipBurst     int
+	ipEvery     time.Duration
+	lineAPI     string
+	slackAPI    string
+	editors     string
+	adminToken  string
+	lineSecret  string
+	lineToken   string
+	slackSecret string
+	slackBot    string
+	slackApp    string
+}
+
+func (sc *serveConfig) register(fs *flag.FlagSet, env *environment) {
+	or := func(key, def string) string {
+		if v := env.getenv(key); v != "" {
+			return v
+		}
+		return def
 	}
-	addr := fs.String("addr", defAddr, "listen on `ADDR` (env FAQBOT_ADDR)")
-	var cf contentFlags
-	cf.register(fs, env, true)
+	dur := func(key string, def time.Duration) time.Duration {
+		if d, err := time.ParseDuration(env.getenv(key)); err == nil {
+			return d
+		}
+		return def
+	}
+	fs.StringVar(&sc.addr, "addr", or("FAQBOT_ADDR", ":8080"), "listen on `ADDR` (env FAQBOT_ADDR)")
+	sc.content.register(fs, env, true)
+	fs.DurationVar(&sc.grace, "shutdown-grace", dur("FAQBOT_SHUTDOWN_GRACE", 15*time.Second),
+		"on SIGTERM, how long queued replies may take to go out (env FAQBOT_SHUTDOWN_GRACE)")
+	_ = sc.logLevel.UnmarshalText([]byte(or("FAQBOT_LOG_LEVEL", "info")))
+	fs.TextVar(&sc.logLevel, "log-level", sc.logLevel, "log `LEVEL`: debug, info, warn, error (env FAQBOT_LOG_LEVEL)")
+	num := func(key string, def int) int {
+		if n, err := strconv.Atoi(env.getenv(key)); err == nil {
+			return n
+		}
+		return def
+	}
+	fs.IntVar(&sc.userBurst, "user-burst", num("FAQBOT_USER_BURST", 10),
+		"messages one user (LINE, Slack, a web conversation) may send at once (env FAQBOT_USER_BURST)")
+	fs.DurationVar(&sc.userEvery, "user-every", dur("FAQBOT_USER_EVERY", time.Second),
+		"then one message per `DURATION`; 0: no limit (env FAQBOT_USER_EVERY)")
+	fs.IntVar(&sc.ipBurst, "ip-burst", num("FAQBOT_IP_BURST", 60),
+		"web requests one client address may send at once (env FAQBOT_IP_BURST)")
+	fs.DurationVar(&sc.ipEvery, "ip-every", dur("FAQBOT_IP_EVERY", 100*time.Millisecond),
+		"then one per `DURATION`; 0: no limit (env FAQBOT_IP_EVERY)")
+	fs.StringVar(&sc.lineAPI, "line-api", or("FAQBOT_LINE_API_URL", line.DefaultAPIURL),
+		"LINE Messaging API base `URL` (env FAQBOT_LINE_API_URL)")
+	fs.StringVar(&sc.slackAPI, "slack-api", or("FAQBOT_SLACK_API_URL", "https://slack.com/api/"),
+		"Slack Web API base `URL` (env FAQBOT_SLACK_API_URL)")
+	fs.StringVar(&sc.editors, "editors", env.getenv("FAQBOT_EDITORS"),
+		"comma-separated Slack user `IDS` allowed to run /faq reindex (env FAQBOT_EDITORS)")
+	sc.adminToken = env.getenv("FAQBOT_ADMIN_TOKEN")
+	sc.lineSecret, sc.lineToken = env.getenv("LINE_CHANNEL_SECRET"), env.getenv("LINE_CHANNEL_ACCESS_TOKEN")
+	sc.slackSecret, sc.slackBot, sc.slackApp = env.getenv("SLACK_SIGNING_SECRET"), env.getenv("SLACK_BOT_TOKEN"), env.getenv("SLACK_APP_TOKEN")
+}
+
+// viaAnnouncement is the reindex trigger of a replica told by another that the content changed;
+// such a reindex is not announced again.
+const viaAnnouncement = "announcement"
+
+// platform is an adapter that answers in the background and must be drained on shutdown.
+type platform struct {
+	name     string
+	shutdown func(context.Context) error
+	queued   func() int
+}
+
+// cmdServe runs the server until ctx ends, then stops it gracefully: /readyz turns 503, no new
+// request is accepted, the requests being read finish, and the replies the adapters queued go
+// out within the grace period. Replies still queued when it ends are reported as lost, and
+// serve fails.
+func cmdServe(ctx context.Context, env *environment, args []string) error {
+	fs := env.flags("serve", serveSynopsis)
+	var sc serveConfig
+	sc.register(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -36,71 +139,211 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		fs.Usage()
 		return exitError(2)
 	}
-	root := slog.New(slog.NewJSONHandler(env.stderr, nil))
+	root := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: sc.logLevel}))
 	log := root.With("component", "serve")
+	start := time.Now()
 
-	eng, err := cf.engine(ctx, env.stderr)
+	// Listen first: /healthz answers while the index is built, /readyz once it is.
+	ln, err := net.Listen("tcp", sc.addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("serve: %w", err)
 	}
-	defer eng.Close()
-	b := bot.New(eng, nil)
-
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	var (
+		ready    atomic.Pointer[http.Handler] // the full mux, once the engine is built
+		stopping atomic.Bool
+		mx       = metrics.New()
+	)
+	outer := http.NewServeMux()
+	outer.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
-	lcfg := line.Config{
-		ChannelSecret:      env.getenv("LINE_CHANNEL_SECRET"),
-		ChannelAccessToken: env.getenv("LINE_CHANNEL_ACCESS_TOKEN"),
-		APIURL:             env.getenv("FAQBOT_LINE_API_URL"),
-		Logger:             root,
+	outer.Handle("GET /metrics", mx.Handler())
+	outer.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		h := ready.Load()
+		if h == nil {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "faqbot is loading its content", http.StatusServiceUnavailable)
+			return
+		}
+		(*h).ServeHTTP(w, r)
+	})
+	srv := &http.Server{
+		Handler:           outer,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	var lineAdapter *line.Adapter
-	if lcfg.ChannelSecret != "" && lcfg.ChannelAccessToken != "" {
-		lineAdapter, err = line.New(b, lcfg)
+	log.Info("listening", "addr", ln.Addr().String())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	stop := func(sctx context.Context) error { return srv.Shutdown(sctx) }
+
+	eng, err := sc.content.engine(ctx, env.stderr)
+	if err != nil {
+		stop(context.Background())
+		return err
+	}
+	b := bot.New(eng, nil)
+	defer func() { b.Engine().Close() }()
+	mx.Serving(eng.Version, len(eng.Content.Entries))
+	reloader := &bot.Reloader{Bot: b, IndexDir: sc.content.index, Load: func(context.Context) (*faq.Content, error) {
+		return sc.content.loadContent()
+	}}
+	var shared atomic.Pointer[state] // set once the state exists; reindex announces through it
+	reindex := func(ctx context.Context, via string) (bot.ReloadResult, error) {
+		res, err := reloader.Reload(ctx)
+		mx.Reindexed(res, err)
+		if err != nil {
+			log.Error("reindex failed; the content served is unchanged", "via", via, "error", err, "version", b.Engine().Version)
+			return res, err
+		}
+		log.Info("reindexed", "via", via, "result", res.String(), "version", res.Version)
+		if st := shared.Load(); st != nil && via != viaAnnouncement {
+			st.announce(ctx, res.Version)
+		}
+		return res, err
+	}
+
+	st, err := newState(ctx, &sc, root, mx, reindex)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	shared.Store(st)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		e := b.Engine()
+		status := http.StatusOK
+		if stopping.Load() {
+			status = http.StatusServiceUnavailable
+		}
+		writeJSON(w, status, map[string]any{"ready": status == http.StatusOK, "version": e.Version,
+			"entries": len(e.Content.Entries), "content": e.Content.Source})
+	})
+	console, err := web.New(b, web.Config{Logger: root, Store: st.store, Limiter: st.limiter, Observer: st.observer, Feedback: st.feedback,
+		AddrLimiter: bot.NewMemoryLimiter(sc.ipEvery, sc.ipBurst, nil)})
+	if err != nil {
+		return err
+	}
+	console.Register(mux)
+	if sc.adminToken != "" {
+		mux.Handle("POST /admin/reindex", adminReindex(sc.adminToken, reindex))
+		log.Info("admin API is on", "path", "/admin/reindex")
+	} else {
+		log.Info("admin API is off: set FAQBOT_ADMIN_TOKEN to reindex over HTTP (SIGHUP still reindexes)")
+	}
+
+	var platforms []platform
+	if sc.lineSecret != "" && sc.lineToken != "" {
+		lcfg := line.Config{ChannelSecret: sc.lineSecret, ChannelAccessToken: sc.lineToken, APIURL: sc.lineAPI,
+			Logger: root, Store: st.store, Seen: st.seen, Limiter: st.limiter, Observer: st.observer, Feedback: st.feedback}
+		la, err := line.New(b, lcfg)
 		if err != nil {
 			return err
 		}
-		mux.Handle("POST /line/webhook", lineAdapter)
+		mux.Handle("POST /line/webhook", la)
+		platforms = append(platforms, platform{"line", la.Shutdown, func() int { return la.Stats().Queued }})
 		log.Info("LINE is on", "path", "/line/webhook", "line", lcfg)
 	} else {
-		log.Warn("LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to turn it on", "line", lcfg)
+		log.Warn("LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to turn it on")
 	}
-
-	ln, err := net.Listen("tcp", *addr)
+	sp, err := startSlack(ctx, &sc, b, root, st, mux, reindex)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err
 	}
-	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	if sp != nil {
+		platforms = append(platforms, *sp)
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "content", eng.Content.Source, "entries", len(eng.Content.Entries))
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	for _, p := range platforms {
+		mx.QueueDepth(p.name, p.queued)
+	}
+	var h http.Handler = mux
+	ready.Store(&h)
+	log.Info("ready", "content", eng.Content.Source, "version", eng.Version, "entries", len(eng.Content.Entries),
+		"took", time.Since(start).Round(time.Millisecond).String())
 
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case err := <-served:
+			return fmt.Errorf("serve: %w", err)
+		case <-hup:
+			reindex(ctx, "sighup")
+			continue
+		case <-ctx.Done():
+		}
+		break
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+
+	log.Info("shutting down", "grace", sc.grace.String())
+	stopping.Store(true)
+	sctx, cancel := context.WithTimeout(context.Background(), sc.grace)
 	defer cancel()
-	err = srv.Shutdown(sctx) // no new webhooks; the ones being read finish
-	if lineAdapter != nil {
-		err = errors.Join(err, lineAdapter.Shutdown(sctx)) // the replies they queued go out
-		log.Info("LINE stopped", "stats", lineAdapter.Stats())
+	err = stop(sctx) // no new requests; the ones being read finish
+	for _, p := range platforms {
+		if perr := p.shutdown(sctx); perr != nil { // the replies they queued go out
+			err = errors.Join(err, fmt.Errorf("%s: %w; %d replies not sent", p.name, perr, p.queued()))
+		}
 	}
 	if err != nil {
+		log.Error("stopped before everything was sent", "error", err)
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// adminReindex is POST /admin/reindex: with the right bearer token, it reloads the content and
+// answers the result as JSON — 200 when the new content serves (or nothing changed), 422 with
+// the content's problems (file:line: message) when it is broken and the old content keeps
+// serving.
+func adminReindex(token string, reindex func(context.Context, string) (bot.ReloadResult, error)) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="faqbot admin"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "a valid admin token is required"})
+			return
+		}
+		res, err := reindex(r.Context(), "admin")
+		var ps faq.Problems
+		switch {
+		case errors.As(err, &ps):
+			lines := make([]string, len(ps))
+			for i, p := range ps {
+				lines[i] = p.String()
+			}
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "the content has problems; the old content keeps serving", "problems": lines})
+		case err != nil:
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": err.Error()})
+		default:
+			writeJSON(w, http.StatusOK, res)
+		}
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -63,7 +63,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) (string, *s
 	listening := regexp.MustCompile(`"msg":"listening".*?"addr":"([^"]+)"`)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		if m := listening.FindStringSubmatch(log.String()); m != nil {
+		if m := listening.FindStringSubmatch(log.String()); m != nil && strings.Contains(log.String(), `"msg":"ready"`) {
 			return "http://" + m[1], log
 		}
 		select {

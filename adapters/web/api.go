@@ -1,0 +1,414 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/nlu"
+)
+
+// askRequest is the body of POST /api/ask.
+type askRequest struct {
+	// Query is the question typed. It may be empty when Choice is set (it is then ignored).
+	Query string `json:"query"`
+	// Conversation is the id the server returned with an earlier reply ("" starts a new one).
+	Conversation string `json:"conversation"`
+	// Choice is the entry id of a tapped button.
+	Choice string `json:"choice"`
+	// Lang ("ja", "en" or "") is the language of a chosen entry and of the messages about
+	// errors; a typed question is answered in the language it is written in.
+	Lang string `json:"lang"`
+}
+
+// feedbackRequest is the body of POST /api/feedback.
+type feedbackRequest struct {
+	Conversation string `json:"conversation"`
+	Entry        string `json:"entry"`
+	Helpful      *bool  `json:"helpful"`
+	Lang         string `json:"lang"`
+}
+
+// answer is the body of a reply: the decision as `faqbot ask --json` prints it, and what a
+// page needs besides to show the reply as a customer sees it.
+type answer struct {
+	bot.Explanation
+	// Conversation is the id to send with the next message of the conversation.
+	Conversation string `json:"conversation,omitempty"`
+	// Body is the reply without the lines that list Choices, which a page shows as buttons.
+	Body string `json:"body"`
+	// Helpful, after an answer, asks whether it helped.
+	Helpful *helpfulAsk `json:"helpful,omitempty"`
+	// Desk, after a hand-off or when no answer was found, is the button that calls the desk.
+	Desk *deskButton `json:"desk,omitempty"`
+}
+
+type helpfulAsk struct {
+	Ask string `json:"ask"`
+	Yes string `json:"yes"`
+	No  string `json:"no"`
+}
+
+type deskButton struct {
+	Label string `json:"label"`
+	Tel   string `json:"tel"` // digits only, for a tel: link
+}
+
+// apiError is a refused request: its status and the reason, which is both the "error" of the
+// JSON answer and what the log says. It never holds what the client sent.
+type apiError struct {
+	status int
+	reason string
+}
+
+var (
+	errMethod       = apiError{http.StatusMethodNotAllowed, "method not allowed"}
+	errType         = apiError{http.StatusUnsupportedMediaType, "content type must be application/json"}
+	errTooLarge     = apiError{http.StatusRequestEntityTooLarge, "request body too large"}
+	errQueryTooLong = apiError{http.StatusRequestEntityTooLarge, "query too long"}
+	errUnreadable   = apiError{http.StatusBadRequest, "unreadable body"}
+	errMalformed    = apiError{http.StatusBadRequest, "malformed JSON"}
+	errEmpty        = apiError{http.StatusBadRequest, "empty query"}
+	errLang         = apiError{http.StatusBadRequest, "lang must be ja or en"}
+	errConversation = apiError{http.StatusBadRequest, "invalid conversation id"}
+	errHelpful      = apiError{http.StatusBadRequest, "helpful must be true or false"}
+	errChoice       = apiError{http.StatusNotFound, "unknown choice"}
+	errEntry        = apiError{http.StatusNotFound, "unknown entry"}
+	errCancelled    = apiError{http.StatusServiceUnavailable, "request cancelled"}
+	errInternal     = apiError{http.StatusInternalServerError, "internal error"}
+)
+
+// welcomeChoices is how many entries a greeting offers.
+const welcomeChoices = 5
+
+// serveAsk answers POST /api/ask: a typed question, or the tap on a button (choice), within a
+// conversation. It answers 200 with the decision; 400 for malformed JSON, an empty query, an
+// invalid lang or conversation id; 404 for a choice that names no entry (any more: content
+// changes), which the page answers by asking to ask again; 405 for a method other than POST;
+// 413 for a body or query too large; 415 for a body that is not JSON; 429 with Retry-After and
+// the content's SlowDown message when the conversation or the client address sends too fast.
+func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	var req askRequest
+	if e := h.read(w, r, &req); e != nil {
+		h.refuse(w, r, "ask", *e)
+		return
+	}
+	lang, ok := parseLang(req.Lang)
+	if !ok {
+		h.refuse(w, r, "ask", errLang)
+		return
+	}
+	conv, ok := conversation(req.Conversation)
+	if !ok {
+		h.refuse(w, r, "ask", errConversation)
+		return
+	}
+	query := strings.TrimSpace(req.Query)
+	switch {
+	case req.Choice == "" && query == "":
+		h.refuse(w, r, "ask", errEmpty)
+		return
+	case req.Choice == "" && utf8.RuneCountInString(query) > h.cfg.MaxQuery:
+		h.refuse(w, r, "ask", errQueryTooLong)
+		return
+	}
+	if lang == "" && query != "" && req.Choice == "" {
+		lang = nlu.DetectLang(query)
+	}
+	ctx := r.Context()
+	if !h.allow(ctx, conv, r) {
+		h.limited(w, r, "ask", conv, lang)
+		return
+	}
+	release, err := h.decide(ctx)
+	if err != nil {
+		h.refuse(w, r, "ask", errCancelled)
+		return
+	}
+	user := "web:" + conv
+	kind := "query"
+	var rep bot.Reply
+	if req.Choice != "" {
+		kind = "choice"
+		var found bool
+		rep, found, err = h.bot.Choose(ctx, user, req.Choice, lang, h.cfg.Store)
+		if !found {
+			release()
+			h.refuse(w, r, "ask", errChoice)
+			return
+		}
+	} else {
+		rep, err = h.bot.Handle(ctx, user, query, h.cfg.Store)
+	}
+	release()
+	if err != nil && !errors.Is(err, bot.ErrStore) {
+		h.counters.failed.Add(1)
+		// The error may come from deep in the index: name the operation only, not its text.
+		h.log.ErrorContext(ctx, "answer failed", "kind", kind, "error", "engine")
+		h.writeError(w, errInternal)
+		return
+	}
+	if err != nil {
+		h.log.WarnContext(ctx, "conversation state unavailable", "error", "store")
+	}
+	if rep.Decision.Greeting {
+		// "Hello": greet as on arrival, with the most asked entries to tap.
+		rep = h.bot.Welcome(rep.Lang, h.popular.Top(welcomeChoices), welcomeChoices)
+	}
+	took := time.Since(start)
+	d := rep.Decision
+	if d.Action == nlu.Answer && d.Entry != nil {
+		h.popular.Add(d.Entry.ID)
+	}
+	h.cfg.Observer.Replied("web", rep, took)
+	h.counters.answered.Add(1)
+	res := h.answer(rep)
+	res.Conversation = conv
+	attrs := []any{"kind", kind, "action", string(res.Action), "lang", res.Lang, "score", res.Score,
+		"took_ms", float64(took.Microseconds()) / 1000}
+	if res.Entry != "" {
+		attrs = append(attrs, "entry", res.Entry)
+	}
+	if len(res.PII) > 0 {
+		attrs = append(attrs, "pii", res.PII)
+	}
+	h.log.InfoContext(ctx, "answered", attrs...)
+	writeJSON(w, http.StatusOK, res)
+}
+
+// serveFeedback records POST /api/feedback: whether the answer of an entry helped. It answers
+// 200 with the content's thanks, 404 for an unknown entry, and otherwise as serveAsk.
+func (h *Handler) serveFeedback(w http.ResponseWriter, r *http.Request) {
+	var req feedbackRequest
+	if e := h.read(w, r, &req); e != nil {
+		h.refuse(w, r, "feedback", *e)
+		return
+	}
+	lang, ok := parseLang(req.Lang)
+	if !ok {
+		h.refuse(w, r, "feedback", errLang)
+		return
+	}
+	conv, ok := conversation(req.Conversation)
+	if !ok {
+		h.refuse(w, r, "feedback", errConversation)
+		return
+	}
+	if req.Helpful == nil {
+		h.refuse(w, r, "feedback", errHelpful)
+		return
+	}
+	ctx := r.Context()
+	if !h.allow(ctx, conv, r) {
+		h.limited(w, r, "feedback", conv, lang)
+		return
+	}
+	content := h.bot.Engine().Content
+	if content.Entry(req.Entry) == nil {
+		h.refuse(w, r, "feedback", errEntry)
+		return
+	}
+	if err := h.cfg.Feedback.Record(ctx, req.Entry, *req.Helpful); err != nil {
+		h.log.WarnContext(ctx, "feedback not recorded", "entry", req.Entry, "error", "recorder")
+	}
+	h.counters.feedback.Add(1)
+	h.log.InfoContext(ctx, "feedback", "entry", req.Entry, "helpful", *req.Helpful)
+	writeJSON(w, http.StatusOK, struct {
+		Message      string `json:"message"`
+		Conversation string `json:"conversation"`
+	}{content.Messages.HelpfulThank.In(langOr(lang)), conv})
+}
+
+// serveWelcome answers GET /api/welcome?lang=ja|en with the greeting a new user sees and the
+// most asked entries to tap, in the shape of serveAsk's answers (without a conversation).
+func (h *Handler) serveWelcome(w http.ResponseWriter, r *http.Request) {
+	secure(w)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		h.refuse(w, r, "welcome", errMethod)
+		return
+	}
+	lang, ok := parseLang(r.URL.Query().Get("lang"))
+	if !ok {
+		h.refuse(w, r, "welcome", errLang)
+		return
+	}
+	rep := h.bot.Welcome(langOr(lang), h.popular.Top(welcomeChoices), welcomeChoices)
+	writeJSON(w, http.StatusOK, h.answer(rep))
+}
+
+// read checks the method and type of an API request and decodes its size-capped JSON body.
+func (h *Handler) read(w http.ResponseWriter, r *http.Request, v any) *apiError {
+	secure(w)
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return &errMethod
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		// Besides: a page elsewhere cannot post JSON here without a CORS preflight, which is
+		// never granted.
+		return &errType
+	}
+	if r.ContentLength > h.cfg.MaxBody {
+		return &errTooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return &errTooLarge
+		}
+		return &errUnreadable
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return &errMalformed
+	}
+	return nil
+}
+
+// allow reports whether the conversation and the client address of r may be answered now. A
+// limiter that cannot decide lets the request through.
+func (h *Handler) allow(ctx context.Context, conv string, r *http.Request) bool {
+	for _, l := range []struct {
+		limiter bot.Limiter
+		key     string
+	}{
+		{h.cfg.Limiter, "web:c:" + conv},
+		{h.cfg.AddrLimiter, "web:ip:" + h.cfg.ClientAddr(r)},
+	} {
+		ok, err := l.limiter.Allow(ctx, l.key)
+		if err != nil {
+			h.log.WarnContext(ctx, "rate limiter unavailable", "error", "limiter")
+			continue
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// limited answers 429 with the content's SlowDown message.
+func (h *Handler) limited(w http.ResponseWriter, r *http.Request, op, conv string, lang faq.Lang) {
+	h.counters.limited.Add(1)
+	h.cfg.Observer.Refused("web", "rate_limited")
+	h.log.WarnContext(r.Context(), "rate limited", "op", op, "status", http.StatusTooManyRequests)
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(h.cfg.RetryAfter.Seconds()))))
+	writeJSON(w, http.StatusTooManyRequests, errorBody{
+		Error:        "rate limited",
+		Message:      h.bot.Engine().Content.Messages.SlowDown.In(langOr(lang)),
+		Conversation: conv,
+	})
+}
+
+// refuse answers e and logs why, never what the client sent.
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, op string, e apiError) {
+	if e.status < 500 {
+		h.counters.rejected.Add(1)
+	}
+	h.log.WarnContext(r.Context(), "rejected request", "op", op, "reason", e.reason, "status", e.status)
+	h.writeError(w, e)
+}
+
+type errorBody struct {
+	Error        string `json:"error"`
+	Message      string `json:"message,omitempty"`
+	Conversation string `json:"conversation,omitempty"`
+}
+
+func (h *Handler) writeError(w http.ResponseWriter, e apiError) {
+	writeJSON(w, e.status, errorBody{Error: e.reason})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only ever our own types: not reached.
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// answer renders a reply of the bot for the page.
+func (h *Handler) answer(rep bot.Reply) answer {
+	c := h.bot.Engine().Content
+	lang := langOr(rep.Lang)
+	res := answer{Explanation: bot.Explain(rep), Body: rep.Body}
+	d := rep.Decision
+	if d.Action == nlu.Answer && d.Entry != nil {
+		if ask := c.Messages.HelpfulAsk.In(lang); ask != "" {
+			res.Helpful = &helpfulAsk{Ask: ask, Yes: c.Messages.Yes.In(lang), No: c.Messages.No.In(lang)}
+		}
+	}
+	if (rep.Handoff || d.Action == nlu.DontKnow && !d.Greeting) && c.Desk.Phone != "" {
+		res.Desk = &deskButton{
+			Label: strings.ReplaceAll(c.Messages.CallDesk.In(lang), "{desk}", c.Desk.Name.In(lang)),
+			Tel:   digits(c.Desk.Phone),
+		}
+	}
+	return res
+}
+
+// parseLang accepts "ja", "en" and "" (not said).
+func parseLang(s string) (faq.Lang, bool) {
+	switch l := faq.Lang(s); l {
+	case "", faq.Japanese, faq.English:
+		return l, true
+	}
+	return "", false
+}
+
+func langOr(l faq.Lang) faq.Lang {
+	if l == "" {
+		return faq.Japanese
+	}
+	return l
+}
+
+// conversation returns the conversation id sent, or a new random one when none was sent. ok is
+// false for an id that the server cannot have made: 16 to 64 characters of base64url.
+func conversation(id string) (string, bool) {
+	if id == "" {
+		var b [16]byte
+		rand.Read(b[:])
+		return base64.RawURLEncoding.EncodeToString(b[:]), true
+	}
+	if len(id) < 16 || len(id) > 64 {
+		return "", false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return "", false
+		}
+	}
+	return id, true
+}
+
+// digits keeps the digits of a phone number, for a tel: link.
+func digits(phone string) string {
+	var b strings.Builder
+	for _, r := range phone {
+		if r >= '0' && r <= '9' || r == '+' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

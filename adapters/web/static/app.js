@@ -1,0 +1,340 @@
+// faqbot console: sends questions and taps to /api/ask and shows the replies as chat bubbles.
+// Every text from the server goes into the page as text (textContent), never as markup.
+'use strict';
+
+(() => {
+  const strings = {
+    ja: {
+      title: 'faqbot お試し',
+      showDecision: '判定を表示',
+      reset: '新しい会話',
+      inputLabel: '質問',
+      placeholder: '質問を入力してください',
+      send: '送信',
+      log: '会話',
+      you: 'あなた',
+      bot: 'faqbot',
+      thinking: '回答を作成中…',
+      error: 'エラーが発生しました。もう一度お試しください。',
+      unknownChoice: 'この項目は見つかりませんでした。内容が更新された可能性があります。もう一度質問してください。',
+      offline: 'サーバーに接続できませんでした。',
+      decision: '判定',
+      entry: 'エントリー',
+      score: 'スコア',
+      lang: '言語',
+      action: '判定結果',
+      handoff: '窓口へ案内',
+      pii: '個人情報',
+      reason: '理由',
+      query: '質問(マスク済み)',
+      followups: 'フォローアップ',
+      suggestions: '候補',
+      none: 'なし',
+      yes: 'はい',
+      no: 'いいえ',
+      switchTo: 'English',
+      switchLabel: 'Switch to English',
+      choices: '選択肢',
+    },
+    en: {
+      title: 'faqbot console',
+      showDecision: 'Show decision',
+      reset: 'New chat',
+      inputLabel: 'Question',
+      placeholder: 'Type your question',
+      send: 'Send',
+      log: 'Conversation',
+      you: 'You',
+      bot: 'faqbot',
+      thinking: 'Writing an answer…',
+      error: 'Something went wrong. Please try again.',
+      unknownChoice: 'This item was not found; the content may have changed. Please ask again.',
+      offline: 'Could not reach the server.',
+      decision: 'Decision',
+      entry: 'Entry',
+      score: 'Score',
+      lang: 'Language',
+      action: 'Action',
+      handoff: 'Handed off',
+      pii: 'Personal data',
+      reason: 'Reason',
+      query: 'Query (masked)',
+      followups: 'Follow-ups',
+      suggestions: 'Suggestions',
+      none: 'none',
+      yes: 'yes',
+      no: 'no',
+      switchTo: '日本語',
+      switchLabel: '日本語に切り替え',
+      choices: 'Choices',
+    },
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const log = $('log');
+  const form = $('ask');
+  const input = $('q');
+  const sendButton = $('send');
+  const decisionToggle = $('show-decision');
+
+  const stored = (key) => {
+    try { return localStorage.getItem(key); } catch (e) { return null; }
+  };
+  const store = (key, value) => {
+    try { localStorage.setItem(key, value); } catch (e) { /* private mode: not remembered */ }
+  };
+
+  // The interface follows the browser's language until the user switches it.
+  const saved = stored('faqbot.lang');
+  const browser = ((navigator.languages && navigator.languages[0]) || navigator.language || 'ja').toLowerCase();
+  let ui = saved === 'ja' || saved === 'en' ? saved : (browser.startsWith('ja') ? 'ja' : 'en');
+  let conversation = '';
+  let busy = false;
+  let onlyWelcome = false;
+
+  const t = (key) => strings[ui][key] || strings.ja[key] || key;
+
+  // el makes an element; children are nodes or strings (as text).
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (k === 'class') node.className = v;
+      else if (k === 'text') node.textContent = v;
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) {
+      if (c !== null && c !== undefined) node.append(c);
+    }
+    return node;
+  }
+
+  // linkify returns the text as nodes, its http(s) addresses as links.
+  function linkify(text) {
+    const frag = document.createDocumentFragment();
+    const re = /https?:\/\/[^\s<>"'）」】]+/g;
+    let last = 0;
+    for (const m of text.matchAll(re)) {
+      frag.append(text.slice(last, m.index));
+      const a = el('a', { href: m[0], target: '_blank', rel: 'noopener noreferrer' });
+      a.textContent = m[0];
+      frag.append(a);
+      last = m.index + m[0].length;
+    }
+    frag.append(text.slice(last));
+    return frag;
+  }
+
+  function applyStrings() {
+    document.documentElement.lang = ui;
+    document.title = t('title');
+    for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+    input.placeholder = t('placeholder');
+    log.setAttribute('aria-label', t('log'));
+    const sw = $('lang');
+    sw.textContent = t('switchTo');
+    sw.lang = ui === 'ja' ? 'en' : 'ja';
+    sw.setAttribute('aria-label', t('switchLabel'));
+  }
+
+  function scrollTo(node) {
+    if (node.offsetHeight > log.clientHeight * 0.8) {
+      log.scrollTop = node.offsetTop - 8; // the log is the offset parent
+    } else {
+      log.scrollTop = log.scrollHeight;
+    }
+  }
+
+  function userBubble(text) {
+    const row = el('div', { class: 'row user' },
+      el('span', { class: 'sr-only', text: t('you') + ': ' }),
+      el('div', { class: 'bubble', text: text }));
+    log.append(row);
+    scrollTo(row);
+  }
+
+  function thinkingBubble() {
+    const row = el('div', { class: 'row bot thinking' },
+      el('div', { class: 'bubble' },
+        el('span', { class: 'dots', 'aria-hidden': 'true' }, el('i'), el('i'), el('i')),
+        el('span', { class: 'sr-only', text: t('thinking') })));
+    log.append(row);
+    scrollTo(row);
+    return row;
+  }
+
+  function noticeBubble(text, kind) {
+    const row = el('div', { class: 'row bot ' + (kind || '') }, el('div', { class: 'bubble', text: text }));
+    log.append(row);
+    scrollTo(row);
+    return row;
+  }
+
+  function decisionPanel(res) {
+    const kinds = (res.pii || []).join(', ');
+    const rows = [
+      ['entry', res.entry || '—', 'entry'],
+      ['score', String(res.score)],
+      ['lang', res.lang || '—'],
+      ['action', res.action],
+      ['handoff', res.handoff ? t('yes') : t('no')],
+      ['pii', kinds || t('none'), kinds ? 'pii' : ''],
+      ['reason', res.reason || '—'],
+    ];
+    if (res.query) rows.push(['query', res.query]);
+    if (res.followups && res.followups.length) rows.push(['followups', res.followups.join(', ')]);
+    if (res.suggestions && res.suggestions.length) rows.push(['suggestions', res.suggestions.join(', ')]);
+    const dl = el('dl');
+    for (const [key, value, cls] of rows) {
+      dl.append(el('dt', { text: t(key) }), el('dd', { class: cls || '', 'data-field': key, text: value }));
+    }
+    return el('section', { class: 'decision', 'aria-label': t('decision') }, dl);
+  }
+
+  function botBubble(res) {
+    const bubble = el('div', { class: 'bubble' }, el('p', { class: 'text' }, linkify(res.body || res.answer || '')));
+    const choices = res.choices || [];
+    if (choices.length) {
+      const kind = res.action === 'ask_back' ? 'followups' : res.reason === 'welcome' ? 'welcome' : 'suggestions';
+      const group = el('div', { class: 'choices ' + kind, role: 'group', 'aria-label': t('choices') });
+      for (const c of choices) {
+        group.append(el('button', {
+          type: 'button', class: 'choice', 'data-entry': c.entry,
+          onclick: () => send({ choice: c.entry, lang: res.lang || ui }, c.label),
+        }, c.label));
+      }
+      bubble.append(group);
+    }
+    if (res.desk && res.desk.tel) {
+      bubble.append(el('div', { class: 'choices' },
+        el('a', { class: 'choice desk', href: 'tel:' + res.desk.tel }, res.desk.label)));
+    }
+    if (res.helpful && res.entry) bubble.append(helpfulBox(res));
+    const row = el('div', { class: 'row bot' + (res.handoff ? ' handoff' : '') },
+      el('span', { class: 'sr-only', text: t('bot') + ': ' }), bubble, decisionPanel(res));
+    log.append(row);
+    scrollTo(row);
+    return row;
+  }
+
+  function helpfulBox(res) {
+    const box = el('div', { class: 'helpful' }, el('span', { text: res.helpful.ask }));
+    const answer = async (helpful) => {
+      for (const b of box.querySelectorAll('button')) b.disabled = true;
+      try {
+        const r = await fetch('/api/feedback', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ conversation, entry: res.entry, helpful, lang: res.lang || ui }),
+        });
+        const data = await r.json();
+        box.replaceChildren(el('span', { class: 'thanks', text: r.ok ? data.message : (data.message || t('error')) }));
+      } catch (e) {
+        box.replaceChildren(el('span', { class: 'thanks', text: t('offline') }));
+      }
+    };
+    box.append(el('span', { class: 'answers' },
+      el('button', { type: 'button', class: 'mini', onclick: () => answer(true) }, res.helpful.yes),
+      el('button', { type: 'button', class: 'mini', onclick: () => answer(false) }, res.helpful.no)));
+    return box;
+  }
+
+  function setBusy(b) {
+    busy = b;
+    sendButton.disabled = b;
+    log.setAttribute('aria-busy', b ? 'true' : 'false');
+  }
+
+  // send asks the server; echo is what the user's bubble shows.
+  async function send(payload, echo) {
+    if (busy) return;
+    setBusy(true);
+    onlyWelcome = false;
+    userBubble(echo);
+    const waiting = thinkingBubble();
+    try {
+      const r = await fetch('/api/ask', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(Object.assign({ conversation, lang: ui }, payload)),
+      });
+      let data = {};
+      try { data = await r.json(); } catch (e) { /* not JSON: handled below */ }
+      waiting.remove();
+      if (data.conversation) conversation = data.conversation;
+      if (r.ok) {
+        botBubble(data);
+      } else if (r.status === 429 && data.message) {
+        noticeBubble(data.message, 'error');
+      } else if (r.status === 404) {
+        noticeBubble(t('unknownChoice'), 'error');
+      } else {
+        noticeBubble(t('error') + (data.error ? ' (' + data.error + ')' : ''), 'error');
+      }
+    } catch (e) {
+      waiting.remove();
+      noticeBubble(t('offline'), 'error');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function welcome() {
+    try {
+      const r = await fetch('/api/welcome?lang=' + encodeURIComponent(ui));
+      if (!r.ok) return;
+      botBubble(await r.json());
+      onlyWelcome = true;
+    } catch (e) {
+      noticeBubble(t('offline'), 'error');
+    }
+  }
+
+  function reset() {
+    conversation = '';
+    for (const row of log.querySelectorAll('.row')) row.remove();
+    welcome();
+    input.focus();
+  }
+
+  function grow() {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight, 160) + 'px';
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = input.value.trim();
+    if (!q || busy) return;
+    input.value = '';
+    grow();
+    send({ query: q }, q);
+  });
+  input.addEventListener('keydown', (e) => {
+    // Enter sends, Shift+Enter breaks the line; never while an input method is composing.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  input.addEventListener('input', grow);
+  decisionToggle.addEventListener('change', () => {
+    // Whoever reads the newest reply keeps reading it when the panels open or close.
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    document.body.classList.toggle('show-decision', decisionToggle.checked);
+    if (atBottom) log.scrollTop = log.scrollHeight;
+    store('faqbot.decision', decisionToggle.checked ? '1' : '0');
+  });
+  $('lang').addEventListener('click', () => {
+    ui = ui === 'ja' ? 'en' : 'ja';
+    store('faqbot.lang', ui);
+    applyStrings();
+    if (onlyWelcome) reset();
+  });
+  $('reset').addEventListener('click', reset);
+
+  decisionToggle.checked = stored('faqbot.decision') === '1';
+  document.body.classList.toggle('show-decision', decisionToggle.checked);
+  applyStrings();
+  welcome();
+})();

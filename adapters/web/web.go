@@ -1,0 +1,254 @@
+// Package web is faqbot's chat console in the browser: a page at / where newcomers, staff and
+// content editors ask questions and see the replies as a customer would (follow-up buttons,
+// suggestions, the desk to call), with a switch that shows the decision behind each reply.
+//
+// The page is plain HTML, CSS and JavaScript embedded in the binary: no build step, nothing
+// loaded from elsewhere. It talks to a small JSON API on the same origin:
+//
+//	POST /api/ask       {"query", "conversation", "choice", "lang"} → the decision (bot.Explanation)
+//	POST /api/feedback  {"conversation", "entry", "helpful", "lang"} → {"message"}
+//	GET  /api/welcome   ?lang=ja|en                                   → the greeting and popular entries
+//
+// Every request is size-capped and rate-limited per conversation and per client address;
+// neither questions, conversation ids nor addresses reach the logs, which carry actions, entry
+// ids, languages, personal-data kinds and status codes.
+//
+// web imports bot (never the other way round) and no other adapter; only cmd wires it up.
+package web
+
+import (
+	"cmp"
+	"context"
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/faqbot/faqbot/bot"
+)
+
+//go:embed static
+var static embed.FS
+
+// Config configures a Handler. Every field has a default.
+type Config struct {
+	// Logger receives the handler's logs (default: none).
+	Logger *slog.Logger
+	// Store keeps conversation state (default: in memory, StateTTL). Conversations are stored
+	// under "web:" + their id.
+	Store    bot.StateStore
+	StateTTL time.Duration // default 30 minutes
+	// Limiter limits each conversation, under the key "web:c:" + its id (default: bursts of
+	// 10, then one message every second).
+	Limiter bot.Limiter
+	// AddrLimiter limits each client address, under the key "web:ip:" + the address, so that
+	// starting a new conversation does not escape the limit (default: bursts of 60, then ten
+	// messages a second, room for an office behind one address).
+	AddrLimiter bot.Limiter
+	// RetryAfter is what a rate-limited client is told to wait (default 2 s; sent in whole
+	// seconds).
+	RetryAfter time.Duration
+	// ClientAddr returns the client address of a request, the key of AddrLimiter (default: the
+	// host of RemoteAddr). Behind a reverse proxy, return the address the proxy reports.
+	ClientAddr func(*http.Request) string
+	// Observer is told about every answer to a question or a tap, and about every request
+	// refused by a rate limit (default: bot.NopObserver).
+	Observer bot.Observer
+	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
+	Feedback bot.FeedbackRecorder
+	// MaxBody is the largest request body accepted (default 8 KiB); larger ones get 413.
+	MaxBody int64
+	// MaxQuery is the longest question accepted, in characters (default 500); longer ones get
+	// 413.
+	MaxQuery int
+	// Deciding bounds the decisions made at once (default GOMAXPROCS); the other requests wait
+	// their turn, which keeps the tail latency of a busy server short.
+	Deciding int
+}
+
+// LogValue prints the configuration's limits.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Int64("max_body", cmp.Or(c.MaxBody, defaultMaxBody)),
+		slog.Int("max_query", cmp.Or(c.MaxQuery, defaultMaxQuery)),
+		slog.Bool("custom_limiter", c.Limiter != nil),
+		slog.Bool("custom_addr_limiter", c.AddrLimiter != nil),
+	)
+}
+
+const (
+	defaultMaxBody  = 8 << 10
+	defaultMaxQuery = 500
+)
+
+func (c *Config) defaults() {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.StateTTL <= 0 {
+		c.StateTTL = 30 * time.Minute
+	}
+	if c.Store == nil {
+		c.Store = bot.NewMemoryStore(c.StateTTL, nil)
+	}
+	if c.Limiter == nil {
+		c.Limiter = bot.NewMemoryLimiter(time.Second, 10, nil)
+	}
+	if c.AddrLimiter == nil {
+		c.AddrLimiter = bot.NewMemoryLimiter(100*time.Millisecond, 60, nil)
+	}
+	if c.RetryAfter <= 0 {
+		c.RetryAfter = 2 * time.Second
+	}
+	if c.ClientAddr == nil {
+		c.ClientAddr = remoteHost
+	}
+	if c.Observer == nil {
+		c.Observer = bot.NopObserver{}
+	}
+	if c.Feedback == nil {
+		c.Feedback = bot.NewMemoryFeedback()
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = defaultMaxBody
+	}
+	if c.MaxQuery <= 0 {
+		c.MaxQuery = defaultMaxQuery
+	}
+	if c.Deciding <= 0 {
+		c.Deciding = runtime.GOMAXPROCS(0)
+	}
+}
+
+// remoteHost is the host part of r.RemoteAddr.
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Handler serves the console's page and API. It is safe for concurrent use.
+type Handler struct {
+	bot      *bot.Bot
+	cfg      Config
+	log      *slog.Logger
+	assets   http.Handler
+	page     []byte
+	popular  bot.Popularity
+	deciding chan struct{}
+	mux      *http.ServeMux // the routes of Register, for ServeHTTP
+	counters counters
+}
+
+// New returns a Handler answering with b.
+func New(b *bot.Bot, cfg Config) (*Handler, error) {
+	cfg.defaults()
+	page, err := static.ReadFile("static/index.html")
+	if err != nil {
+		return nil, err
+	}
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{
+		bot:      b,
+		cfg:      cfg,
+		log:      cfg.Logger.With("component", "web"),
+		assets:   http.StripPrefix("/static/", http.FileServerFS(sub)),
+		page:     page,
+		deciding: make(chan struct{}, cfg.Deciding),
+		mux:      http.NewServeMux(),
+	}
+	h.Register(h.mux)
+	return h, nil
+}
+
+// Register mounts the console on mux: GET / (the page), GET /static/ (its style sheet,
+// script and icon), and /api/ask, /api/feedback and /api/welcome. The API routes take every
+// method and answer a wrong one with 405 in JSON.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", h.servePage)
+	mux.HandleFunc("GET /static/", h.serveAsset)
+	mux.HandleFunc("/api/ask", h.serveAsk)
+	mux.HandleFunc("/api/feedback", h.serveFeedback)
+	mux.HandleFunc("/api/welcome", h.serveWelcome)
+}
+
+// ServeHTTP serves the routes of Register, for use as a whole server's handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/api/ask":
+		h.serveAsk(w, r)
+	case "/api/feedback":
+		h.serveFeedback(w, r)
+	case "/api/welcome":
+		h.serveWelcome(w, r)
+	default:
+		h.mux.ServeHTTP(w, r)
+	}
+}
+
+// contentPolicy lets the page load its own files only, and nothing frame it.
+const contentPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// secure sets the headers every response of the console carries.
+func secure(w http.ResponseWriter) {
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", contentPolicy)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Referrer-Policy", "no-referrer")
+}
+
+func (h *Handler) servePage(w http.ResponseWriter, _ *http.Request) {
+	secure(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(h.page)
+}
+
+func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request) {
+	secure(w)
+	w.Header().Set("Cache-Control", "no-cache")
+	h.assets.ServeHTTP(w, r)
+}
+
+// Stats counts what the handler did since it started.
+type Stats struct {
+	Answered int64 // questions and choices answered
+	Feedback int64 // feedback recorded
+	Limited  int64 // requests refused by a rate limit
+	Rejected int64 // requests refused as malformed, too large, of a wrong method or type
+	Failed   int64 // requests that failed on the server's side
+}
+
+type counters struct {
+	answered, feedback, limited, rejected, failed atomic.Int64
+}
+
+// Stats returns the handler's counters.
+func (h *Handler) Stats() Stats {
+	c := &h.counters
+	return Stats{
+		Answered: c.answered.Load(), Feedback: c.feedback.Load(), Limited: c.limited.Load(),
+		Rejected: c.rejected.Load(), Failed: c.failed.Load(),
+	}
+}
+
+// decide waits for a turn to decide, until ctx ends.
+func (h *Handler) decide(ctx context.Context) (release func(), err error) {
+	select {
+	case h.deciding <- struct{}{}:
+		return func() { <-h.deciding }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

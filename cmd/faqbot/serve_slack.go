@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/faqbot/faqbot/adapters/slack"
+	"github.com/faqbot/faqbot/bot"
+)
+
+// startSlack turns Slack on when its secrets are set: the HTTP endpoints with a signing secret,
+// Socket Mode (in the background, until ctx ends) with an app token. It returns nil when Slack
+// is off.
+func startSlack(ctx context.Context, sc *serveConfig, b *bot.Bot, root *slog.Logger, st *state,
+	mux *http.ServeMux, reindex func(context.Context, string) (bot.ReloadResult, error)) (*platform, error) {
+	log := root.With("component", "serve")
+	if sc.slackBot == "" || (sc.slackSecret == "" && sc.slackApp == "") {
+		log.Warn("Slack is off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (Events API) or SLACK_APP_TOKEN (Socket Mode) to turn it on")
+		return nil, nil
+	}
+	cfg := slack.Config{
+		SigningSecret: sc.slackSecret, BotToken: sc.slackBot, AppToken: sc.slackApp, APIURL: sc.slackAPI,
+		Logger: root, Store: st.store, Seen: st.seen, Limiter: st.limiter, Observer: st.observer, Feedback: st.feedback,
+		Editors: splitList(sc.editors),
+		Reindex: func(ctx context.Context) (string, error) {
+			res, err := reindex(ctx, "slack")
+			return res.String(), err
+		},
+	}
+	a, err := slack.New(b, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if sc.slackSecret != "" {
+		a.Register(mux)
+		log.Info("Slack Events API is on", "paths", "/slack/events, /slack/commands, /slack/interactions", "slack", cfg)
+	}
+	if sc.slackApp != "" {
+		go func() {
+			if err := a.RunSocketMode(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("Slack Socket Mode stopped", "error", err)
+			}
+		}()
+		log.Info("Slack Socket Mode is on", "slack", cfg)
+	}
+	if len(cfg.Editors) == 0 {
+		log.Info("no Slack editors: set FAQBOT_EDITORS to let users run /faq reindex")
+	}
+	return &platform{"slack", a.Shutdown, func() int { return a.Stats().Queued }}, nil
+}
