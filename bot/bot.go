@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
@@ -29,6 +31,37 @@ type Engine struct {
 	// inflight counts the searches running on the engine, so that a replaced engine's index is
 	// closed only once they are done (see Bot.acquire and Reloader).
 	inflight atomic.Int64
+	// decisions remembers recent decisions by question (nil: none); see CacheDecisions.
+	decisions *lru.Cache[string, nlu.Decision]
+}
+
+// CacheDecisions makes the engine remember its last n decisions, by the exact text of the
+// question, so that a question asked again — as the same few are, many times over, after an
+// incident notice — is answered without analysis and search. A decision is a pure function of
+// the question and the engine, so a remembered one is the one Decide would make; a reindex
+// builds a new engine and so starts afresh. Questions holding personal data are never
+// remembered. n <= 0 turns the cache off. Call it before the engine answers.
+func (e *Engine) CacheDecisions(n int) {
+	if n <= 0 {
+		e.decisions = nil
+		return
+	}
+	e.decisions, _ = lru.New[string, nlu.Decision](n) // n > 0: cannot fail
+}
+
+// decide is e.Matcher.Decide through the decision cache.
+func (e *Engine) decide(ctx context.Context, utterance string) (nlu.Decision, error) {
+	if e.decisions == nil {
+		return e.Matcher.Decide(ctx, utterance)
+	}
+	if d, ok := e.decisions.Get(utterance); ok {
+		return d, nil
+	}
+	d, err := e.Matcher.Decide(ctx, utterance)
+	if err == nil && len(d.PII) == 0 {
+		e.decisions.Add(utterance, d)
+	}
+	return d, err
 }
 
 // NewEngine builds the index of c (in memory when indexDir is "") and its matcher.
@@ -103,7 +136,7 @@ type Reply struct {
 func (b *Bot) Ask(ctx context.Context, utterance string) (Reply, error) {
 	e, release := b.acquire()
 	defer release()
-	d, err := e.Matcher.Decide(ctx, utterance)
+	d, err := e.decide(ctx, utterance)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -22,6 +22,8 @@ type Reloader struct {
 	Load func(ctx context.Context) (*faq.Content, error)
 	// IndexDir is where on-disk indexes live ("" in memory), as for NewEngine.
 	IndexDir string
+	// CacheDecisions is the size of each new engine's decision cache (Engine.CacheDecisions).
+	CacheDecisions int
 
 	mu sync.Mutex
 }
@@ -63,6 +65,7 @@ func (rl *Reloader) Reload(ctx context.Context) (ReloadResult, error) {
 	if err != nil {
 		return ReloadResult{}, fmt.Errorf("reload: %w", err)
 	}
+	eng.CacheDecisions(rl.CacheDecisions)
 	old := rl.Bot.Swap(eng)
 	res.Changed, res.Took = true, time.Since(start)
 	if err := retire(ctx, old, eng); err != nil {
