@@ -18,7 +18,7 @@ import (
 func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	fs := env.flags("ask", "ask [--json] [--content DIR] [--index DIR] [QUESTION...]")
 	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
-	var cf contentFlags
+	cf := contentFlags{progress: true}
 	cf.register(fs, env, true)
 	if err := parse(fs, args); err != nil {
 		return err

@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
+	"time"
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
@@ -16,6 +18,9 @@ import (
 type contentFlags struct {
 	content string
 	index   string
+	// progress shows the progress of building the index on a terminal (not for serve, whose
+	// standard error is its JSON log).
+	progress bool
 }
 
 func (cf *contentFlags) register(fs *flag.FlagSet, env *environment, withIndex bool) {
@@ -58,6 +63,9 @@ func (cf *contentFlags) engine(ctx context.Context, w io.Writer) (*bot.Engine, e
 	if err != nil {
 		return nil, err
 	}
+	if f, ok := w.(*os.File); ok && cf.progress && isTerminal(f) {
+		ctx = faq.WithProgress(ctx, progressPrinter(w))
+	}
 	eng, err := bot.NewEngine(ctx, c, cf.index)
 	if err != nil {
 		return nil, err
@@ -67,4 +75,17 @@ func (cf *contentFlags) engine(ctx context.Context, w io.Writer) (*bot.Engine, e
 	runtime.GC()
 	debug.FreeOSMemory()
 	return eng, nil
+}
+
+// progressPrinter prints the progress of a long build on one terminal line, rewritten in place,
+// ending it when a stage is done.
+func progressPrinter(w io.Writer) func(faq.Progress) {
+	start := time.Now()
+	return func(p faq.Progress) {
+		fmt.Fprintf(w, "\r%s: %d/%d phrasings (%d%%) %s", p.Stage, p.Done, p.Total, p.Done*100/p.Total,
+			time.Since(start).Round(100*time.Millisecond))
+		if p.Done == p.Total {
+			fmt.Fprintln(w)
+		}
+	}
 }

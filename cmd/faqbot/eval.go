@@ -18,7 +18,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 	fs := env.flags("eval", "eval [--min ACC] [--sweep] [--content DIR] FILE.tsv")
 	minAcc := fs.Float64("min", 0, "exit 1 when the overall accuracy is below `ACC`")
 	sweep := fs.Bool("sweep", false, "also print the accuracy over a grid of thresholds (to choose them on a development set)")
-	var cf contentFlags
+	cf := contentFlags{progress: true}
 	cf.register(fs, env, false)
 	if err := parse(fs, args); err != nil {
 		return err

@@ -3,6 +3,7 @@
 //	faqbot ask [--json] [--content DIR] [QUESTION...]   answer questions (stdin when none)
 //	faqbot check [--content DIR]                        validate content files
 //	faqbot eval [--min ACC] [--sweep] FILE.tsv           measure the matcher on labelled queries
+//	faqbot eval-retrieval --content DIR --queries FILE --qrels FILE   measure the entry ranking
 //	faqbot serve [--addr ADDR]                           the server: web console, LINE, Slack, metrics
 //	faqbot reindex [--server URL]                        make a running server reload its content
 //
@@ -49,6 +50,7 @@ Usage:
   faqbot check [--content DIR]
   faqbot import [--from csv|tsv|json] [--encoding ENC] [--force] --out DIR FILE
   faqbot eval [--min ACC] [--sweep] [--content DIR] FILE.tsv
+  faqbot eval-retrieval --content DIR --queries FILE --qrels FILE [--split dev|test|all] [--run FILE]
   faqbot serve [--addr ADDR] [--content DIR] [--index DIR] [flags]
   faqbot reindex [--server URL]
 
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdImport(ctx, env, args[1:])
 	case "eval":
 		return cmdEval(ctx, env, args[1:])
+	case "eval-retrieval":
+		return cmdEvalRetrieval(ctx, env, args[1:])
 	case "serve":
 		return cmdServe(ctx, env, args[1:])
 	case "reindex":

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome/v2/tokenizer"
@@ -223,6 +224,7 @@ func japanese(n string) (words []string, yomi string) {
 			continue
 		}
 		if w := Fold(base); w != "" {
+			w = kanjiSkeleton(w)
 			words = append(words, w)
 		}
 	}
@@ -488,4 +490,36 @@ func hasASCIILetter(s string) bool {
 		}
 	}
 	return false
+}
+
+// kanjiSkeleton returns a folded word that starts with a kanji without its kana when at least
+// two kanji remain: the okurigana that writers add or leave out (申し込み, 申込み, 申込; 引っ越し,
+// 引越し) and the inflection of a verb and its noun (申し込む, 申し込み) meet. Other words are
+// returned unchanged.
+func kanjiSkeleton(w string) string {
+	first, _ := utf8.DecodeRuneInString(w)
+	if !unicode.Is(unicode.Han, first) {
+		return w
+	}
+	kanji, kana := 0, 0
+	for _, r := range w {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			kanji++
+		case isKatakana(r) || r == 'ー':
+			kana++
+		default:
+			return w // digits, Latin letters: not a Japanese word
+		}
+	}
+	if kanji < 2 || kana == 0 {
+		return w
+	}
+	var b strings.Builder
+	for _, r := range w {
+		if unicode.Is(unicode.Han, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
