@@ -52,16 +52,40 @@ func (e *Engine) CacheDecisions(n int) {
 // decide is e.Matcher.Decide through the decision cache.
 func (e *Engine) decide(ctx context.Context, utterance string) (nlu.Decision, error) {
 	if e.decisions == nil {
-		return e.Matcher.Decide(ctx, utterance)
+		return gated(ctx, e.Matcher.Decide, utterance)
 	}
 	if d, ok := e.decisions.Get(utterance); ok {
 		return d, nil
 	}
-	d, err := e.Matcher.Decide(ctx, utterance)
+	d, err := gated(ctx, e.Matcher.Decide, utterance)
 	if err == nil && len(d.PII) == 0 {
 		e.decisions.Add(utterance, d)
 	}
 	return d, err
+}
+
+type gateKey struct{}
+
+// WithGate returns a context under which the bot makes a decision — the CPU-bound analysis and
+// search, not a remembered decision nor the state it reads and writes — only while holding a
+// token of gate, a buffered channel: an adapter bounds the decisions it runs at once, so that
+// a processor stays free for acknowledging webhooks, without holding a token while it waits
+// for a shared store. A decision waiting for a token gives up when ctx ends.
+func WithGate(ctx context.Context, gate chan struct{}) context.Context {
+	return context.WithValue(ctx, gateKey{}, gate)
+}
+
+// gated runs decide under ctx's gate, if any.
+func gated(ctx context.Context, decide func(context.Context, string) (nlu.Decision, error), utterance string) (nlu.Decision, error) {
+	if gate, _ := ctx.Value(gateKey{}).(chan struct{}); gate != nil {
+		select {
+		case gate <- struct{}{}:
+			defer func() { <-gate }()
+		case <-ctx.Done():
+			return nlu.Decision{}, ctx.Err()
+		}
+	}
+	return decide(ctx, utterance)
 }
 
 // NewEngine builds the index of c (in memory when indexDir is "") and its matcher.

@@ -149,7 +149,9 @@ func (b *Bot) Choose(ctx context.Context, user, entryID string, lang faq.Lang, s
 	return r, true, storeErr("choose", getErr, b.remember(ctx, user, store, st, r))
 }
 
-// remember stores what r showed on top of the previous state prev.
+// remember stores what r showed on top of the previous state prev. A state that did not
+// change is not written again: with a shared store that saves a round trip per message, and
+// the conversation then expires a TTL after it last changed.
 func (b *Bot) remember(ctx context.Context, user string, store StateStore, prev State, r Reply) error {
 	next := State{Last: prev.Last, Lang: r.Lang}
 	if d := r.Decision; d.Entry != nil {
@@ -157,6 +159,9 @@ func (b *Bot) remember(ctx context.Context, user string, store StateStore, prev 
 		if d.Action == nlu.AskBack {
 			next.Pending = d.Entry.ID
 		}
+	}
+	if next == prev {
+		return nil
 	}
 	return store.Put(ctx, user, next)
 }

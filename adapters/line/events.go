@@ -119,15 +119,11 @@ func (a *Adapter) process(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.EventTimeout)
 	defer cancel()
 	ld := a.startLoading(ctx, j)
-	select {
-	case a.thinking <- struct{}{}:
-	case <-ctx.Done():
-		ld.stop()
+	msgs, attrs := a.answer(bot.WithGate(ctx, a.thinking), j)
+	ld.stop()
+	if ctx.Err() != nil {
 		return
 	}
-	msgs, attrs := a.answer(ctx, j)
-	<-a.thinking
-	ld.stop()
 	if len(msgs) == 0 {
 		return
 	}

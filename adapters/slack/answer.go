@@ -53,16 +53,11 @@ func (a *Adapter) allow(ctx context.Context, j job) bool {
 	return ok
 }
 
-// think runs decide with a thinking token; false when ctx ended first.
-func (a *Adapter) think(ctx context.Context, decide func()) bool {
-	select {
-	case a.thinking <- struct{}{}:
-	case <-ctx.Done():
-		return false
-	}
-	defer func() { <-a.thinking }()
-	decide()
-	return true
+// think runs decide under the adapter's thinking tokens (bot.WithGate: held only while the
+// bot decides, not while it reads or writes a shared store); false when ctx ended first.
+func (a *Adapter) think(ctx context.Context, decide func(ctx context.Context)) bool {
+	decide(bot.WithGate(ctx, a.thinking))
+	return ctx.Err() == nil
 }
 
 // question answers a mention, a direct message or "/faq <question>".
@@ -73,7 +68,7 @@ func (a *Adapter) question(ctx context.Context, j job) {
 		err  error
 		took time.Duration
 	)
-	if !a.think(ctx, func() {
+	if !a.think(ctx, func(ctx context.Context) {
 		t0 := time.Now()
 		if text == "" {
 			// Only a mention of the bot: greet and offer what there is.
@@ -187,7 +182,7 @@ func (a *Adapter) choose(ctx context.Context, j job, id string, t target) {
 		err  error
 		took time.Duration
 	)
-	a.think(ctx, func() {
+	a.think(ctx, func(ctx context.Context) {
 		t0 := time.Now()
 		r, ok, err = a.bot.Choose(ctx, j.key(), id, lang, a.cfg.Store)
 		took = time.Since(t0)

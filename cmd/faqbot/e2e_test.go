@@ -77,13 +77,14 @@ type process struct {
 }
 
 // startBinary starts "faqbot serve args..." with env (and nothing else of the test's
-// environment but PATH and HOME), waits until it is ready and returns it; the test's cleanup
+// environment but PATH), waits until it is ready and returns it; the test's cleanup
 // kills it if it still runs.
 func startBinary(t *testing.T, env map[string]string, args ...string) *process {
 	t.Helper()
 	p := &process{log: &serveLog{}, done: make(chan error, 1)}
 	p.cmd = exec.Command(faqbotBinary(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	// A HOME of its own: the server keeps its journal of feedback under it.
+	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	for k, v := range env {
 		p.cmd.Env = append(p.cmd.Env, k+"="+v)
 	}

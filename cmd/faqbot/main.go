@@ -6,6 +6,7 @@
 //	faqbot eval-retrieval --content DIR --queries FILE --qrels FILE   measure the entry ranking
 //	faqbot serve [--addr ADDR]                           the server: web console, LINE, Slack, metrics
 //	faqbot reindex [--server URL]                        make a running server reload its content
+//	faqbot report [--since 168h] [--redis URL | --data DIR]   what editors should look at
 //
 // This is the only package that sees everything: flags, environment, logging and wiring.
 package main
@@ -53,6 +54,7 @@ Usage:
   faqbot eval-retrieval --content DIR --queries FILE --qrels FILE [--split dev|test|all] [--run FILE]
   faqbot serve [--addr ADDR] [--content DIR] [--index DIR] [flags]
   faqbot reindex [--server URL]
+  faqbot report [--since 168h] [--redis URL | --data DIR] [--top N] [--json]
 
 Run "faqbot COMMAND -h" for a command's flags.
 `
@@ -79,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdServe(ctx, env, args[1:])
 	case "reindex":
 		return cmdReindex(ctx, env, args[1:])
+	case "report":
+		return cmdReport(ctx, env, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -57,6 +57,7 @@ type serveConfig struct {
 	userBurst   int
 	userEvery   time.Duration
 	ipBurst     int
+	cache       int
 	ipEvery     time.Duration
 	lineAPI     string
 	slackAPI    string
@@ -67,6 +68,7 @@ type serveConfig struct {
 	slackSecret string
 	slackBot    string
 	slackApp    string
+	shared      sharedFlags
 }
 
 func (sc *serveConfig) register(fs *flag.FlagSet, env *environment) {
@@ -102,12 +104,15 @@ func (sc *serveConfig) register(fs *flag.FlagSet, env *environment) {
 		"web requests one client address may send at once (env FAQBOT_IP_BURST)")
 	fs.DurationVar(&sc.ipEvery, "ip-every", dur("FAQBOT_IP_EVERY", 100*time.Millisecond),
 		"then one per `DURATION`; 0: no limit (env FAQBOT_IP_EVERY)")
+	fs.IntVar(&sc.cache, "decision-cache", num("FAQBOT_DECISION_CACHE", 10000),
+		"remember the decisions of the last `N` distinct questions (never ones holding personal data); 0: off (env FAQBOT_DECISION_CACHE)")
 	fs.StringVar(&sc.lineAPI, "line-api", or("FAQBOT_LINE_API_URL", line.DefaultAPIURL),
 		"LINE Messaging API base `URL` (env FAQBOT_LINE_API_URL)")
 	fs.StringVar(&sc.slackAPI, "slack-api", or("FAQBOT_SLACK_API_URL", "https://slack.com/api/"),
 		"Slack Web API base `URL` (env FAQBOT_SLACK_API_URL)")
 	fs.StringVar(&sc.editors, "editors", env.getenv("FAQBOT_EDITORS"),
 		"comma-separated Slack user `IDS` allowed to run /faq reindex (env FAQBOT_EDITORS)")
+	sc.shared.register(fs, env)
 	sc.adminToken = env.getenv("FAQBOT_ADMIN_TOKEN")
 	sc.lineSecret, sc.lineToken = env.getenv("LINE_CHANNEL_SECRET"), env.getenv("LINE_CHANNEL_ACCESS_TOKEN")
 	sc.slackSecret, sc.slackBot, sc.slackApp = env.getenv("SLACK_SIGNING_SECRET"), env.getenv("SLACK_BOT_TOKEN"), env.getenv("SLACK_APP_TOKEN")
@@ -187,10 +192,11 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		stop(context.Background())
 		return err
 	}
+	eng.CacheDecisions(sc.cache)
 	b := bot.New(eng, nil)
 	defer func() { b.Engine().Close() }()
 	mx.Serving(eng.Version, len(eng.Content.Entries))
-	reloader := &bot.Reloader{Bot: b, IndexDir: sc.content.index, Load: func(context.Context) (*faq.Content, error) {
+	reloader := &bot.Reloader{Bot: b, IndexDir: sc.content.index, CacheDecisions: sc.cache, Load: func(context.Context) (*faq.Content, error) {
 		return sc.content.loadContent()
 	}}
 	var shared atomic.Pointer[state] // set once the state exists; reindex announces through it
@@ -208,21 +214,25 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return res, err
 	}
 
-	st, err := newState(ctx, &sc, root, mx, reindex)
+	st, err := newState(ctx, &sc, root, mx, reindex, func() string { return b.Engine().Version })
 	if err != nil {
 		return err
 	}
 	defer st.close()
 	shared.Store(st)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		e := b.Engine()
 		status := http.StatusOK
 		if stopping.Load() {
 			status = http.StatusServiceUnavailable
 		}
-		writeJSON(w, status, map[string]any{"ready": status == http.StatusOK, "version": e.Version,
-			"entries": len(e.Content.Entries), "content": e.Content.Source})
+		body := st.ready(r.Context())
+		for k, v := range map[string]any{"ready": status == http.StatusOK, "version": e.Version,
+			"entries": len(e.Content.Entries), "content": e.Content.Source} {
+			body[k] = v
+		}
+		writeJSON(w, status, body)
 	})
 	console, err := web.New(b, web.Config{Logger: root, Store: st.store, Limiter: st.limiter, Observer: st.observer, Feedback: st.feedback,
 		AddrLimiter: bot.NewMemoryLimiter(sc.ipEvery, sc.ipBurst, nil)})

@@ -2,11 +2,23 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
+	"fmt"
 	"log/slog"
+	"net/url"
+	"path/filepath"
+	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/failover"
+	"github.com/faqbot/faqbot/bot/journal"
 	"github.com/faqbot/faqbot/bot/metrics"
+	"github.com/faqbot/faqbot/bot/record"
+	"github.com/faqbot/faqbot/bot/redisstore"
 )
 
 // state is what the adapters of one server share, and what several replicas of faqbot must
@@ -21,20 +33,316 @@ type state struct {
 	observer bot.Observer
 	// announce tells the other replicas that this one now serves version (after a reindex).
 	announce func(ctx context.Context, version string)
+	// ready adds to /readyz what the state knows: where it is kept and, with Redis, the
+	// replicas and the content version each serves.
+	ready func(ctx context.Context) map[string]any
 	// close releases the state's resources, once the adapters are stopped.
 	close func() error
 }
 
-// newState returns the state of a single process, in memory.
-func newState(_ context.Context, sc *serveConfig, _ *slog.Logger, mx *metrics.Metrics,
-	_ func(ctx context.Context, via string) (bot.ReloadResult, error)) (*state, error) {
-	return &state{
-		store:    bot.NewMemoryStore(30*time.Minute, nil),
-		seen:     bot.NewMemoryDeduper(24*time.Hour, 500_000, nil),
+// sharedFlags choose where the state lives: Redis when a URL is given, else this process (with
+// the events editors read in an on-disk journal).
+type sharedFlags struct {
+	redisURL    string
+	redisPrefix string
+	dataDir     string
+	dataDirSet  bool // given by flag or environment, not the default
+}
+
+func (sf *sharedFlags) register(fs *flag.FlagSet, env *environment) {
+	fs.StringVar(&sf.redisURL, "redis", env.getenv("FAQBOT_REDIS_URL"),
+		"share state with the other replicas in the Redis at `URL` (redis://host:port/db; with a password, "+
+			"prefer the environment; env FAQBOT_REDIS_URL)")
+	prefix := env.getenv("FAQBOT_REDIS_PREFIX")
+	if prefix == "" {
+		prefix = "faqbot:"
+	}
+	fs.StringVar(&sf.redisPrefix, "redis-prefix", prefix, "start every Redis key with `PREFIX` (env FAQBOT_REDIS_PREFIX)")
+	sf.dataDir = env.getenv("FAQBOT_DATA_DIR")
+	sf.dataDirSet = sf.dataDir != ""
+	if !sf.dataDirSet {
+		sf.dataDir = defaultDataDir(env)
+	}
+	fs.Func("data", "without Redis, keep feedback, unanswered questions and hand-offs in `DIR` "+
+		"(default $XDG_STATE_HOME/faqbot or ~/.local/state/faqbot; env FAQBOT_DATA_DIR)", func(s string) error {
+		sf.dataDir, sf.dataDirSet = s, true
+		return nil
+	})
+}
+
+// defaultDataDir is the user's state directory for faqbot ("" when there is no home).
+func defaultDataDir(env *environment) string {
+	if d := env.getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "faqbot")
+	}
+	if h := env.getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "state", "faqbot")
+	}
+	return ""
+}
+
+// redactURL is u without its password, for logs.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(invalid)"
+	}
+	return p.Redacted()
+}
+
+// How long things live in the shared state.
+const (
+	stateTTL  = 30 * time.Minute
+	dedupeTTL = 24 * time.Hour
+	// heartbeatEvery is how often a replica says which version it serves and checks that it
+	// has not missed an announcement; replicaGone is when one that stopped saying so is
+	// forgotten.
+	heartbeatEvery = 5 * time.Second
+	replicaGone    = 3 * heartbeatEvery
+)
+
+// newState returns the state: in Redis (with per-process fallbacks) when sc names one, else in
+// this process. reindex reloads the content for a replica told by another; version is the
+// content version served now.
+func newState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *metrics.Metrics,
+	reindex func(ctx context.Context, via string) (bot.ReloadResult, error), version func() string) (*state, error) {
+	if sc.shared.redisURL != "" {
+		return redisState(ctx, sc, root, mx, reindex, version)
+	}
+	return localState(sc, root, mx)
+}
+
+// localState is the state of a single process: in memory, and the editors' events in the
+// journal.
+func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state, error) {
+	log := root.With("component", "state")
+	st := &state{
+		store:    bot.NewMemoryStore(stateTTL, nil),
+		seen:     bot.NewMemoryDeduper(dedupeTTL, 500_000, nil),
 		limiter:  bot.NewMemoryLimiter(sc.userEvery, sc.userBurst, nil),
 		feedback: bot.NewMemoryFeedback(),
 		observer: mx,
 		announce: func(context.Context, string) {},
+		ready:    func(context.Context) map[string]any { return map[string]any{"shared_state": "embedded"} },
 		close:    func() error { return nil },
+	}
+	dir := sc.shared.dataDir
+	if dir == "" {
+		log.Warn("feedback and unanswered questions are kept in memory only: set FAQBOT_DATA_DIR or FAQBOT_REDIS_URL")
+		return st, nil
+	}
+	j, err := journal.Open(dir, journal.Options{})
+	if err != nil {
+		if sc.shared.dataDirSet {
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+		log.Warn("feedback and unanswered questions are kept in memory only: the default data directory is unusable; set FAQBOT_DATA_DIR",
+			"error", err)
+		return st, nil
+	}
+	rec := record.NewRecorder(record.RecorderConfig{Sink: j, Logger: root})
+	registerRecorder(mx, rec)
+	st.feedback, st.observer = rec, tee{mx, rec}
+	st.close = func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return rec.Close(ctx)
+	}
+	log.Info("state in this process; editors' events in the journal", "journal", j.Path())
+	return st, nil
+}
+
+// redisState is the state shared in Redis. Each component falls back to its in-process twin
+// while Redis is out of reach, so that answers go on; the events editors read wait in memory
+// until Redis is back.
+func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *metrics.Metrics,
+	reindex func(ctx context.Context, via string) (bot.ReloadResult, error), version func() string) (*state, error) {
+	log := root.With("component", "state")
+	quietRedisLogs.Do(func() { redisstore.QuietClientLogs(root) })
+	rs, err := redisstore.Open(sc.shared.redisURL, redisstore.Options{Prefix: sc.shared.redisPrefix})
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	health := failover.NewHealth(failover.HealthConfig{Ping: rs.Ping, Logger: root})
+	pctx, cancel := context.WithTimeout(ctx, time.Second)
+	if err := rs.Ping(pctx); err != nil {
+		health.Fail("startup", err)
+	}
+	cancel()
+	registerHealth(mx, health)
+	rec := record.NewRecorder(record.RecorderConfig{Sink: rs, Logger: root})
+	registerRecorder(mx, rec)
+
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { health.Run(bg) })
+
+	// Announcements: a version another replica serves is reloaded here, once, in the
+	// background (reloads queue up behind one another otherwise).
+	want := make(chan string, 1)
+	var beat func()
+	follow := func(v string) {
+		if v == "" || v == version() {
+			return
+		}
+		select {
+		case <-want: // a newer announcement replaces one not yet acted on
+		default:
+		}
+		want <- v
+	}
+	wg.Go(func() {
+		for {
+			select {
+			case <-bg.Done():
+				return
+			case v := <-want:
+				if v != version() {
+					log.Info("another replica reindexed: reindexing", "announced", v, "version", version())
+					reindex(bg, viaAnnouncement)
+					beat() // say at once which version this replica serves now
+				}
+			}
+		}
+	})
+	var (
+		mu        sync.Mutex
+		unsent    string // a version whose announcement failed, to announce once Redis is back
+		caughtUp  string // the last announced version acted on
+		heartbeat = func() {
+			mu.Lock()
+			defer mu.Unlock()
+			if unsent != "" {
+				if health.Do(bg, "announce", func(ctx context.Context) error { return rs.Announce(ctx, unsent) }) == nil {
+					log.Info("announced the reindex made while Redis was away", "version", unsent)
+					unsent = ""
+				}
+			}
+			var announced string
+			err := health.Do(bg, "heartbeat", func(ctx context.Context) (err error) {
+				announced, err = rs.Heartbeat(ctx, version())
+				return err
+			})
+			if err == nil && announced != caughtUp {
+				caughtUp = announced
+				follow(announced)
+			}
+		}
+	)
+	beat = heartbeat
+	wg.Go(func() { rs.Watch(bg, follow, heartbeat) })
+	wg.Go(func() {
+		t := time.NewTicker(heartbeatEvery)
+		defer t.Stop()
+		for {
+			heartbeat()
+			select {
+			case <-bg.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
+
+	log.Info("state shared in Redis", "redis", redactURL(sc.shared.redisURL), "prefix", rs.Prefix(),
+		"replica", rs.Replica(), "degraded", health.Degraded())
+	return &state{
+		store:    health.NewStateStore(rs.StateStore(stateTTL), bot.NewMemoryStore(stateTTL, nil)),
+		seen:     health.NewDeduper(rs.Deduper(dedupeTTL), bot.NewMemoryDeduper(dedupeTTL, 500_000, nil)),
+		limiter:  health.NewLimiter(rs.Limiter(sc.userEvery, sc.userBurst), bot.NewMemoryLimiter(sc.userEvery, sc.userBurst, nil)),
+		feedback: rec,
+		observer: tee{mx, rec},
+		announce: func(ctx context.Context, v string) {
+			mu.Lock()
+			defer mu.Unlock()
+			if err := health.Do(ctx, "announce", func(ctx context.Context) error { return rs.Announce(ctx, v) }); err != nil {
+				unsent = v
+				log.Warn("could not tell the other replicas about the reindex; will once Redis is back", "version", v, "error", err)
+				return
+			}
+			unsent, caughtUp = "", v
+		},
+		ready: func(ctx context.Context) map[string]any {
+			info := map[string]any{"shared_state": "redis", "replica": rs.Replica(), "degraded": health.Degraded()}
+			var rs2 []redisstore.ReplicaInfo
+			if health.Do(ctx, "replicas", func(ctx context.Context) (err error) {
+				rs2, err = rs.Replicas(ctx, replicaGone)
+				return err
+			}) == nil {
+				info["replicas"] = rs2
+			}
+			return info
+		},
+		close: func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			err := rec.Close(ctx)
+			stopBG()
+			wg.Wait()
+			if health.Healthy() {
+				lctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				rs.Leave(lctx)
+				cancel()
+			}
+			return errors.Join(err, rs.Close())
+		},
 	}, nil
+}
+
+var quietRedisLogs sync.Once
+
+// tee is an Observer that tells several.
+type tee []bot.Observer
+
+func (t tee) Replied(platform string, r bot.Reply, took time.Duration) {
+	for _, o := range t {
+		o.Replied(platform, r, took)
+	}
+}
+
+func (t tee) Refused(platform, reason string) {
+	for _, o := range t {
+		o.Refused(platform, reason)
+	}
+}
+
+// registerHealth exports the shared state's health with the metrics.
+func registerHealth(mx *metrics.Metrics, h *failover.Health) {
+	reg := mx.Registry()
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "faqbot_shared_state_degraded",
+		Help: "1 while Redis is out of reach and this replica answers with per-process state, else 0.",
+	}, func() float64 {
+		if h.Degraded() {
+			return 1
+		}
+		return 0
+	}))
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "faqbot_shared_state_outages_total",
+		Help: "Times Redis went out of reach.",
+	}, func() float64 { return float64(h.Outages()) }))
+	for _, c := range []string{"dedupe", "state", "limiter", "announce", "heartbeat", "replicas"} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "faqbot_shared_state_fallbacks_total",
+			Help:        "Calls answered without Redis (per-process state, or skipped), by component.",
+			ConstLabels: prometheus.Labels{"component": c},
+		}, func() float64 { return float64(h.Fallbacks()[c]) }))
+	}
+}
+
+// registerRecorder exports the recorder's counters with the metrics.
+func registerRecorder(mx *metrics.Metrics, r *record.Recorder) {
+	reg := mx.Registry()
+	for _, m := range []struct {
+		name, help string
+		f          func(record.RecorderStats) int64
+	}{
+		{"faqbot_events_recorded_total", "Events for editors (feedback, unanswered, hand-offs) written.", func(s record.RecorderStats) int64 { return s.Recorded }},
+		{"faqbot_events_dropped_total", "Events for editors lost: buffer full, or too many waiting for the store.", func(s record.RecorderStats) int64 { return s.Dropped }},
+		{"faqbot_events_write_failures_total", "Failed writes of events for editors (retried).", func(s record.RecorderStats) int64 { return s.Failures }},
+	} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: m.name, Help: m.help},
+			func() float64 { return float64(m.f(r.Stats())) }))
+	}
 }

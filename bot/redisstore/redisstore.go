@@ -1,0 +1,231 @@
+// Package redisstore keeps in Redis what the replicas of faqbot share: the platform event ids
+// already taken (SET NX EX), each user's conversation state (one key per user, with a TTL),
+// per-user rate limits (GCRA in a Lua script: one round trip), the events editors read
+// (streams capped with MAXLEN ~), and reindex announcements (pub/sub) with the content version
+// each replica serves.
+//
+// Every key starts with a configurable prefix ("faqbot:" by default). User ids only appear
+// hashed in keys; the only user text stored is the masked question of an unanswered event.
+// It imports bot and bot/record; go-redis types never leave it.
+package redisstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/record"
+	"github.com/faqbot/faqbot/faq"
+)
+
+// Options configures a Store; every field has a default.
+type Options struct {
+	// Prefix starts every key and channel (default "faqbot:").
+	Prefix string
+	// Timeout bounds dialling and each read or write on a connection (default 500 ms).
+	Timeout time.Duration
+	// StreamMaxLen caps each event stream, approximately (default 500,000 events).
+	StreamMaxLen int64
+	// Replica names this process among the replicas (default host-pid-random).
+	Replica string
+}
+
+// Store is a connection pool to one Redis with faqbot's keys. It is safe for concurrent use;
+// Close releases it.
+type Store struct {
+	rdb    *redis.Client
+	prefix string
+	maxLen int64
+	id     string
+}
+
+// Open returns a Store for the Redis at url ("redis://[:password@]host:port[/db]", or
+// "rediss://" for TLS). It does not connect: the first command does, so that a Redis that is
+// down does not stop the caller from starting.
+func Open(url string, opts Options) (*Store, error) {
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		// Not err: it may quote the URL, password included.
+		return nil, errors.New("redisstore: open: invalid URL (want redis://[:password@]host:port[/db] or rediss://…)")
+	}
+	if opts.Prefix == "" {
+		opts.Prefix = "faqbot:"
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 500 * time.Millisecond
+	}
+	if opts.StreamMaxLen <= 0 {
+		opts.StreamMaxLen = 500_000
+	}
+	if opts.Replica == "" {
+		host, _ := os.Hostname()
+		opts.Replica = fmt.Sprintf("%s-%d-%04x", host, os.Getpid(), rand.Uint32()>>16)
+	}
+	o.DialTimeout, o.ReadTimeout, o.WriteTimeout = opts.Timeout, opts.Timeout, opts.Timeout
+	o.ContextTimeoutEnabled = true
+	o.MaxRetries = 1
+	o.PoolSize = max(o.PoolSize, 128) // the LINE adapter alone runs 64 workers
+	o.PoolTimeout = 2 * opts.Timeout
+	o.DisableIdentity = true
+	o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	return &Store{rdb: redis.NewClient(o), prefix: opts.Prefix, maxLen: opts.StreamMaxLen, id: opts.Replica}, nil
+}
+
+// Close closes the connections.
+func (s *Store) Close() error { return s.rdb.Close() }
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redisstore: ping: %w", err)
+	}
+	return nil
+}
+
+// Replica is the name of this process among the replicas.
+func (s *Store) Replica() string { return s.id }
+
+// Prefix is the prefix of every key.
+func (s *Store) Prefix() string { return s.prefix }
+
+// hashed is the key part for a user id: its SHA-256, truncated to 128 bits, base64url.
+func hashed(user string) string {
+	h := sha256.Sum256([]byte(user))
+	return base64.RawURLEncoding.EncodeToString(h[:16])
+}
+
+// Deduper is a bot.Deduper in Redis: an id is one key set with NX and a TTL.
+type Deduper struct {
+	s   *Store
+	ttl time.Duration
+}
+
+// Deduper returns a Deduper that remembers ids for ttl.
+func (s *Store) Deduper(ttl time.Duration) *Deduper { return &Deduper{s: s, ttl: ttl} }
+
+// FirstTime records id and reports whether it was new, atomically across replicas.
+func (d *Deduper) FirstTime(ctx context.Context, id string) (bool, error) {
+	ok, err := d.s.rdb.SetNX(ctx, d.s.prefix+"seen:"+id, 1, d.ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("redisstore: dedupe: %w", err)
+	}
+	return ok, nil
+}
+
+// StateStore is a bot.StateStore in Redis: one key per (hashed) user, expiring ttl after the
+// last Put.
+type StateStore struct {
+	s   *Store
+	ttl time.Duration
+}
+
+// StateStore returns a StateStore whose states live for ttl.
+func (s *Store) StateStore(ttl time.Duration) *StateStore { return &StateStore{s: s, ttl: ttl} }
+
+type wireState struct {
+	Pending string `json:"p,omitempty"`
+	Last    string `json:"l,omitempty"`
+	Lang    string `json:"g,omitempty"`
+}
+
+// Get returns the state of user; ok is false when there is none or it has expired.
+func (st *StateStore) Get(ctx context.Context, user string) (bot.State, bool, error) {
+	b, err := st.s.rdb.Get(ctx, st.s.prefix+"state:"+hashed(user)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return bot.State{}, false, nil
+	}
+	if err != nil {
+		return bot.State{}, false, fmt.Errorf("redisstore: get state: %w", err)
+	}
+	var w wireState
+	if err := json.Unmarshal(b, &w); err != nil {
+		return bot.State{}, false, fmt.Errorf("redisstore: get state: %w", err)
+	}
+	return bot.State{Pending: w.Pending, Last: w.Last, Lang: faq.Lang(w.Lang)}, true, nil
+}
+
+// Put replaces the state of user, for the store's ttl.
+func (st *StateStore) Put(ctx context.Context, user string, s bot.State) error {
+	b, _ := json.Marshal(wireState{Pending: s.Pending, Last: s.Last, Lang: string(s.Lang)})
+	if err := st.s.rdb.Set(ctx, st.s.prefix+"state:"+hashed(user), b, st.ttl).Err(); err != nil {
+		return fmt.Errorf("redisstore: put state: %w", err)
+	}
+	return nil
+}
+
+// gcra is the generic cell rate algorithm: a key holds the theoretical arrival time (TAT, µs
+// of Redis's clock) of the next message; a message is allowed when it would not push the TAT
+// more than burst intervals ahead of now. One script call is one round trip, atomic across
+// replicas.
+var gcra = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local nxt = tat + interval
+if nxt - now > interval * burst then return 0 end
+redis.call('SET', KEYS[1], string.format('%d', nxt), 'PX', string.format('%d', math.ceil((nxt - now) / 1000)))
+return 1
+`)
+
+// Limiter is a bot.Limiter in Redis: each key may send burst messages at once and one per
+// every after that, across all replicas.
+type Limiter struct {
+	s     *Store
+	every time.Duration
+	burst int
+}
+
+// Limiter returns a Limiter; every <= 0 means no limit.
+func (s *Store) Limiter(every time.Duration, burst int) *Limiter {
+	return &Limiter{s: s, every: every, burst: max(burst, 1)}
+}
+
+// Allow reports whether key may send one more message now.
+func (l *Limiter) Allow(ctx context.Context, key string) (bool, error) {
+	if l.every <= 0 {
+		return true, nil
+	}
+	n, err := gcra.Run(ctx, l.s.rdb, []string{l.s.prefix + "rate:" + hashed(key)}, l.every.Microseconds(), l.burst).Int()
+	if err != nil {
+		return false, fmt.Errorf("redisstore: rate limit: %w", err)
+	}
+	return n == 1, nil
+}
+
+// QuietClientLogs sends the Redis client's own messages (reconnects, pool errors) to log at
+// debug level instead of stderr: faqbot reports outages itself, once each. The client's logger
+// is process-wide; call this once, from main.
+func QuietClientLogs(log *slog.Logger) {
+	redis.SetLogger(clientLogger{log.With("component", "redis")})
+}
+
+type clientLogger struct{ log *slog.Logger }
+
+func (l clientLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, fmt.Sprintf(format, v...))
+}
+
+var (
+	_ bot.Deduper    = (*Deduper)(nil)
+	_ bot.StateStore = (*StateStore)(nil)
+	_ bot.Limiter    = (*Limiter)(nil)
+	_ record.Sink    = (*Store)(nil)
+	_ record.Source  = (*Store)(nil)
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
