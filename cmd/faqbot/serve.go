@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -57,6 +58,7 @@ type serveConfig struct {
 	userBurst   int
 	userEvery   time.Duration
 	ipBurst     int
+	memLimit    int
 	cache       int
 	ipEvery     time.Duration
 	lineAPI     string
@@ -104,6 +106,8 @@ func (sc *serveConfig) register(fs *flag.FlagSet, env *environment) {
 		"web requests one client address may send at once (env FAQBOT_IP_BURST)")
 	fs.DurationVar(&sc.ipEvery, "ip-every", dur("FAQBOT_IP_EVERY", 100*time.Millisecond),
 		"then one per `DURATION`; 0: no limit (env FAQBOT_IP_EVERY)")
+	fs.IntVar(&sc.memLimit, "memory-limit", num("FAQBOT_MEMORY_LIMIT", 200),
+		"soft limit of the Go heap in `MiB` (runtime/debug.SetMemoryLimit; GOMEMLIMIT, when set, wins); 0: none (env FAQBOT_MEMORY_LIMIT)")
 	fs.IntVar(&sc.cache, "decision-cache", num("FAQBOT_DECISION_CACHE", 10000),
 		"remember the decisions of the last `N` distinct questions (never ones holding personal data); 0: off (env FAQBOT_DECISION_CACHE)")
 	fs.StringVar(&sc.lineAPI, "line-api", or("FAQBOT_LINE_API_URL", line.DefaultAPIURL),
@@ -143,6 +147,11 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return exitError(2)
+	}
+	if sc.memLimit > 0 && env.getenv("GOMEMLIMIT") == "" {
+		// The dictionary alone is ~90 MiB of live heap; without a limit, GOGC lets the heap
+		// double under load. The limit makes the collector work harder instead.
+		debug.SetMemoryLimit(int64(sc.memLimit) << 20)
 	}
 	root := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: sc.logLevel}))
 	log := root.With("component", "serve")
