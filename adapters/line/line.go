@@ -24,12 +24,12 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
+	"github.com/faqbot/faqbot/adapters/internal/workpool"
 	"github.com/faqbot/faqbot/bot"
 )
 
@@ -167,15 +167,10 @@ type Adapter struct {
 	log     *slog.Logger
 	api     *api
 	popular bot.Popularity
-	shards  []chan job
-	busy    chan job
+	pool    *workpool.Pool[job]
 	// thinking holds a token per decision being made. Deciding is CPU-bound: it gets all
 	// processors but one, which stays free for the webhook handlers that must acknowledge fast.
 	thinking chan struct{}
-	mu       sync.RWMutex // guards closed against the sends to shards and busy
-	closed   bool
-	wg       sync.WaitGroup
-	cancel   context.CancelFunc
 	counters counters
 }
 
@@ -193,65 +188,26 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 			hc: cfg.HTTPClient, endpoint: cfg.APIURL, token: cfg.ChannelAccessToken,
 			base: cfg.RetryBase, attempts: cfg.MaxAttempts,
 		},
-		shards:   make([]chan job, cfg.Workers),
-		busy:     make(chan job, 4*cfg.Queue),
 		thinking: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 	}
 	if _, err := a.api.client(context.Background()); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a.cancel = cancel
-	for i := range a.shards {
-		a.shards[i] = make(chan job, cfg.Queue)
-		a.wg.Go(func() { a.work(ctx, a.shards[i], a.process) })
-	}
-	for range min(runtime.GOMAXPROCS(0), 4) {
-		a.wg.Go(func() { a.work(ctx, a.busy, a.answerBusy) })
-	}
-	return a, nil
-}
-
-func (a *Adapter) work(ctx context.Context, jobs <-chan job, do func(context.Context, job)) {
-	// A context of its own: the events' deadlines then hang off it, not all off one parent
-	// whose lock every worker would contend for.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for j := range jobs {
-		if ctx.Err() != nil {
+	a.pool = workpool.Start(workpool.Config[job]{
+		Workers: cfg.Workers, Queue: cfg.Queue, BusyWorkers: min(runtime.GOMAXPROCS(0), 4),
+		Key: func(j job) string { return j.user }, Do: a.process, Busy: a.answerBusy,
+		Abandoned: func(j job) {
 			a.counters.dropped.Add(1)
 			a.log.Warn("event dropped at shutdown", "event", j.id, "kind", j.kind)
-			continue
-		}
-		do(ctx, j)
-	}
+		},
+	})
+	return a, nil
 }
 
 // Shutdown stops taking events (webhooks get 503 from then on) and waits until the events
 // already taken are answered. When ctx ends first, the replies in flight are abandoned and
 // Shutdown returns ctx's error once the workers have stopped.
-func (a *Adapter) Shutdown(ctx context.Context) error {
-	a.mu.Lock()
-	if !a.closed {
-		a.closed = true
-		for _, ch := range a.shards {
-			close(ch)
-		}
-		close(a.busy)
-	}
-	a.mu.Unlock()
-	done := make(chan struct{})
-	go func() { a.wg.Wait(); close(done) }()
-	defer a.cancel()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		a.cancel()
-		<-done
-		return ctx.Err()
-	}
-}
+func (a *Adapter) Shutdown(ctx context.Context) error { return a.pool.Shutdown(ctx) }
 
 // webhookError is why a webhook is refused.
 type webhookError struct {
@@ -282,13 +238,13 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(werr.status), werr.status)
 		return
 	}
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.closed {
+	release, open := a.pool.Open()
+	if !open {
 		a.log.WarnContext(r.Context(), "rejected webhook", "reason", errClosed.reason, "status", errClosed.status)
 		http.Error(w, http.StatusText(errClosed.status), errClosed.status)
 		return
 	}
+	defer release()
 	for _, raw := range events {
 		j, ok := a.toJob(raw, received)
 		if !ok {
@@ -339,33 +295,19 @@ func (a *Adapter) parse(w http.ResponseWriter, r *http.Request) ([]json.RawMessa
 	return cb.Events, nil
 }
 
-// submit hands j to its chat's worker, or to the busy lane when that worker's queue is full.
+// submit hands j to the pool and counts what became of it.
 func (a *Adapter) submit(ctx context.Context, j job) {
-	select {
-	case a.shards[shard(j.user, len(a.shards))] <- j:
+	switch a.pool.Submit(j) {
+	case workpool.Queued:
 		a.counters.accepted.Add(1)
-		return
-	default:
-	}
-	select {
-	case a.busy <- j:
+	case workpool.Busy:
 		a.counters.busy.Add(1)
 		a.cfg.Observer.Refused("line", "busy")
 		a.log.WarnContext(ctx, "workers busy, answering busy", "event", j.id)
-	default:
+	case workpool.Dropped:
 		a.counters.dropped.Add(1)
 		a.log.ErrorContext(ctx, "overloaded, event dropped", "event", j.id, "kind", j.kind)
 	}
-}
-
-// shard maps a chat to a worker (FNV-1a).
-func shard(key string, n int) int {
-	h := uint32(2166136261)
-	for i := 0; i < len(key); i++ {
-		h ^= uint32(key[i])
-		h *= 16777619
-	}
-	return int(h % uint32(n))
 }
 
 // Stats counts what the adapter did since it started.
@@ -391,15 +333,6 @@ func (a *Adapter) Stats() Stats {
 	return Stats{
 		Rejected: c.rejected.Load(), Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(),
 		Busy: c.busy.Load(), Dropped: c.dropped.Load(), Replied: c.replied.Load(),
-		Pushed: c.pushed.Load(), Failed: c.failed.Load(), Queued: a.queued(),
+		Pushed: c.pushed.Load(), Failed: c.failed.Load(), Queued: a.pool.Queued(),
 	}
-}
-
-// queued is the number of events waiting for a worker.
-func (a *Adapter) queued() int {
-	n := len(a.busy)
-	for _, sh := range a.shards {
-		n += len(sh)
-	}
-	return n
 }

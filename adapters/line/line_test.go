@@ -438,7 +438,7 @@ func TestBusy(t *testing.T) {
 	// Once the only worker has taken the first event, one more fits in its queue and the third
 	// finds it full.
 	waitFor(t, "the worker to take the first event", func() bool {
-		return h.a.Stats().Accepted == 1 && len(h.a.shards[0]) == 0
+		return h.a.Stats().Accepted == 1 && h.a.pool.Queued() == 0
 	})
 	h.send(t, textEvent("01HZBUSY00000000000000000002", "token-b2", userID(2), "How many records were leaked?"))
 	h.send(t, textEvent("01HZBUSY00000000000000000003", "token-b3", userID(3), "How many records were leaked?"))

@@ -252,11 +252,11 @@ type ackMessage struct {
 // takeEvent dedupes and queues an event callback. It reports false when the adapter is shut
 // down.
 func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received time.Time, retry int) bool {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.closed {
+	release, open := a.pool.Open()
+	if !open {
 		return false
 	}
+	defer release()
 	j, why, ok := eventJob(env, received, retry)
 	if !ok {
 		a.counters.ignored.Add(1)
@@ -294,11 +294,11 @@ func (a *Adapter) firstTime(ctx context.Context, j job, key string) bool {
 // takeCommand answers a slash command at once and queues what takes longer. ok is false when
 // the adapter is shut down.
 func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time) (ack ackMessage, ok bool) {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.closed {
+	release, open := a.pool.Open()
+	if !open {
 		return ackMessage{}, false
 	}
+	defer release()
 	text := strings.TrimSpace(c.Text)
 	j := job{id: c.TriggerID, kind: kindCommand, team: c.TeamID, user: c.UserID, channel: c.ChannelID,
 		responseURL: c.ResponseURL, text: text, received: received}
@@ -333,11 +333,11 @@ func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time
 
 // takeInteraction queues a button click. It reports false when the adapter is shut down.
 func (a *Adapter) takeInteraction(ctx context.Context, in *wireInteraction, received time.Time) bool {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	if a.closed {
+	release, open := a.pool.Open()
+	if !open {
 		return false
 	}
+	defer release()
 	j, ok := interactionJob(in, received)
 	if !ok {
 		a.counters.ignored.Add(1)

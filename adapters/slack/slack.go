@@ -29,6 +29,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/faqbot/faqbot/adapters/internal/workpool"
 	"github.com/faqbot/faqbot/bot"
 )
 
@@ -189,16 +190,11 @@ type Adapter struct {
 	api     *api
 	editors map[string]bool
 	popular bot.Popularity
-	shards  []chan job
-	busy    chan job
+	pool    *workpool.Pool[job]
 	// thinking holds a token per decision being made. Deciding is CPU-bound: it gets all
 	// processors but one, which stays free for the handlers that must acknowledge fast.
 	thinking  chan struct{}
 	reindexMu sync.Mutex // held while a reindex runs: one at a time
-	mu        sync.RWMutex
-	closed    bool // guarded by mu, against the sends to shards and busy
-	wg        sync.WaitGroup
-	cancel    context.CancelFunc
 	counters  counters
 }
 
@@ -218,8 +214,6 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 		cfg:      cfg,
 		log:      cfg.Logger.With("component", "slack"),
 		editors:  map[string]bool{},
-		shards:   make([]chan job, cfg.Workers),
-		busy:     make(chan job, 4*cfg.Queue),
 		thinking: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 	}
 	a.api = newAPI(cfg)
@@ -228,15 +222,15 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 			a.editors[id] = true
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a.cancel = cancel
-	for i := range a.shards {
-		a.shards[i] = make(chan job, cfg.Queue)
-		a.wg.Go(func() { a.work(ctx, a.shards[i], a.process) })
-	}
-	for range min(runtime.GOMAXPROCS(0), 4) {
-		a.wg.Go(func() { a.work(ctx, a.busy, a.answerBusy) })
-	}
+	a.pool = workpool.Start(workpool.Config[job]{
+		Workers: cfg.Workers, Queue: cfg.Queue, BusyWorkers: min(runtime.GOMAXPROCS(0), 4),
+		Key: job.key, Do: a.process, Busy: a.answerBusy,
+		Abandoned: func(j job) {
+			a.counters.dropped.Add(1)
+			a.cfg.Observer.Refused("slack", "shutting_down")
+			a.log.Warn("event dropped at shutdown", "event", j.id, "kind", j.kind)
+		},
+	})
 	return a, nil
 }
 
@@ -255,77 +249,25 @@ func (a *Adapter) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+InteractionsPath, a.serveInteractions)
 }
 
-func (a *Adapter) work(ctx context.Context, jobs <-chan job, do func(context.Context, job)) {
-	// A context of its own: the events' deadlines then hang off it, not all off one parent
-	// whose lock every worker would contend for.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for j := range jobs {
-		if ctx.Err() != nil {
-			a.counters.dropped.Add(1)
-			a.cfg.Observer.Refused("slack", "shutting_down")
-			a.log.Warn("event dropped at shutdown", "event", j.id, "kind", j.kind)
-			continue
-		}
-		do(ctx, j)
-	}
-}
-
 // Shutdown stops taking requests (HTTP requests get 503 from then on, Socket Mode envelopes
 // are left unacknowledged for Slack to deliver again) and waits until the events already taken
 // are answered. When ctx ends first, the replies in flight are abandoned and Shutdown returns
 // ctx's error once the workers have stopped.
-func (a *Adapter) Shutdown(ctx context.Context) error {
-	a.mu.Lock()
-	if !a.closed {
-		a.closed = true
-		for _, ch := range a.shards {
-			close(ch)
-		}
-		close(a.busy)
-	}
-	a.mu.Unlock()
-	done := make(chan struct{})
-	go func() { a.wg.Wait(); close(done) }()
-	defer a.cancel()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		a.cancel()
-		<-done
-		return ctx.Err()
-	}
-}
+func (a *Adapter) Shutdown(ctx context.Context) error { return a.pool.Shutdown(ctx) }
 
-// submit hands j to its user's worker, or to the busy lane when that worker's queue is full.
-// The caller holds a.mu for reading and has checked a.closed.
+// submit hands j to the pool and counts what became of it. The caller holds the pool open.
 func (a *Adapter) submit(ctx context.Context, j job) {
-	select {
-	case a.shards[shard(j.key(), len(a.shards))] <- j:
+	switch a.pool.Submit(j) {
+	case workpool.Queued:
 		a.counters.accepted.Add(1)
-		return
-	default:
-	}
-	select {
-	case a.busy <- j:
+	case workpool.Busy:
 		a.counters.busy.Add(1)
 		a.log.WarnContext(ctx, "workers busy, answering busy", "event", j.id, "kind", j.kind)
-	default:
+	case workpool.Dropped:
 		a.counters.dropped.Add(1)
 		a.cfg.Observer.Refused("slack", "busy")
 		a.log.ErrorContext(ctx, "overloaded, event dropped", "event", j.id, "kind", j.kind)
 	}
-}
-
-// shard maps a user to a worker (FNV-1a).
-func shard(key string, n int) int {
-	h := uint32(2166136261)
-	for i := 0; i < len(key); i++ {
-		h ^= uint32(key[i])
-		h *= 16777619
-	}
-	return int(h % uint32(n))
 }
 
 // Stats counts what the adapter did since it started, and how much waits now.
@@ -349,10 +291,7 @@ type counters struct {
 // Stats returns the adapter's counters and its queue depth.
 func (a *Adapter) Stats() Stats {
 	c := &a.counters
-	queued := len(a.busy)
-	for _, ch := range a.shards {
-		queued += len(ch)
-	}
+	queued := a.pool.Queued()
 	return Stats{
 		Rejected: c.rejected.Load(), Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(),
 		Ignored: c.ignored.Load(), Busy: c.busy.Load(), Limited: c.limited.Load(),
