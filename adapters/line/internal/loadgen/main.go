@@ -29,14 +29,11 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"slices"
-	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/adapters/internal/loadtest"
 )
 
 func main() {
@@ -87,10 +84,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !o.remote && !loopback(u.Hostname()) {
+	if !o.remote && !loadtest.Loopback(u.Hostname()) {
 		return fmt.Errorf("%s is not a loopback address (use -remote to allow it)", u.Hostname())
 	}
-	questions, err := loadQuestions()
+	questions, err := loadtest.Questions()
 	if err != nil {
 		return err
 	}
@@ -107,13 +104,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost = o.conns, o.conns, o.conns
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	if err := waitUp(ctx, client, u, o.wait, out); err != nil {
+	if err := loadtest.WaitUp(ctx, client, u, o.wait, out); err != nil {
 		return err
 	}
 
 	total := int(o.duration.Seconds() * float64(o.rate))
 	batch := fmt.Sprintf("%x", time.Now().UnixNano())
-	res := &results{ack: make([]time.Duration, total), codes: map[int]int{}}
+	res := loadtest.NewResults(total)
 	jobs := make(chan int, o.conns)
 	var wg sync.WaitGroup
 	start := time.Now().Add(50 * time.Millisecond)
@@ -127,7 +124,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 					sink.expect("rt-"+id, due)
 				}
 				code, err := post(ctx, client, o.url, o.secret, body)
-				res.record(i, time.Since(due), code, err)
+				res.Record(i, time.Since(due), code, err)
 			}
 		})
 	}
@@ -151,12 +148,12 @@ send:
 	close(jobs)
 	wg.Wait()
 	elapsed := time.Since(start)
-	res.print(out, elapsed)
+	res.Print(out, elapsed)
 
 	if sink != nil {
 		// Wait for the replies still on their way, as long as they keep coming.
 		last, lastChange := sink.replies.Load(), time.Now()
-		for n := last; n < res.ok.Load() && time.Since(lastChange) < time.Second && ctx.Err() == nil; n = sink.replies.Load() {
+		for n := last; n < res.OK() && time.Since(lastChange) < time.Second && ctx.Err() == nil; n = sink.replies.Load() {
 			if n != last {
 				last, lastChange = n, time.Now()
 			}
@@ -165,58 +162,6 @@ send:
 		sink.print(out, total)
 	}
 	return nil
-}
-
-// loopback reports whether host names this machine.
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// loadQuestions returns the phrasings of the shipped FAQ, the messages the users send.
-func loadQuestions() ([]string, error) {
-	c, err := faq.LoadEmbedded()
-	if err != nil {
-		return nil, err
-	}
-	var qs []string
-	for _, e := range c.Entries {
-		for _, t := range e.Text {
-			qs = append(qs, t.Title)
-			qs = append(qs, t.Questions...)
-		}
-	}
-	return qs, nil
-}
-
-// waitUp waits until the server answers at all.
-func waitUp(ctx context.Context, c *http.Client, u *url.URL, wait time.Duration, out io.Writer) error {
-	health := *u
-	health.Path = "/healthz"
-	deadline := time.Now().Add(wait)
-	said := false
-	for {
-		res, err := c.Get(health.String())
-		if err == nil {
-			res.Body.Close()
-			return nil
-		}
-		if !said {
-			fmt.Fprintf(out, "waiting for %s\n", health.String())
-			said = true
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("server not up after %v: %w", wait, err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
 }
 
 // webhookBody is the body of a webhook carrying one text message.
@@ -254,68 +199,6 @@ func post(ctx context.Context, c *http.Client, url, secret string, body []byte) 
 	return res.StatusCode, nil
 }
 
-// results collects the acknowledgements.
-type results struct {
-	ok     atomic.Int64
-	mu     sync.Mutex
-	ack    []time.Duration
-	n      int
-	codes  map[int]int
-	errors int
-}
-
-func (r *results) record(i int, lat time.Duration, code int, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.n++
-	if err != nil {
-		r.errors++
-		return
-	}
-	r.codes[code]++
-	if code == http.StatusOK {
-		r.ok.Add(1)
-		r.ack[i] = lat
-	}
-}
-
-func (r *results) print(out io.Writer, elapsed time.Duration) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var lat []time.Duration
-	for _, d := range r.ack {
-		if d > 0 {
-			lat = append(lat, d)
-		}
-	}
-	fmt.Fprintf(out, "sent %d in %v (%.0f/s); errors %d; status %s\n",
-		r.n, elapsed.Round(time.Millisecond), float64(r.n)/elapsed.Seconds(), r.errors, codes(r.codes))
-	fmt.Fprintf(out, "ack latency: %s\n", percentiles(lat))
-}
-
-func codes(m map[int]int) string {
-	var ks []int
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Ints(ks)
-	var parts []string
-	for _, k := range ks {
-		parts = append(parts, fmt.Sprintf("%d×%d", k, m[k]))
-	}
-	return strings.Join(parts, " ")
-}
-
-func percentiles(lat []time.Duration) string {
-	if len(lat) == 0 {
-		return "none"
-	}
-	slices.Sort(lat)
-	at := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))] }
-	r := func(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
-	return fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s  (n=%d)", r(at(0.5)), r(at(0.9)), r(at(0.99)), r(lat[len(lat)-1]), len(lat))
-}
-
 // apiSink plays LINE's Messaging API: it accepts every request and times the replies.
 type apiSink struct {
 	srv     *http.Server
@@ -333,7 +216,7 @@ func startSink(addr string) (*apiSink, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !loopback(host) {
+	if !loadtest.Loopback(host) {
 		return nil, fmt.Errorf("-api %s: listen on a loopback address", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -380,5 +263,5 @@ func (s *apiSink) print(out io.Writer, sent int) {
 	defer s.mu.Unlock()
 	fmt.Fprintf(out, "replies %d, pushes %d, other API calls %d (of %d webhooks)\n",
 		s.replies.Load(), s.pushes.Load(), s.other.Load(), sent)
-	fmt.Fprintf(out, "round trip (webhook due → reply at the API): %s\n", percentiles(s.rt))
+	fmt.Fprintf(out, "round trip (webhook due → reply at the API): %s\n", loadtest.Percentiles(s.rt))
 }

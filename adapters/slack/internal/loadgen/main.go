@@ -30,15 +30,13 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/adapters/internal/loadtest"
 )
 
 func main() {
@@ -89,10 +87,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !o.remote && !loopback(u.Hostname()) {
+	if !o.remote && !loadtest.Loopback(u.Hostname()) {
 		return fmt.Errorf("%s is not a loopback address (use -remote to allow it)", u.Hostname())
 	}
-	questions, err := loadQuestions()
+	questions, err := loadtest.Questions()
 	if err != nil {
 		return err
 	}
@@ -109,13 +107,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost = o.conns, o.conns, o.conns
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	if err := waitUp(ctx, client, u, o.wait, out); err != nil {
+	if err := loadtest.WaitUp(ctx, client, u, o.wait, out); err != nil {
 		return err
 	}
 
 	total := int(o.duration.Seconds() * float64(o.rate))
 	batch := time.Now().UnixNano() % 1_000_000
-	res := &results{ack: make([]time.Duration, total), codes: map[int]int{}}
+	res := loadtest.NewResults(total)
 	jobs := make(chan int, o.conns)
 	var wg sync.WaitGroup
 	start := time.Now().Add(50 * time.Millisecond)
@@ -129,7 +127,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 					sink.expect(ts, due)
 				}
 				code, err := post(ctx, client, o.url, o.secret, body)
-				res.record(i, time.Since(due), code, err)
+				res.Record(i, time.Since(due), code, err)
 			}
 		})
 	}
@@ -153,12 +151,12 @@ send:
 	close(jobs)
 	wg.Wait()
 	elapsed := time.Since(start)
-	res.print(out, elapsed)
+	res.Print(out, elapsed)
 
 	if sink != nil {
 		// Wait for the replies still on their way, as long as they keep coming.
 		last, lastChange := sink.posts.Load(), time.Now()
-		for n := last; n < res.ok.Load() && time.Since(lastChange) < time.Second && ctx.Err() == nil; n = sink.posts.Load() {
+		for n := last; n < res.OK() && time.Since(lastChange) < time.Second && ctx.Err() == nil; n = sink.posts.Load() {
 			if n != last {
 				last, lastChange = n, time.Now()
 			}
@@ -167,58 +165,6 @@ send:
 		sink.print(out, total)
 	}
 	return nil
-}
-
-// loopback reports whether host names this machine.
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// loadQuestions returns the phrasings of the shipped FAQ, the messages the users send.
-func loadQuestions() ([]string, error) {
-	c, err := faq.LoadEmbedded()
-	if err != nil {
-		return nil, err
-	}
-	var qs []string
-	for _, e := range c.Entries {
-		for _, t := range e.Text {
-			qs = append(qs, t.Title)
-			qs = append(qs, t.Questions...)
-		}
-	}
-	return qs, nil
-}
-
-// waitUp waits until the server answers at all.
-func waitUp(ctx context.Context, c *http.Client, u *url.URL, wait time.Duration, out io.Writer) error {
-	health := *u
-	health.Path = "/healthz"
-	deadline := time.Now().Add(wait)
-	said := false
-	for {
-		res, err := c.Get(health.String())
-		if err == nil {
-			res.Body.Close()
-			return nil
-		}
-		if !said {
-			fmt.Fprintf(out, "waiting for %s\n", health.String())
-			said = true
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("server not up after %v: %w", wait, err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
 }
 
 // botUser is the bot's user id in the events: the mentions name it.
@@ -261,68 +207,6 @@ func post(ctx context.Context, c *http.Client, url, secret string, body []byte) 
 	return res.StatusCode, nil
 }
 
-// results collects the acknowledgements.
-type results struct {
-	ok     atomic.Int64
-	mu     sync.Mutex
-	ack    []time.Duration
-	n      int
-	codes  map[int]int
-	errors int
-}
-
-func (r *results) record(i int, lat time.Duration, code int, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.n++
-	if err != nil {
-		r.errors++
-		return
-	}
-	r.codes[code]++
-	if code == http.StatusOK {
-		r.ok.Add(1)
-		r.ack[i] = lat
-	}
-}
-
-func (r *results) print(out io.Writer, elapsed time.Duration) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var lat []time.Duration
-	for _, d := range r.ack {
-		if d > 0 {
-			lat = append(lat, d)
-		}
-	}
-	fmt.Fprintf(out, "sent %d in %v (%.0f/s); errors %d; status %s\n",
-		r.n, elapsed.Round(time.Millisecond), float64(r.n)/elapsed.Seconds(), r.errors, codes(r.codes))
-	fmt.Fprintf(out, "ack latency: %s\n", percentiles(lat))
-}
-
-func codes(m map[int]int) string {
-	var ks []int
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Ints(ks)
-	var parts []string
-	for _, k := range ks {
-		parts = append(parts, fmt.Sprintf("%d×%d", k, m[k]))
-	}
-	return strings.Join(parts, " ")
-}
-
-func percentiles(lat []time.Duration) string {
-	if len(lat) == 0 {
-		return "none"
-	}
-	slices.Sort(lat)
-	at := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))] }
-	r := func(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
-	return fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s  (n=%d)", r(at(0.5)), r(at(0.9)), r(at(0.99)), r(lat[len(lat)-1]), len(lat))
-}
-
 // apiSink plays Slack's Web API: it accepts every chat.postMessage and times the replies by
 // their thread (the ts of the mention they answer).
 type apiSink struct {
@@ -340,7 +224,7 @@ func startSink(addr string) (*apiSink, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !loopback(host) {
+	if !loadtest.Loopback(host) {
 		return nil, fmt.Errorf("-api %s: listen on a loopback address", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -378,5 +262,5 @@ func (s *apiSink) print(out io.Writer, sent int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fmt.Fprintf(out, "posts %d, other API calls %d (of %d events)\n", s.posts.Load(), s.other.Load(), sent)
-	fmt.Fprintf(out, "round trip (event due → reply at the API): %s\n", percentiles(s.rt))
+	fmt.Fprintf(out, "round trip (event due → reply at the API): %s\n", loadtest.Percentiles(s.rt))
 }

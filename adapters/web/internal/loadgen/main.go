@@ -22,18 +22,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
-	"slices"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/adapters/internal/loadtest"
 )
 
 func main() {
@@ -76,10 +72,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !loopback(u.Hostname()) {
+	if !loadtest.Loopback(u.Hostname()) {
 		return fmt.Errorf("%s is not a loopback address", u.Hostname())
 	}
-	questions, err := loadQuestions()
+	questions, err := loadtest.Questions()
 	if err != nil {
 		return err
 	}
@@ -87,7 +83,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost = o.conns, o.conns, o.conns
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	defer tr.CloseIdleConnections()
-	if err := waitUp(ctx, client, u, o.wait, out); err != nil {
+	if err := loadtest.WaitUp(ctx, client, u, o.wait, out); err != nil {
 		return err
 	}
 
@@ -178,85 +174,9 @@ func report(out io.Writer, tallies []tally, elapsed time.Duration) {
 		errs += t.errors
 	}
 	fmt.Fprintf(out, "%d answers in %v: %.0f req/s; errors %d; status %s\n",
-		n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), errs, codeList(codes))
-	fmt.Fprintf(out, "latency of 200s: %s\n", percentiles(lat))
+		n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), errs, loadtest.Codes(codes))
+	fmt.Fprintf(out, "latency of 200s: %s\n", loadtest.Percentiles(lat))
 	if n > codes[http.StatusOK] {
 		fmt.Fprintln(out, "warning: not all answers were 200; open the server's rate limits for a load test")
 	}
-}
-
-// loopback reports whether host names this machine.
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// loadQuestions returns the phrasings of the shipped FAQ.
-func loadQuestions() ([]string, error) {
-	c, err := faq.LoadEmbedded()
-	if err != nil {
-		return nil, err
-	}
-	var qs []string
-	for _, e := range c.Entries {
-		for _, t := range e.Text {
-			qs = append(qs, t.Title)
-			qs = append(qs, t.Questions...)
-		}
-	}
-	return qs, nil
-}
-
-// waitUp waits until the server answers GET /healthz at all.
-func waitUp(ctx context.Context, c *http.Client, u *url.URL, wait time.Duration, out io.Writer) error {
-	health := *u
-	health.Path = "/healthz"
-	deadline := time.Now().Add(wait)
-	said := false
-	for {
-		res, err := c.Get(health.String())
-		if err == nil {
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			return nil
-		}
-		if !said {
-			fmt.Fprintf(out, "waiting for %s\n", health.String())
-			said = true
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("server not up after %v: %w", wait, err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
-
-func codeList(m map[int]int) string {
-	var ks []int
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Ints(ks)
-	var parts []string
-	for _, k := range ks {
-		parts = append(parts, fmt.Sprintf("%d×%d", k, m[k]))
-	}
-	return strings.Join(parts, " ")
-}
-
-func percentiles(lat []time.Duration) string {
-	if len(lat) == 0 {
-		return "none"
-	}
-	slices.Sort(lat)
-	at := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))] }
-	r := func(d time.Duration) string { return fmt.Sprintf("%.3fms", float64(d)/float64(time.Millisecond)) }
-	return fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s  (n=%d)", r(at(0.5)), r(at(0.9)), r(at(0.99)), r(lat[len(lat)-1]), len(lat))
 }
