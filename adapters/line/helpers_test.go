@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faqbot/faqbot/adapters/internal/textcut"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
 )
@@ -392,7 +393,7 @@ func checkLimits(t *testing.T, msgs []wireMessage) {
 		if m.Type != "text" {
 			t.Errorf("message %d has type %q", i, m.Type)
 		}
-		if n := utf16Len(m.Text); n == 0 || n > maxTextLen {
+		if n := textcut.Len(m.Text); n == 0 || n > maxTextLen {
 			t.Errorf("message %d has %d characters", i, n)
 		}
 		items := m.items()
@@ -407,15 +408,15 @@ func checkLimits(t *testing.T, msgs []wireMessage) {
 			if it.Type != "action" {
 				t.Errorf("quick reply item type %q", it.Type)
 			}
-			if n := utf16Len(a.Label); n == 0 || n > maxLabelLen {
+			if n := textcut.Len(a.Label); n == 0 || n > maxLabelLen {
 				t.Errorf("quick reply label %q has %d characters", a.Label, n)
 			}
 			switch a.Type {
 			case "postback":
-				if n := utf16Len(a.Data); n == 0 || n > maxPostbackData {
+				if n := textcut.Len(a.Data); n == 0 || n > maxPostbackData {
 					t.Errorf("postback data %q has %d characters", a.Data, n)
 				}
-				if n := utf16Len(a.DisplayText); n == 0 || n > maxDisplayTextLen {
+				if n := textcut.Len(a.DisplayText); n == 0 || n > maxDisplayTextLen {
 					t.Errorf("display text %q has %d characters", a.DisplayText, n)
 				}
 			case "uri":

@@ -586,38 +586,6 @@ func manyChoices(n int) []bot.Choice {
 	return cs
 }
 
-func TestSplitAndClip(t *testing.T) {
-	long := strings.Repeat("あ", 4990) + "\n" + strings.Repeat("い", 100)
-	parts := split(long, maxTextLen, 5)
-	if len(parts) != 2 || utf16Len(parts[0]) != 4990 || parts[1] != strings.Repeat("い", 100) {
-		t.Errorf("split at the line break: %d parts of %v", len(parts), lens(parts))
-	}
-	huge := strings.Repeat("x", 30000)
-	parts = split(huge, maxTextLen, 4)
-	if len(parts) != 4 || !strings.HasSuffix(parts[3], "…") {
-		t.Errorf("split of 30,000: %v", lens(parts))
-	}
-	for _, p := range parts {
-		if utf16Len(p) > maxTextLen {
-			t.Errorf("part of %d units", utf16Len(p))
-		}
-	}
-	if got := clip("😀😀😀😀😀😀😀😀😀😀😀", 20); utf16Len(got) > 20 || !strings.HasSuffix(got, "…") {
-		t.Errorf("clip of emoji = %q (%d units)", got, utf16Len(got))
-	}
-	if got := clip("パスワード変更", 20); got != "パスワード変更" {
-		t.Errorf("clip of a short label = %q", got)
-	}
-}
-
-func lens(parts []string) []int {
-	var out []int
-	for _, p := range parts {
-		out = append(out, utf16Len(p))
-	}
-	return out
-}
-
 // TestLogsHoldNoPersonalData drives every path that logs and checks that no message text, user
 // id, reply token or credential reaches the logs.
 func TestLogsHoldNoPersonalData(t *testing.T) {

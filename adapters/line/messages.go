@@ -4,10 +4,10 @@ import (
 	"cmp"
 	"net/url"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
+	"github.com/faqbot/faqbot/adapters/internal/textcut"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
@@ -46,7 +46,7 @@ func messages(r bot.Reply, c *faq.Content) []messaging_api.MessageInterface {
 	if (r.Handoff || d.Action == nlu.DontKnow && !d.Greeting) && c.Desk.Phone != "" {
 		label := strings.ReplaceAll(c.Messages.CallDesk.In(lang), "{desk}", c.Desk.Name.In(lang))
 		items = append(items, messaging_api.QuickReplyItem{Type: "action", Action: &messaging_api.UriAction{
-			Label: clip(label, maxLabelLen),
+			Label: textcut.Clip(label, maxLabelLen),
 			Uri:   "tel:" + digits(c.Desk.Phone),
 		}})
 	}
@@ -62,7 +62,7 @@ func messages(r bot.Reply, c *faq.Content) []messaging_api.MessageInterface {
 					yesNo = append(yesNo, it)
 				}
 			}
-			helpful = &messaging_api.TextMessage{Text: clip(ask, maxTextLen), QuickReply: &messaging_api.QuickReply{Items: yesNo}}
+			helpful = &messaging_api.TextMessage{Text: textcut.Clip(ask, maxTextLen), QuickReply: &messaging_api.QuickReply{Items: yesNo}}
 		}
 	}
 
@@ -72,7 +72,7 @@ func messages(r bot.Reply, c *faq.Content) []messaging_api.MessageInterface {
 	}
 	var out []messaging_api.MessageInterface
 	// The text lists the choices too, as lines: LINE for PC shows no quick replies.
-	for _, part := range split(cmp.Or(r.Text, r.Body), maxTextLen, room) {
+	for _, part := range textcut.Split(cmp.Or(r.Text, r.Body), maxTextLen, room) {
 		out = append(out, &messaging_api.TextMessage{Text: part})
 	}
 	if helpful != nil {
@@ -95,73 +95,20 @@ func textOnly(text string) []messaging_api.MessageInterface {
 	if text == "" {
 		return nil
 	}
-	return []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: clip(text, maxTextLen)}}
+	return []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: textcut.Clip(text, maxTextLen)}}
 }
 
 // postbackItem is a quick reply button that sends data back and shows label as the user's
 // message. ok is false when data is too long for LINE.
 func postbackItem(label, data string) (messaging_api.QuickReplyItem, bool) {
-	if label == "" || utf16Len(data) > maxPostbackData {
+	if label == "" || textcut.Len(data) > maxPostbackData {
 		return messaging_api.QuickReplyItem{}, false
 	}
 	return messaging_api.QuickReplyItem{Type: "action", Action: &messaging_api.PostbackAction{
-		Label:       clip(label, maxLabelLen),
+		Label:       textcut.Clip(label, maxLabelLen),
 		Data:        data,
-		DisplayText: clip(label, maxDisplayTextLen),
+		DisplayText: textcut.Clip(label, maxDisplayTextLen),
 	}}, true
-}
-
-// split cuts s into at most n parts of at most max UTF-16 units, at line breaks where it can.
-// Text past n parts is cut off, the last part ending in "…".
-func split(s string, max, n int) []string {
-	s = strings.TrimSpace(s)
-	var parts []string
-	for s != "" && len(parts) < n {
-		if utf16Len(s) <= max {
-			parts = append(parts, s)
-			return parts
-		}
-		if len(parts) == n-1 {
-			parts = append(parts, clip(s, max))
-			return parts
-		}
-		cut := prefixLen(s, max)
-		if nl := strings.LastIndexByte(s[:cut], '\n'); nl > cut/2 {
-			cut = nl
-		}
-		parts = append(parts, strings.TrimSpace(s[:cut]))
-		s = strings.TrimSpace(s[cut:])
-	}
-	return parts
-}
-
-// clip shortens s to at most max UTF-16 units, ending in "…" when it cut.
-func clip(s string, max int) string {
-	if utf16Len(s) <= max {
-		return s
-	}
-	return s[:prefixLen(s, max-1)] + "…"
-}
-
-// prefixLen is the byte length of the longest prefix of s of at most max UTF-16 units.
-func prefixLen(s string, max int) int {
-	n := 0
-	for i, r := range s {
-		w := utf16.RuneLen(r) // invalid UTF-8 ranges as U+FFFD, one unit
-		if n+w > max {
-			return i
-		}
-		n += w
-	}
-	return len(s)
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
 }
 
 // digits keeps the digits of a phone number, for a tel: URI.

@@ -4,10 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/slack-go/slack"
 
+	"github.com/faqbot/faqbot/adapters/internal/textcut"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
@@ -175,7 +175,7 @@ func sourceBlock(e *faq.Entry, lang faq.Lang) slack.Block {
 	if e.Section != "" {
 		s = ui(lang).source + ": " + escape(e.Section) + " · " + s
 	}
-	return contextBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(s, maxContextText), false, false))
+	return contextBlock(slack.NewTextBlockObject(slack.MarkdownType, textcut.Clip(s, maxContextText), false, false))
 }
 
 func contextBlock(t *slack.TextBlockObject) slack.Block { return slack.NewContextBlock("", t) }
@@ -183,7 +183,7 @@ func contextBlock(t *slack.TextBlockObject) slack.Block { return slack.NewContex
 // sections cuts text into at most n plain-text sections (at least one).
 func sections(text string, n int) []slack.Block {
 	var out []slack.Block
-	for _, part := range split(text, maxSectionText, max(n, 1)) {
+	for _, part := range textcut.Split(text, maxSectionText, max(n, 1)) {
 		out = append(out, slack.NewSectionBlock(plain(part, maxSectionText), nil, nil))
 	}
 	if len(out) == 0 {
@@ -195,75 +195,22 @@ func sections(text string, n int) []slack.Block {
 // plain is a plain-text object: the official texts are shown as written, never read as
 // markup ("9:00~17:00 … ~" must not strike anything through).
 func plain(s string, limit int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, clip(s, limit), false, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, textcut.Clip(s, limit), false, false)
 }
 
 // button is a button, or nil when its value would not fit.
 func button(actionID, value, label string) *slack.ButtonBlockElement {
 	label = strings.TrimSpace(label)
-	if label == "" || utf16Len(value) > maxButtonValue || len(actionID) > maxActionID {
+	if label == "" || textcut.Len(value) > maxButtonValue || len(actionID) > maxActionID {
 		return nil
 	}
 	return slack.NewButtonBlockElement(actionID, value, plain(label, maxButtonText))
 }
 
 // fallback is the notification text of a message.
-func fallback(s string) string { return clip(strings.TrimSpace(s), maxFallbackText) }
+func fallback(s string) string { return textcut.Clip(strings.TrimSpace(s), maxFallbackText) }
 
 // escape makes s literal in mrkdwn.
 func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "'").Replace(s)
-}
-
-// split cuts s into at most n parts of at most max UTF-16 units, at line breaks where it can.
-// Text past n parts is cut off, the last part ending in "…".
-func split(s string, max, n int) []string {
-	s = strings.TrimSpace(s)
-	var parts []string
-	for s != "" && len(parts) < n {
-		if utf16Len(s) <= max {
-			parts = append(parts, s)
-			return parts
-		}
-		if len(parts) == n-1 {
-			parts = append(parts, clip(s, max))
-			return parts
-		}
-		cut := prefixLen(s, max)
-		if nl := strings.LastIndexByte(s[:cut], '\n'); nl > cut/2 {
-			cut = nl
-		}
-		parts = append(parts, strings.TrimSpace(s[:cut]))
-		s = strings.TrimSpace(s[cut:])
-	}
-	return parts
-}
-
-// clip shortens s to at most max UTF-16 units, ending in "…" when it cut.
-func clip(s string, max int) string {
-	if utf16Len(s) <= max {
-		return s
-	}
-	return s[:prefixLen(s, max-1)] + "…"
-}
-
-// prefixLen is the byte length of the longest prefix of s of at most max UTF-16 units.
-func prefixLen(s string, max int) int {
-	n := 0
-	for i, r := range s {
-		w := utf16.RuneLen(r) // invalid UTF-8 ranges as U+FFFD, one unit
-		if n+w > max {
-			return i
-		}
-		n += w
-	}
-	return len(s)
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/faqbot/faqbot/adapters/internal/textcut"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
 )
@@ -526,8 +527,8 @@ func checkLimits(t *testing.T, blocks []wireBlock) {
 	for i, b := range blocks {
 		switch b.Type {
 		case "section":
-			if b.Text == nil || b.Text.Text == "" || utf16Len(b.Text.Text) > maxSectionText {
-				t.Errorf("block %d: section text of %d characters", i, utf16Len(b.Text.Text))
+			if b.Text == nil || b.Text.Text == "" || textcut.Len(b.Text.Text) > maxSectionText {
+				t.Errorf("block %d: section text of %d characters", i, textcut.Len(b.Text.Text))
 			}
 			if b.Text.Type != "plain_text" && b.Text.Type != "mrkdwn" {
 				t.Errorf("block %d: text type %q", i, b.Text.Type)
@@ -537,7 +538,7 @@ func checkLimits(t *testing.T, blocks []wireBlock) {
 				t.Errorf("block %d: %d context elements", i, len(b.Elements))
 			}
 			for _, e := range b.Elements {
-				if n := utf16Len(e.text()); n == 0 || n > maxContextText {
+				if n := textcut.Len(e.text()); n == 0 || n > maxContextText {
 					t.Errorf("block %d: context text of %d characters", i, n)
 				}
 			}
@@ -551,10 +552,10 @@ func checkLimits(t *testing.T, blocks []wireBlock) {
 				if e.Type != "button" || text.Type != "plain_text" {
 					t.Errorf("block %d: element %s with %s text", i, e.Type, text.Type)
 				}
-				if n := utf16Len(text.Text); n == 0 || n > maxButtonText {
+				if n := textcut.Len(text.Text); n == 0 || n > maxButtonText {
 					t.Errorf("block %d: button text %q of %d characters", i, text.Text, n)
 				}
-				if n := utf16Len(e.Value); n == 0 || n > maxButtonValue {
+				if n := textcut.Len(e.Value); n == 0 || n > maxButtonValue {
 					t.Errorf("block %d: button value of %d characters", i, n)
 				}
 				if _, ok := parseAction(e.Value); !ok {

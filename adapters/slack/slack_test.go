@@ -808,17 +808,6 @@ func manyChoices(n int) []bot.Choice {
 	return cs
 }
 
-func TestSplitAndClip(t *testing.T) {
-	long := strings.Repeat("あ", 2990) + "\n" + strings.Repeat("い", 100)
-	parts := split(long, maxSectionText, 5)
-	if len(parts) != 2 || utf16Len(parts[0]) != 2990 {
-		t.Errorf("split at the line break: %d parts", len(parts))
-	}
-	if got := clip("😀😀😀😀😀😀😀😀😀😀😀", 20); utf16Len(got) > 20 || !strings.HasSuffix(got, "…") {
-		t.Errorf("clip of emoji = %q", got)
-	}
-}
-
 // TestLogsHoldNoPersonalData drives every path that logs and checks that no message text, user,
 // channel or team id, response URL or credential reaches the logs.
 func TestLogsHoldNoPersonalData(t *testing.T) {
