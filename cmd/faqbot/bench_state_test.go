@@ -49,11 +49,14 @@ func BenchmarkLineRoundTrip(b *testing.B) {
 			qs = append(qs, t.Questions...)
 		}
 	}
-	for _, mode := range []string{"embedded", "redis"} {
+	for _, mode := range []string{"embedded", "redis", "redis-unix"} {
 		b.Run(mode, func(b *testing.B) {
 			sc := &serveConfig{userBurst: 10, userEvery: time.Second}
-			if mode == "redis" {
+			switch mode {
+			case "redis":
 				sc.shared.redisURL = redistest.Start(b).URL
+			case "redis-unix": // Redis beside faqbot, through its Unix socket
+				sc.shared.redisURL = redistest.Start(b).SocketURL
 			}
 			benchRoundTrip(b, bot.New(eng, nil), sc, qs)
 		})

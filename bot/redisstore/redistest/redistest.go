@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -18,6 +19,9 @@ import (
 type Server struct {
 	// Addr is host:port; URL is "redis://" + Addr.
 	Addr, URL string
+	// SocketURL reaches the same server through its Unix socket ("unix://" + path), as a
+	// Redis beside faqbot on the same host would be reached.
+	SocketURL string
 	path      string
 	dir       string
 	cmd       *exec.Cmd
@@ -55,8 +59,10 @@ func Start(tb testing.TB) *Server {
 
 func (s *Server) start() error {
 	_, port, _ := net.SplitHostPort(s.Addr)
+	sock := filepath.Join(s.dir, "redis.sock")
+	s.SocketURL = "unix://" + sock
 	s.cmd = exec.Command(s.path, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		"--dir", s.dir, "--loglevel", "warning")
+		"--unixsocket", sock, "--unixsocketperm", "700", "--dir", s.dir, "--loglevel", "warning")
 	s.cmd.Dir = s.dir
 	if err := s.cmd.Start(); err != nil {
 		return fmt.Errorf("start redis-server: %w", err)
