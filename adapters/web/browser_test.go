@@ -182,6 +182,9 @@ func TestBrowser(t *testing.T) {
 	}
 
 	if dir := os.Getenv("WEB_SCREENSHOTS"); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
 		screenshots(t, ctx, dir)
 	}
 
