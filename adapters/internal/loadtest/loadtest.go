@@ -45,29 +45,34 @@ func Questions() ([]string, error) {
 	return qs, nil
 }
 
-// WaitUp waits, up to wait, until the server of u answers at all (GET /healthz).
+// WaitUp waits, up to wait, until the server of u is ready: GET /readyz answers 200 (faqbot
+// serve answers 503 while it builds its index), or, on a server without /readyz (404), until
+// it answers at all.
 func WaitUp(ctx context.Context, c *http.Client, u *url.URL, wait time.Duration, out io.Writer) error {
-	health := *u
-	health.Path = "/healthz"
+	ready := *u
+	ready.Path, ready.RawQuery = "/readyz", ""
 	deadline := time.Now().Add(wait)
 	said := false
 	for {
-		res, err := c.Get(health.String())
+		res, err := c.Get(ready.String())
 		if err == nil {
 			res.Body.Close()
-			return nil
+			if res.StatusCode == http.StatusOK || res.StatusCode == http.StatusNotFound {
+				return nil
+			}
+			err = fmt.Errorf("%s: %s", ready.String(), res.Status)
 		}
 		if !said {
-			fmt.Fprintf(out, "waiting for %s\n", health.String())
+			fmt.Fprintf(out, "waiting for %s\n", ready.String())
 			said = true
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("server not up after %v: %w", wait, err)
+			return fmt.Errorf("server not ready after %v: %w", wait, err)
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }

@@ -17,7 +17,7 @@ func TestRun(t *testing.T) {
 	const secret = "loadgen-test-secret"
 	var good, bad atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/healthz" {
+		if r.URL.Path == "/readyz" {
 			return
 		}
 		body, _ := io.ReadAll(r.Body)

@@ -26,7 +26,7 @@ func TestRun(t *testing.T) {
 	const secret = "loadgen-test-secret"
 	var good, bad atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/healthz" {
+		if r.URL.Path == "/readyz" {
 			return
 		}
 		body, _ := io.ReadAll(r.Body)
@@ -98,7 +98,7 @@ func TestAgainstAdapter(t *testing.T) {
 	}
 	mux := http.NewServeMux()
 	a.Register(mux)
-	mux.HandleFunc("GET /healthz", func(http.ResponseWriter, *http.Request) {})
+	mux.HandleFunc("GET /readyz", func(http.ResponseWriter, *http.Request) {})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

@@ -21,7 +21,7 @@ func TestRun(t *testing.T) {
 	seen := map[string]int{} // conversation id → requests
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
-		case "/healthz":
+		case "/readyz":
 			return
 		case "/api/ask":
 		default:
