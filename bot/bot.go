@@ -253,6 +253,9 @@ func (b *Bot) deskText(e *Engine, msg string, lang faq.Lang) string {
 
 // fill replaces {desk}, {phone} and {hours} in a message.
 func (b *Bot) fill(e *Engine, msg string, lang faq.Lang) string {
+	if !strings.Contains(msg, "{") {
+		return msg
+	}
 	d := e.Content.Desk
 	return strings.NewReplacer("{desk}", d.Name.In(lang), "{phone}", d.Phone, "{hours}", d.Hours.In(lang)).Replace(msg)
 }

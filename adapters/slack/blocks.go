@@ -210,7 +210,9 @@ func button(actionID, value, label string) *slack.ButtonBlockElement {
 // fallback is the notification text of a message.
 func fallback(s string) string { return textcut.Clip(strings.TrimSpace(s), maxFallbackText) }
 
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "'")
+
 // escape makes s literal in mrkdwn.
 func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "'").Replace(s)
+	return mrkdwnEscaper.Replace(s)
 }

@@ -2,6 +2,9 @@ package slack
 
 import "strings"
 
+// unescape undoes Slack's escapes; built once (a Replacer is costly to build).
+var unescape = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
 // plainQuestion turns the text of a Slack message into what the user typed: mentions go (the
 // bot's own and others'), links become their label or their address (Slack turns e-mail
 // addresses and phone numbers into mailto: and tel: links, which the personal-data detection
@@ -24,7 +27,7 @@ func plainQuestion(s string) string {
 		b.WriteString(link(s[i+1 : i+j]))
 		s = s[i+j+1:]
 	}
-	out := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
+	out := unescape.Replace(b.String())
 	return strings.Join(strings.Fields(out), " ")
 }
 
