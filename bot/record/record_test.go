@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ import (
 type memSink struct {
 	mu     sync.Mutex
 	events []record.Event
+	writes int
 	fail   bool
 	hold   chan struct{}
 }
@@ -40,6 +42,7 @@ func (m *memSink) Append(ctx context.Context, evs []record.Event) error {
 		return errors.New("store away")
 	}
 	m.events = append(m.events, evs...)
+	m.writes++
 	return nil
 }
 
@@ -234,5 +237,25 @@ func TestSummarize(t *testing.T) {
 	}
 	if len(s.Unanswered) != 2 || s.Unanswered[0].Count != 2 {
 		t.Errorf("unanswered = %+v", s.Unanswered)
+	}
+}
+
+func TestRecorderLingers(t *testing.T) {
+	sink := &memSink{}
+	r := record.NewRecorder(record.RecorderConfig{Sink: sink, Linger: time.Hour})
+	for i := range 10 {
+		r.Record(context.Background(), fmt.Sprint("entry-", i), i%2 == 0)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := len(sink.got()); n != 0 {
+		t.Errorf("%d events written before the linger ended", n)
+	}
+	if err := r.Close(context.Background()); err != nil { // Close writes what lingers
+		t.Fatal(err)
+	}
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if len(sink.events) != 10 || sink.writes != 1 {
+		t.Errorf("%d events in %d writes, want 10 in 1", len(sink.events), sink.writes)
 	}
 }

@@ -25,6 +25,10 @@ type RecorderConfig struct {
 	Pending int
 	// Timeout bounds one write to the Sink (default 2 s).
 	Timeout time.Duration
+	// Linger is how long the writer waits for more events after the first before it writes
+	// them together (default 200 ms; negative: not at all). One write per event costs a disk
+	// journal an open and a sync each.
+	Linger time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -65,6 +69,9 @@ func NewRecorder(cfg RecorderConfig) *Recorder {
 	}
 	if cfg.Pending <= 0 {
 		cfg.Pending = 65_536
+	}
+	if cfg.Linger == 0 {
+		cfg.Linger = 200 * time.Millisecond
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 2 * time.Second
@@ -159,18 +166,10 @@ func (r *Recorder) run() {
 				return
 			}
 			pending = append(pending, ev)
-		more:
-			for len(pending) < maxBatch {
-				select {
-				case ev, ok := <-r.ch:
-					if !ok {
-						r.final(pending)
-						return
-					}
-					pending = append(pending, ev)
-				default:
-					break more
-				}
+			var closed bool
+			if pending, closed = r.collect(pending, backoff == 0); closed {
+				r.final(pending)
+				return
 			}
 			if backoff > 0 { // failing: wait for the retry, keeping at most Pending events
 				if over := len(pending) - r.cfg.Pending; over > 0 {
@@ -190,6 +189,41 @@ func (r *Recorder) run() {
 		backoff = min(max(2*backoff, 500*time.Millisecond), 30*time.Second)
 		retry.Reset(backoff)
 	}
+}
+
+// collect adds to pending the events queued and, when wait is set, those that arrive within
+// the Linger, up to maxBatch; closed reports that the recorder was closed.
+func (r *Recorder) collect(pending []Event, wait bool) (_ []Event, closed bool) {
+	var linger <-chan time.Time // nil: only what is queued now
+	if wait && r.cfg.Linger > 0 {
+		t := time.NewTimer(r.cfg.Linger)
+		defer t.Stop()
+		linger = t.C
+	}
+	for len(pending) < maxBatch {
+		select {
+		case ev, ok := <-r.ch:
+			if !ok {
+				return pending, true
+			}
+			pending = append(pending, ev)
+			continue
+		default:
+		}
+		if linger == nil {
+			return pending, false
+		}
+		select {
+		case ev, ok := <-r.ch:
+			if !ok {
+				return pending, true
+			}
+			pending = append(pending, ev)
+		case <-linger:
+			return pending, false
+		}
+	}
+	return pending, false
 }
 
 // write writes events in batches; it returns how many were written, and whether all were.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -59,6 +60,7 @@ type serveConfig struct {
 	userEvery   time.Duration
 	ipBurst     int
 	memLimit    int
+	debugAddr   string
 	cache       int
 	ipEvery     time.Duration
 	lineAPI     string
@@ -106,6 +108,8 @@ func (sc *serveConfig) register(fs *flag.FlagSet, env *environment) {
 		"web requests one client address may send at once (env FAQBOT_IP_BURST)")
 	fs.DurationVar(&sc.ipEvery, "ip-every", dur("FAQBOT_IP_EVERY", 100*time.Millisecond),
 		"then one per `DURATION`; 0: no limit (env FAQBOT_IP_EVERY)")
+	fs.StringVar(&sc.debugAddr, "debug-addr", env.getenv("FAQBOT_DEBUG_ADDR"),
+		"serve Go's profiles (net/http/pprof) on `ADDR`, a loopback address kept apart from the main port; off when empty (env FAQBOT_DEBUG_ADDR)")
 	fs.IntVar(&sc.memLimit, "memory-limit", num("FAQBOT_MEMORY_LIMIT", 200),
 		"soft limit of the Go heap in `MiB` (runtime/debug.SetMemoryLimit; GOMEMLIMIT, when set, wins); 0: none (env FAQBOT_MEMORY_LIMIT)")
 	fs.IntVar(&sc.cache, "decision-cache", num("FAQBOT_DECISION_CACHE", 10000),
@@ -192,6 +196,11 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("listening", "addr", ln.Addr().String())
+	if sc.debugAddr != "" {
+		if err := serveDebug(ctx, sc.debugAddr, log); err != nil {
+			return err
+		}
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	stop := func(sctx context.Context) error { return srv.Shutdown(sctx) }
@@ -365,4 +374,28 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// serveDebug serves net/http/pprof's profiles on addr, which must be a loopback address: they
+// show the program, not user data, but are nobody else's business.
+func serveDebug(ctx context.Context, addr string, log *slog.Logger) error {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		return fmt.Errorf("serve: --debug-addr %s: give a loopback address such as 127.0.0.1:6060", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve: debug: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	context.AfterFunc(ctx, func() { srv.Close() })
+	log.Info("profiles on", "addr", ln.Addr().String())
+	return nil
 }
