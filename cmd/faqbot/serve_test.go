@@ -174,3 +174,23 @@ func TestServeLine(t *testing.T) {
 		}
 	}
 }
+
+func TestServeDebugAddr(t *testing.T) {
+	var errb bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--debug-addr", "0.0.0.0:0"},
+		func(string) string { return "" }, strings.NewReader(""), io.Discard, &errb)
+	if err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Errorf("serve with profiles on a public address: %v, want refused", err)
+	}
+	base, log := startServe(t, map[string]string{"FAQBOT_DEBUG_ADDR": "127.0.0.1:0"}, "--addr", "127.0.0.1:0")
+	if code := get(t, base+"/debug/pprof/"); code != http.StatusNotFound {
+		t.Errorf("profiles on the main port: %d, want 404", code)
+	}
+	m := regexp.MustCompile(`"msg":"profiles on".*?"addr":"([^"]+)"`).FindStringSubmatch(log.String())
+	if m == nil {
+		t.Fatalf("no profiles address in the log:\n%s", log)
+	}
+	if code := get(t, "http://"+m[1]+"/debug/pprof/"); code != http.StatusOK {
+		t.Errorf("profiles on the debug port: %d", code)
+	}
+}
