@@ -150,3 +150,46 @@ func Percentiles(lat []time.Duration) string {
 	r := func(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
 	return fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s  (n=%d)", r(at(0.5)), r(at(0.9)), r(at(0.99)), r(lat[len(lat)-1]), len(lat))
 }
+
+// Client returns an HTTP client that keeps up to conns connections to one server.
+func Client(conns int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost = conns, conns, conns
+	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
+}
+
+// OpenLoop calls send for requests 0 to total-1, rate a second, from conns goroutines, and
+// returns how long it took. The load is open-loop: request i is due at a fixed time, and send
+// is told when, so that its latency counts from then and a server that falls behind is not
+// flattered. It stops early when ctx ends.
+func OpenLoop(ctx context.Context, rate, total, conns int, send func(i int, due time.Time)) time.Duration {
+	start := time.Now().Add(50 * time.Millisecond)
+	dueAt := func(i int) time.Time { return start.Add(time.Duration(i) * time.Second / time.Duration(rate)) }
+	jobs := make(chan int, conns)
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Go(func() {
+			for i := range jobs {
+				send(i, dueAt(i))
+			}
+		})
+	}
+send:
+	for i := range total {
+		if d := time.Until(dueAt(i)); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-ctx.Done():
+				break send
+			}
+		}
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break send
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return time.Since(start)
+}

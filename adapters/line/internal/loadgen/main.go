@@ -101,9 +101,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		defer sink.srv.Close()
 		fmt.Fprintf(out, "playing the Messaging API on http://%s\n", sink.addr)
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost = o.conns, o.conns, o.conns
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	client := loadtest.Client(o.conns)
 	if err := loadtest.WaitUp(ctx, client, u, o.wait, out); err != nil {
 		return err
 	}
@@ -111,43 +109,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	total := int(o.duration.Seconds() * float64(o.rate))
 	batch := fmt.Sprintf("%x", time.Now().UnixNano())
 	res := loadtest.NewResults(total)
-	jobs := make(chan int, o.conns)
-	var wg sync.WaitGroup
-	start := time.Now().Add(50 * time.Millisecond)
-	for range o.conns {
-		wg.Go(func() {
-			for i := range jobs {
-				due := start.Add(time.Duration(i) * time.Second / time.Duration(o.rate))
-				id := fmt.Sprintf("LG%s%012d", batch, i)
-				body := webhookBody(id, "rt-"+id, fmt.Sprintf("U%032x", i%o.users), questions[i%len(questions)])
-				if sink != nil {
-					sink.expect("rt-"+id, due)
-				}
-				code, err := post(ctx, client, o.url, o.secret, body)
-				res.Record(i, time.Since(due), code, err)
-			}
-		})
-	}
 	fmt.Fprintf(out, "sending %d webhooks at %d/s for %v to %s\n", total, o.rate, o.duration, o.url)
-send:
-	for i := range total {
-		due := start.Add(time.Duration(i) * time.Second / time.Duration(o.rate))
-		if d := time.Until(due); d > 0 {
-			select {
-			case <-time.After(d):
-			case <-ctx.Done():
-				break send
-			}
+	elapsed := loadtest.OpenLoop(ctx, o.rate, total, o.conns, func(i int, due time.Time) {
+		id := fmt.Sprintf("LG%s%012d", batch, i)
+		body := webhookBody(id, "rt-"+id, fmt.Sprintf("U%032x", i%o.users), questions[i%len(questions)])
+		if sink != nil {
+			sink.expect("rt-"+id, due)
 		}
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break send
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	elapsed := time.Since(start)
+		code, err := post(ctx, client, o.url, o.secret, body)
+		res.Record(i, time.Since(due), code, err)
+	})
 	res.Print(out, elapsed)
 
 	if sink != nil {

@@ -79,10 +79,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost = o.conns, o.conns, o.conns
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	defer tr.CloseIdleConnections()
+	client := loadtest.Client(o.conns)
+	defer client.CloseIdleConnections()
 	if err := loadtest.WaitUp(ctx, client, u, o.wait, out); err != nil {
 		return err
 	}
