@@ -133,27 +133,28 @@ func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
 		h.limited(w, r, "ask", conv, lang)
 		return
 	}
-	release, err := h.decide(ctx)
-	if err != nil {
-		h.refuse(w, r, "ask", errCancelled)
-		return
-	}
+	ctx = bot.WithGate(ctx, h.deciding) // bounds the decisions, not the state reads and writes
 	user := "web:" + conv
 	kind := "query"
-	var rep bot.Reply
+	var (
+		rep bot.Reply
+		err error
+	)
 	if req.Choice != "" {
 		kind = "choice"
 		var found bool
 		rep, found, err = h.bot.Choose(ctx, user, req.Choice, lang, h.cfg.Store)
 		if !found {
-			release()
 			h.refuse(w, r, "ask", errChoice)
 			return
 		}
 	} else {
 		rep, err = h.bot.Handle(ctx, user, query, h.cfg.Store)
 	}
-	release()
+	if ctx.Err() != nil {
+		h.refuse(w, r, "ask", errCancelled)
+		return
+	}
 	if err != nil && !errors.Is(err, bot.ErrStore) {
 		h.counters.failed.Add(1)
 		// The error may come from deep in the index: name the operation only, not its text.

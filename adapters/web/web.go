@@ -18,7 +18,6 @@ package web
 
 import (
 	"cmp"
-	"context"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -65,8 +64,9 @@ type Config struct {
 	// MaxQuery is the longest question accepted, in characters (default 500); longer ones get
 	// 413.
 	MaxQuery int
-	// Deciding bounds the decisions made at once (default GOMAXPROCS); the other requests wait
-	// their turn, which keeps the tail latency of a busy server short.
+	// Deciding bounds the decisions made at once (default GOMAXPROCS; bot.WithGate: reading and
+	// writing conversation state do not count); the other requests wait their turn, which keeps
+	// the tail latency of a busy server short.
 	Deciding int
 }
 
@@ -240,15 +240,5 @@ func (h *Handler) Stats() Stats {
 	return Stats{
 		Answered: c.answered.Load(), Feedback: c.feedback.Load(), Limited: c.limited.Load(),
 		Rejected: c.rejected.Load(), Failed: c.failed.Load(),
-	}
-}
-
-// decide waits for a turn to decide, until ctx ends.
-func (h *Handler) decide(ctx context.Context) (release func(), err error) {
-	select {
-	case h.deciding <- struct{}{}:
-		return func() { <-h.deciding }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -157,22 +158,15 @@ func getJSON(t *testing.T, url string, v any) int {
 	return res.StatusCode
 }
 
-// askResult is the part of /api/ask's answer the tests read.
-type askResult struct {
-	Entry  string   `json:"entry"`
-	Action string   `json:"action"`
-	Answer string   `json:"answer"`
-	PII    []string `json:"pii"`
-}
-
-func ask(client *http.Client, base, query string) (askResult, int, error) {
+// ask posts query to /api/ask; the answer is the decision JSON of ask --json.
+func ask(client *http.Client, base, query string) (bot.Explanation, int, error) {
 	body, _ := json.Marshal(map[string]string{"query": query})
 	res, err := client.Post(base+"/api/ask", "application/json", bytes.NewReader(body))
 	if err != nil {
-		return askResult{}, 0, err
+		return bot.Explanation{}, 0, err
 	}
 	defer res.Body.Close()
-	var r askResult
+	var r bot.Explanation
 	err = json.NewDecoder(res.Body).Decode(&r)
 	return r, res.StatusCode, err
 }
