@@ -100,34 +100,51 @@ func (m *MemoryStore) Len() int {
 	return len(m.states)
 }
 
-// Handle answers one message of user in the light of the conversation so far, and remembers
-// what was shown. When the user was offered follow-ups and the text names one of them
-// (Matcher.Choose), that follow-up is answered in the conversation's language; otherwise the
-// text is asked afresh (Ask).
+// Handle answers one message of user in the light of the conversation so far, read from store,
+// and remembers there what was shown. When the user was offered follow-ups and the text names
+// one of them (Matcher.Choose), that follow-up is answered in the conversation's language;
+// otherwise the text is asked afresh (Ask).
 //
 // A failing store does not stop the answer: the conversation then goes on without state, and
 // Handle returns the full reply together with an error that wraps ErrStore. Any other error
 // comes with an empty Reply.
 func (b *Bot) Handle(ctx context.Context, user, text string, store StateStore) (Reply, error) {
-	st, ok, getErr := store.Get(ctx, user)
-	if getErr != nil {
-		ok = false
+	t, getErr := turnOf(ctx, user, store)
+	r, putErr, err := b.handle(ctx, user, t, text, store)
+	if err != nil {
+		return Reply{}, err
 	}
-	if ok && st.Pending != "" {
+	return r, storeErr("handle", getErr, putErr)
+}
+
+// HandleTurn is Handle for a message whose conversation so far t has already told (an
+// Admitter read it when the message arrived): it reads nothing, and writes what was shown to
+// store.
+func (b *Bot) HandleTurn(ctx context.Context, user string, t Turn, text string, store StateStore) (Reply, error) {
+	r, putErr, err := b.handle(ctx, user, t, text, store)
+	if err != nil {
+		return Reply{}, err
+	}
+	return r, storeErr("handle", putErr)
+}
+
+// handle answers text after t; putErr is the store's error, err any other.
+func (b *Bot) handle(ctx context.Context, user string, t Turn, text string, store StateStore) (r Reply, putErr, err error) {
+	if st := t.State; t.Known && st.Pending != "" {
 		e := b.engine.Load()
 		if parent := e.Content.Entry(st.Pending); parent != nil {
 			if child := e.Matcher.Choose(parent, text); child != nil {
 				if r, found := b.EntryReply(child.ID, langOr(st.Lang)); found {
-					return r, storeErr("handle", getErr, b.remember(ctx, user, store, st, r))
+					return r, b.remember(ctx, user, store, t, r), nil
 				}
 			}
 		}
 	}
-	r, err := b.Ask(ctx, text)
+	r, err = b.Ask(ctx, text)
 	if err != nil {
-		return Reply{}, fmt.Errorf("bot: handle: %w", err)
+		return Reply{}, nil, fmt.Errorf("bot: handle: %w", err)
 	}
-	return r, storeErr("handle", getErr, b.remember(ctx, user, store, st, r))
+	return r, b.remember(ctx, user, store, t, r), nil
 }
 
 // Choose answers user's tap on the button of entry entryID, as EntryReply does, and remembers
@@ -135,24 +152,44 @@ func (b *Bot) Handle(ctx context.Context, user, text string, store StateStore) (
 // is false when the entry does not exist (any more); nothing is remembered then. Errors are as
 // for Handle.
 func (b *Bot) Choose(ctx context.Context, user, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, err error) {
-	st, found, getErr := store.Get(ctx, user)
-	if getErr != nil {
-		found = false
-	}
-	if lang == "" && found {
-		lang = st.Lang
+	t, getErr := turnOf(ctx, user, store)
+	r, ok, putErr := b.choose(ctx, user, t, entryID, lang, store)
+	return r, ok, storeErr("choose", getErr, putErr)
+}
+
+// ChooseTurn is Choose for a tap whose conversation so far t has already told, as HandleTurn
+// is for Handle.
+func (b *Bot) ChooseTurn(ctx context.Context, user string, t Turn, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, err error) {
+	r, ok, putErr := b.choose(ctx, user, t, entryID, lang, store)
+	return r, ok, storeErr("choose", putErr)
+}
+
+// choose shows entryID after t; putErr is the store's error.
+func (b *Bot) choose(ctx context.Context, user string, t Turn, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, putErr error) {
+	if lang == "" && t.Known {
+		lang = t.State.Lang
 	}
 	r, ok = b.EntryReply(entryID, langOr(lang))
 	if !ok {
-		return Reply{}, false, storeErr("choose", getErr, nil)
+		return Reply{}, false, nil
 	}
-	return r, true, storeErr("choose", getErr, b.remember(ctx, user, store, st, r))
+	return r, true, b.remember(ctx, user, store, t, r)
 }
 
-// remember stores what r showed on top of the previous state prev. A state that did not
-// change is not written again: with a shared store that saves a round trip per message, and
-// the conversation then expires a TTL after it last changed.
-func (b *Bot) remember(ctx context.Context, user string, store StateStore, prev State, r Reply) error {
+// turnOf reads user's conversation from store, as a Turn.
+func turnOf(ctx context.Context, user string, store StateStore) (Turn, error) {
+	st, ok, err := store.Get(ctx, user)
+	if err != nil {
+		return Turn{}, err
+	}
+	return Turn{State: st, Known: ok}, nil
+}
+
+// remember stores what r showed on top of the state t told. A state that did not change is
+// not written again: with a shared store that saves a round trip per message, and the
+// conversation then expires a TTL after it last changed.
+func (b *Bot) remember(ctx context.Context, user string, store StateStore, t Turn, r Reply) error {
+	prev := t.State
 	next := State{Last: prev.Last, Lang: r.Lang}
 	if d := r.Decision; d.Entry != nil {
 		next.Last = d.Entry.ID

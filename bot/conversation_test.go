@@ -168,9 +168,11 @@ func TestChoose(t *testing.T) {
 type failingStore struct{}
 
 func (failingStore) Get(context.Context, string) (bot.State, bool, error) {
-	return bot.State{}, false, errors.New("store down")
+	return bot.State{}, false, errDown
 }
-func (failingStore) Put(context.Context, string, bot.State) error { return errors.New("store down") }
+func (failingStore) Put(context.Context, string, bot.State) error { return errDown }
+
+var errDown = errors.New("store down")
 
 func TestHandleStoreDown(t *testing.T) {
 	b := convBot(t)

@@ -130,10 +130,14 @@ func (a *Adapter) process(ctx context.Context, j job) {
 	a.deliver(ctx, j, msgs, ld, attrs...)
 }
 
-// answerBusy tells the user of a job that found the workers busy to try again.
+// answerBusy tells the user of a job that found the workers busy to try again, unless the job's
+// event was taken before.
 func (a *Adapter) answerBusy(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.EventTimeout)
 	defer cancel()
+	if _, ok := a.admit(ctx, j, bot.Arrival{Events: a.arrival(j).Events}); !ok {
+		return
+	}
 	lang := faq.Japanese
 	if j.kind == kindText {
 		lang = nlu.DetectLang(j.text)
@@ -142,18 +146,52 @@ func (a *Adapter) answerBusy(ctx context.Context, j job) {
 	a.deliver(ctx, j, msgs, nil, "action", "busy")
 }
 
+// arrival is j as the shared state sees it: its event id, the rate limit of its user (for the
+// messages and taps that get answers) and its conversation.
+func (a *Adapter) arrival(j job) bot.Arrival {
+	ar := bot.Arrival{User: j.user}
+	if j.id != "" {
+		ar.Events = []string{"line:" + j.id}
+	}
+	if j.kind == kindText || j.kind == kindPostback {
+		ar.Limit = "line:" + j.user
+	}
+	return ar
+}
+
+// admit asks the Admitter about ar, j's arrival; ok is false when j's event was taken before
+// (here, or by another replica).
+func (a *Adapter) admit(ctx context.Context, j job, ar bot.Arrival) (t bot.Turn, ok bool) {
+	t, err := a.cfg.Admitter.Admit(ctx, ar)
+	if err != nil {
+		// Answering twice is better than never, and a limit that cannot tell lets the message
+		// through: go on with what could be told, and say so.
+		a.log.WarnContext(ctx, "shared state unavailable", "event", j.id, "error", err)
+	}
+	if t.Repeat {
+		a.counters.duplicates.Add(1)
+		a.log.InfoContext(ctx, "repeated event ignored", "event", j.id, "redelivery", j.redelivery)
+		return t, false
+	}
+	return t, true
+}
+
 // answer decides the reply to j. It returns no messages when j gets no reply; attrs describe
 // the reply for the log (never its text).
 func (a *Adapter) answer(ctx context.Context, j job) (msgs []messaging_api.MessageInterface, attrs []any) {
+	t, ok := a.admit(ctx, j, a.arrival(j))
+	if !ok {
+		return nil, nil
+	}
 	content := a.bot.Engine().Content
-	if (j.kind == kindText || j.kind == kindPostback) && !a.allow(ctx, j) {
+	if t.Limited {
 		a.cfg.Observer.Refused("line", "rate_limited")
-		return textOnly(content.Messages.SlowDown.In(a.lang(ctx, j))), []any{"action", "rate_limited"}
+		return textOnly(content.Messages.SlowDown.In(turnLang(t, ""))), []any{"action", "rate_limited"}
 	}
 	start := time.Now()
 	switch j.kind {
 	case kindText:
-		r, err := a.bot.Handle(ctx, j.user, j.text, a.cfg.Store)
+		r, err := a.bot.HandleTurn(ctx, j.user, t, j.text, a.cfg.Store)
 		if err != nil && !errors.Is(err, bot.ErrStore) {
 			// The error may come from deep in the index: log its operation only, not its text.
 			a.log.ErrorContext(ctx, "answer failed", "event", j.id, "error", "engine")
@@ -168,34 +206,20 @@ func (a *Adapter) answer(ctx context.Context, j job) (msgs []messaging_api.Messa
 		return a.reply(r, content, time.Since(start))
 
 	case kindPostback:
-		return a.postback(ctx, j, content)
+		return a.postback(ctx, j, t, content)
 
 	case kindFollow:
-		r := a.bot.Welcome(a.lang(ctx, j), a.popular.Top(welcomeChoices), welcomeChoices)
+		r := a.bot.Welcome(turnLang(t, ""), a.popular.Top(welcomeChoices), welcomeChoices)
 		return messages(r, content), []any{"action", "welcome"}
 
 	case kindNonText:
-		return textOnly(content.Messages.NonText.In(a.lang(ctx, j))), []any{"action", "non_text"}
+		return textOnly(content.Messages.NonText.In(turnLang(t, ""))), []any{"action", "non_text"}
 	}
 	return nil, nil
 }
 
 // welcomeChoices is how many entries a greeting offers.
 const welcomeChoices = 5
-
-// allow reports whether the limiter lets j's user be answered now; a limiter that fails lets
-// the message through.
-func (a *Adapter) allow(ctx context.Context, j job) bool {
-	if a.cfg.Limiter == nil {
-		return true
-	}
-	ok, err := a.cfg.Limiter.Allow(ctx, "line:"+j.user)
-	if err != nil {
-		a.log.WarnContext(ctx, "rate limiter failed; message let through", "event", j.id, "error", err)
-		return true
-	}
-	return ok
-}
 
 // reply renders a reply of the bot and counts the answer; took is how long the bot took.
 func (a *Adapter) reply(r bot.Reply, content *faq.Content, took time.Duration) ([]messaging_api.MessageInterface, []any) {
@@ -216,7 +240,7 @@ func (a *Adapter) reply(r bot.Reply, content *faq.Content, took time.Duration) (
 
 // postback answers a tap on a quick reply: "entry=ID&lang=L" shows an entry,
 // "helpful=ID:yes|no&lang=L" records feedback.
-func (a *Adapter) postback(ctx context.Context, j job, content *faq.Content) ([]messaging_api.MessageInterface, []any) {
+func (a *Adapter) postback(ctx context.Context, j job, t bot.Turn, content *faq.Content) ([]messaging_api.MessageInterface, []any) {
 	q, err := url.ParseQuery(j.text)
 	if err != nil {
 		a.log.InfoContext(ctx, "unknown postback ignored", "event", j.id)
@@ -229,12 +253,12 @@ func (a *Adapter) postback(ctx context.Context, j job, content *faq.Content) ([]
 	switch {
 	case q.Has("entry"):
 		start := time.Now()
-		r, ok, err := a.bot.Choose(ctx, j.user, q.Get("entry"), lang, a.cfg.Store)
+		r, ok, err := a.bot.ChooseTurn(ctx, j.user, t, q.Get("entry"), lang, a.cfg.Store)
 		a.storeFailed(ctx, j, err)
 		if !ok {
 			// The entry went away with a content update: greet and offer what there is.
 			a.log.InfoContext(ctx, "chosen entry not found", "event", j.id)
-			r = a.bot.Welcome(a.langOr(ctx, j, lang), a.popular.Top(welcomeChoices), welcomeChoices)
+			r = a.bot.Welcome(turnLang(t, lang), a.popular.Top(welcomeChoices), welcomeChoices)
 			return messages(r, content), []any{"action", "welcome"}
 		}
 		return a.reply(r, content, time.Since(start))
@@ -249,21 +273,19 @@ func (a *Adapter) postback(ctx context.Context, j job, content *faq.Content) ([]
 			a.log.WarnContext(ctx, "feedback not recorded", "event", j.id, "entry", id, "error", err)
 		}
 		a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", id, "helpful", answer)
-		return textOnly(content.Messages.HelpfulThank.In(a.langOr(ctx, j, lang))), []any{"action", "feedback", "entry", id}
+		return textOnly(content.Messages.HelpfulThank.In(turnLang(t, lang))), []any{"action", "feedback", "entry", id}
 	}
 	a.log.InfoContext(ctx, "unknown postback ignored", "event", j.id)
 	return nil, nil
 }
 
-// lang is the language of j's conversation so far (Japanese when unknown).
-func (a *Adapter) lang(ctx context.Context, j job) faq.Lang { return a.langOr(ctx, j, "") }
-
-func (a *Adapter) langOr(ctx context.Context, j job, lang faq.Lang) faq.Lang {
-	if lang != "" {
+// turnLang is lang, or else the language of the conversation t tells (Japanese when unknown).
+func turnLang(t bot.Turn, lang faq.Lang) faq.Lang {
+	switch {
+	case lang != "":
 		return lang
-	}
-	if st, ok, err := a.cfg.Store.Get(ctx, j.user); err == nil && ok && st.Lang != "" {
-		return st.Lang
+	case t.Known && t.State.Lang != "":
+		return t.State.Lang
 	}
 	return faq.Japanese
 }

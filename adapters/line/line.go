@@ -3,12 +3,15 @@
 // github.com/line/line-bot-sdk-go/v8.
 //
 // The webhook handler verifies the X-Line-Signature of the raw, size-capped body before anything
-// is parsed, drops events it has already taken (LINE redelivers), hands the rest to a bounded
-// pool of workers and acknowledges at once, well within LINE's two seconds. The events of one
-// chat go to one worker, in order. A worker asks the bot, turns its reply into at most five LINE
-// messages with quick replies, and sends it with the reply token; it retries 5xx and 429 answers
-// with backoff (honouring Retry-After) and, when the reply token has expired, pushes the reply
-// with a retry key derived from the event id, so that it is delivered once.
+// is parsed, hands the events to a bounded pool of workers and acknowledges at once, well
+// within LINE's two seconds, without waiting for any store. The events of one chat go to one
+// worker, in order. A worker first asks the Admitter whether the event was taken before (LINE
+// redelivers; another replica may have it), whether the user is over the rate limit, and what
+// was said before — one round trip to a shared store —, then asks the bot, turns its reply
+// into at most five LINE messages with quick replies, and sends it with the reply token; it
+// retries 5xx and 429 answers with backoff (honouring Retry-After) and, when the reply token
+// has expired, pushes the reply with a retry key derived from the event id, so that it is
+// delivered once.
 //
 // SDK types never leave this package, and neither message text nor user ids reach its logs:
 // they carry event ids, entry ids, actions and status codes. It imports bot (never the other
@@ -62,6 +65,12 @@ type Config struct {
 	Observer bot.Observer
 	// Seen remembers the event ids already taken (default: bot.NewMemoryDeduper(24h, 500,000)).
 	Seen bot.Deduper
+	// Admitter tells, as a worker takes an event, whether it was taken before, whether its user
+	// is over the limit and the conversation so far (default: bot.Stepwise over Seen, Limiter
+	// and Store). Set it to the Admitter of a store the replicas share, which tells all three
+	// in one round trip; it must read the states that Store writes, and then Seen and Limiter
+	// are not used.
+	Admitter bot.Admitter
 
 	// Workers answer events; the events of one chat always go to the same worker, in order.
 	// Default 64.
@@ -129,6 +138,9 @@ func (c *Config) defaults() {
 	}
 	if c.Seen == nil {
 		c.Seen = bot.NewMemoryDeduper(24*time.Hour, 500_000, nil)
+	}
+	if c.Admitter == nil {
+		c.Admitter = bot.Stepwise{Seen: c.Seen, Limiter: c.Limiter, Store: c.Store}
 	}
 	if c.Workers <= 0 {
 		c.Workers = defaultWorkers
@@ -250,17 +262,6 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			continue
 		}
-		if j.id != "" {
-			first, err := a.cfg.Seen.FirstTime(r.Context(), "line:"+j.id)
-			if err != nil {
-				// Answering twice is better than never: go on, and say so.
-				a.log.WarnContext(r.Context(), "event dedupe unavailable", "event", j.id, "error", err)
-			} else if !first {
-				a.counters.duplicates.Add(1)
-				a.log.InfoContext(r.Context(), "repeated event ignored", "event", j.id, "redelivery", j.redelivery)
-				continue
-			}
-		}
 		a.submit(r.Context(), j)
 	}
 	w.WriteHeader(http.StatusOK)
@@ -315,7 +316,7 @@ type Stats struct {
 	Rejected   int64 // webhooks refused (signature, size, format)
 	Accepted   int64 // events queued for an answer
 	Duplicates int64 // events ignored as seen before
-	Busy       int64 // events answered "busy"
+	Busy       int64 // events that found the workers busy: answered "busy", unless seen before
 	Dropped    int64 // events neither answered nor answered "busy" (overload, shutdown)
 	Replied    int64 // replies delivered with the reply token
 	Pushed     int64 // replies delivered by push

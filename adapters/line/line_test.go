@@ -447,12 +447,17 @@ func TestBusy(t *testing.T) {
 	if busy.Req.ReplyToken != "token-b3" || busy.Req.Messages[0].Text != h.bot.Engine().Content.Messages.Busy.In(faq.English) {
 		t.Errorf("busy reply %+v", busy)
 	}
+	// Redelivered while the workers are still busy: the events were taken (answered "busy",
+	// or being answered), so they get no second reply.
+	h.send(t, textEvent("01HZBUSY00000000000000000003", "token-b3", userID(3), "How many records were leaked?").redelivered())
+	h.send(t, textEvent("01HZBUSY00000000000000000001", "token-b1", userID(1), "How many records were leaked?").redelivered())
+	waitFor(t, "the repeats to be dropped", func() bool { return h.a.Stats().Duplicates == 2 })
 	close(release)
 	h.drain(t)
 	if n := len(h.api.accepted(pathReply)); n != 3 {
 		t.Errorf("%d replies, want 3", n)
 	}
-	if s := h.a.Stats(); s.Accepted != 2 || s.Busy != 1 || s.Dropped != 0 {
+	if s := h.a.Stats(); s.Accepted != 2 || s.Busy != 3 || s.Dropped != 0 || s.Duplicates != 2 {
 		t.Errorf("stats %+v", s)
 	}
 }

@@ -24,33 +24,44 @@ func (a *Adapter) process(ctx context.Context, j job) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	switch {
-	case j.kind == kindReindex:
+	if j.kind == kindReindex {
 		a.reindex(ctx, j)
-	case !a.allow(ctx, j):
+		return
+	}
+	t, ok := a.admit(ctx, j, j.arrival())
+	switch {
+	case !ok:
+	case t.Limited:
 		a.counters.limited.Add(1)
 		a.cfg.Observer.Refused("slack", "rate_limited")
 		lang := a.jobLang(j)
 		text := a.bot.Engine().Content.Messages.SlowDown.In(lang)
 		a.deliver(ctx, j, a.private(j), note(text, lang, "slow_down"), textBlocks(text), 0, "action", "slow_down")
 	case j.kind == kindAction:
-		a.click(ctx, j)
+		a.click(ctx, j, t)
 	default:
-		a.question(ctx, j)
+		a.question(ctx, j, t)
 	}
 }
 
-// allow asks the limiter whether j's user may be answered now; when it cannot tell, yes.
-func (a *Adapter) allow(ctx context.Context, j job) bool {
-	if a.cfg.Limiter == nil {
-		return true
-	}
-	ok, err := a.cfg.Limiter.Allow(ctx, j.key())
+// admit asks the Admitter about ar, j's arrival; ok is false when j's event was taken before
+// (here, or by another replica).
+func (a *Adapter) admit(ctx context.Context, j job, ar bot.Arrival) (t bot.Turn, ok bool) {
+	t, err := a.cfg.Admitter.Admit(ctx, ar)
 	if err != nil {
-		a.log.WarnContext(ctx, "rate limiter unavailable", "event", j.id, "error", err)
-		return true
+		// Answering twice is better than never, and a limit that cannot tell lets the message
+		// through: go on with what could be told, and say so.
+		a.log.WarnContext(ctx, "shared state unavailable", "event", j.id, "error", err)
 	}
-	return ok
+	if t.Repeat {
+		a.counters.duplicates.Add(1)
+		a.log.InfoContext(ctx, "repeated event ignored", "event", j.id, "kind", j.kind, "retry", j.retry)
+		return t, false
+	}
+	if j.retry > 0 && len(ar.Events) > 0 {
+		a.log.InfoContext(ctx, "retried event taken (first delivery not seen)", "event", j.id, "retry", j.retry)
+	}
+	return t, true
 }
 
 // think runs decide under the adapter's thinking tokens (bot.WithGate: held only while the
@@ -61,7 +72,7 @@ func (a *Adapter) think(ctx context.Context, decide func(ctx context.Context)) b
 }
 
 // question answers a mention, a direct message or "/faq <question>".
-func (a *Adapter) question(ctx context.Context, j job) {
+func (a *Adapter) question(ctx context.Context, j job, t bot.Turn) {
 	text := plainQuestion(j.text)
 	var (
 		r    bot.Reply
@@ -72,10 +83,10 @@ func (a *Adapter) question(ctx context.Context, j job) {
 		t0 := time.Now()
 		if text == "" {
 			// Only a mention of the bot: greet and offer what there is.
-			r = a.bot.Welcome(a.stateLang(ctx, j), a.popular.Top(welcomeChoices), welcomeChoices)
+			r = a.bot.Welcome(turnLang(t), a.popular.Top(welcomeChoices), welcomeChoices)
 			r.Decision.Greeting = true
 		} else {
-			r, err = a.bot.Handle(ctx, j.key(), text, a.cfg.Store)
+			r, err = a.bot.HandleTurn(ctx, j.key(), t, text, a.cfg.Store)
 		}
 		took = time.Since(t0)
 	}) {
@@ -120,12 +131,12 @@ func (a *Adapter) entrySwitch(r bot.Reply) string {
 }
 
 // click answers a button.
-func (a *Adapter) click(ctx context.Context, j job) {
+func (a *Adapter) click(ctx context.Context, j job, turn bot.Turn) {
 	act := j.action
 	content := a.bot.Engine().Content
 	switch act.verb {
 	case verbEntry:
-		a.choose(ctx, j, act.arg, j.target())
+		a.choose(ctx, j, turn, act.arg, j.target())
 
 	case verbLang:
 		// Show the same in the other language, in place of the message clicked.
@@ -141,7 +152,7 @@ func (a *Adapter) click(ctx context.Context, j job) {
 			r := a.bot.Welcome(act.lang, a.popular.Top(welcomeChoices), welcomeChoices)
 			a.deliver(ctx, j, t, r, replyBlocks(r, content, switchWelcome), 0, "action", "welcome", "lang", string(act.lang))
 		case strings.HasPrefix(act.arg, switchEntry):
-			a.choose(ctx, j, strings.TrimPrefix(act.arg, switchEntry), t)
+			a.choose(ctx, j, turn, strings.TrimPrefix(act.arg, switchEntry), t)
 		default:
 			a.counters.ignored.Add(1)
 			a.log.InfoContext(ctx, "unknown button ignored", "event", j.id)
@@ -173,8 +184,8 @@ func (a *Adapter) click(ctx context.Context, j job) {
 	}
 }
 
-// choose shows entry id, tapped by j's user, at t.
-func (a *Adapter) choose(ctx context.Context, j job, id string, t target) {
+// choose shows entry id, tapped by j's user after turn, at t.
+func (a *Adapter) choose(ctx context.Context, j job, turn bot.Turn, id string, t target) {
 	lang := j.action.lang
 	var (
 		r    bot.Reply
@@ -184,7 +195,7 @@ func (a *Adapter) choose(ctx context.Context, j job, id string, t target) {
 	)
 	a.think(ctx, func(ctx context.Context) {
 		t0 := time.Now()
-		r, ok, err = a.bot.Choose(ctx, j.key(), id, lang, a.cfg.Store)
+		r, ok, err = a.bot.ChooseTurn(ctx, j.key(), turn, id, lang, a.cfg.Store)
 		took = time.Since(t0)
 	})
 	a.storeFailed(ctx, j, err)
@@ -224,10 +235,14 @@ func (a *Adapter) reindex(ctx context.Context, j job) {
 	a.deliver(ctx, j, t, note(text, faq.English, "reindex"), textBlocks(text), 0, "action", "reindexed")
 }
 
-// answerBusy tells the user of a job that found the workers busy to try again.
+// answerBusy tells the user of a job that found the workers busy to try again, unless the job's
+// event was taken before.
 func (a *Adapter) answerBusy(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.EventTimeout)
 	defer cancel()
+	if _, ok := a.admit(ctx, j, bot.Arrival{Events: j.events}); !ok {
+		return
+	}
 	a.cfg.Observer.Refused("slack", "busy")
 	lang := a.jobLang(j)
 	text := a.bot.Engine().Content.Messages.Busy.In(lang)
@@ -321,8 +336,14 @@ func (a *Adapter) jobLang(j job) faq.Lang {
 
 // stateLang is the language of j's conversation so far (Japanese when unknown).
 func (a *Adapter) stateLang(ctx context.Context, j job) faq.Lang {
-	if st, ok, err := a.cfg.Store.Get(ctx, j.key()); err == nil && ok && st.Lang != "" {
-		return st.Lang
+	st, ok, err := a.cfg.Store.Get(ctx, j.key())
+	return turnLang(bot.Turn{State: st, Known: ok && err == nil})
+}
+
+// turnLang is the language of the conversation t tells (Japanese when unknown).
+func turnLang(t bot.Turn) faq.Lang {
+	if t.Known && t.State.Lang != "" {
+		return t.State.Lang
 	}
 	return faq.Japanese
 }

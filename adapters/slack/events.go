@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
@@ -37,6 +38,14 @@ type job struct {
 	action   action
 	received time.Time
 	retry    int // X-Slack-Retry-Num or the envelope's retry_attempt
+	// events are the ids under which Slack may deliver the job again (see Adapter.admit).
+	events []string
+}
+
+// arrival is j as the shared state sees it: its event ids, the rate limit and the conversation
+// of its user.
+func (j job) arrival() bot.Arrival {
+	return bot.Arrival{Events: j.events, Limit: j.key(), User: j.key()}
 }
 
 // key is the user's conversation key, for state, rate limits and ordering.
@@ -249,7 +258,7 @@ type ackMessage struct {
 	Blocks       json.RawMessage `json:"blocks,omitempty"`
 }
 
-// takeEvent dedupes and queues an event callback. It reports false when the adapter is shut
+// takeEvent queues an event callback. It reports false when the adapter is shut
 // down.
 func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received time.Time, retry int) bool {
 	release, open := a.pool.Open()
@@ -264,31 +273,16 @@ func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received tim
 		return true
 	}
 	// One question, one answer: Slack retries an event (same event_id) and may deliver one
-	// message as two events (a mention in a direct message: message.im and app_mention).
-	if env.EventID != "" && !a.firstTime(ctx, j, "slack:event:"+env.EventID) ||
-		env.Event.TS != "" && !a.firstTime(ctx, j, "slack:msg:"+j.team+":"+env.Event.Channel+":"+env.Event.TS) {
-		return true
+	// message as two events (a mention in a direct message: message.im and app_mention). The
+	// worker drops the repeats (Adapter.admit).
+	if env.EventID != "" {
+		j.events = append(j.events, "slack:event:"+env.EventID)
 	}
-	if retry > 0 {
-		a.log.InfoContext(ctx, "retried event taken (first delivery not seen)", "event", j.id, "retry", retry)
+	if env.Event.TS != "" {
+		j.events = append(j.events, "slack:msg:"+j.team+":"+env.Event.Channel+":"+env.Event.TS)
 	}
 	a.submit(ctx, j)
 	return true
-}
-
-// firstTime reports whether key is new; when the deduper fails, it lets the event through.
-func (a *Adapter) firstTime(ctx context.Context, j job, key string) bool {
-	first, err := a.cfg.Seen.FirstTime(ctx, key)
-	if err != nil {
-		// Answering twice is better than never: go on, and say so.
-		a.log.WarnContext(ctx, "event dedupe unavailable", "event", j.id, "error", err)
-		return true
-	}
-	if !first {
-		a.counters.duplicates.Add(1)
-		a.log.InfoContext(ctx, "repeated event ignored", "event", j.id, "kind", j.kind, "retry", j.retry)
-	}
-	return first
 }
 
 // takeCommand answers a slash command at once and queues what takes longer. ok is false when

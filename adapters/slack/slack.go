@@ -4,10 +4,12 @@
 // the Web API client of github.com/slack-go/slack.
 //
 // Every HTTP request is verified against the signing secret (Slack's v0 scheme, timestamps
-// within five minutes) on its raw, size-capped body before anything is parsed. Events already
-// taken are dropped (Slack retries, and may deliver one message as several events), the rest go
-// to a bounded pool of workers and are acknowledged at once, well within Slack's three seconds.
-// The messages of one user go to one worker, in order. A worker asks the bot, renders the reply
+// within five minutes) on its raw, size-capped body before anything is parsed. Events go to a
+// bounded pool of workers and are acknowledged at once, well within Slack's three seconds,
+// without waiting for any store. The messages of one user go to one worker, in order. A worker
+// first asks the Admitter whether the event was taken before (Slack retries, and may deliver
+// one message as several events), whether the user is over the rate limit, and what was said
+// before — one round trip to a shared store —, then asks the bot, renders the reply
 // as blocks — the answer, the entry id and the section of the official FAQ it comes from,
 // buttons for follow-ups, "was this helpful?" and the other language — and posts it, retrying
 // 5xx and 429 answers with backoff (honouring Retry-After).
@@ -65,6 +67,12 @@ type Config struct {
 	// Limiter refuses users who send too fast; they get the content's SlowDown message
 	// (default: none).
 	Limiter bot.Limiter
+	// Admitter tells, as a worker takes a job, whether its event was taken before, whether its
+	// user is over the limit and the conversation so far (default: bot.Stepwise over Seen,
+	// Limiter and Store). Set it to the Admitter of a store the replicas share, which tells
+	// all three in one round trip; it must read the states that Store writes and take ids as
+	// Seen does (Seen still dedupes "was this helpful?" votes), and then Limiter is not used.
+	Admitter bot.Admitter
 	// Observer is told about every answer posted, and every message refused: "rate_limited"
 	// (answered with SlowDown), "busy" (answered with Busy, or dropped when even that lane is
 	// full), "shutting_down" (default: bot.NopObserver).
@@ -148,6 +156,9 @@ func (c *Config) defaults() {
 	}
 	if c.Seen == nil {
 		c.Seen = bot.NewMemoryDeduper(24*time.Hour, 500_000, nil)
+	}
+	if c.Admitter == nil {
+		c.Admitter = bot.Stepwise{Seen: c.Seen, Limiter: c.Limiter, Store: c.Store}
 	}
 	if c.Observer == nil {
 		c.Observer = bot.NopObserver{}
@@ -276,7 +287,7 @@ type Stats struct {
 	Accepted   int64 // events, commands and clicks queued for an answer
 	Duplicates int64 // events ignored as seen before
 	Ignored    int64 // events that get no answer (the bot's own, other bots', edits, …)
-	Busy       int64 // answered "busy"
+	Busy       int64 // found the workers busy: answered "busy", unless seen before
 	Limited    int64 // answered "slow down"
 	Dropped    int64 // neither answered nor answered "busy" (overload, shutdown)
 	Replied    int64 // replies posted

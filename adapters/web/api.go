@@ -129,12 +129,13 @@ func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
 		lang = nlu.DetectLang(query)
 	}
 	ctx := r.Context()
-	if !h.allow(ctx, conv, r) {
+	user := "web:" + conv
+	t, ok := h.admit(ctx, conv, user, r)
+	if !ok {
 		h.limited(w, r, "ask", conv, lang)
 		return
 	}
 	ctx = bot.WithGate(ctx, h.deciding) // bounds the decisions, not the state reads and writes
-	user := "web:" + conv
 	kind := "query"
 	var (
 		rep bot.Reply
@@ -143,13 +144,13 @@ func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
 	if req.Choice != "" {
 		kind = "choice"
 		var found bool
-		rep, found, err = h.bot.Choose(ctx, user, req.Choice, lang, h.cfg.Store)
+		rep, found, err = h.bot.ChooseTurn(ctx, user, t, req.Choice, lang, h.cfg.Store)
 		if !found {
 			h.refuse(w, r, "ask", errChoice)
 			return
 		}
 	} else {
-		rep, err = h.bot.Handle(ctx, user, query, h.cfg.Store)
+		rep, err = h.bot.HandleTurn(ctx, user, t, query, h.cfg.Store)
 	}
 	if ctx.Err() != nil {
 		h.refuse(w, r, "ask", errCancelled)
@@ -213,7 +214,7 @@ func (h *Handler) serveFeedback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if !h.allow(ctx, conv, r) {
+	if _, ok := h.admit(ctx, conv, "", r); !ok {
 		h.limited(w, r, "feedback", conv, lang)
 		return
 	}
@@ -279,26 +280,23 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, v any) *apiError 
 	return nil
 }
 
-// allow reports whether the conversation and the client address of r may be answered now. A
-// limiter that cannot decide lets the request through.
-func (h *Handler) allow(ctx context.Context, conv string, r *http.Request) bool {
-	for _, l := range []struct {
-		limiter bot.Limiter
-		key     string
-	}{
-		{h.cfg.Limiter, "web:c:" + conv},
-		{h.cfg.AddrLimiter, "web:ip:" + h.cfg.ClientAddr(r)},
-	} {
-		ok, err := l.limiter.Allow(ctx, l.key)
-		if err != nil {
-			h.log.WarnContext(ctx, "rate limiter unavailable", "error", "limiter")
-			continue
-		}
-		if !ok {
-			return false
-		}
+// admit asks the Admitter about a message of conversation conv — its rate limit and, when user
+// is not "", its state — and then the address limiter about r's client; ok is false when
+// either limit is reached. A limiter that cannot decide lets the request through.
+func (h *Handler) admit(ctx context.Context, conv, user string, r *http.Request) (t bot.Turn, ok bool) {
+	t, err := h.cfg.Admitter.Admit(ctx, bot.Arrival{Limit: "web:c:" + conv, User: user})
+	if err != nil {
+		h.log.WarnContext(ctx, "shared state unavailable", "error", "admitter")
 	}
-	return true
+	if t.Limited {
+		return t, false
+	}
+	ok, err = h.cfg.AddrLimiter.Allow(ctx, "web:ip:"+h.cfg.ClientAddr(r))
+	if err != nil {
+		h.log.WarnContext(ctx, "rate limiter unavailable", "error", "limiter")
+		return t, true
+	}
+	return t, ok
 }
 
 // limited answers 429 with the content's SlowDown message.

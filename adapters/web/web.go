@@ -48,6 +48,11 @@ type Config struct {
 	// starting a new conversation does not escape the limit (default: bursts of 60, then ten
 	// messages a second, room for an office behind one address).
 	AddrLimiter bot.Limiter
+	// Admitter tells, as a question arrives, whether its conversation is over the limit and
+	// what was said before (default: bot.Stepwise over Limiter and Store). Set it to the
+	// Admitter of a store the replicas share, which tells both in one round trip; it must read
+	// the states that Store writes, and then Limiter is not used.
+	Admitter bot.Admitter
 	// RetryAfter is what a rate-limited client is told to wait (default 2 s; sent in whole
 	// seconds).
 	RetryAfter time.Duration
@@ -100,6 +105,9 @@ func (c *Config) defaults() {
 	}
 	if c.AddrLimiter == nil {
 		c.AddrLimiter = bot.NewMemoryLimiter(100*time.Millisecond, 60, nil)
+	}
+	if c.Admitter == nil {
+		c.Admitter = bot.Stepwise{Limiter: c.Limiter, Store: c.Store}
 	}
 	if c.RetryAfter <= 0 {
 		c.RetryAfter = 2 * time.Second

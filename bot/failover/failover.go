@@ -1,6 +1,6 @@
 // Package failover keeps faqbot answering when the state its replicas share is out of reach.
-// Each shared component (event dedupe, conversation state, rate limits) is paired with an
-// in-process one: calls go to the shared one with a short timeout and, when it fails, to the
+// Each shared component (event dedupe, conversation state, the admission of arriving messages
+// with their rate limits) is paired with an in-process one: calls go to the shared one with a short timeout and, when it fails, to the
 // in-process one, and a Health marks the shared state degraded. While degraded, calls go
 // straight to the in-process components, without waiting for timeouts, and Health pings the
 // shared state until it answers again. Transitions are logged once each, never per message.
@@ -207,29 +207,36 @@ func (s *StateStore) Put(ctx context.Context, user string, st bot.State) error {
 	return lerr
 }
 
-// Limiter is a bot.Limiter that asks Shared and, when it fails, Local.
-type Limiter struct {
-	Shared, Local bot.Limiter
+// Admitter is a bot.Admitter that asks Shared and, when it fails, Local. The event ids of every
+// arrival Shared admits are also taken in Local, so that an outage does not forget the events
+// this process saw before it; Local should read the states and take the ids of this process's
+// other in-process components (see NewStateStore and NewDeduper).
+type Admitter struct {
+	Shared, Local bot.Admitter
 	h             *Health
 	n             *atomic.Int64
 }
 
-// NewLimiter returns a Limiter over shared and local.
-func (h *Health) NewLimiter(shared, local bot.Limiter) *Limiter {
-	return &Limiter{Shared: shared, Local: local, h: h, n: h.counter("limiter")}
+// NewAdmitter returns an Admitter over shared and local.
+func (h *Health) NewAdmitter(shared, local bot.Admitter) *Admitter {
+	return &Admitter{Shared: shared, Local: local, h: h, n: h.counter("admit")}
 }
 
-// Allow reports whether key may be answered now. It fails only when Local does.
-func (l *Limiter) Allow(ctx context.Context, key string) (bool, error) {
-	var ok bool
-	if l.h.try(ctx, "limiter", func(ctx context.Context) (err error) {
-		ok, err = l.Shared.Allow(ctx, key)
+// Admit tells what the shared state says of a, or else what Local says. It fails only when
+// Local does.
+func (ad *Admitter) Admit(ctx context.Context, a bot.Arrival) (bot.Turn, error) {
+	var t bot.Turn
+	if ad.h.try(ctx, "admit", func(ctx context.Context) (err error) {
+		t, err = ad.Shared.Admit(ctx, a)
 		return err
 	}) {
-		return ok, nil
+		if len(a.Events) > 0 {
+			ad.Local.Admit(ctx, bot.Arrival{Events: a.Events})
+		}
+		return t, nil
 	}
-	l.n.Add(1)
-	return l.Local.Allow(ctx, key)
+	ad.n.Add(1)
+	return ad.Local.Admit(ctx, a)
 }
 
 // ErrDegraded is returned by Do while the shared state is degraded.
@@ -254,5 +261,5 @@ func (h *Health) Do(ctx context.Context, component string, f func(ctx context.Co
 var (
 	_ bot.Deduper    = (*Deduper)(nil)
 	_ bot.StateStore = (*StateStore)(nil)
-	_ bot.Limiter    = (*Limiter)(nil)
+	_ bot.Admitter   = (*Admitter)(nil)
 )

@@ -49,13 +49,19 @@ func (s *shared) Put(ctx context.Context, user string, st bot.State) error {
 	return s.states.Put(ctx, user, st)
 }
 
-func (s *shared) Allow(context.Context, string) (bool, error) {
+// Admit takes the events in the shared dedupe, reads the shared states, and says that every
+// user is over the rate limit.
+func (s *shared) Admit(ctx context.Context, a bot.Arrival) (bot.Turn, error) {
 	s.calls.Add(1)
 	if s.down.Load() {
-		return false, errDown
+		return bot.Turn{}, errDown
 	}
-	return false, nil // the shared limiter refuses everything
+	return bot.Stepwise{Seen: s.dedupe, Limiter: refuseAll{}, Store: s.states}.Admit(ctx, a)
 }
+
+type refuseAll struct{}
+
+func (refuseAll) Allow(context.Context, string) (bool, error) { return false, nil }
 
 func (s *shared) Ping(context.Context) error {
 	if s.down.Load() {
@@ -89,17 +95,24 @@ func TestFailover(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go h.Run(ctx)
-	seen := h.NewDeduper(sh, bot.NewMemoryDeduper(time.Hour, 100, nil))
-	store := h.NewStateStore(sh, bot.NewMemoryStore(time.Hour, nil))
-	limiter := h.NewLimiter(sh, bot.NewMemoryLimiter(time.Hour, 1, nil))
+	local := bot.Stepwise{
+		Seen:    bot.NewMemoryDeduper(time.Hour, 100, nil),
+		Limiter: bot.NewMemoryLimiter(time.Hour, 1, nil),
+		Store:   bot.NewMemoryStore(time.Hour, nil),
+	}
+	seen := h.NewDeduper(sh, local.Seen)
+	store := h.NewStateStore(sh, local.Store)
+	admit := h.NewAdmitter(sh, local)
+	message := bot.Arrival{Events: []string{"m1"}, Limit: "u", User: "u"}
 
 	// Healthy: the shared components answer.
 	if first, _ := seen.FirstTime(ctx, "e1"); !first {
 		t.Fatal("e1 not first")
 	}
 	store.Put(ctx, "u", bot.State{Last: "a"})
-	if ok, _ := limiter.Allow(ctx, "u"); ok {
-		t.Error("the shared limiter was not asked")
+	turn, err := admit.Admit(ctx, message)
+	if want := (bot.Turn{Limited: true, State: bot.State{Last: "a"}, Known: true}); err != nil || turn != want {
+		t.Errorf("shared admission = %+v, %v; want %+v", turn, err, want)
 	}
 
 	// Down: the first failure degrades; then calls stay in process, without asking the shared
@@ -120,8 +133,12 @@ func TestFailover(t *testing.T) {
 	if st, ok, err := store.Get(ctx, "u"); err != nil || !ok || st.Last != "a" {
 		t.Errorf("state during the outage = %+v, %v, %v; want the one put before", st, ok, err)
 	}
-	if ok, err := limiter.Allow(ctx, "u"); err != nil || !ok {
-		t.Errorf("local limiter: %v, %v", ok, err)
+	if turn, err := admit.Admit(ctx, message); err != nil || !turn.Repeat {
+		t.Errorf("the message admitted before the outage, again: %+v, %v; want a repeat", turn, err)
+	}
+	turn, err = admit.Admit(ctx, bot.Arrival{Events: []string{"m2"}, Limit: "u", User: "u"})
+	if want := (bot.Turn{State: bot.State{Last: "a"}, Known: true}); err != nil || turn != want {
+		t.Errorf("local admission = %+v, %v; want %+v (the local limit, the state put before)", turn, err, want)
 	}
 	if n := sh.calls.Load() - calls; n != 0 {
 		t.Errorf("%d calls to the shared state while degraded", n)
@@ -130,7 +147,7 @@ func TestFailover(t *testing.T) {
 		t.Errorf("Do while degraded = %v", err)
 	}
 	fb := h.Fallbacks()
-	if fb["dedupe"] < 50 || fb["state"] != 1 || fb["limiter"] != 1 || fb["announce"] != 1 {
+	if fb["dedupe"] < 50 || fb["state"] != 1 || fb["admit"] != 2 || fb["announce"] != 1 {
 		t.Errorf("fallbacks = %v", fb)
 	}
 
@@ -175,14 +192,14 @@ func TestCallerCancelIsNotAnOutage(t *testing.T) {
 // A shared component slower than the timeout counts as failed.
 func TestTimeout(t *testing.T) {
 	h := failover.NewHealth(failover.HealthConfig{Ping: func(context.Context) error { return nil }, Timeout: 20 * time.Millisecond})
-	slow := limiterFunc(func(ctx context.Context, _ string) (bool, error) {
+	slow := admitterFunc(func(ctx context.Context, _ bot.Arrival) (bot.Turn, error) {
 		<-ctx.Done()
-		return false, ctx.Err()
+		return bot.Turn{Limited: true}, ctx.Err()
 	})
-	l := h.NewLimiter(slow, bot.NewMemoryLimiter(0, 1, nil))
+	ad := h.NewAdmitter(slow, bot.Stepwise{Limiter: bot.NewMemoryLimiter(0, 1, nil)})
 	start := time.Now()
-	if ok, err := l.Allow(context.Background(), "u"); !ok || err != nil {
-		t.Errorf("Allow = %v, %v", ok, err)
+	if turn, err := ad.Admit(context.Background(), bot.Arrival{Limit: "u"}); turn.Limited || err != nil {
+		t.Errorf("Admit = %+v, %v", turn, err)
 	}
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("took %v", took)
@@ -192,6 +209,6 @@ func TestTimeout(t *testing.T) {
 	}
 }
 
-type limiterFunc func(ctx context.Context, key string) (bool, error)
+type admitterFunc func(ctx context.Context, a bot.Arrival) (bot.Turn, error)
 
-func (f limiterFunc) Allow(ctx context.Context, key string) (bool, error) { return f(ctx, key) }
+func (f admitterFunc) Admit(ctx context.Context, a bot.Arrival) (bot.Turn, error) { return f(ctx, a) }

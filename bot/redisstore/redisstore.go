@@ -1,8 +1,9 @@
 // Package redisstore keeps in Redis what the replicas of faqbot share: the platform event ids
-// already taken (SET NX EX), each user's conversation state (one key per user, with a TTL),
-// per-user rate limits (GCRA in a Lua script: one round trip), the events editors read
-// (streams capped with MAXLEN ~), and reindex announcements (pub/sub) with the content version
-// each replica serves.
+// already taken (SET NX PX), each user's conversation state (one key per user, with a TTL),
+// per-user rate limits (GCRA), the events editors read (streams capped with MAXLEN ~), and
+// reindex announcements (pub/sub) with the content version each replica serves. What a message
+// needs when it arrives — is it a repeat, is its user over the limit, what was said before — is
+// one Lua script: one round trip.
 //
 // Every key starts with a configurable prefix ("faqbot:" by default). User ids only appear
 // hashed in keys; the only user text stored is the masked question of an unanswered event.
@@ -117,12 +118,14 @@ func (s *Store) Deduper(ttl time.Duration) *Deduper { return &Deduper{s: s, ttl:
 
 // FirstTime records id and reports whether it was new, atomically across replicas.
 func (d *Deduper) FirstTime(ctx context.Context, id string) (bool, error) {
-	ok, err := d.s.rdb.SetNX(ctx, d.s.prefix+"seen:"+id, 1, d.ttl).Result()
+	ok, err := d.s.rdb.SetNX(ctx, d.s.seenKey(id), 1, d.ttl).Result()
 	if err != nil {
 		return false, fmt.Errorf("redisstore: dedupe: %w", err)
 	}
 	return ok, nil
 }
+
+func (s *Store) seenKey(id string) string { return s.prefix + "seen:" + id }
 
 // StateStore is a bot.StateStore in Redis: one key per (hashed) user, expiring ttl after the
 // last Put.
@@ -142,69 +145,37 @@ type wireState struct {
 
 // Get returns the state of user; ok is false when there is none or it has expired.
 func (st *StateStore) Get(ctx context.Context, user string) (bot.State, bool, error) {
-	b, err := st.s.rdb.Get(ctx, st.s.prefix+"state:"+hashed(user)).Bytes()
+	b, err := st.s.rdb.Get(ctx, st.s.stateKey(user)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return bot.State{}, false, nil
 	}
 	if err != nil {
 		return bot.State{}, false, fmt.Errorf("redisstore: get state: %w", err)
 	}
-	var w wireState
-	if err := json.Unmarshal(b, &w); err != nil {
+	s, err := decodeState(b)
+	if err != nil {
 		return bot.State{}, false, fmt.Errorf("redisstore: get state: %w", err)
 	}
-	return bot.State{Pending: w.Pending, Last: w.Last, Lang: faq.Lang(w.Lang)}, true, nil
+	return s, true, nil
+}
+
+func (s *Store) stateKey(user string) string { return s.prefix + "state:" + hashed(user) }
+
+func decodeState(b []byte) (bot.State, error) {
+	var w wireState
+	if err := json.Unmarshal(b, &w); err != nil {
+		return bot.State{}, err
+	}
+	return bot.State{Pending: w.Pending, Last: w.Last, Lang: faq.Lang(w.Lang)}, nil
 }
 
 // Put replaces the state of user, for the store's ttl.
 func (st *StateStore) Put(ctx context.Context, user string, s bot.State) error {
 	b, _ := json.Marshal(wireState{Pending: s.Pending, Last: s.Last, Lang: string(s.Lang)})
-	if err := st.s.rdb.Set(ctx, st.s.prefix+"state:"+hashed(user), b, st.ttl).Err(); err != nil {
+	if err := st.s.rdb.Set(ctx, st.s.stateKey(user), b, st.ttl).Err(); err != nil {
 		return fmt.Errorf("redisstore: put state: %w", err)
 	}
 	return nil
-}
-
-// gcra is the generic cell rate algorithm: a key holds the theoretical arrival time (TAT, µs
-// of Redis's clock) of the next message; a message is allowed when it would not push the TAT
-// more than burst intervals ahead of now. One script call is one round trip, atomic across
-// replicas.
-var gcra = redis.NewScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
-local nxt = tat + interval
-if nxt - now > interval * burst then return 0 end
-redis.call('SET', KEYS[1], string.format('%d', nxt), 'PX', string.format('%d', math.ceil((nxt - now) / 1000)))
-return 1
-`)
-
-// Limiter is a bot.Limiter in Redis: each key may send burst messages at once and one per
-// every after that, across all replicas.
-type Limiter struct {
-	s     *Store
-	every time.Duration
-	burst int
-}
-
-// Limiter returns a Limiter; every <= 0 means no limit.
-func (s *Store) Limiter(every time.Duration, burst int) *Limiter {
-	return &Limiter{s: s, every: every, burst: max(burst, 1)}
-}
-
-// Allow reports whether key may send one more message now.
-func (l *Limiter) Allow(ctx context.Context, key string) (bool, error) {
-	if l.every <= 0 {
-		return true, nil
-	}
-	n, err := gcra.Run(ctx, l.s.rdb, []string{l.s.prefix + "rate:" + hashed(key)}, l.every.Microseconds(), l.burst).Int()
-	if err != nil {
-		return false, fmt.Errorf("redisstore: rate limit: %w", err)
-	}
-	return n == 1, nil
 }
 
 // QuietClientLogs sends the Redis client's own messages (reconnects, pool errors) to log at
@@ -223,7 +194,7 @@ func (l clientLogger) Printf(ctx context.Context, format string, v ...any) {
 var (
 	_ bot.Deduper    = (*Deduper)(nil)
 	_ bot.StateStore = (*StateStore)(nil)
-	_ bot.Limiter    = (*Limiter)(nil)
+	_ bot.Admitter   = (*Admitter)(nil)
 	_ record.Sink    = (*Store)(nil)
 	_ record.Source  = (*Store)(nil)
 )

@@ -114,38 +114,134 @@ func TestStateStore(t *testing.T) {
 	}
 }
 
-func TestLimiterAcrossReplicas(t *testing.T) {
+// One script call per message: the event ids, the rate limit and the state, across replicas.
+func TestAdmitterAcrossReplicas(t *testing.T) {
 	srv := redistest.Start(t)
-	a, b := open(t, srv, "a").Limiter(time.Hour, 3), open(t, srv, "b").Limiter(time.Hour, 3)
+	sa, sb := open(t, srv, "a"), open(t, srv, "b")
+	a, b := sa.Admitter(time.Hour, time.Hour, 3), sb.Admitter(time.Hour, time.Hour, 3)
 	ctx := context.Background()
-	var allowed []bool
-	for i := range 6 {
-		ok, err := []bot.Limiter{a, b}[i%2].Allow(ctx, "line:U1")
+	admit := func(ad *redisstore.Admitter, ar bot.Arrival) bot.Turn {
+		t.Helper()
+		turn, err := ad.Admit(ctx, ar)
 		if err != nil {
 			t.Fatal(err)
 		}
-		allowed = append(allowed, ok)
+		return turn
 	}
-	if d := cmp.Diff([]bool{true, true, true, false, false, false}, allowed); d != "" {
-		t.Errorf("allowed (-want +got):\n%s", d)
+
+	// The same event delivered to both replicas at once, ten times each: one is taken.
+	var firsts atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 20 {
+		ad := []*redisstore.Admitter{a, b}[i%2]
+		wg.Go(func() {
+			turn, err := ad.Admit(ctx, bot.Arrival{Events: []string{"line:01HZX"}, Limit: "line:U0", User: "line:U0"})
+			if err != nil {
+				t.Error(err)
+			}
+			if !turn.Repeat {
+				firsts.Add(1)
+			}
+		})
 	}
-	if ok, _ := a.Allow(ctx, "line:U2"); !ok {
+	wg.Wait()
+	if n := firsts.Load(); n != 1 {
+		t.Errorf("%d deliveries taken as first, want 1", n)
+	}
+	// The repeats did not count against the limit: two of three messages are left.
+	for i, want := range []bool{false, false, true} {
+		if got := admit(a, bot.Arrival{Limit: "line:U0"}).Limited; got != want {
+			t.Errorf("U0's message %d after the repeats: limited = %v, want %v", i+2, got, want)
+		}
+	}
+
+	// Several ids: a repeat when any was taken, and all are taken then.
+	if admit(a, bot.Arrival{Events: []string{"x", "y"}}).Repeat {
+		t.Error("x, y: a repeat")
+	}
+	if !admit(b, bot.Arrival{Events: []string{"y", "z"}}).Repeat {
+		t.Error("y, z: not a repeat")
+	}
+	if !admit(a, bot.Arrival{Events: []string{"z"}}).Repeat {
+		t.Error("z, taken with the repeat y: not a repeat")
+	}
+	// The ids Deduper takes are the same.
+	if first, _ := sb.Deduper(time.Hour).FirstTime(ctx, "x"); first {
+		t.Error("Deduper: x taken by the Admitter is new")
+	}
+
+	// The rate limit is shared: three messages, then none, whichever replica takes them.
+	var limited []bool
+	for i := range 6 {
+		limited = append(limited, admit([]*redisstore.Admitter{a, b}[i%2], bot.Arrival{Limit: "line:U1"}).Limited)
+	}
+	if d := cmp.Diff([]bool{false, false, false, true, true, true}, limited); d != "" {
+		t.Errorf("limited (-want +got):\n%s", d)
+	}
+	if admit(a, bot.Arrival{Limit: "line:U2"}).Limited {
 		t.Error("another user was limited")
 	}
 	// One message per 50 ms: after the burst, one more is allowed 50 ms later.
-	fast := open(t, srv, "c").Limiter(50*time.Millisecond, 1)
-	if ok, _ := fast.Allow(ctx, "k"); !ok {
+	fast := open(t, srv, "c").Admitter(time.Hour, 50*time.Millisecond, 1)
+	if admit(fast, bot.Arrival{Limit: "k"}).Limited {
 		t.Fatal("first message refused")
 	}
-	if ok, _ := fast.Allow(ctx, "k"); ok {
+	if !admit(fast, bot.Arrival{Limit: "k"}).Limited {
 		t.Fatal("second message at once allowed")
 	}
 	time.Sleep(60 * time.Millisecond)
-	if ok, _ := fast.Allow(ctx, "k"); !ok {
+	if admit(fast, bot.Arrival{Limit: "k"}).Limited {
 		t.Error("message after the interval refused")
 	}
-	if ok, _ := open(t, srv, "d").Limiter(0, 1).Allow(ctx, "k"); !ok {
-		t.Error("no limit refused")
+	open := open(t, srv, "d").Admitter(time.Hour, 0, 1)
+	for range 3 {
+		if admit(open, bot.Arrival{Limit: "k2"}).Limited {
+			t.Error("no limit refused")
+		}
+	}
+
+	// The state the other replica's StateStore put, with the limit in the same call.
+	const user = "U4af4980629b5c5a1b3c5e5b1e5f5a5b5"
+	if turn := admit(b, bot.Arrival{User: user}); turn.Known {
+		t.Errorf("state before any: %+v", turn)
+	}
+	want := bot.State{Pending: "account-info", Last: "account-info", Lang: "en"}
+	if err := sa.StateStore(time.Minute).Put(ctx, user, want); err != nil {
+		t.Fatal(err)
+	}
+	turn := admit(b, bot.Arrival{Events: []string{"line:01HZS"}, Limit: "line:" + user, User: user})
+	if d := cmp.Diff(bot.Turn{State: want, Known: true}, turn); d != "" {
+		t.Errorf("turn (-want +got):\n%s", d)
+	}
+	if turn := admit(a, bot.Arrival{Events: []string{"line:01HZS"}, Limit: "line:" + user, User: user}); !turn.Repeat || turn.Known {
+		t.Errorf("repeat: %+v, want a repeat and nothing read", turn)
+	}
+
+	for _, k := range keys(t, srv) {
+		if strings.Contains(k, user) || strings.Contains(k, "U0") || strings.Contains(k, "U1") {
+			t.Errorf("key %q holds a user id", k)
+		}
+		if !strings.HasPrefix(k, "test:seen:") && !strings.HasPrefix(k, "test:rate:") && !strings.HasPrefix(k, "test:state:") {
+			t.Errorf("key %q: unexpected", k)
+		}
+	}
+}
+
+// A state that is not faqbot's JSON does not stop the message: it is admitted, without state.
+func TestAdmitterBadState(t *testing.T) {
+	srv := redistest.Start(t)
+	s := open(t, srv, "a")
+	ctx := context.Background()
+	const user = "U1"
+	s.StateStore(time.Minute).Put(ctx, user, bot.State{Last: "a"})
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer c.Close()
+	for _, k := range keys(t, srv) {
+		c.Set(ctx, k, "{not json", time.Minute)
+	}
+	turn, err := s.Admitter(time.Hour, time.Hour, 1).Admit(ctx, bot.Arrival{Events: []string{"e"}, Limit: user, User: user})
+	if err == nil || turn.Repeat || turn.Limited || turn.Known {
+		t.Errorf("Admit = %+v, %v; want an error and the message admitted without state", turn, err)
 	}
 }
 
@@ -269,11 +365,17 @@ func TestAnnounceAndWatch(t *testing.T) {
 func TestDown(t *testing.T) {
 	srv := redistest.Start(t)
 	s := open(t, srv, "a")
-	srv.Stop()
 	ctx := context.Background()
+	if _, err := s.Admitter(time.Hour, time.Hour, 1).Admit(ctx, bot.Arrival{Events: []string{"e0"}}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop()
 	start := time.Now()
 	if _, err := s.Deduper(time.Hour).FirstTime(ctx, "e"); err == nil {
 		t.Error("FirstTime without Redis did not fail")
+	}
+	if _, err := s.Admitter(time.Hour, time.Hour, 1).Admit(ctx, bot.Arrival{Events: []string{"e"}, User: "u"}); err == nil {
+		t.Error("Admit without Redis did not fail")
 	}
 	if err := s.Ping(ctx); err == nil {
 		t.Error("Ping without Redis did not fail")
@@ -284,6 +386,10 @@ func TestDown(t *testing.T) {
 	srv.Restart(t)
 	if first, err := s.Deduper(time.Hour).FirstTime(ctx, "e"); err != nil || !first {
 		t.Errorf("after restart: %v, %v", first, err)
+	}
+	// A restarted Redis has lost the script: it is loaded again.
+	if turn, err := s.Admitter(time.Hour, time.Hour, 1).Admit(ctx, bot.Arrival{Events: []string{"e2"}, User: "u"}); err != nil || turn.Repeat {
+		t.Errorf("Admit after restart: %+v, %v", turn, err)
 	}
 }
 

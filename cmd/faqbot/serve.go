@@ -252,7 +252,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		}
 		writeJSON(w, status, body)
 	})
-	console, err := web.New(b, web.Config{Logger: root, Store: st.store, Limiter: st.limiter, Observer: st.observer, Feedback: st.feedback,
+	console, err := web.New(b, web.Config{Logger: root, Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback,
 		AddrLimiter: bot.NewMemoryLimiter(sc.ipEvery, sc.ipBurst, nil)})
 	if err != nil {
 		return err
@@ -268,7 +268,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	var platforms []platform
 	if sc.lineSecret != "" && sc.lineToken != "" {
 		lcfg := line.Config{ChannelSecret: sc.lineSecret, ChannelAccessToken: sc.lineToken, APIURL: sc.lineAPI,
-			Logger: root, Store: st.store, Seen: st.seen, Limiter: st.limiter, Observer: st.observer, Feedback: st.feedback}
+			Logger: root, Store: st.store, Seen: st.seen, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback}
 		la, err := line.New(b, lcfg)
 		if err != nil {
 			return err

@@ -22,7 +22,7 @@ func startSlack(ctx context.Context, sc *serveConfig, b *bot.Bot, root *slog.Log
 	}
 	cfg := slack.Config{
 		SigningSecret: sc.slackSecret, BotToken: sc.slackBot, AppToken: sc.slackApp, APIURL: sc.slackAPI,
-		Logger: root, Store: st.store, Seen: st.seen, Limiter: st.limiter, Observer: st.observer, Feedback: st.feedback,
+		Logger: root, Store: st.store, Seen: st.seen, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback,
 		Editors: splitList(sc.editors),
 		Reindex: func(ctx context.Context) (string, error) {
 			res, err := reindex(ctx, "slack")

@@ -25,9 +25,11 @@ import (
 // share with each other: conversation state, the event ids already taken, per-user rate
 // limits, feedback, and reindex announcements.
 type state struct {
-	store    bot.StateStore
-	seen     bot.Deduper
-	limiter  bot.Limiter
+	store bot.StateStore
+	seen  bot.Deduper
+	// admit reads, as a message is taken, what store, seen and the per-user rate limits say of
+	// it: in one round trip when the state is in Redis.
+	admit    bot.Admitter
 	feedback bot.FeedbackRecorder
 	// observer sees every reply and refusal (metrics, and whatever else records them).
 	observer bot.Observer
@@ -116,10 +118,11 @@ func newState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *metri
 // journal.
 func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state, error) {
 	log := root.With("component", "state")
+	local := localParts(sc)
 	st := &state{
-		store:    bot.NewMemoryStore(stateTTL, nil),
-		seen:     bot.NewMemoryDeduper(dedupeTTL, 500_000, nil),
-		limiter:  bot.NewMemoryLimiter(sc.userEvery, sc.userBurst, nil),
+		store:    local.Store,
+		seen:     local.Seen,
+		admit:    local,
 		feedback: bot.NewMemoryFeedback(),
 		observer: mx,
 		announce: func(context.Context, string) {},
@@ -150,6 +153,16 @@ func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state
 	}
 	log.Info("state in this process; editors' events in the journal", "journal", j.Path())
 	return st, nil
+}
+
+// localParts are the state of one process: conversation states, event ids and rate limits in
+// memory.
+func localParts(sc *serveConfig) bot.Stepwise {
+	return bot.Stepwise{
+		Seen:    bot.NewMemoryDeduper(dedupeTTL, 500_000, nil),
+		Limiter: bot.NewMemoryLimiter(sc.userEvery, sc.userBurst, nil),
+		Store:   bot.NewMemoryStore(stateTTL, nil),
+	}
 }
 
 // redisState is the state shared in Redis. Each component falls back to its in-process twin
@@ -246,10 +259,11 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 
 	log.Info("state shared in Redis", "redis", redactURL(sc.shared.redisURL), "prefix", rs.Prefix(),
 		"replica", rs.Replica(), "degraded", health.Degraded())
+	local := localParts(sc) // what answers while Redis is away
 	return &state{
-		store:    health.NewStateStore(rs.StateStore(stateTTL), bot.NewMemoryStore(stateTTL, nil)),
-		seen:     health.NewDeduper(rs.Deduper(dedupeTTL), bot.NewMemoryDeduper(dedupeTTL, 500_000, nil)),
-		limiter:  health.NewLimiter(rs.Limiter(sc.userEvery, sc.userBurst), bot.NewMemoryLimiter(sc.userEvery, sc.userBurst, nil)),
+		store:    health.NewStateStore(rs.StateStore(stateTTL), local.Store),
+		seen:     health.NewDeduper(rs.Deduper(dedupeTTL), local.Seen),
+		admit:    health.NewAdmitter(rs.Admitter(dedupeTTL, sc.userEvery, sc.userBurst), local),
 		feedback: rec,
 		observer: tee{mx, rec},
 		announce: func(ctx context.Context, v string) {
@@ -322,7 +336,7 @@ func registerHealth(mx *metrics.Metrics, h *failover.Health) {
 		Name: "faqbot_shared_state_outages_total",
 		Help: "Times Redis went out of reach.",
 	}, func() float64 { return float64(h.Outages()) }))
-	for _, c := range []string{"dedupe", "state", "limiter", "announce", "heartbeat", "replicas"} {
+	for _, c := range []string{"admit", "dedupe", "state", "announce", "heartbeat", "replicas"} {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name:        "faqbot_shared_state_fallbacks_total",
 			Help:        "Calls answered without Redis (per-process state, or skipped), by component.",
