@@ -22,7 +22,7 @@ import (
 // time (TAT, µs of Redis's clock) of the next message; a message is allowed when it would not
 // push the TAT more than burst intervals ahead of now. The reply is {repeat, limited, state},
 // state nil when absent.
-var admit = redis.NewScript(`
+const admitLua = `
 local n = tonumber(ARGV[1])
 local rep = 0
 for i = 1, n do
@@ -49,7 +49,9 @@ if ARGV[5] == '1' then
   return {0, limited, redis.call('GET', KEYS[k])}
 end
 return {0, limited}
-`)
+`
+
+var admitSHA = redis.NewScript(admitLua).Hash()
 
 // Admitter is a bot.Admitter in Redis: one script call per message takes its event ids, counts
 // it against its user's rate limit and reads the conversation state that StateStore writes.
@@ -92,7 +94,24 @@ func (ad *Admitter) Admit(ctx context.Context, a bot.Arrival) (bot.Turn, error) 
 	if len(keys) == 0 {
 		return bot.Turn{}, nil
 	}
-	res, err := admit.Run(ctx, ad.s.rdb, keys, len(a.Events), ad.dedupe, rate, ad.burst, read).Slice()
+	args := make([]any, 0, 3+len(keys)+5)
+	args = append(args, "evalsha", admitSHA, len(keys))
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	args = append(args, len(a.Events), ad.dedupe, rate, ad.burst, read)
+	cmd := redis.NewCmd(ctx, args...)
+	err := ad.s.send(ctx, cmd)
+	if redis.HasErrorPrefix(err, "NOSCRIPT") { // a Redis that has not seen it, or restarted
+		args[0], args[1] = "eval", admitLua
+		cmd = redis.NewCmd(ctx, args...)
+		err = ad.s.send(ctx, cmd)
+	}
+	if err != nil {
+		// Not cmd's result: a pipelined command abandoned by ctx has none yet.
+		return bot.Turn{}, fmt.Errorf("redisstore: admit: %w", err)
+	}
+	res, err := cmd.Slice()
 	if err != nil {
 		return bot.Turn{}, fmt.Errorf("redisstore: admit: %w", err)
 	}

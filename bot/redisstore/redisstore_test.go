@@ -21,12 +21,25 @@ import (
 // open returns a Store on srv named replica, closed when the test ends.
 func open(t *testing.T, srv *redistest.Server, replica string) *redisstore.Store {
 	t.Helper()
-	s, err := redisstore.Open(srv.URL, redisstore.Options{Replica: replica, Prefix: "test:"})
+	return openWith(t, srv, redisstore.Options{Replica: replica})
+}
+
+func openWith(t *testing.T, srv *redistest.Server, opts redisstore.Options) *redisstore.Store {
+	t.Helper()
+	opts.Prefix = "test:"
+	s, err := redisstore.Open(srv.URL, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// bothWays runs f with the message path's commands pipelined (the default) and not.
+func bothWays(t *testing.T, f func(t *testing.T, opts redisstore.Options)) {
+	for _, opts := range []redisstore.Options{{}, {Unpipelined: true}} {
+		t.Run(fmt.Sprintf("unpipelined=%v", opts.Unpipelined), func(t *testing.T) { f(t, opts) })
+	}
 }
 
 // keys lists the keys in srv.
@@ -115,8 +128,15 @@ func TestStateStore(t *testing.T) {
 }
 
 // One script call per message: the event ids, the rate limit and the state, across replicas.
-func TestAdmitterAcrossReplicas(t *testing.T) {
+func TestAdmitterAcrossReplicas(t *testing.T) { bothWays(t, testAdmitterAcrossReplicas) }
+
+func testAdmitterAcrossReplicas(t *testing.T, opts redisstore.Options) {
 	srv := redistest.Start(t)
+	open := func(t *testing.T, srv *redistest.Server, replica string) *redisstore.Store {
+		o := opts
+		o.Replica = replica
+		return openWith(t, srv, o)
+	}
 	sa, sb := open(t, srv, "a"), open(t, srv, "b")
 	a, b := sa.Admitter(time.Hour, time.Hour, 3), sb.Admitter(time.Hour, time.Hour, 3)
 	ctx := context.Background()
@@ -193,9 +213,9 @@ func TestAdmitterAcrossReplicas(t *testing.T) {
 	if admit(fast, bot.Arrival{Limit: "k"}).Limited {
 		t.Error("message after the interval refused")
 	}
-	open := open(t, srv, "d").Admitter(time.Hour, 0, 1)
+	unlimited := open(t, srv, "d").Admitter(time.Hour, 0, 1)
 	for range 3 {
-		if admit(open, bot.Arrival{Limit: "k2"}).Limited {
+		if admit(unlimited, bot.Arrival{Limit: "k2"}).Limited {
 			t.Error("no limit refused")
 		}
 	}
@@ -362,9 +382,11 @@ func TestAnnounceAndWatch(t *testing.T) {
 	}
 }
 
-func TestDown(t *testing.T) {
+func TestDown(t *testing.T) { bothWays(t, testDown) }
+
+func testDown(t *testing.T, opts redisstore.Options) {
 	srv := redistest.Start(t)
-	s := open(t, srv, "a")
+	s := openWith(t, srv, opts)
 	ctx := context.Background()
 	if _, err := s.Admitter(time.Hour, time.Hour, 1).Admit(ctx, bot.Arrival{Events: []string{"e0"}}); err != nil {
 		t.Fatal(err)
@@ -374,14 +396,21 @@ func TestDown(t *testing.T) {
 	if _, err := s.Deduper(time.Hour).FirstTime(ctx, "e"); err == nil {
 		t.Error("FirstTime without Redis did not fail")
 	}
-	if _, err := s.Admitter(time.Hour, time.Hour, 1).Admit(ctx, bot.Arrival{Events: []string{"e"}, User: "u"}); err == nil {
-		t.Error("Admit without Redis did not fail")
-	}
 	if err := s.Ping(ctx); err == nil {
 		t.Error("Ping without Redis did not fail")
 	}
 	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("failing took %v", took)
+	}
+	// A caller's deadline is kept, pipelined or not (failover gives each call 250 ms).
+	start = time.Now()
+	dctx, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
+	defer cancel()
+	if _, err := s.Admitter(time.Hour, time.Hour, 1).Admit(dctx, bot.Arrival{Events: []string{"e"}, User: "u"}); err == nil {
+		t.Error("Admit without Redis did not fail")
+	}
+	if took := time.Since(start); took > 400*time.Millisecond {
+		t.Errorf("Admit with a 250 ms deadline took %v", took)
 	}
 	srv.Restart(t)
 	if first, err := s.Deduper(time.Hour).FirstTime(ctx, "e"); err != nil || !first {

@@ -29,7 +29,8 @@ import (
 // adapter's benchmark (a signed webhook to a loopback server, the decision, the reply at a fake
 // Messaging API; 64 users in a closed loop), with the state serve builds — "embedded" in
 // process, "redis" in a local redis-server (dedupe, conversation state, rate limit and event
-// recording all go to Redis).
+// recording all go to Redis: the admission and, when the state changed, its write), over TCP,
+// over its Unix socket, and over TCP with each command sent on its own (--redis-pipeline=false).
 //
 //	go test -run '^$' -bench LineRoundTrip -benchtime 20000x ./cmd/faqbot
 func BenchmarkLineRoundTrip(b *testing.B) {
@@ -49,11 +50,12 @@ func BenchmarkLineRoundTrip(b *testing.B) {
 			qs = append(qs, t.Questions...)
 		}
 	}
-	for _, mode := range []string{"embedded", "redis", "redis-unix"} {
+	for _, mode := range []string{"embedded", "redis", "redis-unix", "redis-unpipelined"} {
 		b.Run(mode, func(b *testing.B) {
 			sc := &serveConfig{userBurst: 10, userEvery: time.Second}
+			sc.shared.redisPipeline = mode != "redis-unpipelined"
 			switch mode {
-			case "redis":
+			case "redis", "redis-unpipelined":
 				sc.shared.redisURL = redistest.Start(b).URL
 			case "redis-unix": // Redis beside faqbot, through its Unix socket
 				sc.shared.redisURL = redistest.Start(b).SocketURL

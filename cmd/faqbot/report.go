@@ -80,7 +80,7 @@ func cmdReport(ctx context.Context, env *environment, args []string) error {
 // reportSource opens where the events are: Redis when a URL is given, else the journal.
 func reportSource(sf *sharedFlags) (src record.Source, from string, closeSrc func() error, err error) {
 	if sf.redisURL != "" {
-		rs, err := redisstore.Open(sf.redisURL, redisstore.Options{Prefix: sf.redisPrefix, Timeout: 5 * time.Second})
+		rs, err := redisstore.Open(sf.redisURL, redisstore.Options{Prefix: sf.redisPrefix, Timeout: 5 * time.Second, Unpipelined: true})
 		if err != nil {
 			return nil, "", nil, fmt.Errorf("report: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -47,8 +48,10 @@ type state struct {
 type sharedFlags struct {
 	redisURL    string
 	redisPrefix string
-	dataDir     string
-	dataDirSet  bool // given by flag or environment, not the default
+	// redisPipeline shares pipelines among the Redis commands of concurrent messages.
+	redisPipeline bool
+	dataDir       string
+	dataDirSet    bool // given by flag or environment, not the default
 }
 
 func (sf *sharedFlags) register(fs *flag.FlagSet, env *environment) {
@@ -60,6 +63,13 @@ func (sf *sharedFlags) register(fs *flag.FlagSet, env *environment) {
 		prefix = "faqbot:"
 	}
 	fs.StringVar(&sf.redisPrefix, "redis-prefix", prefix, "start every Redis key with `PREFIX` (env FAQBOT_REDIS_PREFIX)")
+	sf.redisPipeline = true
+	if b, err := strconv.ParseBool(env.getenv("FAQBOT_REDIS_PIPELINE")); err == nil {
+		sf.redisPipeline = b
+	}
+	fs.BoolVar(&sf.redisPipeline, "redis-pipeline", sf.redisPipeline,
+		"send the Redis commands that concurrent messages make at the same moment in one pipeline "+
+			"(go-redis automatic pipelining; false: one at a time; env FAQBOT_REDIS_PIPELINE)")
 	sf.dataDir = env.getenv("FAQBOT_DATA_DIR")
 	sf.dataDirSet = sf.dataDir != ""
 	if !sf.dataDirSet {
@@ -172,7 +182,7 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 	reindex func(ctx context.Context, via string) (bot.ReloadResult, error), version func() string) (*state, error) {
 	log := root.With("component", "state")
 	quietRedisLogs.Do(func() { redisstore.QuietClientLogs(root) })
-	rs, err := redisstore.Open(sc.shared.redisURL, redisstore.Options{Prefix: sc.shared.redisPrefix})
+	rs, err := redisstore.Open(sc.shared.redisURL, redisstore.Options{Prefix: sc.shared.redisPrefix, Unpipelined: !sc.shared.redisPipeline})
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
@@ -257,7 +267,7 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 		}
 	})
 
-	log.Info("state shared in Redis", "redis", redactURL(sc.shared.redisURL), "prefix", rs.Prefix(),
+	log.Info("state shared in Redis", "redis", redactURL(sc.shared.redisURL), "prefix", rs.Prefix(), "pipelined", sc.shared.redisPipeline,
 		"replica", rs.Replica(), "degraded", health.Degraded())
 	local := localParts(sc) // what answers while Redis is away
 	return &state{
