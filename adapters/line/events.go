@@ -166,7 +166,7 @@ func (a *Adapter) admit(ctx context.Context, j job, ar bot.Arrival) (t bot.Turn,
 	if err != nil {
 		// Answering twice is better than never, and a limit that cannot tell lets the message
 		// through: go on with what could be told, and say so.
-		a.log.WarnContext(ctx, "shared state unavailable", "event", j.id, "error", err)
+		a.log.WarnContext(ctx, "admission failed: answered as a new message", "event", j.id, "error", err)
 	}
 	if t.Repeat {
 		a.counters.duplicates.Add(1)

@@ -286,7 +286,7 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, v any) *apiError 
 func (h *Handler) admit(ctx context.Context, conv, user string, r *http.Request) (t bot.Turn, ok bool) {
 	t, err := h.cfg.Admitter.Admit(ctx, bot.Arrival{Limit: "web:c:" + conv, User: user})
 	if err != nil {
-		h.log.WarnContext(ctx, "shared state unavailable", "error", "admitter")
+		h.log.WarnContext(ctx, "admission failed: answered as a new message", "error", "admitter")
 	}
 	if t.Limited {
 		return t, false
