@@ -189,7 +189,10 @@ func turnOf(ctx context.Context, user string, store StateStore) (Turn, error) {
 // not written again: with a shared store that saves a round trip per message, and the
 // conversation then expires a TTL after it last changed.
 func (b *Bot) remember(ctx context.Context, user string, store StateStore, t Turn, r Reply) error {
-	prev := t.State
+	var prev State
+	if t.Known {
+		prev = t.State
+	}
 	next := State{Last: prev.Last, Lang: r.Lang}
 	if d := r.Decision; d.Entry != nil {
 		next.Last = d.Entry.ID

@@ -135,7 +135,7 @@ func (a *Adapter) process(ctx context.Context, j job) {
 func (a *Adapter) answerBusy(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.EventTimeout)
 	defer cancel()
-	if _, ok := a.admit(ctx, j, bot.Arrival{Events: a.arrival(j).Events}); !ok {
+	if _, ok := a.admit(ctx, j, bot.Arrival{Events: j.arrival().Events}); !ok {
 		return
 	}
 	lang := faq.Japanese
@@ -148,7 +148,7 @@ func (a *Adapter) answerBusy(ctx context.Context, j job) {
 
 // arrival is j as the shared state sees it: its event id, the rate limit of its user (for the
 // messages and taps that get answers) and its conversation.
-func (a *Adapter) arrival(j job) bot.Arrival {
+func (j job) arrival() bot.Arrival {
 	ar := bot.Arrival{User: j.user}
 	if j.id != "" {
 		ar.Events = []string{"line:" + j.id}
@@ -179,7 +179,7 @@ func (a *Adapter) admit(ctx context.Context, j job, ar bot.Arrival) (t bot.Turn,
 // answer decides the reply to j. It returns no messages when j gets no reply; attrs describe
 // the reply for the log (never its text).
 func (a *Adapter) answer(ctx context.Context, j job) (msgs []messaging_api.MessageInterface, attrs []any) {
-	t, ok := a.admit(ctx, j, a.arrival(j))
+	t, ok := a.admit(ctx, j, j.arrival())
 	if !ok {
 		return nil, nil
 	}

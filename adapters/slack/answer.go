@@ -30,7 +30,7 @@ func (a *Adapter) process(ctx context.Context, j job) {
 	}
 	t, ok := a.admit(ctx, j, j.arrival())
 	switch {
-	case !ok:
+	case !ok: // answered before
 	case t.Limited:
 		a.counters.limited.Add(1)
 		a.cfg.Observer.Refused("slack", "rate_limited")

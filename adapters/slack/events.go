@@ -258,8 +258,7 @@ type ackMessage struct {
 	Blocks       json.RawMessage `json:"blocks,omitempty"`
 }
 
-// takeEvent queues an event callback. It reports false when the adapter is shut
-// down.
+// takeEvent queues an event callback. It reports false when the adapter is shut down.
 func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received time.Time, retry int) bool {
 	release, open := a.pool.Open()
 	if !open {

@@ -1,9 +1,10 @@
 // Package failover keeps faqbot answering when the state its replicas share is out of reach.
 // Each shared component (event dedupe, conversation state, the admission of arriving messages
-// with their rate limits) is paired with an in-process one: calls go to the shared one with a short timeout and, when it fails, to the
-// in-process one, and a Health marks the shared state degraded. While degraded, calls go
-// straight to the in-process components, without waiting for timeouts, and Health pings the
-// shared state until it answers again. Transitions are logged once each, never per message.
+// with their rate limits) is paired with an in-process one: calls go to the shared one with a
+// short timeout and, when it fails, to the in-process one, and a Health marks the shared state
+// degraded. While degraded, calls go straight to the in-process components, without waiting for
+// timeouts, and Health pings the shared state until it answers again. Transitions are logged
+// once each, never per message.
 //
 // It imports only bot; what "shared" means (Redis) is the caller's business.
 package failover
