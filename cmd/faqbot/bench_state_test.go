@@ -88,7 +88,7 @@ func benchRoundTrip(b *testing.B, bt *bot.Bot, sc *serveConfig, qs []string) {
 	}
 	defer st.close()
 	a, err := line.New(bt, line.Config{ChannelSecret: secret, ChannelAccessToken: token, APIURL: api.URL, Logger: log,
-		Store: st.store, Seen: st.seen, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback})
+		Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -268,7 +268,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	var platforms []platform
 	if sc.lineSecret != "" && sc.lineToken != "" {
 		lcfg := line.Config{ChannelSecret: sc.lineSecret, ChannelAccessToken: sc.lineToken, APIURL: sc.lineAPI,
-			Logger: root, Store: st.store, Seen: st.seen, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback}
+			Logger: root, Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback}
 		la, err := line.New(b, lcfg)
 		if err != nil {
 			return err
