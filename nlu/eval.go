@@ -18,13 +18,17 @@ const (
 
 // Case is one labelled query of an evaluation file.
 type Case struct {
-	Line     int
-	Expected string // an entry id, LabelHelpline or LabelFallback
+	Line int
+	// Expected is an entry id, LabelHelpline or LabelFallback; or two of them joined by "+" for
+	// a message that asks two questions (see Correct).
+	Expected string
 	Query    string
+	Style    string // how the query is written ("kansai", "romaji", …); "" when not given
 }
 
-// ReadCases reads an evaluation file: lines "expected<TAB>query"; blank lines and lines
-// starting with "#" are skipped. name is used in errors ("name:line: …").
+// ReadCases reads an evaluation file: lines "expected<TAB>query" or
+// "expected<TAB>query<TAB>style"; blank lines and lines starting with "#" are skipped. name is
+// used in errors ("name:line: …").
 func ReadCases(r io.Reader, name string) ([]Case, error) {
 	var cases []Case
 	sc := bufio.NewScanner(r)
@@ -34,11 +38,15 @@ func ReadCases(r io.Reader, name string) ([]Case, error) {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		exp, q, ok := strings.Cut(line, "\t")
-		if !ok || strings.TrimSpace(exp) == "" || strings.TrimSpace(q) == "" {
-			return nil, fmt.Errorf("%s:%d: want expected<TAB>query", name, n)
+		cols := strings.Split(line, "\t")
+		if len(cols) < 2 || len(cols) > 3 || strings.TrimSpace(cols[0]) == "" || strings.TrimSpace(cols[1]) == "" {
+			return nil, fmt.Errorf("%s:%d: want expected<TAB>query or expected<TAB>query<TAB>style", name, n)
 		}
-		cases = append(cases, Case{Line: n, Expected: strings.TrimSpace(exp), Query: q})
+		c := Case{Line: n, Expected: strings.TrimSpace(cols[0]), Query: cols[1]}
+		if len(cols) == 3 {
+			c.Style = strings.TrimSpace(cols[2])
+		}
+		cases = append(cases, c)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -59,8 +67,15 @@ func Label(d Decision) string {
 }
 
 // Correct reports whether the label got satisfies expected: equal, or got is a child of
-// expected.
+// expected. For a two-question label "a+b" either part satisfies it, except that when one part
+// is LabelHelpline the hand-off must come first.
 func Correct(c *faq.Content, expected, got string) bool {
+	if a, b, two := strings.Cut(expected, "+"); two {
+		if a == LabelHelpline || b == LabelHelpline {
+			return got == LabelHelpline
+		}
+		return Correct(c, a, got) || Correct(c, b, got)
+	}
 	if expected == got {
 		return true
 	}
@@ -68,10 +83,14 @@ func Correct(c *faq.Content, expected, got string) bool {
 	return e != nil && e.Parent == expected
 }
 
+// labels returns the labels of an expected value: one, or the two parts of "a+b".
+func labels(expected string) []string { return strings.Split(expected, "+") }
+
 // Report is the outcome of evaluating a matcher on labelled cases.
 type Report struct {
 	Total, Right int
 	PerLabel     map[string]LabelCount
+	PerStyle     map[string]LabelCount // by Case.Style, for cases that have one
 	Misses       []Miss
 }
 
@@ -99,26 +118,41 @@ func (r Report) Accuracy() float64 {
 // content nor a known label is an error.
 func Evaluate(ctx context.Context, m *Matcher, cases []Case) (Report, error) {
 	c := m.ix.Content()
-	rep := Report{PerLabel: map[string]LabelCount{}}
+	rep := Report{PerLabel: map[string]LabelCount{}, PerStyle: map[string]LabelCount{}}
 	for _, tc := range cases {
-		if tc.Expected != LabelHelpline && tc.Expected != LabelFallback && c.Entry(tc.Expected) == nil {
-			return rep, fmt.Errorf("line %d: unknown label %q (an entry id, %s or %s)", tc.Line, tc.Expected, LabelHelpline, LabelFallback)
+		parts := labels(tc.Expected)
+		if len(parts) > 2 {
+			return rep, fmt.Errorf("line %d: label %q joins more than two labels", tc.Line, tc.Expected)
+		}
+		for _, l := range parts {
+			if l != LabelHelpline && l != LabelFallback && c.Entry(l) == nil {
+				return rep, fmt.Errorf("line %d: unknown label %q (an entry id, %s or %s)", tc.Line, l, LabelHelpline, LabelFallback)
+			}
 		}
 		d, err := m.Decide(ctx, tc.Query)
 		if err != nil {
 			return rep, err
 		}
 		got := Label(d)
-		lc := rep.PerLabel[tc.Expected]
-		lc.Total++
+		right := Correct(c, tc.Expected, got)
+		count := func(m map[string]LabelCount, key string) {
+			lc := m[key]
+			lc.Total++
+			if right {
+				lc.Right++
+			}
+			m[key] = lc
+		}
+		count(rep.PerLabel, tc.Expected)
+		if tc.Style != "" {
+			count(rep.PerStyle, tc.Style)
+		}
 		rep.Total++
-		if Correct(c, tc.Expected, got) {
-			lc.Right++
+		if right {
 			rep.Right++
 		} else {
 			rep.Misses = append(rep.Misses, Miss{Case: tc, Got: got, Confidence: d.Confidence, Masked: d.Masked, Reason: d.Reason})
 		}
-		rep.PerLabel[tc.Expected] = lc
 	}
 	return rep, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"slices"
 	"sort"
 	"text/tabwriter"
 
@@ -59,18 +60,11 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 }
 
 func printReport(w io.Writer, rep nlu.Report) {
-	labels := make([]string, 0, len(rep.PerLabel))
-	for l := range rep.PerLabel {
-		labels = append(labels, l)
+	printCounts(w, "label", rep.PerLabel)
+	if len(rep.PerStyle) > 0 {
+		fmt.Fprintln(w)
+		printCounts(w, "style", rep.PerStyle)
 	}
-	sort.Strings(labels)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "label\tqueries\tcorrect\taccuracy")
-	for _, l := range labels {
-		lc := rep.PerLabel[l]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\n", l, lc.Total, lc.Right, float64(lc.Right)/float64(lc.Total))
-	}
-	tw.Flush()
 	if len(rep.Misses) > 0 {
 		fmt.Fprintf(w, "\nmisses (expected -> got, confidence, why, line: query with personal data masked):\n")
 		for _, m := range rep.Misses {
@@ -78,6 +72,18 @@ func printReport(w io.Writer, rep nlu.Report) {
 		}
 	}
 	fmt.Fprintf(w, "\naccuracy: %.3f (%d/%d)\n", rep.Accuracy(), rep.Right, rep.Total)
+}
+
+// printCounts prints a table of counts by key (label or style), keys sorted.
+func printCounts(w io.Writer, what string, counts map[string]nlu.LabelCount) {
+	keys := slices.Sorted(maps.Keys(counts))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s\tqueries\tcorrect\taccuracy\n", what)
+	for _, k := range keys {
+		lc := counts[k]
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\n", k, lc.Total, lc.Right, float64(lc.Right)/float64(lc.Total))
+	}
+	tw.Flush()
 }
 
 // printSweep prints the accuracy over a grid of the matcher's thresholds, best first, so that

@@ -341,7 +341,7 @@ func isEnglishStop(w string) bool { return english.IsStopWord(w) || relayWords[w
 // …", "what's the official wording on …"): they say nothing about the topic.
 var relayWords = map[string]bool{
 	"customer": true, "customers": true, "client": true, "clients": true, "user": true, "users": true,
-	"ask": true, "asks": true, "asked": true, "asking": true, "official": true, "wording": true,
+	"ask": true, "asks": true, "asked": true, "asking": true, "official": true,
 	"answer": true, "line": true, "tell": true, "says": true, "say": true, "want": true,
 	"wants": true, "know": true, "question": true, "please": true, "guidance": true, "whether": true,
 }
