@@ -9,7 +9,8 @@
 // ones and those that share a term with them) in synonyms.txt format to testdata, from which
 // the tests regenerate the YAML without the network.
 //
-// gensudachi imports faq (to load the content) and nothing outside it.
+// Of faqbot's packages it imports faq (to load the content) and faq/analysis (to read its
+// words as the index does), nothing else.
 package main
 
 import (
