@@ -218,6 +218,7 @@ func (l *loader) load() *Content {
 	l.loadManifest(c)
 	l.loadMatcher(c)
 	l.loadSynonyms(c)
+	l.loadSudachiSynonyms(c)
 	l.loadOutOfScope(c)
 	l.loadEntries(c)
 	return c
