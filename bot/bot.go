@@ -154,6 +154,15 @@ type Reply struct {
 	Lang     faq.Lang
 	Handoff  bool
 	Decision nlu.Decision
+	// Feedback is set when the message answered "was this helpful?" in words (はい, いいえ, …):
+	// the platform records it as it records a tap on the buttons.
+	Feedback *Feedback
+}
+
+// Feedback is a user's answer to "was this helpful?" about an entry.
+type Feedback struct {
+	EntryID string
+	Helpful bool
 }
 
 // Ask answers one utterance with no conversation state.
@@ -214,6 +223,24 @@ func (b *Bot) render(e *Engine, d nlu.Decision) Reply {
 		if len(d.Suggestions) > 0 {
 			parts = append(parts, c.Messages.Suggestions.In(lang))
 			r.Choices = choices(d.Suggestions, lang)
+		}
+	}
+	if also := d.Also; also != nil {
+		// A second question in the message: answered too when it has one answer, offered as a
+		// button when it asks back or is a hand-off the reply has not given.
+		t, _ := also.In(lang)
+		switch {
+		case also.Handoff && d.Action != nlu.Handoff:
+			r.Handoff = true
+			parts = append(parts, b.deskText(e, c.Messages.Handoff.In(lang), lang))
+		case !also.Handoff && len(also.Followups) == 0 && t.Answer != "":
+			label := t.Label
+			if label == "" {
+				label = t.Title
+			}
+			parts = append(parts, "■ "+label+"\n"+t.Answer)
+		case !also.Handoff:
+			r.Choices = append(r.Choices, choices([]*faq.Entry{also}, lang)...)
 		}
 	}
 	r.Body = strings.Join(parts, "\n\n")

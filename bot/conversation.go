@@ -21,6 +21,9 @@ type State struct {
 	Pending string
 	// Last is the entry shown last ("" before any).
 	Last string
+	// Rating is the entry whose answer was followed by "was this helpful?" in the reply shown
+	// last ("" when the last reply asked nothing): a yes or no typed next is feedback on it.
+	Rating string
 	// Lang is the language the user was answered in last.
 	Lang faq.Lang
 }
@@ -130,7 +133,15 @@ func (b *Bot) HandleTurn(ctx context.Context, user string, t Turn, text string, 
 
 // handle answers text after t; putErr is the store's error, err any other.
 func (b *Bot) handle(ctx context.Context, user string, t Turn, text string, store StateStore) (r Reply, putErr, err error) {
-	if st := t.State; t.Known && st.Pending != "" {
+	st := t.State
+	if t.Known && st.Rating != "" {
+		e := b.engine.Load()
+		if helpful, ok := e.Matcher.Feedback(text); ok && e.Content.Entry(st.Rating) != nil {
+			r = b.feedbackReply(e, st.Rating, helpful, langOr(st.Lang))
+			return r, b.remember(ctx, user, store, t, r), nil
+		}
+	}
+	if t.Known && st.Pending != "" {
 		e := b.engine.Load()
 		if parent := e.Content.Entry(st.Pending); parent != nil {
 			if child := e.Matcher.Choose(parent, text); child != nil {
@@ -140,11 +151,41 @@ func (b *Bot) handle(ctx context.Context, user string, t Turn, text string, stor
 			}
 		}
 	}
-	r, err = b.Ask(ctx, text)
+	e, release := b.acquire()
+	defer release()
+	d, err := e.decide(ctx, text)
 	if err != nil {
 		return Reply{}, nil, fmt.Errorf("bot: handle: %w", err)
 	}
+	if t.Known && st.Lang != "" && d.Lang != st.Lang && shortASCII(text) {
+		// "PW", "OK", "ID" in a Japanese conversation: answered in the conversation's language.
+		d.Lang = st.Lang
+	}
+	r = b.render(e, d)
 	return r, b.remember(ctx, user, store, t, r), nil
+}
+
+// shortASCII reports a message of at most two short ASCII words: too little to tell its
+// language by.
+func shortASCII(s string) bool {
+	f := strings.Fields(s)
+	if len(f) == 0 || len(f) > 2 || len(s) > 16 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// feedbackReply thanks a user who answered "was this helpful?" about entry id by typing, and
+// carries the feedback for the platform to record.
+func (b *Bot) feedbackReply(e *Engine, id string, helpful bool, lang faq.Lang) Reply {
+	text := e.Content.Messages.HelpfulThank.In(lang)
+	return Reply{Text: text, Body: text, Lang: lang, Feedback: &Feedback{EntryID: id, Helpful: helpful},
+		Decision: nlu.Decision{Action: nlu.DontKnow, Lang: lang, Reason: "feedback on the last answer"}}
 }
 
 // Choose answers user's tap on the button of entry entryID, as EntryReply does, and remembers
@@ -196,6 +237,9 @@ func (b *Bot) remember(ctx context.Context, user string, store StateStore, t Tur
 	next := State{Last: prev.Last, Lang: r.Lang}
 	if d := r.Decision; d.Entry != nil {
 		next.Last = d.Entry.ID
+		if d.Action == nlu.Answer {
+			next.Rating = d.Entry.ID // every platform asks "was this helpful?" after an answer
+		}
 		if d.Action == nlu.AskBack {
 			next.Pending = d.Entry.ID
 		}

@@ -100,7 +100,7 @@ func TestHandleFollowUp(t *testing.T) {
 		t.Fatalf("choice: %v, want change-password-pc in ja", r)
 	}
 	st, _, _ = store.Get(ctx, "u1")
-	if diff := cmp.Diff(bot.State{Last: "change-password-pc", Lang: faq.Japanese}, st); diff != "" {
+	if diff := cmp.Diff(bot.State{Last: "change-password-pc", Rating: "change-password-pc", Lang: faq.Japanese}, st); diff != "" {
 		t.Errorf("state after the choice (-want +got):\n%s", diff)
 	}
 
@@ -147,7 +147,7 @@ func TestChoose(t *testing.T) {
 		t.Errorf("Choose without a language answers in the conversation's (-want +got):\n%s", diff)
 	}
 	st, _, _ := store.Get(ctx, "u1")
-	if diff := cmp.Diff(bot.State{Last: "change-password-app", Lang: faq.English}, st); diff != "" {
+	if diff := cmp.Diff(bot.State{Last: "change-password-app", Rating: "change-password-app", Lang: faq.English}, st); diff != "" {
 		t.Errorf("state (-want +got):\n%s", diff)
 	}
 

@@ -19,10 +19,28 @@ func ExampleLoadEmbedded() {
 }
 
 func ExampleIndex_Search() {
-	c, _ := faq.LoadEmbedded()
-	ix, _ := faq.NewIndex(context.Background(), c, "")
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ix, err := faq.NewIndex(context.Background(), c, "")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer ix.Close()
-	hits, _ := ix.Search(context.Background(), ix.Analyzer().Terms("何件漏れたの"), 1)
-	fmt.Println(hits[0].Entry.ID, hits[0].Similarity > 0.5)
+	hits, err := ix.Search(context.Background(), ix.Analyzer().Terms("何件漏れたの"), 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	best := hits[0] // hits come in content order; ranking them is the matcher's job
+	for _, h := range hits {
+		if h.Coverage > best.Coverage {
+			best = h
+		}
+	}
+	fmt.Println(best.Entry.ID, best.Coverage == 1)
 	// Output: leak-count true
 }

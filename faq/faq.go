@@ -112,43 +112,90 @@ type Messages struct {
 	CallDesk     Localized // button label that calls the desk; {desk} is its name
 }
 
-// Signals are the word lists of the hand-off classifier, per language.
+// Signals are the word lists of the matcher's signals, per language: the features the
+// hand-off classifier learns from, and the question types.
 type Signals struct {
-	FirstPerson    map[Lang][]string // 私, 自分, my, …
-	PersonalFields map[Lang][]string // 住所, 電話番号, address, …
+	FirstPerson    map[Lang][]string // 私, うち, おら, my, … (the asker themself)
+	Proxy          map[Lang][]string // 母, 家族, my mother, this customer, … (someone in particular)
+	PersonalFields map[Lang][]string // 住所, 電話番号, address, … (a field whose leak depends on the person)
 	Which          map[Lang][]string // どの, 具体的に, which, …
 	Human          map[Lang][]string // オペレーター, a person, …
 	Greeting       map[Lang][]string // こんにちは, hello, …
 	Leak           map[Lang][]string // 漏洩, 大丈夫, leak, affected, … (a question whether data leaked)
 	HowTo          map[Lang][]string // 方法, どうすれば, how do i, … (a question how to do something)
+	Yes            map[Lang][]string // はい, 助かった, yes, … (the whole reply to "was this helpful?")
+	No             map[Lang][]string // いいえ, 役に立たなかった, no, …
 }
 
-// Matcher holds the thresholds and weights of the matcher, chosen on the development set.
+// Matcher holds every tunable of the matcher and of the index's search (matcher.yaml), chosen
+// on the development set.
 type Matcher struct {
 	// MinConfidence is the confidence below which no entry is answered.
 	MinConfidence float64
-	// SuggestConfidence is the confidence an entry needs to be suggested.
+	// SuggestConfidence is the confidence an entry needs to be suggested: between it and
+	// MinConfidence the bot asks which topic is meant.
 	SuggestConfidence float64
-	// HandoffThreshold is the identity score at or above which a question is handed off.
+	// HandoffThreshold is the probability of the hand-off classifier at or above which a
+	// question is handed off.
 	HandoffThreshold float64
-	// EveryoneConfidence is the confidence at which an entry that holds for everyone is
-	// answered despite identity signals.
-	EveryoneConfidence float64
 	// PhraseWeight is the weight g of phrase coverage in the similarity of a question and a
 	// phrasing: query coverage^(1-g) × phrase coverage^g.
 	PhraseWeight float64
-	// HandoffPhraseWeight is PhraseWeight for hand-off entries.
+	// HandoffPhraseWeight is PhraseWeight for hand-off entries and out-of-scope examples.
 	HandoffPhraseWeight float64
-	// UnanchoredFactor multiplies the confidence of an entry when the question shares none of
+	// UnanchoredFactor multiplies the similarity of an entry when the question shares none of
 	// the entry's anchor words (the words most of its phrasings use).
 	UnanchoredFactor float64
-	// TypeMismatch multiplies the confidence of an entry whose question type (how-to or not)
+	// TypeMismatch multiplies the similarity of an entry whose question type (how-to or not)
 	// differs from the question's, when the question has a type.
 	TypeMismatch float64
-	// Weights of the identity score, by signal name.
-	Weights map[string]float64
+	Rank         RankWeights
+	Retrieval    Retrieval
+	Learning     Learning
 	// Boosts of the index fields, by field name.
 	Boosts map[string]float64
+}
+
+// RankWeights order the hits of a search (retrieval on large FAQs): similarity, plus these
+// weights times the entry coverage and the BM25 scores of phrases and answer relative to the
+// best hit.
+type RankWeights struct {
+	BM25, Answer, Entry float64
+}
+
+// Retrieval are the settings of the index's search.
+type Retrieval struct {
+	// MaxDF is the share of phrases above which a term is too common to select anything: it is
+	// left out of queries (it still counts in coverage).
+	MaxDF float64
+	// MaxClauses and MaxAnswerClauses are the numbers of terms per field a query searches the
+	// phrases and the answers for (the rarest).
+	MaxClauses, MaxAnswerClauses int
+	// AnswerBoost scales the answer clauses against the phrase clauses.
+	AnswerBoost float64
+	// MinCandidates is the number of documents a search of a FAQ of as many entries or more
+	// fetches to rank.
+	MinCandidates int
+	// AnchorShare: a term is an anchor of an entry when at least this share of its phrasings
+	// in a language use it (and no other entry uses it in more than 1/AnchorShare as many).
+	AnchorShare float64
+}
+
+// Learning are the settings of the models the matcher trains when the index is built.
+type Learning struct {
+	// IntentWeight is the weight of the intent model's probability in an entry's confidence;
+	// the retrieval similarity has 1 - IntentWeight.
+	IntentWeight float64
+	// Epochs, Rate and L2 train the intent model (multinomial logistic regression by SGD).
+	Epochs int
+	Rate   float64
+	L2     float64
+	// Folds is the number of cross-validation folds whose held-out intent probabilities train
+	// the hand-off classifier.
+	Folds int
+	// HandoffEpochs and HandoffL2 train the hand-off classifier (logistic regression).
+	HandoffEpochs int
+	HandoffL2     float64
 }
 
 // Content is a loaded, validated content tree. It is immutable once loaded and safe for
@@ -160,7 +207,9 @@ type Content struct {
 	Matcher   Matcher
 	Signals   Signals
 	Synonyms  analysis.Synonyms
-	Entries   []*Entry // in file name order
+	// Colloquial are the dialect and colloquial forms rewritten before analysis (normalize.yaml).
+	Colloquial []analysis.Rewrite
+	Entries    []*Entry // in file name order
 	// OutOfScope are questions this FAQ does not answer, per language: a question closer to
 	// one of them than to any entry is not answered.
 	OutOfScope map[Lang][]string
@@ -173,7 +222,9 @@ type Content struct {
 func (c *Content) Entry(id string) *Entry { return c.byID[id] }
 
 // Analyzer returns the text analyzer configured with the content's synonyms.
-func (c *Content) Analyzer() *analysis.Analyzer { return analysis.New(c.Synonyms) }
+func (c *Content) Analyzer() *analysis.Analyzer {
+	return analysis.New(c.Synonyms, c.Colloquial...)
+}
 
 //go:embed content/*.yaml content/entries/*.yaml
 var embedded embed.FS
@@ -198,9 +249,10 @@ func (c *Content) Version() string {
 		X  Matcher
 		S  Signals
 		Y  analysis.Synonyms
+		C  []analysis.Rewrite
 		E  []*Entry
 		OS map[Lang][]string
-	}{c.Languages, c.Desk, c.Messages, c.Matcher, c.Signals, c.Synonyms, c.Entries, c.OutOfScope})
+	}{c.Languages, c.Desk, c.Messages, c.Matcher, c.Signals, c.Synonyms, c.Colloquial, c.Entries, c.OutOfScope})
 	if err != nil {
 		panic("faq: content version: " + err.Error()) // plain data: cannot fail
 	}

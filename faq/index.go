@@ -124,6 +124,7 @@ type Index struct {
 	idf      map[text.Field]map[string]float64 // coverage weight of each indexed term
 	termID   map[text.Field]map[string]int32   // a number for each indexed term
 	boosts   map[text.Field]float64
+	outside  *Entry // the pseudo-entry of the out-of-scope examples; nil without any
 	anchors  map[*Entry]map[text.Field]map[string]bool
 	dir      string
 }
@@ -256,6 +257,7 @@ func (ix *Index) collect(ctx context.Context) {
 		for lang, qs := range ix.content.OutOfScope {
 			oos.Text[lang] = &Text{Questions: qs}
 		}
+		ix.outside = oos
 		entries = append(entries[:len(entries):len(entries)], oos)
 	}
 	for _, e := range entries {
@@ -354,13 +356,6 @@ func analyzeAll(ctx context.Context, an *text.Analyzer, texts []string) []text.T
 	wg.Wait()
 	return out
 }
-
-// maxDF is the share of phrases above which a term is too common to select anything: it is
-// left out of queries (it still counts in coverage).
-const maxDF = 0.25
-
-// maxClauses is the number of terms per field a query searches for (the rarest).
-const maxClauses = 4
 
 // weigh computes the coverage weight (IDF) of every indexed term.
 func (ix *Index) weigh() {
@@ -532,6 +527,10 @@ func (ix *Index) Content() *Content { return ix.content }
 // Analyzer returns the analyzer the index was built with; queries must use it.
 func (ix *Index) Analyzer() *text.Analyzer { return ix.an }
 
+// OutOfScope returns the pseudo-entry the index's out-of-scope examples belong to (hits of them
+// carry it), or nil when the content has none.
+func (ix *Index) OutOfScope() *Entry { return ix.outside }
+
 // Phrases returns the number of indexed phrases.
 func (ix *Index) Phrases() int { return len(ix.phrases) }
 
@@ -556,13 +555,9 @@ type Hit struct {
 	EntryCoverage float64
 	// Phrase is the best phrase: the entry's phrase of highest Coverage (then Reverse).
 	Phrase *Phrase
-	// Similarity combines both coverages: Coverage^(1-g) × Reverse^g, with g the content's
-	// Matcher.PhraseWeight. It is in [0, 1].
-	Similarity float64
-	// Rank orders the hits: similarity, plus the BM25 scores of the phrases and of the answer,
-	// each relative to the best among the hits, as smaller terms. The matcher's confidence reads
-	// Similarity alone: an entry found by its answer only never looks like a match.
-	Rank float64
+	// TopScore and TopAnswerScore are the best Score and AnswerScore among all the hits of the
+	// search, so that a ranker can read each hit's BM25 relative to the best.
+	TopScore, TopAnswerScore float64
 }
 
 // inWord reports whether an n-gram lies inside one of the query's Japanese words that df
@@ -575,29 +570,6 @@ func inWord(q text.Terms, df map[string]int, gram string) bool {
 	}
 	return false
 }
-
-// The ranking of Hit.Rank, chosen on the development queries of a public FAQ-retrieval
-// benchmark of 1,786 entries (LocalgovFAQ: a Japanese city's FAQ and its citizens' questions):
-// query-question similarity first, then how much of the query the entry holds anywhere, then
-// BM25. The matcher's confidence reads Similarity alone: these only order the hits.
-const (
-	// rankBM25 is the weight of the phrases' relative BM25 in Hit.Rank.
-	rankBM25 = 0.1
-	// rankAnswer is the weight of the answer's relative BM25 in Hit.Rank.
-	rankAnswer = 0.2
-	// rankEntry is the weight of the entry coverage (Hit.EntryCoverage) in Hit.Rank.
-	rankEntry = 0.6
-	// answerBoost scales the answer clauses against the phrase clauses in bleve's query, which
-	// chooses the candidates.
-	answerBoost = 0.3
-	// minCandidates is the number of documents a search of a FAQ of as many entries or more
-	// fetches to rank: an entry's best phrase and its answer may be found at very different
-	// depths.
-	minCandidates = 200
-)
-
-// maxAnswerClauses is the number of terms per field a query searches answers for.
-const maxAnswerClauses = 8
 
 // selectTerms returns the query's terms of field f that df counts in at most limit documents,
 // the rarest max of them; n-grams inside a known word, or of a query with several known words,
@@ -638,8 +610,9 @@ func (ix *Index) clauses(q text.Terms) []query.Query {
 			clauses = append(clauses, tq)
 		}
 	}
+	r := ix.content.Matcher.Retrieval
 	jaHits := known(ix.df[text.JA])
-	limit := int(maxDF*float64(len(ix.phrases))) + 1
+	limit := int(r.MaxDF*float64(len(ix.phrases))) + 1
 	for _, f := range text.Fields {
 		boost := ix.boosts[f]
 		if english && f != text.EN {
@@ -648,24 +621,26 @@ func (ix *Index) clauses(q text.Terms) []query.Query {
 		if boost == 0 || (f == text.Yomi) != kanaOnly && f != text.EN {
 			continue // a question without kanji is best read by its sound, others by their words
 		}
-		add(string(f), selectTerms(q, f, ix.df, limit, maxClauses, jaHits), boost)
+		add(string(f), selectTerms(q, f, ix.df, limit, r.MaxClauses, jaHits), boost)
 	}
-	if answerBoost == 0 || len(ix.answers) == 0 {
+	if r.AnswerBoost == 0 || len(ix.answers) == 0 {
 		return clauses
 	}
 	jaHits = known(ix.adf[text.JA])
-	limit = int(maxDF*float64(len(ix.answers))) + 1
+	limit = int(r.MaxDF*float64(len(ix.answers))) + 1
 	for _, f := range answerFields {
 		boost := ix.boosts[f]
 		if english && f != text.EN || boost == 0 {
 			continue
 		}
-		add(answerField(f), selectTerms(q, f, ix.adf, limit, maxAnswerClauses, jaHits), answerBoost*boost)
+		add(answerField(f), selectTerms(q, f, ix.adf, limit, r.MaxAnswerClauses, jaHits), r.AnswerBoost*boost)
 	}
 	return clauses
 }
 
-// Search returns up to k entries for the analysed query q, best first. No hit is not an error.
+// Search returns the entries found for the analysed query q with their statistics, in content
+// order (ranking them is the matcher's job). k is the number of entries the caller will keep:
+// a search fetches enough documents for them. No hit is not an error.
 func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error) {
 	uq := make(text.Terms, len(q))
 	for f, ts := range q {
@@ -677,7 +652,7 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		return nil, nil
 	}
 	// A small FAQ is ranked from a few documents; a large one from up to minCandidates.
-	size := max(2*k+4, min(minCandidates, len(ix.byEntry)))
+	size := max(2*k+4, min(ix.content.Matcher.Retrieval.MinCandidates, len(ix.byEntry)))
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), size, 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -705,8 +680,6 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	if len(hits) == 0 {
 		return nil, nil
 	}
-	// Rank by similarity, BM25 breaking near-ties: BM25 alone favours entries with many
-	// phrasings that repeat a common word.
 	wq := ix.weighQuery(q)
 	var topQ, topA float64
 	for _, h := range hits {
@@ -714,6 +687,7 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	}
 	for i := range hits {
 		h := &hits[i]
+		h.TopScore, h.TopAnswerScore = topQ, topA
 		for _, pi := range ix.byEntry[h.Entry] {
 			p := &ix.phrases[pi]
 			cov, rev := ix.coverage(wq, p)
@@ -722,32 +696,20 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 			}
 		}
 		h.Anchored = ix.anchored(wq, h.Entry)
-		g := ix.content.Matcher.PhraseWeight
-		if h.Entry.Handoff || h.Entry.OutOfScope {
-			// A hand-off or out-of-scope phrasing matches only a question as specific.
-			g = ix.content.Matcher.HandoffPhraseWeight
-		}
-		h.Similarity = math.Pow(h.Coverage, 1-g) * math.Pow(h.Reverse, g)
 		h.EntryCoverage = ix.entryCoverage(wq, h.Entry)
-		h.Rank = h.Similarity + rankEntry*h.EntryCoverage
-		if topQ > 0 {
-			h.Rank += rankBM25 * h.Score / topQ
-		}
-		if topA > 0 {
-			h.Rank += rankAnswer * h.AnswerScore / topA
-		}
 	}
-	// Ties go to the entry that comes first in the content, whatever order bleve found them in.
-	slices.SortStableFunc(hits, func(a, b Hit) int {
-		if a.Rank != b.Rank {
-			return cmp.Compare(b.Rank, a.Rank)
-		}
-		return cmp.Compare(ix.byEntry[a.Entry][0], ix.byEntry[b.Entry][0])
-	})
-	if len(hits) > k {
-		hits = hits[:k]
-	}
+	// Content order, whatever order bleve found them in.
+	slices.SortFunc(hits, func(a, b Hit) int { return cmp.Compare(ix.Order(a.Entry), ix.Order(b.Entry)) })
 	return hits, nil
+}
+
+// Order is the position of e's first phrase in the index: a stable key that breaks ties
+// between entries the same way on every build and run.
+func (ix *Index) Order(e *Entry) int {
+	if ps := ix.byEntry[e]; len(ps) > 0 {
+		return ps[0]
+	}
+	return len(ix.phrases)
 }
 
 // docEntry returns the entry of a bleve document and whether the document is its answer; nil
@@ -911,12 +873,12 @@ func fieldIndex(f text.Field) int {
 	return slices.Index(text.Fields, f)
 }
 
-// Anchor words: a term is an anchor of an entry when at least anchorShare of the entry's
-// phrasings in one language use it, and no other entry uses it in more than 1/anchorShare
-// times as large a share of its phrasings: the entry's own vocabulary.
-const anchorShare = 0.25
-
+// findAnchors finds the anchor words: a term is an anchor of an entry when at least the share
+// Retrieval.AnchorShare of the entry's phrasings in one language use it, and no other entry
+// uses it in more than 1/AnchorShare times as large a share of its phrasings: the entry's own
+// vocabulary.
 func (ix *Index) findAnchors() {
+	anchorShare := ix.content.Matcher.Retrieval.AnchorShare
 	type key struct {
 		e    *Entry
 		lang Lang

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -15,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/faqbot/faqbot/faq/analysis"
 )
 
 // Problem is one thing wrong in a content tree, at a line of a file.
@@ -49,6 +53,7 @@ const (
 	MatcherFile    = "matcher.yaml"
 	SynonymsFile   = "synonyms.yaml"
 	OutOfScopeFile = "out-of-scope.yaml"
+	NormalizeFile  = "normalize.yaml"
 	EntriesDir     = "entries"
 )
 
@@ -220,6 +225,7 @@ func (l *loader) load() *Content {
 	l.loadSynonyms(c)
 	l.loadSudachiSynonyms(c)
 	l.loadOutOfScope(c)
+	l.loadNormalize(c)
 	l.loadEntries(c)
 	return c
 }
@@ -323,26 +329,55 @@ func knownLang(l Lang) bool { return l == Japanese || l == English }
 
 type matcherYAML struct {
 	Thresholds struct {
-		MinConfidence      float64 `yaml:"min_confidence"`
-		SuggestConfidence  float64 `yaml:"suggest_confidence"`
-		Handoff            float64 `yaml:"handoff"`
-		EveryoneConfidence float64 `yaml:"everyone_confidence"`
-		PhraseWeight       float64 `yaml:"phrase_weight"`
-		UnanchoredFactor   float64 `yaml:"unanchored_factor"`
-		HandoffPhrase      float64 `yaml:"handoff_phrase_weight"`
-		TypeMismatch       float64 `yaml:"type_mismatch"`
+		MinConfidence     float64 `yaml:"min_confidence"`
+		SuggestConfidence float64 `yaml:"suggest_confidence"`
+		Handoff           float64 `yaml:"handoff"`
+		PhraseWeight      float64 `yaml:"phrase_weight"`
+		UnanchoredFactor  float64 `yaml:"unanchored_factor"`
+		HandoffPhrase     float64 `yaml:"handoff_phrase_weight"`
+		TypeMismatch      float64 `yaml:"type_mismatch"`
 	} `yaml:"thresholds"`
-	Weights map[string]float64           `yaml:"weights"`
+	Rank struct {
+		BM25   float64 `yaml:"bm25"`
+		Answer float64 `yaml:"answer"`
+		Entry  float64 `yaml:"entry"`
+	} `yaml:"rank"`
+	Retrieval struct {
+		MaxDF            float64 `yaml:"max_df"`
+		MaxClauses       int     `yaml:"max_clauses"`
+		MaxAnswerClauses int     `yaml:"max_answer_clauses"`
+		AnswerBoost      float64 `yaml:"answer_boost"`
+		MinCandidates    int     `yaml:"min_candidates"`
+		AnchorShare      float64 `yaml:"anchor_share"`
+	} `yaml:"retrieval"`
+	Learning struct {
+		IntentWeight  float64 `yaml:"intent_weight"`
+		Epochs        int     `yaml:"epochs"`
+		Rate          float64 `yaml:"rate"`
+		L2            float64 `yaml:"l2"`
+		Folds         int     `yaml:"folds"`
+		HandoffEpochs int     `yaml:"handoff_epochs"`
+		HandoffL2     float64 `yaml:"handoff_l2"`
+	} `yaml:"learning"`
 	Boosts  map[string]float64           `yaml:"boosts"`
 	Signals map[string]map[Lang][]string `yaml:"signals"`
 }
 
-// Signal and weight names of matcher.yaml.
+// Signal and boost names of matcher.yaml.
 var (
-	signalKeys = []string{"first_person", "personal_fields", "which", "human", "greeting", "leak", "howto"}
-	weightKeys = []string{"first_person", "personal_field", "first_person_field", "which_field", "pii", "pii_question", "handoff_entry"}
+	signalKeys = []string{"first_person", "proxy", "personal_fields", "which", "human", "greeting", "leak", "howto", "yes", "no"}
 	boostKeys  = []string{"ja", "gram", "yomi", "en"}
 )
+
+// yamlKeys returns the yaml keys of the fields of the struct v.
+func yamlKeys(v any) []string {
+	t := reflect.TypeOf(v)
+	keys := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		keys = append(keys, strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0])
+	}
+	return keys
+}
 
 func (l *loader) loadMatcher(c *Content) {
 	node, name, from := l.fallback(MatcherFile)
@@ -352,32 +387,46 @@ func (l *loader) loadMatcher(c *Content) {
 		}
 		return
 	}
-	from.unknownKeys(name, node, "thresholds", "weights", "boosts", "signals")
-	from.unknownKeys(name, child(node, "thresholds"), "min_confidence", "suggest_confidence", "handoff", "everyone_confidence", "phrase_weight", "handoff_phrase_weight", "unanchored_factor", "type_mismatch")
-	from.unknownKeys(name, child(node, "weights"), weightKeys...)
-	from.unknownKeys(name, child(node, "boosts"), boostKeys...)
-	from.unknownKeys(name, child(node, "signals"), signalKeys...)
 	var m matcherYAML
-	if from.decode(name, node, &m) {
-		t := m.Thresholds
-		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence,
-			HandoffThreshold: t.Handoff, EveryoneConfidence: t.EveryoneConfidence, PhraseWeight: t.PhraseWeight,
-			HandoffPhraseWeight: t.HandoffPhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch, Weights: m.Weights, Boosts: m.Boosts}
-		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.EveryoneConfidence, t.PhraseWeight, t.HandoffPhrase, t.UnanchoredFactor, t.TypeMismatch} {
-			if v < 0 || v > 1 {
-				from.problem(name, lineOf(node, "thresholds"), "thresholds: confidences must be between 0 and 1, got %v", v)
+	sections := map[string]any{"thresholds": m.Thresholds, "rank": m.Rank, "retrieval": m.Retrieval, "learning": m.Learning}
+	from.unknownKeys(name, node, "thresholds", "rank", "retrieval", "learning", "boosts", "signals")
+	for _, sec := range slices.Sorted(maps.Keys(sections)) {
+		keys := yamlKeys(sections[sec])
+		n := child(node, sec)
+		from.unknownKeys(name, n, keys...)
+		for _, k := range keys { // every tunable is set in the file: none defaults silently to 0
+			if child(n, k) == nil {
+				from.problem(name, lineOf(node, sec), "%s: %s is missing", sec, k)
 			}
 		}
-		if t.Handoff <= 0 {
-			from.problem(name, lineOf(node, "thresholds"), "thresholds: handoff must be positive")
+	}
+	from.unknownKeys(name, child(node, "boosts"), boostKeys...)
+	from.unknownKeys(name, child(node, "signals"), signalKeys...)
+	if from.decode(name, node, &m) {
+		t, r, g := m.Thresholds, m.Retrieval, m.Learning
+		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence,
+			HandoffThreshold: t.Handoff, PhraseWeight: t.PhraseWeight,
+			HandoffPhraseWeight: t.HandoffPhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch,
+			Rank:      RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry},
+			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
+			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffL2: g.HandoffL2},
+			Boosts:    m.Boosts}
+		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.UnanchoredFactor, t.TypeMismatch, r.MaxDF, r.AnchorShare, g.IntentWeight} {
+			if v < 0 || v > 1 {
+				from.problem(name, lineOf(node, "thresholds"), "thresholds, shares and weights must be between 0 and 1, got %v", v)
+			}
+		}
+		if r.MaxClauses < 1 || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 {
+			from.problem(name, lineOf(node, "learning"), "retrieval and learning: counts must be at least 1 (folds at least 2), rate positive, l2 not negative")
 		}
 		for _, k := range boostKeys {
 			if m.Boosts[k] < 0 {
 				from.problem(name, lineOf(child(node, "boosts"), k), "boosts: %s must not be negative", k)
 			}
 		}
-		c.Signals = Signals{FirstPerson: m.Signals["first_person"], PersonalFields: m.Signals["personal_fields"],
-			Which: m.Signals["which"], Human: m.Signals["human"], Greeting: m.Signals["greeting"], Leak: m.Signals["leak"], HowTo: m.Signals["howto"]}
+		c.Signals = Signals{FirstPerson: m.Signals["first_person"], Proxy: m.Signals["proxy"], PersonalFields: m.Signals["personal_fields"],
+			Which: m.Signals["which"], Human: m.Signals["human"], Greeting: m.Signals["greeting"], Leak: m.Signals["leak"], HowTo: m.Signals["howto"],
+			Yes: m.Signals["yes"], No: m.Signals["no"]}
 	}
 	if from != l {
 		l.problems = append(l.problems, from.problems...)
@@ -410,6 +459,43 @@ func (l *loader) loadSynonyms(c *Content) {
 					seen[key] = term.Line
 				}
 			}
+		}
+	}
+}
+
+// loadNormalize reads the rewriting stages editors can extend: dialect and colloquial forms
+// rewritten to standard ones before analysis.
+func (l *loader) loadNormalize(c *Content) {
+	node := l.read(l.fsys, NormalizeFile)
+	if node == nil {
+		return // optional
+	}
+	l.unknownKeys(NormalizeFile, node, "colloquial")
+	list := child(node, "colloquial")
+	if list == nil {
+		return
+	}
+	if list.Kind != yaml.SequenceNode {
+		l.problem(NormalizeFile, list.Line, "colloquial: want a list of [from, to] pairs")
+		return
+	}
+	seen := map[string]int{}
+	for _, row := range list.Content {
+		if row.Kind != yaml.SequenceNode || len(row.Content) != 2 || row.Content[0].Kind != yaml.ScalarNode || row.Content[1].Kind != yaml.ScalarNode {
+			l.problem(NormalizeFile, row.Line, "want [from, to]")
+			continue
+		}
+		from, to := row.Content[0].Value, row.Content[1].Value
+		switch key := analysis.Normalize(from); {
+		case key == "":
+			l.problem(NormalizeFile, row.Line, "empty form")
+		case seen[key] > 0:
+			l.problem(NormalizeFile, row.Line, "%q is already rewritten at line %d", from, seen[key])
+		case strings.Contains(analysis.Normalize(to), key):
+			l.problem(NormalizeFile, row.Line, "%q is rewritten to a text that contains it", from)
+		default:
+			seen[key] = row.Line
+			c.Colloquial = append(c.Colloquial, analysis.Rewrite{From: from, To: to})
 		}
 	}
 }

@@ -1,8 +1,10 @@
 package faq
 
 import (
+	"cmp"
 	"context"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -40,24 +42,34 @@ func TestSearchAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
+	// search returns the hits in content order, as Search does, and the one that holds most of
+	// the query (entry coverage, then phrase coverage): what any ranker would put first.
 	search := func(q string) []Hit {
 		t.Helper()
 		hits, err := ix.Search(ctx, ix.Analyzer().Terms(q), 3)
 		if err != nil {
 			t.Fatal(err)
 		}
+		for i := 1; i < len(hits); i++ {
+			if ix.Order(hits[i].Entry) <= ix.Order(hits[i-1].Entry) {
+				t.Errorf("%s: hits not in content order", q)
+			}
+		}
+		slices.SortStableFunc(hits, func(a, b Hit) int {
+			return cmp.Or(cmp.Compare(b.EntryCoverage, a.EntryCoverage), cmp.Compare(b.Coverage, a.Coverage))
+		})
 		return hits
 	}
 
-	// 転入届 is in the answer of hikkoshi only: the entry is found, but its similarity (which the
-	// matcher's confidence reads) stays that of its phrasings, which share nothing.
+	// 転入届 is in the answer of hikkoshi only: the entry is found, but the coverage of its
+	// phrasings (which the matcher's similarity reads) stays that of phrasings sharing nothing.
 	hits := search("転入届の期限")
 	if len(hits) == 0 || hits[0].Entry.ID != "hikkoshi" {
 		t.Fatalf("転入届の期限: got %v, want hikkoshi first", ids(hits))
 	}
 	h := hits[0]
-	if h.AnswerScore <= 0 || h.Score != 0 || h.Similarity != 0 || h.Phrase == nil {
-		t.Errorf("answer-only hit: answer score %v, score %v, similarity %v, phrase %v", h.AnswerScore, h.Score, h.Similarity, h.Phrase)
+	if h.AnswerScore <= 0 || h.Score != 0 || h.Coverage != 0 || h.Phrase == nil || h.TopAnswerScore < h.AnswerScore {
+		t.Errorf("answer-only hit: answer score %v (top %v), score %v, coverage %v, phrase %v", h.AnswerScore, h.TopAnswerScore, h.Score, h.Coverage, h.Phrase)
 	}
 	if h.EntryCoverage <= 0 || h.EntryCoverage > 1 {
 		t.Errorf("answer-only hit: entry coverage %v, want in (0, 1]", h.EntryCoverage)
@@ -68,8 +80,8 @@ func TestSearchAnswers(t *testing.T) {
 	if len(hits) == 0 || hits[0].Entry.ID != "juminhyo" {
 		t.Fatalf("住民票の写し: got %v, want juminhyo first", ids(hits))
 	}
-	if h := hits[0]; h.Similarity <= 0 || h.Score <= 0 || h.EntryCoverage < h.Coverage {
-		t.Errorf("phrase hit: similarity %v, score %v, entry coverage %v < coverage %v", h.Similarity, h.Score, h.EntryCoverage, h.Coverage)
+	if h := hits[0]; h.Coverage <= 0 || h.Reverse <= 0 || h.Score <= 0 || h.EntryCoverage < h.Coverage {
+		t.Errorf("phrase hit: coverage %v, reverse %v, score %v, entry coverage %v < coverage %v", h.Coverage, h.Reverse, h.Score, h.EntryCoverage, h.Coverage)
 	}
 
 	// Okurigana written differently (引越し, 引っ越し) is the same word.

@@ -8,10 +8,14 @@
 package nlu
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/faq/analysis"
@@ -34,9 +38,12 @@ type Decision struct {
 	Action Action
 	// Entry is the answered entry, the parent of an ask-back, or the hand-off entry that matched
 	// (nil for identity hand-offs found by the classifier alone and for DontKnow).
-	Entry       *faq.Entry
+	Entry *faq.Entry
+	// Also is the entry of a second question in the same message (nil when there is none): the
+	// reply answers Entry and offers Also (a hand-off always comes first).
+	Also        *faq.Entry
 	Choices     []*faq.Entry // AskBack: the follow-ups to choose from
-	Suggestions []*faq.Entry // DontKnow: up to 3 plausible entries
+	Suggestions []*faq.Entry // DontKnow: up to 3 plausible entries, as topics to choose from
 	Lang        faq.Lang
 	// Confidence of the best entry, in [0, 1].
 	Confidence float64
@@ -47,7 +54,7 @@ type Decision struct {
 	Masked string
 	// Greeting is set when the utterance is a greeting or thanks and nothing else.
 	Greeting bool
-	// Signals are the hand-off classifier's inputs and score, for explanations.
+	// Signals are the hand-off classifier's inputs and its probability, for explanations.
 	Signals Signals
 	// Reason says in a few words why the action was chosen (no user text).
 	Reason string
@@ -56,16 +63,18 @@ type Decision struct {
 // Signals are the features of the identity (hand-off) classifier.
 type Signals struct {
 	FirstPerson   bool `json:"first_person"`
+	Proxy         bool `json:"proxy"`
 	PersonalField bool `json:"personal_field"`
 	Which         bool `json:"which"`
 	HowTo         bool `json:"howto"`
 	LeakQuestion  bool `json:"leak_question"`
 	Human         bool `json:"human"`
-	PII           bool `json:"pii"`
-	// HandoffEntry is the similarity of the best hand-off entry, when it ranks above every
-	// other entry.
-	HandoffEntry float64 `json:"handoff_entry"`
-	Score        float64 `json:"score"`
+	PII           bool `json:"pii"` // personal data of the asker pasted (My Numbers excepted)
+	// StorySubject is set when the question itself names no one but the rest of a longer
+	// message is about the asker or someone in particular.
+	StorySubject bool `json:"story_subject"`
+	// Score is the classifier's probability that the question is about someone in particular.
+	Score float64 `json:"score"`
 }
 
 // Matcher decides what to do with utterances, over one FAQ index. It is safe for concurrent use.
@@ -77,25 +86,36 @@ type Matcher struct {
 	lexicon map[string]lexicon
 	choices map[string]lexicon  // child entry id → keywords
 	howto   map[*faq.Entry]bool // entries most of whose phrasings ask how to do something
+	intent  *intentModel
+	class   map[*faq.Entry]int // class of each entry in the intent model
+	handoff handoffModel
+	yes, no map[string]bool // canonical forms of the replies to "was this helpful?"
 }
 
-// lexicon is a word list: non-ASCII terms (synonyms applied, in the script they are written
-// in, so that どれ does not match the ドレ inside アドレス) match anywhere in the rewritten text,
-// ASCII terms match whole words.
+// lexicon is a word list. A Japanese term that is one short word (one or two characters) matches
+// a whole word of the question (so that わし does not match inside くわしく); a longer one matches anywhere in the rewritten
+// text, in the script it is written in (so that どれ does not match the ドレ inside アドレス);
+// ASCII terms match whole English words.
 type lexicon struct {
+	words map[string]bool // one-word Japanese terms, as analysis folds tokens
 	sub   []string
-	words []string
+	en    []string
 }
 
-// New returns a Matcher over ix, configured by the content's matcher settings and word lists.
-func New(ix *faq.Index) *Matcher {
+// New returns a Matcher over ix, configured by the content's matcher settings and word lists, with
+// its intent model and hand-off classifier trained on the content.
+func New(ix *faq.Index) *Matcher { return NewWithConfig(ix, ix.Content().Matcher) }
+
+// NewWithConfig is New with other settings than the content's (its models are trained with
+// cfg.Learning): how the learning settings are swept on a development set.
+func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 	c := ix.Content()
-	m := &Matcher{ix: ix, an: ix.Analyzer(), cfg: c.Matcher, lexicon: map[string]lexicon{},
+	m := &Matcher{ix: ix, an: ix.Analyzer(), cfg: cfg, lexicon: map[string]lexicon{},
 		choices: map[string]lexicon{}, howto: map[*faq.Entry]bool{}}
 	m.pii = pii.New(publicNumbers(c)...)
 	s := c.Signals
 	for name, lists := range map[string]map[faq.Lang][]string{
-		"first_person": s.FirstPerson, "personal_field": s.PersonalFields, "which": s.Which,
+		"first_person": s.FirstPerson, "proxy": s.Proxy, "personal_field": s.PersonalFields, "which": s.Which,
 		"human": s.Human, "greeting": s.Greeting, "leak": s.Leak, "howto": s.HowTo,
 	} {
 		m.lexicon[name] = m.compile(lists)
@@ -113,7 +133,87 @@ func New(ix *faq.Index) *Matcher {
 		}
 		m.choices[e.ID] = m.compile(kw)
 	}
+	m.yes, m.no = replies(m.an, s.Yes), replies(m.an, s.No)
+	m.learn(c, cfg.Learning)
 	return m
+}
+
+// replies returns the canonical forms of whole replies.
+func replies(an *analysis.Analyzer, lists map[faq.Lang][]string) map[string]bool {
+	out := map[string]bool{}
+	for _, terms := range lists {
+		for _, t := range terms {
+			out[replyKey(an, t)] = true
+		}
+	}
+	return out
+}
+
+// replyKey is the canonical form of a short reply: rewritten, folded, without punctuation,
+// spaces and a trailing polite です/ね/よ.
+func replyKey(an *analysis.Analyzer, s string) string {
+	k := analysis.Fold(an.Rewrite(strip(s)))
+	k = strings.Map(func(r rune) rune {
+		if unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, k)
+	for _, suffix := range []string{"デス", "ネ", "ヨ"} {
+		if t := strings.TrimSuffix(k, suffix); t != "" {
+			k = t
+		}
+	}
+	return k
+}
+
+// Feedback reads a message sent right after "was this helpful?": ok is true when the whole
+// message is a yes (helpful) or a no, as the content's yes and no lists say.
+func (m *Matcher) Feedback(utterance string) (helpful, ok bool) {
+	k := replyKey(m.an, utterance)
+	switch {
+	case k == "":
+		return false, false
+	case m.yes[k]:
+		return true, true
+	case m.no[k]:
+		return false, true
+	}
+	return false, false
+}
+
+// learn trains the intent model on every phrase, and the hand-off classifier on the same
+// phrases with the intent probabilities of cross-validation.
+func (m *Matcher) learn(c *faq.Content, cfg faq.Learning) {
+	d := intentTraining(c, m.an, m.ix.OutOfScope())
+	m.class = map[*faq.Entry]int{}
+	for i, e := range d.classes {
+		m.class[e] = i
+	}
+	var cv [][]float64
+	var wg sync.WaitGroup
+	wg.Go(func() { m.intent = train(d.classes, d.vocab, d.examples, cfg) })
+	wg.Go(func() { cv = crossValidated(d, cfg) })
+	wg.Wait()
+	var xs [][]float64
+	var ys []bool
+	for i, ex := range d.examples {
+		e := d.classes[ex.class] // out-of-scope examples are not about anyone in particular either
+		sig := m.signals(d.analyses[i], nil)
+		xs = append(xs, sig.vector(massOf(d.classes, cv[i])))
+		ys = append(ys, e.Handoff)
+	}
+	m.handoff = trainHandoff(xs, ys, cfg)
+}
+
+// HandoffWeights returns the trained weights of the hand-off classifier by feature name, for
+// explanations and tests.
+func (m *Matcher) HandoffWeights() map[string]float64 {
+	w := make(map[string]float64, len(handoffFeatures))
+	for i, name := range handoffFeatures {
+		w[name] = m.handoff.w[i]
+	}
+	return w
 }
 
 // asksHowTo reports whether most of an entry's phrasings ask how to do something.
@@ -122,7 +222,7 @@ func (m *Matcher) asksHowTo(e *faq.Entry) bool {
 	for _, t := range e.Text {
 		for _, q := range append([]string{t.Title}, t.Questions...) {
 			n++
-			if m.lexicon["howto"].has(m.an.Rewrite(q), m.an.CanonicalEN(q)) {
+			if m.lexicon["howto"].has(m.an.Analyze(q)) {
 				howto++
 			}
 		}
@@ -149,16 +249,20 @@ func publicNumbers(c *faq.Content) []string {
 }
 
 func (m *Matcher) compile(lists map[faq.Lang][]string) lexicon {
-	var lx lexicon
+	lx := lexicon{words: map[string]bool{}}
 	for _, terms := range lists {
 		for _, t := range terms {
 			ja := m.an.Rewrite(t)
 			if !isASCII(ja) {
-				lx.sub = append(lx.sub, ja) // as the question's Japanese form holds it
+				if toks := m.an.Tokens(t); len(toks) == 1 && utf8.RuneCountInString(toks[0]) <= 2 {
+					lx.words[toks[0]] = true // short words would match inside longer ones
+				} else {
+					lx.sub = append(lx.sub, ja) // as the question's Japanese form holds it
+				}
 			}
 			if isASCII(analysis.Normalize(t)) {
 				if w := m.an.CanonicalEN(t); w != "" {
-					lx.words = append(lx.words, w)
+					lx.en = append(lx.en, w)
 				}
 			}
 		}
@@ -166,16 +270,20 @@ func (m *Matcher) compile(lists map[faq.Lang][]string) lexicon {
 	return lx
 }
 
-// has reports whether the rewritten Japanese form ja or the canonical English form en of an
-// utterance contains a term of lx.
-func (lx lexicon) has(ja, en string) bool {
-	for _, s := range lx.sub {
-		if s != "" && strings.Contains(ja, s) {
+// has reports whether an analysed utterance contains a term of lx.
+func (lx lexicon) has(a analysis.Analysis) bool {
+	for _, t := range a.Tokens {
+		if lx.words[t] {
 			return true
 		}
 	}
-	for _, w := range lx.words {
-		if containsWord(en, w) {
+	for _, s := range lx.sub {
+		if s != "" && strings.Contains(a.JA, s) {
+			return true
+		}
+	}
+	for _, w := range lx.en {
+		if containsWord(a.EN, w) {
 			return true
 		}
 	}
@@ -213,7 +321,8 @@ func isASCII(s string) bool {
 	return true
 }
 
-// DetectLang returns English when the utterance is mostly Latin letters, else Japanese.
+// DetectLang returns English when the utterance is mostly Latin letters and does not read as
+// romaji Japanese, else Japanese.
 func DetectLang(s string) faq.Lang {
 	var latin, ja int
 	for _, r := range s {
@@ -227,15 +336,175 @@ func DetectLang(s string) faq.Lang {
 		}
 	}
 	if latin > 2*ja && latin >= 2 {
+		if _, romaji := analysis.Romaji(analysis.Normalize(s)); romaji {
+			return faq.Japanese
+		}
 		return faq.English
 	}
 	return faq.Japanese
 }
 
+// signals reads the hand-off classifier's word signals from an analysed text; ms are the
+// personal data found in it.
+func (m *Matcher) signals(a analysis.Analysis, ms []pii.Match) Signals {
+	lx := m.lexicon
+	return Signals{
+		// Pasting one's own phone number or address is speaking of one's own data.
+		FirstPerson:   lx["first_person"].has(a) || pastedPersonal(ms),
+		Proxy:         lx["proxy"].has(a),
+		PersonalField: lx["personal_field"].has(a) || pastedPersonal(ms),
+		Which:         lx["which"].has(a),
+		LeakQuestion:  lx["leak"].has(a),
+		HowTo:         lx["howto"].has(a),
+		Human:         lx["human"].has(a),
+		PII:           pastedPersonal(ms),
+	}
+}
+
+// pastedPersonal reports personal data of the asker among ms: pasting one's phone number or
+// address is speaking of one's own data. A My Number is not: whether My Numbers leaked has one
+// answer for everyone.
+func pastedPersonal(ms []pii.Match) bool {
+	for _, mt := range ms {
+		if mt.Kind != pii.MyNumber {
+			return true
+		}
+	}
+	return false
+}
+
+// reading is what the matcher makes of one piece of an utterance (the whole, a sentence or a
+// clause): its analysis, its signals, and its candidates.
+type reading struct {
+	an      analysis.Analysis
+	sig     Signals
+	probs   []float64 // intent model, by class
+	hits    []scored  // retrieval, best first
+	best    candidate // the best entry family (zero when none)
+	outside float64   // confidence of the out-of-scope examples
+	cands   []candidate
+}
+
+// candidate is an entry family (a root entry and its follow-ups) with its confidence.
+type candidate struct {
+	entry      *faq.Entry // the root
+	confidence float64
+	similarity float64
+	prob       float64
+}
+
+// read analyses a piece of text (personal data already blanked out) and scores every entry
+// family: IntentWeight × the intent probability of the family + (1 − IntentWeight) × its best
+// retrieval similarity.
+func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (reading, error) {
+	r := reading{an: m.an.Analyze(text)}
+	r.sig = m.signals(r.an, ms)
+	hits, err := m.ix.Search(ctx, r.an.Terms, 8)
+	if err != nil {
+		return r, err
+	}
+	r.hits = m.rank(hits, r.sig)
+	r.probs = m.intent.probs(m.intent.vectorize(r.an))
+	w := m.cfg.Learning.IntentWeight
+	fam := map[*faq.Entry]*candidate{}
+	var order []*faq.Entry
+	get := func(e *faq.Entry) *candidate {
+		root := m.root(e)
+		c, ok := fam[root]
+		if !ok {
+			c = &candidate{entry: root}
+			fam[root] = c
+			order = append(order, root)
+		}
+		return c
+	}
+	for i, e := range m.intent.classes {
+		get(e).prob += r.probs[i]
+	}
+	for _, h := range r.hits {
+		c := get(h.Entry)
+		c.similarity = max(c.similarity, h.Similarity*h.factor)
+	}
+	for _, e := range order {
+		c := fam[e]
+		c.confidence = w*c.prob + (1-w)*c.similarity
+		if e.OutOfScope {
+			r.outside = c.confidence
+			continue
+		}
+		r.cands = append(r.cands, *c)
+	}
+	slices.SortStableFunc(r.cands, func(a, b candidate) int {
+		if a.confidence != b.confidence {
+			return cmp.Compare(b.confidence, a.confidence)
+		}
+		return cmp.Compare(m.ix.Order(a.entry), m.ix.Order(b.entry))
+	})
+	if len(r.cands) > 0 {
+		r.best = r.cands[0]
+	}
+	return r, nil
+}
+
+// general returns r with its best candidate the best entry family that is not a hand-off.
+func general(r reading) reading {
+	r.best = candidate{}
+	for _, c := range r.cands {
+		if !c.entry.Handoff {
+			r.best = c
+			break
+		}
+	}
+	return r
+}
+
+// answerable reports whether the best family of r is close enough to answer.
+func (m *Matcher) answerable(r reading) bool {
+	return r.best.entry != nil && r.best.confidence >= m.cfg.MinConfidence && r.best.confidence > r.outside
+}
+
+// topical reports whether an analysed text names a topic: a content word or English word
+// beyond the words that only say it is a question (whether something leaked, how, a greeting).
+func (m *Matcher) topical(a analysis.Analysis) bool {
+	generic := func(w string) bool {
+		x := analysis.Analysis{Tokens: []string{w}, EN: w}
+		return m.lexicon["leak"].has(x) || m.lexicon["howto"].has(x) || m.lexicon["greeting"].has(x) ||
+			m.lexicon["first_person"].has(x)
+	}
+	for _, w := range a.Terms[analysis.JA] {
+		if !generic(w) {
+			return true
+		}
+	}
+	for _, w := range strings.Fields(a.EN) {
+		if !isEnglishFiller(w) && !generic(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isEnglishFiller reports words that carry no topic in a short English message.
+func isEnglishFiller(w string) bool {
+	w = strings.Trim(w, ".,!?;:'\"()")
+	return len(w) < 2 || englishFillers[w]
+}
+
+var englishFillers = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the is are was were be been do does did can could would should will
+		i me my you your we it this that there here what when why who how which of to in on at for with about
+		so ok okay yes no not please pls plz hi hello hey thanks thank sorry excuse question ask help quick
+		just one something anything got get have has had any some`) {
+		englishFillers[w] = true
+	}
+}
+
 // Decide reads one utterance and decides what to do. It returns an error only when the index
 // fails; "no answer" is a DontKnow decision.
 func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error) {
-	norm := analysis.Normalize(utterance)
+	norm := analysis.Normalize(strip(utterance))
 	matches := m.pii.Find(norm)
 	d := Decision{
 		Lang:   DetectLang(norm),
@@ -244,114 +513,143 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	}
 	// Personal data takes no part in retrieval: blank it out.
 	clean := blank(norm, matches)
-	an := m.an.Analyze(clean)
-	ja, en := an.JA, an.EN
-	sig := Signals{
-		FirstPerson:   m.lexicon["first_person"].has(ja, en),
-		PersonalField: m.lexicon["personal_field"].has(ja, en),
-		Which:         m.lexicon["which"].has(ja, en),
-		LeakQuestion:  m.lexicon["leak"].has(ja, en),
-		HowTo:         m.lexicon["howto"].has(ja, en),
-		Human:         m.lexicon["human"].has(ja, en),
-		PII:           len(matches) > 0,
-	}
-	hits, err := m.ix.Search(ctx, an.Terms, 8)
+	whole, err := m.read(ctx, clean, matches)
 	if err != nil {
 		return d, fmt.Errorf("nlu: decide: %w", err)
 	}
-	// The best hand-off entry is evidence for the identity classifier; the best other entry is
-	// the answer candidate.
-	var best, handoff, outside *faq.Hit
-	for i := range hits {
-		h := &hits[i]
-		if h.Entry.OutOfScope {
-			if outside == nil {
-				outside = h
-			}
-			continue
-		}
-		if h.Entry.Handoff {
-			if handoff == nil || h.Similarity > handoff.Similarity {
-				handoff = h
-			}
-		} else if best == nil || h.Similarity*m.factor(h, sig) > best.Similarity*m.factor(best, sig) {
-			best = h
-		}
+	focus, second, err := m.focus(ctx, clean, whole)
+	if err != nil {
+		return d, fmt.Errorf("nlu: decide: %w", err)
 	}
-	if handoff != nil && best != nil && handoff.Similarity < best.Similarity*m.factor(best, sig) {
-		handoff = nil // a hand-off entry counts only when it beats the best answer
+	sig := focus.sig
+	sig.PII = sig.PII || whole.sig.PII
+	sig.PersonalField = sig.PersonalField || whole.sig.PII
+	sig.FirstPerson = sig.FirstPerson || whole.sig.PII
+	sig.Human = whole.sig.Human
+	if !(sig.FirstPerson || sig.Proxy || sig.PII) && (whole.sig.FirstPerson || whole.sig.Proxy) {
+		sig.StorySubject = true
 	}
-	if handoff != nil {
-		sig.HandoffEntry = handoff.Similarity
-		if sig.HowTo && !m.howto[handoff.Entry] {
-			sig.HandoffEntry *= m.cfg.TypeMismatch // "how do I …?" is not "was my … leaked?"
-		}
-	}
-	sig.Score = m.identityScore(sig)
+	sig.Score = m.handoff.prob(sig.vector(massOf(m.intent.classes, focus.probs)))
 	d.Signals = sig
-	if best != nil {
-		d.Confidence = best.Similarity * m.factor(best, sig)
-	}
-	// An out-of-scope example wins over the best entry when closer; a question whether
-	// something leaked is less likely to be out of scope (it is what this FAQ is about).
-	if outside != nil && sig.LeakQuestion {
-		outside.Similarity *= m.cfg.TypeMismatch
-	}
-	confident := best != nil && d.Confidence >= m.cfg.MinConfidence &&
-		(outside == nil || outside.Similarity < d.Confidence)
+	d.Confidence = focus.best.confidence
 
 	switch {
 	case sig.Human:
 		d.Action, d.Reason = Handoff, "asked for a person"
 		return d, nil
-	case sig.Score >= m.cfg.HandoffThreshold && !(confident && handoff == nil && best.Anchored &&
-		best.Entry.HoldsForEveryone && d.Confidence >= m.cfg.EveryoneConfidence &&
-		best.Reverse >= m.cfg.EveryoneConfidence):
-		// An entry that holds for everyone wins over identity signals only when the question
-		// uses its own words, says most of what its phrasing says, and no hand-off entry
-		// matches better.
+	case sig.Score >= m.cfg.HandoffThreshold || m.answerable(focus) && focus.best.entry.Handoff && !m.answerable(general(focus)):
+		// The classifier says the question is about someone in particular, or it is closest to a
+		// hand-off entry and no other entry is close enough.
 		d.Action, d.Reason = Handoff, "identity-specific question"
-		if handoff != nil {
-			d.Entry = handoff.Entry
-			d.Confidence = max(d.Confidence, handoff.Similarity)
-		}
-		return d, nil
-	case !confident:
-		d.Action, d.Reason = DontKnow, "no entry is close enough"
-		d.Greeting = m.lexicon["greeting"].has(ja, en) && len(m.an.Field(analysis.JA, clean)) <= 2
-		for _, h := range hits {
-			if !h.Entry.OutOfScope && h.Similarity >= m.cfg.SuggestConfidence && len(d.Suggestions) < 3 {
-				d.Suggestions = append(d.Suggestions, m.root(h.Entry))
+		for _, c := range focus.cands {
+			if c.entry.Handoff {
+				d.Entry = c.entry
+				break
 			}
 		}
-		d.Suggestions = uniqueEntries(d.Suggestions)
-		if d.Greeting {
-			d.Suggestions = nil
+		if second != nil && !second.entry.Handoff {
+			d.Also = second.entry
+		}
+		return d, nil
+	case !m.answerable(general(focus)) || !m.topical(focus.an):
+		d.Action, d.Reason = DontKnow, "no entry is close enough"
+		if m.answerable(focus) {
+			d.Reason = "the question does not say what it is about"
+		}
+		d.Greeting = m.lexicon["greeting"].has(whole.an) && len(whole.an.Terms[analysis.JA]) <= 2
+		if !d.Greeting {
+			for _, c := range focus.cands {
+				if c.confidence >= m.cfg.SuggestConfidence && len(d.Suggestions) < 3 && !c.entry.Handoff {
+					d.Suggestions = append(d.Suggestions, c.entry)
+				}
+			}
 		}
 		return d, nil
 	}
-	m.choose(&d, best.Entry, ja, en)
+	focus = general(focus) // not about anyone in particular: the best entry that is not a hand-off
+	d.Confidence = focus.best.confidence
+	m.choose(&d, focus.best.entry, focus.an)
+	if second != nil {
+		d.Also = second.entry
+		if second.entry.Handoff { // the hand-off comes first
+			d.Also = d.Entry
+			if d.Action == AskBack {
+				d.Also = m.root(d.Entry)
+			}
+			d.Action, d.Entry, d.Choices, d.Reason = Handoff, second.entry, nil, "identity-specific question first"
+		}
+	}
 	return d, nil
 }
 
-// factor is the confidence factor of a hit: the content's UnanchoredFactor when the question
-// shares none of the entry's anchor words, times TypeMismatch when the question asks how to do
-// something and the entry does not, or asks whether something leaked and the entry is a how-to.
-func (m *Matcher) factor(h *faq.Hit, sig Signals) float64 {
-	f := 1.0
-	if !h.Anchored {
-		f *= m.cfg.UnanchoredFactor
+// focus finds the question of a longer message: the sentence or clause that asks and whose best
+// entry is the most confident, and a second question when another piece asks for another
+// entry family confidently. A message of one piece is its own focus.
+func (m *Matcher) focus(ctx context.Context, clean string, whole reading) (reading, *candidate, error) {
+	var pieces []string
+	for _, s := range sentences(clean) {
+		pieces = append(pieces, clauses(s)...)
 	}
-	howto := m.howto[h.Entry]
-	if sig.HowTo && !howto || !sig.HowTo && sig.LeakQuestion && howto {
-		f *= m.cfg.TypeMismatch
+	if len(pieces) < 2 {
+		return whole, nil, nil
 	}
-	return f
+	var reads []reading
+	var asking []int
+	for _, p := range pieces {
+		r, err := m.read(ctx, p, nil)
+		if err != nil {
+			return whole, nil, err
+		}
+		if asks(p) {
+			asking = append(asking, len(reads))
+		}
+		reads = append(reads, r)
+	}
+	if len(asking) == 0 {
+		return whole, nil, nil
+	}
+	focus := -1
+	for _, i := range asking {
+		if m.answerable(reads[i]) && m.topical(reads[i].an) && (focus < 0 || reads[i].best.confidence > reads[focus].best.confidence) {
+			focus = i
+		}
+	}
+	if focus < 0 {
+		// No question piece can be answered on its own. One that names a topic is still the
+		// question (a story about one's account, then a question the FAQ does not answer);
+		// vague ones ("漏れたのか知りたい") take their topic from the whole message.
+		for _, i := range asking {
+			if m.topical(reads[i].an) && (focus < 0 || reads[i].best.confidence > reads[focus].best.confidence) {
+				focus = i
+			}
+		}
+		if focus < 0 {
+			return whole, nil, nil
+		}
+		return reads[focus], nil, nil
+	}
+	f := reads[focus]
+	var second *candidate
+	for _, i := range asking {
+		r := reads[i]
+		if i == focus || !m.answerable(r) || !m.topical(r.an) || r.best.entry == f.best.entry {
+			continue
+		}
+		if second == nil || r.best.confidence > second.confidence {
+			c := r.best
+			second = &c
+		}
+	}
+	if second == nil && m.answerable(whole) && whole.best.confidence > f.best.confidence {
+		// A single question told over several sentences reads best as a whole.
+		return whole, nil, nil
+	}
+	return f, second, nil
 }
 
 // choose answers e, or the child of e (or of e's parent) that the utterance names, or asks back
 // among the children when none or several are named.
-func (m *Matcher) choose(d *Decision, e *faq.Entry, ja, en string) {
+func (m *Matcher) choose(d *Decision, e *faq.Entry, a analysis.Analysis) {
 	parent := e
 	if e.Parent != "" {
 		parent = m.ix.Content().Entry(e.Parent)
@@ -362,7 +660,7 @@ func (m *Matcher) choose(d *Decision, e *faq.Entry, ja, en string) {
 	}
 	var named []*faq.Entry
 	for _, id := range parent.Followups {
-		if m.choices[id].has(ja, en) {
+		if m.choices[id].has(a) {
 			named = append(named, m.ix.Content().Entry(id))
 		}
 	}
@@ -376,13 +674,19 @@ func (m *Matcher) choose(d *Decision, e *faq.Entry, ja, en string) {
 	}
 }
 
-// Choose resolves a reply to an ask-back: the child of parent that the utterance names, or nil.
+// Choose resolves a reply to an ask-back: the child of parent that the utterance names — by its
+// keywords, or by its number among the choices ("2", "2番", "２つ目") — or nil.
 func (m *Matcher) Choose(parent *faq.Entry, utterance string) *faq.Entry {
-	clean := analysis.Normalize(utterance)
-	ja, en := m.an.Rewrite(clean), m.an.CanonicalEN(clean)
+	if n, ok := choiceNumber(utterance); ok {
+		if n >= 1 && n <= len(parent.Followups) {
+			return m.ix.Content().Entry(parent.Followups[n-1])
+		}
+		return nil
+	}
+	a := m.an.Analyze(strip(utterance))
 	var named *faq.Entry
 	for _, id := range parent.Followups {
-		if m.choices[id].has(ja, en) {
+		if m.choices[id].has(a) {
 			if named != nil {
 				return nil
 			}
@@ -390,6 +694,37 @@ func (m *Matcher) Choose(parent *faq.Entry, utterance string) *faq.Entry {
 		}
 	}
 	return named
+}
+
+// choiceNumber reads a reply that is only the number of a choice: "2", "2番", "2つ目", "２番目で",
+// "no. 2", "#2", "二番".
+func choiceNumber(s string) (int, bool) {
+	n := strings.TrimSpace(analysis.Normalize(s))
+	for _, suffix := range []string{"でお願いします", "でおねがいします", "です", "で", "を", "。", ".", "!", "!"} {
+		n = strings.TrimSuffix(n, suffix)
+	}
+	for _, suffix := range []string{"番目", "番", "つ目", "個目", "こめ", "ばんめ", "ばん"} {
+		n = strings.TrimSuffix(n, suffix)
+	}
+	for _, prefix := range []string{"no.", "no ", "#", "option ", "number "} {
+		n = strings.TrimPrefix(n, prefix)
+	}
+	n = strings.TrimSpace(n)
+	kanji := map[string]int{"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "ひと": 1, "ふた": 2}
+	if v, ok := kanji[n]; ok {
+		return v, true
+	}
+	if n == "" || len(n) > 2 {
+		return 0, false
+	}
+	v := 0
+	for _, r := range n {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		v = 10*v + int(r-'0')
+	}
+	return v, true
 }
 
 func (m *Matcher) root(e *faq.Entry) *faq.Entry {
@@ -401,48 +736,14 @@ func (m *Matcher) root(e *faq.Entry) *faq.Entry {
 	return e
 }
 
-func uniqueEntries(es []*faq.Entry) []*faq.Entry {
-	seen := map[*faq.Entry]bool{}
-	out := es[:0]
-	for _, e := range es {
-		if !seen[e] {
-			seen[e] = true
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// identityScore is the linear score of the hand-off classifier.
-func (m *Matcher) identityScore(s Signals) float64 {
-	w := m.cfg.Weights
-	score := 0.0
-	add := func(on bool, name string) {
-		if on {
-			score += w[name]
-		}
-	}
-	add(s.FirstPerson, "first_person")
-	add(s.PersonalField, "personal_field")
-	add(s.FirstPerson && s.PersonalField, "first_person_field")
-	add(s.Which && s.PersonalField, "which_field")
-	add(s.PII, "pii")
-	add(s.PII && s.LeakQuestion, "pii_question")
-	// A hand-off entry is evidence only for a question about someone in particular: "were
-	// addresses leaked?" matches "which of my addresses leaked?" but asks about everyone.
-	if s.FirstPerson || s.Which || s.PII {
-		score += w["handoff_entry"] * s.HandoffEntry
-	}
-	return score
-}
-
 // blank replaces each match with a space.
 func blank(s string, ms []pii.Match) string {
 	return pii.Replace(s, ms, func(pii.Kind) string { return " " })
 }
 
-// WithConfig returns a Matcher over the same index with other thresholds and weights (word
-// lists stay those of the content). It is how thresholds are swept on a development set.
+// WithConfig returns a Matcher over the same index and models with other thresholds (word
+// lists and trained models stay those of the content). It is how thresholds are swept on a
+// development set.
 func (m *Matcher) WithConfig(cfg faq.Matcher) *Matcher {
 	c := *m
 	c.cfg = cfg

@@ -1,32 +1,96 @@
 package nlu
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/faq/analysis"
 )
 
-// Rank returns up to k entries for an utterance, best first, as the matcher sees them before it
-// decides: the same analysis (personal data blanked out) and the same index search as Decide,
-// one hit per entry. The out-of-scope examples are not entries and are left out. It is how
-// retrieval is measured on its own.
-func (m *Matcher) Rank(ctx context.Context, utterance string, k int) ([]faq.Hit, error) {
-	norm := analysis.Normalize(utterance)
+// Scored is a hit of the index as the matcher weighs it.
+type Scored struct {
+	faq.Hit
+	// Similarity combines both coverages of the best phrase: Coverage^(1-g) × Reverse^g, with g
+	// the content's PhraseWeight (HandoffPhraseWeight for hand-off entries and out-of-scope
+	// examples, which match only questions as specific as their phrasings). It is in [0, 1].
+	Similarity float64
+	// Rank orders the hits: Similarity, plus the entry coverage and the BM25 scores of the
+	// phrases and of the answer relative to the best hit, with the weights of matcher.yaml's
+	// rank section. The confidence reads Similarity alone: an entry found by its answer only
+	// never looks like a match.
+	Rank float64
+}
+
+// scored is a Scored with the confidence factor of the question's type and anchors.
+type scored struct {
+	Scored
+	factor float64
+}
+
+// rank weighs the hits of a search and orders them by Rank, ties by content order.
+func (m *Matcher) rank(hits []faq.Hit, sig Signals) []scored {
+	out := make([]scored, len(hits))
+	rw := m.cfg.Rank
+	for i, h := range hits {
+		g := m.cfg.PhraseWeight
+		if h.Entry.Handoff || h.Entry.OutOfScope {
+			g = m.cfg.HandoffPhraseWeight
+		}
+		s := scored{Scored: Scored{Hit: h}, factor: m.factor(&h, sig)}
+		s.Similarity = math.Pow(h.Coverage, 1-g) * math.Pow(h.Reverse, g)
+		s.Rank = s.Similarity + rw.Entry*h.EntryCoverage
+		if h.TopScore > 0 {
+			s.Rank += rw.BM25 * h.Score / h.TopScore
+		}
+		if h.TopAnswerScore > 0 {
+			s.Rank += rw.Answer * h.AnswerScore / h.TopAnswerScore
+		}
+		out[i] = s
+	}
+	slices.SortStableFunc(out, func(a, b scored) int {
+		if a.Rank != b.Rank {
+			return cmp.Compare(b.Rank, a.Rank)
+		}
+		return cmp.Compare(m.ix.Order(a.Entry), m.ix.Order(b.Entry))
+	})
+	return out
+}
+
+// factor is the confidence factor of a hit: the content's UnanchoredFactor when the question
+// shares none of the entry's anchor words, times TypeMismatch when the question asks how to do
+// something and the entry does not, or asks whether something leaked and the entry is a how-to.
+func (m *Matcher) factor(h *faq.Hit, sig Signals) float64 {
+	f := 1.0
+	if !h.Anchored {
+		f *= m.cfg.UnanchoredFactor
+	}
+	howto := m.howto[h.Entry]
+	if sig.HowTo && !howto || !sig.HowTo && sig.LeakQuestion && howto {
+		f *= m.cfg.TypeMismatch
+	}
+	return f
+}
+
+// Rank returns up to k entries for an utterance, best first, as the matcher's retrieval sees
+// them: the same analysis (personal data blanked out), the same index search and the same
+// ranking as Decide, one hit per entry. The out-of-scope examples are not entries and are left
+// out. It is how retrieval is measured on its own.
+func (m *Matcher) Rank(ctx context.Context, utterance string, k int) ([]Scored, error) {
+	norm := analysis.Normalize(strip(utterance))
 	clean := blank(norm, m.pii.Find(norm))
 	hits, err := m.ix.Search(ctx, m.an.Terms(clean), k+1)
 	if err != nil {
 		return nil, fmt.Errorf("nlu: rank: %w", err)
 	}
-	out := hits[:0]
-	for _, h := range hits {
-		if !h.Entry.OutOfScope {
-			out = append(out, h)
+	var out []Scored
+	for _, h := range m.rank(hits, Signals{}) {
+		if !h.Entry.OutOfScope && len(out) < k {
+			out = append(out, h.Scored)
 		}
-	}
-	if len(out) > k {
-		out = out[:k]
 	}
 	return out, nil
 }

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"slices"
-	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/faqbot/faqbot/bot"
@@ -86,45 +87,83 @@ func printCounts(w io.Writer, what string, counts map[string]nlu.LabelCount) {
 	tw.Flush()
 }
 
-// printSweep prints the accuracy over a grid of the matcher's thresholds, best first, so that
-// they can be chosen on a development set and written into matcher.yaml.
+// A tunable of matcher.yaml that the sweep varies: its grid, how to set it, and whether the
+// matcher's models must be trained again for it.
+type tunable struct {
+	name    string
+	grid    []float64
+	set     func(*faq.Matcher, float64)
+	get     func(faq.Matcher) float64
+	retrain bool
+}
+
+func steps(from, to, step float64) []float64 {
+	var g []float64
+	for v := from; v <= to+step/2; v += step {
+		g = append(g, math.Round(v*1000)/1000)
+	}
+	return g
+}
+
+var tunables = []tunable{
+	{"thresholds.min_confidence", steps(0.15, 0.6, 0.05), func(m *faq.Matcher, v float64) { m.MinConfidence = v }, func(m faq.Matcher) float64 { return m.MinConfidence }, false},
+	{"thresholds.suggest_confidence", steps(0.05, 0.35, 0.05), func(m *faq.Matcher, v float64) { m.SuggestConfidence = v }, func(m faq.Matcher) float64 { return m.SuggestConfidence }, false},
+	{"thresholds.handoff", steps(0.2, 0.9, 0.05), func(m *faq.Matcher, v float64) { m.HandoffThreshold = v }, func(m faq.Matcher) float64 { return m.HandoffThreshold }, false},
+	{"thresholds.phrase_weight", steps(0, 0.5, 0.1), func(m *faq.Matcher, v float64) { m.PhraseWeight = v }, func(m faq.Matcher) float64 { return m.PhraseWeight }, false},
+	{"thresholds.handoff_phrase_weight", steps(0.2, 0.9, 0.1), func(m *faq.Matcher, v float64) { m.HandoffPhraseWeight = v }, func(m faq.Matcher) float64 { return m.HandoffPhraseWeight }, false},
+	{"thresholds.unanchored_factor", steps(0.5, 1, 0.1), func(m *faq.Matcher, v float64) { m.UnanchoredFactor = v }, func(m faq.Matcher) float64 { return m.UnanchoredFactor }, false},
+	{"thresholds.type_mismatch", steps(0.4, 1, 0.1), func(m *faq.Matcher, v float64) { m.TypeMismatch = v }, func(m faq.Matcher) float64 { return m.TypeMismatch }, false},
+	{"learning.intent_weight", steps(0.1, 0.9, 0.1), func(m *faq.Matcher, v float64) { m.Learning.IntentWeight = v }, func(m faq.Matcher) float64 { return m.Learning.IntentWeight }, false},
+	{"learning.epochs", []float64{5, 10, 20, 30, 45, 60}, func(m *faq.Matcher, v float64) { m.Learning.Epochs = int(v) }, func(m faq.Matcher) float64 { return float64(m.Learning.Epochs) }, true},
+	{"learning.rate", []float64{0.05, 0.1, 0.2, 0.5, 1, 2}, func(m *faq.Matcher, v float64) { m.Learning.Rate = v }, func(m faq.Matcher) float64 { return m.Learning.Rate }, true},
+	{"learning.l2", []float64{0, 1e-5, 1e-4, 1e-3, 1e-2}, func(m *faq.Matcher, v float64) { m.Learning.L2 = v }, func(m faq.Matcher) float64 { return m.Learning.L2 }, true},
+	{"learning.handoff_l2", []float64{0, 1e-4, 1e-3, 1e-2, 1e-1}, func(m *faq.Matcher, v float64) { m.Learning.HandoffL2 = v }, func(m faq.Matcher) float64 { return m.Learning.HandoffL2 }, true},
+}
+
+// printSweep varies each tunable of matcher.yaml over its grid, the others as in the content,
+// and prints the accuracy of every value: the current value is marked "*", the best ones "+",
+// and a best value on an edge of its grid is flagged (widen the grid). Learning settings train
+// the models again for each value.
 func printSweep(ctx context.Context, w io.Writer, eng *bot.Engine, cases []nlu.Case) error {
-	type row struct {
-		cfg faq.Matcher
-		acc float64
-	}
 	base := eng.Content.Matcher
-	var rows []row
-	for minC := 0.25; minC <= 0.551; minC += 0.05 {
-		for _, hand := range []float64{0.7, 0.8, 0.9, 1.0} {
-			for _, every := range []float64{0.4, 0.6} {
-				for _, unanchored := range []float64{0.4, 0.6, 0.8} {
-					for _, hw := range []float64{0.6, 0.8, 1.0} {
-						cfg := base
-						cfg.Weights = maps.Clone(base.Weights)
-						cfg.MinConfidence, cfg.HandoffThreshold, cfg.EveryoneConfidence = minC, hand, every
-						cfg.UnanchoredFactor, cfg.Weights["handoff_entry"] = unanchored, hw
-						rep, err := nlu.Evaluate(ctx, eng.Matcher.WithConfig(cfg), cases)
-						if err != nil {
-							return err
-						}
-						rows = append(rows, row{cfg, rep.Accuracy()})
-					}
-				}
+	fmt.Fprintf(w, "\nsweep (one tunable at a time, the others as in matcher.yaml):\n")
+	for _, t := range tunables {
+		accs := make([]float64, len(t.grid))
+		best := 0.0
+		for i, v := range t.grid {
+			cfg := base
+			t.set(&cfg, v)
+			var m *nlu.Matcher
+			if t.retrain {
+				m = nlu.NewWithConfig(eng.Index, cfg)
+			} else {
+				m = eng.Matcher.WithConfig(cfg)
 			}
+			rep, err := nlu.Evaluate(ctx, m, cases)
+			if err != nil {
+				return err
+			}
+			accs[i] = rep.Accuracy()
+			best = max(best, accs[i])
 		}
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].acc > rows[j].acc })
-	fmt.Fprintf(w, "\nsweep (current: min_confidence %.2f, handoff %.2f, everyone_confidence %.2f, unanchored_factor %.2f, handoff_entry %.2f):\n",
-		base.MinConfidence, base.HandoffThreshold, base.EveryoneConfidence, base.UnanchoredFactor, base.Weights["handoff_entry"])
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "min_confidence\thandoff\teveryone_confidence\tunanchored_factor\thandoff_entry\taccuracy")
-	for i, r := range rows {
-		if i == 15 {
-			break
+		var cells []string
+		var bestAt []int
+		for i, v := range t.grid {
+			mark := ""
+			if v == t.get(base) {
+				mark += "*"
+			}
+			if accs[i] == best {
+				mark += "+"
+				bestAt = append(bestAt, i)
+			}
+			cells = append(cells, fmt.Sprintf("%g:%.3f%s", v, accs[i], mark))
 		}
-		fmt.Fprintf(tw, "%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.3f\n", r.cfg.MinConfidence, r.cfg.HandoffThreshold,
-			r.cfg.EveryoneConfidence, r.cfg.UnanchoredFactor, r.cfg.Weights["handoff_entry"], r.acc)
+		note := ""
+		if len(bestAt) > 0 && (bestAt[0] == 0 || bestAt[len(bestAt)-1] == len(t.grid)-1) && len(bestAt) < len(t.grid) {
+			note = "  (best on an edge of the grid)"
+		}
+		fmt.Fprintf(w, "  %-34s %s%s\n", t.name, strings.Join(cells, "  "), note)
 	}
-	return tw.Flush()
+	return nil
 }

@@ -70,7 +70,7 @@ func TestReportFromServeJournal(t *testing.T) {
 	data := t.TempDir()
 	base, _ := startServe(t, map[string]string{"FAQBOT_ADDR": "127.0.0.1:0", "FAQBOT_DATA_DIR": data})
 	for _, q := range []string{"宇宙人は存在しますか", "宇宙人は存在しますか？", "宇宙人って存在するの", "好きな食べ物は何ですか",
-		"担当者と話したい", "私の電話番号は090-1234-5678です。宇宙人は存在しますか"} {
+		"担当者と話したい", "私の電話番号は090-1234-5678です。この番号も漏れましたか"} {
 		postJSON(t, base+"/api/ask", map[string]string{"query": q, "conversation": "report-test-conversation"})
 	}
 	postJSON(t, base+"/api/feedback", map[string]any{"conversation": "report-test-conversation", "entry": "my-number", "helpful": false})

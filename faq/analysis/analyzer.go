@@ -40,15 +40,53 @@ type Synonyms struct {
 	EN [][]string `yaml:"en" json:"en,omitempty"`
 }
 
-// Analyzer turns text into index terms. It is safe for concurrent use.
-type Analyzer struct {
-	ja, en *rewriter
+// Rewrite is one row of a rewriting stage: From, wherever it occurs in normalised text, becomes
+// To. Dialect and colloquial forms are rewritten to standard ones this way (the content's
+// normalize.yaml).
+type Rewrite struct {
+	From, To string
 }
 
-// New returns an Analyzer that applies syn. The Japanese dictionary is loaded once per process,
-// on first use (see Warm).
-func New(syn Synonyms) *Analyzer {
-	return &Analyzer{ja: newRewriter(syn.JA), en: newRewriter(syn.EN)}
+// Analyzer turns text into index terms. It is safe for concurrent use.
+type Analyzer struct {
+	colloquial *strings.Replacer // nil without rows
+	ja, en     *rewriter
+}
+
+// New returns an Analyzer that rewrites the colloquial rows (longest From first) and then
+// applies syn. The Japanese dictionary is loaded once per process, on first use (see Warm).
+func New(syn Synonyms, colloquial ...Rewrite) *Analyzer {
+	a := &Analyzer{ja: newRewriter(syn.JA), en: newRewriter(syn.EN)}
+	rows := make([]Rewrite, 0, len(colloquial))
+	for _, r := range colloquial {
+		if from := Normalize(r.From); from != "" {
+			rows = append(rows, Rewrite{from, Normalize(r.To)})
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return len(rows[i].From) > len(rows[j].From) })
+	if len(rows) > 0 {
+		flat := make([]string, 0, 2*len(rows))
+		for _, r := range rows {
+			flat = append(flat, r.From, r.To)
+		}
+		a.colloquial = strings.NewReplacer(flat...)
+	}
+	return a
+}
+
+// normalize is Normalize followed by the colloquial stage and, for text that reads as romaji,
+// its kana: the form every field is analysed from.
+func (a *Analyzer) normalize(s string) string {
+	n := Normalize(s)
+	if isASCII(n) {
+		if kana, ok := Romaji(n); ok {
+			n = kana
+		}
+	}
+	if a.colloquial != nil {
+		n = a.colloquial.Replace(n)
+	}
+	return n
 }
 
 var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
@@ -99,24 +137,33 @@ func (a *Analyzer) Terms(s string) Terms { return a.Analyze(s).Terms }
 
 // Analysis is everything the matcher reads from one text, computed once.
 type Analysis struct {
-	Norm  string // Normalize(s)
+	// Norm is Normalize(s) after the colloquial stage (and as kana when s reads as romaji).
+	Norm  string
 	JA    string // Norm with the Japanese synonyms applied (Rewrite)
 	EN    string // Norm with the English synonyms applied (CanonicalEN)
 	Terms Terms
+	// Tokens are every word of JA as kagome splits it (surface forms, folded), function words
+	// included: word lists are matched against them.
+	Tokens []string
+	// Readings are the folded katakana readings of the content words of JA: a word written
+	// with the wrong kanji of the same reading (voice input, a slip of the IME) meets the
+	// right one here.
+	Readings []string
 }
 
 // Analyze analyses s once for every use: its normal form, its rewritten forms and its terms.
 func (a *Analyzer) Analyze(s string) Analysis {
-	n := Normalize(s)
+	n := a.normalize(s)
 	ja, en := a.ja.apply(n), a.en.apply(n)
-	var words []string
-	var yomi string
+	var jw japaneseWords
 	if isASCII(ja) {
-		words = asciiWords(ja) // what kagome makes of ASCII text, without running it
+		jw.words = asciiWords(ja) // what kagome makes of ASCII text, without running it
+		jw.tokens = strings.FieldsFunc(ja, func(r rune) bool { return !isWordByte(byte(r)) })
 	} else {
-		words, yomi = japanese(ja)
+		jw = japanese(ja)
 	}
-	return Analysis{Norm: n, JA: ja, EN: en, Terms: Terms{
+	words, yomi := jw.words, jw.yomi
+	return Analysis{Norm: n, JA: ja, EN: en, Tokens: jw.tokens, Readings: jw.readings, Terms: Terms{
 		script: writtenIn(n),
 		JA:     words,
 		Gram:   grams(ja),
@@ -140,18 +187,16 @@ func asciiWords(s string) []string {
 
 // Field analyses s for one field.
 func (a *Analyzer) Field(f Field, s string) []string {
-	n := Normalize(s)
+	n := a.normalize(s)
 	switch f {
 	case JA:
 		ja := a.ja.apply(n)
 		if isASCII(ja) {
 			return asciiWords(ja)
 		}
-		w, _ := japanese(ja)
-		return w
+		return japanese(ja).words
 	case Yomi:
-		_, y := japanese(a.ja.apply(n))
-		return bigrams(y)
+		return bigrams(japanese(a.ja.apply(n)).yomi)
 	case Gram:
 		return grams(a.ja.apply(n))
 	case EN:
@@ -163,18 +208,28 @@ func (a *Analyzer) Field(f Field, s string) []string {
 // Canonical applies the Japanese synonyms to normalised text and folds it: the key under which
 // editors' word lists (keywords, signals) are compared with a question.
 func (a *Analyzer) Canonical(s string) string {
-	return Fold(a.ja.apply(Normalize(s)))
+	return Fold(a.ja.apply(a.normalize(s)))
 }
 
 // Rewrite applies the Japanese synonyms to normalised text without folding it: hiragana stay
 // hiragana, so that a word list's どれ does not match the ドレ inside アドレス.
 func (a *Analyzer) Rewrite(s string) string {
-	return a.ja.apply(Normalize(s))
+	return a.ja.apply(a.normalize(s))
 }
 
 // CanonicalEN applies the English synonyms to normalised text.
 func (a *Analyzer) CanonicalEN(s string) string {
-	return a.en.apply(Normalize(s))
+	return a.en.apply(a.normalize(s))
+}
+
+// Tokens returns the words of s as kagome splits its rewritten Japanese form (folded surface
+// forms, function words included), or its ASCII words.
+func (a *Analyzer) Tokens(s string) []string {
+	ja := a.Rewrite(s)
+	if isASCII(ja) {
+		return strings.FieldsFunc(ja, func(r rune) bool { return !isWordByte(byte(r)) })
+	}
+	return japanese(ja).tokens
 }
 
 // jaStop are content words (dictionary base forms) that carry no topic: verbs of politeness
@@ -190,8 +245,17 @@ func init() {
 	}
 }
 
-// japanese returns the folded content words of n and the katakana reading of its Japanese part.
-func japanese(n string) (words []string, yomi string) {
+// japaneseWords is what kagome makes of a text.
+type japaneseWords struct {
+	words    []string // folded content words (base forms)
+	tokens   []string // folded surface forms of every word but punctuation
+	readings []string // folded readings of the content words
+	yomi     string   // folded reading of the whole text
+}
+
+// japanese analyses normalised text with kagome.
+func japanese(n string) japaneseWords {
+	var jw japaneseWords
 	var y strings.Builder
 	for _, tok := range kagome().Tokenize(n) {
 		surface := tok.Surface
@@ -202,9 +266,10 @@ func japanese(n string) (words []string, yomi string) {
 		if len(pos) > 0 && pos[0] == "記号" {
 			continue
 		}
+		jw.tokens = append(jw.tokens, Fold(surface))
 		if isASCII(surface) {
 			if !isEnglishStop(surface) {
-				words = append(words, surface)
+				jw.words = append(jw.words, surface)
 			}
 			continue
 		}
@@ -225,10 +290,12 @@ func japanese(n string) (words []string, yomi string) {
 		}
 		if w := Fold(base); w != "" {
 			w = kanjiSkeleton(w)
-			words = append(words, w)
+			jw.words = append(jw.words, w)
+			jw.readings = append(jw.readings, Fold(reading))
 		}
 	}
-	return words, Fold(y.String())
+	jw.yomi = Fold(y.String())
+	return jw
 }
 
 func contentWord(class tokenizer.TokenClass, pos []string) bool {
