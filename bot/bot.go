@@ -219,6 +219,12 @@ func (b *Bot) render(e *Engine, d nlu.Decision) Reply {
 			parts = append(parts, b.fill(e, c.Messages.Greeting.In(lang), lang))
 			break
 		}
+		if d.Vague {
+			// Too little to go on: ask what the user wants to know, with the FAQ's topics.
+			parts = append(parts, b.fill(e, c.Messages.Clarify.In(lang), lang))
+			r.Choices = choices(topics(c, maxTopics), lang)
+			break
+		}
 		parts = append(parts, b.fill(e, c.Messages.Fallback.In(lang), lang))
 		if len(d.Suggestions) > 0 {
 			parts = append(parts, c.Messages.Suggestions.In(lang))
@@ -253,6 +259,20 @@ func (b *Bot) render(e *Engine, d nlu.Decision) Reply {
 		r.Text += "\n" + strings.Join(lines, "\n")
 	}
 	return r
+}
+
+// maxTopics is the number of topics offered when a question names none.
+const maxTopics = 6
+
+// topics returns up to n top-level entries that are not hand-offs, in content order.
+func topics(c *faq.Content, n int) []*faq.Entry {
+	var out []*faq.Entry
+	for _, e := range c.Entries {
+		if e.Parent == "" && !e.Handoff && len(out) < n {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func choices(es []*faq.Entry, lang faq.Lang) []Choice {

@@ -100,6 +100,7 @@ type Messages struct {
 	DeskClosed   Localized // appended when the desk is closed now
 	Fallback     Localized // no answer found
 	Suggestions  Localized // introduces suggested entries
+	Clarify      Localized // the question names no topic: what would you like to know?
 	AskBack      Localized // introduces the choices of a parent entry
 	PIIAdvice    Localized // the user sent personal data
 	Greeting     Localized // a user added the bot or said hello
@@ -196,6 +197,9 @@ type Learning struct {
 	// HandoffEpochs and HandoffL2 train the hand-off classifier (logistic regression).
 	HandoffEpochs int
 	HandoffL2     float64
+	// MaxIntents is the largest number of entries the intent model is trained for; a larger
+	// FAQ is matched by retrieval alone (its confidence is the retrieval similarity).
+	MaxIntents int
 }
 
 // Content is a loaded, validated content tree. It is immutable once loaded and safe for

@@ -96,6 +96,9 @@ type Phrase struct {
 	Lang  Lang
 	Text  string
 	Terms text.Terms // unique and sorted, per field
+	// Analysis is the whole analysis of Text (normal forms, words, readings), for the models
+	// the matcher learns from the phrases.
+	Analysis text.Analysis
 	// ids are the phrase's terms as sorted term ids, and weight the sum of their coverage
 	// weights, per field (in the order of text.Fields).
 	ids    [numFields][]int32
@@ -288,7 +291,14 @@ func (ix *Index) collect(ctx context.Context) {
 			}
 		}
 	}
-	ix.raw = analyzeAll(ctx, ix.an, texts)
+	all := analyzeAll(ctx, ix.an, texts)
+	ix.raw = make([]text.Terms, len(all))
+	for i, a := range all {
+		ix.raw[i] = a.Terms
+		if i < len(ix.phrases) {
+			ix.phrases[i].Analysis = a
+		}
+	}
 	for i := range ix.phrases {
 		terms := text.Terms{}
 		for f, ts := range ix.raw[i] {
@@ -334,9 +344,9 @@ func (ix *Index) collect(ctx context.Context) {
 	}
 }
 
-// analyzeAll returns the terms of every text, analysed by all processors.
-func analyzeAll(ctx context.Context, an *text.Analyzer, texts []string) []text.Terms {
-	out := make([]text.Terms, len(texts))
+// analyzeAll returns the analysis of every text, analysed by all processors.
+func analyzeAll(ctx context.Context, an *text.Analyzer, texts []string) []text.Analysis {
+	out := make([]text.Analysis, len(texts))
 	var next, done atomic.Int64
 	var mu sync.Mutex // one progress report at a time
 	report := progress(ctx, "analyse", len(texts))
@@ -344,7 +354,7 @@ func analyzeAll(ctx context.Context, an *text.Analyzer, texts []string) []text.T
 	for range min(runtime.GOMAXPROCS(0), len(texts)) {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < len(texts); i = int(next.Add(1)) - 1 {
-				out[i] = an.Terms(texts[i])
+				out[i] = an.Analyze(texts[i])
 				if n := done.Add(1); n%64 == 0 || int(n) == len(texts) {
 					mu.Lock()
 					report(int(n))
@@ -530,6 +540,10 @@ func (ix *Index) Analyzer() *text.Analyzer { return ix.an }
 // OutOfScope returns the pseudo-entry the index's out-of-scope examples belong to (hits of them
 // carry it), or nil when the content has none.
 func (ix *Index) OutOfScope() *Entry { return ix.outside }
+
+// PhraseList returns the indexed phrases (entries' titles and alternate questions, then the
+// out-of-scope examples), in index order. The slice is shared: callers must not modify it.
+func (ix *Index) PhraseList() []Phrase { return ix.phrases }
 
 // Phrases returns the number of indexed phrases.
 func (ix *Index) Phrases() int { return len(ix.phrases) }

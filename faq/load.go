@@ -261,7 +261,7 @@ type manifestYAML struct {
 	Messages map[string]localizedYAML `yaml:"messages"`
 }
 
-var messageKeys = []string{"handoff", "desk_open", "desk_closed", "fallback", "suggestions", "ask_back",
+var messageKeys = []string{"handoff", "desk_open", "desk_closed", "fallback", "suggestions", "clarify", "ask_back",
 	"pii_advice", "greeting", "non_text", "busy", "slow_down", "helpful_ask", "helpful_thanks", "yes", "no", "call_desk"}
 
 func (l *loader) loadManifest(c *Content) {
@@ -304,7 +304,8 @@ func (l *loader) loadManifest(c *Content) {
 	c.Messages = Messages{
 		Handoff: m.Messages["handoff"].localized(), DeskOpen: m.Messages["desk_open"].localized(),
 		DeskClosed: m.Messages["desk_closed"].localized(), Fallback: m.Messages["fallback"].localized(),
-		Suggestions: m.Messages["suggestions"].localized(), AskBack: m.Messages["ask_back"].localized(),
+		Suggestions: m.Messages["suggestions"].localized(), Clarify: m.Messages["clarify"].localized(),
+		AskBack:   m.Messages["ask_back"].localized(),
 		PIIAdvice: m.Messages["pii_advice"].localized(), Greeting: m.Messages["greeting"].localized(),
 		NonText: m.Messages["non_text"].localized(), Busy: m.Messages["busy"].localized(),
 		SlowDown:   m.Messages["slow_down"].localized(),
@@ -358,6 +359,7 @@ type matcherYAML struct {
 		Folds         int     `yaml:"folds"`
 		HandoffEpochs int     `yaml:"handoff_epochs"`
 		HandoffL2     float64 `yaml:"handoff_l2"`
+		MaxIntents    int     `yaml:"max_intents"`
 	} `yaml:"learning"`
 	Boosts  map[string]float64           `yaml:"boosts"`
 	Signals map[string]map[Lang][]string `yaml:"signals"`
@@ -409,14 +411,14 @@ func (l *loader) loadMatcher(c *Content) {
 			HandoffPhraseWeight: t.HandoffPhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch,
 			Rank:      RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry},
 			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
-			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffL2: g.HandoffL2},
+			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
 			Boosts:    m.Boosts}
 		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.UnanchoredFactor, t.TypeMismatch, r.MaxDF, r.AnchorShare, g.IntentWeight} {
 			if v < 0 || v > 1 {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds, shares and weights must be between 0 and 1, got %v", v)
 			}
 		}
-		if r.MaxClauses < 1 || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 {
+		if r.MaxClauses < 1 || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 || g.MaxIntents < 0 {
 			from.problem(name, lineOf(node, "learning"), "retrieval and learning: counts must be at least 1 (folds at least 2), rate positive, l2 not negative")
 		}
 		for _, k := range boostKeys {

@@ -112,3 +112,30 @@ func syntheticFAQ(n int) fstest.MapFS {
 	}
 	return fs
 }
+
+// BenchmarkBuild: what a reindex of the shipped FAQ costs — the index and the matcher, with the
+// intent model and the hand-off classifier (cross-validation included) trained.
+func BenchmarkBuild(b *testing.B) {
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	nlu.New(mustIndex(b, ctx, c)) // the dictionary loads once per process: not part of a reindex
+	b.ResetTimer()
+	for range b.N {
+		ix := mustIndex(b, ctx, c)
+		nlu.New(ix)
+		b.StopTimer()
+		ix.Close()
+		b.StartTimer()
+	}
+}
+
+func mustIndex(b *testing.B, ctx context.Context, c *faq.Content) *faq.Index {
+	ix, err := faq.NewIndex(ctx, c, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ix
+}

@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/faqbot/faqbot/faq"
@@ -166,51 +165,20 @@ type intentData struct {
 	analyses []analysis.Analysis // of each example, for the hand-off classifier
 }
 
-// intentTraining collects the phrases of every entry and out-of-scope example, analysed in
-// parallel, and numbers their features.
-func intentTraining(c *faq.Content, an *analysis.Analyzer, outOfScope *faq.Entry) intentData {
-	var d intentData
-	var texts []string
-	var classOf []int
-	add := func(e *faq.Entry, qs []string) {
-		class := slices.Index(d.classes, e)
-		if class < 0 {
-			class = len(d.classes)
-			d.classes = append(d.classes, e)
+// intentTraining numbers the features of every indexed phrase (entries' titles and alternate
+// questions, and the out-of-scope examples), as the index analysed them.
+func intentTraining(phrases []faq.Phrase) intentData {
+	d := intentData{vocab: map[string]int32{}}
+	class := map[*faq.Entry]int{}
+	for i := range phrases {
+		p := &phrases[i]
+		c, ok := class[p.Entry]
+		if !ok {
+			c = len(d.classes)
+			class[p.Entry] = c
+			d.classes = append(d.classes, p.Entry)
 		}
-		for _, q := range qs {
-			if strings.TrimSpace(q) != "" {
-				texts = append(texts, q)
-				classOf = append(classOf, class)
-			}
-		}
-	}
-	for _, e := range c.Entries {
-		for _, lang := range faq.Langs {
-			if t := e.Text[lang]; t != nil {
-				add(e, append([]string{t.Title}, t.Questions...))
-			}
-		}
-	}
-	if outOfScope != nil {
-		for _, lang := range faq.Langs {
-			add(outOfScope, c.OutOfScope[lang])
-		}
-	}
-	d.analyses = make([]analysis.Analysis, len(texts))
-	var wg sync.WaitGroup
-	workers := 2
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(texts); i += workers {
-				d.analyses[i] = an.Analyze(strip(texts[i]))
-			}
-		})
-	}
-	wg.Wait()
-	d.vocab = map[string]int32{}
-	for i, a := range d.analyses {
-		fs := intentFeatures(a)
+		fs := intentFeatures(p.Analysis)
 		ids := make([]int32, 0, len(fs))
 		for _, f := range fs {
 			id, ok := d.vocab[f]
@@ -221,7 +189,8 @@ func intentTraining(c *faq.Content, an *analysis.Analyzer, outOfScope *faq.Entry
 			ids = append(ids, id)
 		}
 		slices.Sort(ids)
-		d.examples = append(d.examples, example{ids: ids, class: classOf[i]})
+		d.examples = append(d.examples, example{ids: ids, class: c})
+		d.analyses = append(d.analyses, p.Analysis)
 	}
 	return d
 }

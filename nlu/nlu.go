@@ -54,6 +54,9 @@ type Decision struct {
 	Masked string
 	// Greeting is set when the utterance is a greeting or thanks and nothing else.
 	Greeting bool
+	// Vague is set on a DontKnow when the utterance names no topic at all ("すみません",
+	// "大丈夫？"): the bot asks what the user wants to know and offers the FAQ's topics.
+	Vague bool
 	// Signals are the hand-off classifier's inputs and its probability, for explanations.
 	Signals Signals
 	// Reason says in a few words why the action was chosen (no user text).
@@ -86,8 +89,7 @@ type Matcher struct {
 	lexicon map[string]lexicon
 	choices map[string]lexicon  // child entry id → keywords
 	howto   map[*faq.Entry]bool // entries most of whose phrasings ask how to do something
-	intent  *intentModel
-	class   map[*faq.Entry]int // class of each entry in the intent model
+	intent  *intentModel        // nil for a FAQ too large to train one
 	handoff handoffModel
 	yes, no map[string]bool // canonical forms of the replies to "was this helpful?"
 }
@@ -120,9 +122,7 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 	} {
 		m.lexicon[name] = m.compile(lists)
 	}
-	for _, e := range c.Entries {
-		m.howto[e] = m.asksHowTo(e)
-	}
+	m.findHowTos()
 	for _, e := range c.Entries {
 		if e.Parent == "" {
 			continue
@@ -169,14 +169,32 @@ func replyKey(an *analysis.Analyzer, s string) string {
 
 // Feedback reads a message sent right after "was this helpful?": ok is true when the whole
 // message is a yes (helpful) or a no, as the content's yes and no lists say.
+//
+// A reply of several parts ("いいえ、役に立ちませんでした", "yes, thanks") counts when every part is
+// a yes, or every part a no.
 func (m *Matcher) Feedback(utterance string) (helpful, ok bool) {
-	k := replyKey(m.an, utterance)
-	switch {
-	case k == "":
+	parts := strings.FieldsFunc(analysis.Normalize(utterance), func(r rune) bool {
+		return unicode.IsPunct(r)
+	})
+	if len(parts) > 3 {
 		return false, false
-	case m.yes[k]:
+	}
+	yes, no := 0, 0
+	for _, p := range parts {
+		switch k := replyKey(m.an, p); {
+		case k == "":
+		case m.yes[k]:
+			yes++
+		case m.no[k]:
+			no++
+		default:
+			return false, false
+		}
+	}
+	switch {
+	case yes > 0 && no == 0:
 		return true, true
-	case m.no[k]:
+	case no > 0 && yes == 0:
 		return false, true
 	}
 	return false, false
@@ -184,17 +202,23 @@ func (m *Matcher) Feedback(utterance string) (helpful, ok bool) {
 
 // learn trains the intent model on every phrase, and the hand-off classifier on the same
 // phrases with the intent probabilities of cross-validation.
+//
+// A FAQ of more than MaxIntents entries gets no intent model (retrieval alone matches it), and
+// its classifier, if it has hand-off entries, learns from the word signals alone.
 func (m *Matcher) learn(c *faq.Content, cfg faq.Learning) {
-	d := intentTraining(c, m.an, m.ix.OutOfScope())
-	m.class = map[*faq.Entry]int{}
-	for i, e := range d.classes {
-		m.class[e] = i
+	small := len(c.Entries) <= cfg.MaxIntents
+	if !small && !slices.ContainsFunc(c.Entries, func(e *faq.Entry) bool { return e.Handoff }) {
+		m.handoff = trainHandoff(nil, nil, cfg)
+		return
 	}
-	var cv [][]float64
-	var wg sync.WaitGroup
-	wg.Go(func() { m.intent = train(d.classes, d.vocab, d.examples, cfg) })
-	wg.Go(func() { cv = crossValidated(d, cfg) })
-	wg.Wait()
+	d := intentTraining(m.ix.PhraseList())
+	cv := make([][]float64, len(d.examples))
+	if small {
+		var wg sync.WaitGroup
+		wg.Go(func() { m.intent = train(d.classes, d.vocab, d.examples, cfg) })
+		wg.Go(func() { cv = crossValidated(d, cfg) })
+		wg.Wait()
+	}
 	var xs [][]float64
 	var ys []bool
 	for i, ex := range d.examples {
@@ -216,18 +240,18 @@ func (m *Matcher) HandoffWeights() map[string]float64 {
 	return w
 }
 
-// asksHowTo reports whether most of an entry's phrasings ask how to do something.
-func (m *Matcher) asksHowTo(e *faq.Entry) bool {
-	n, howto := 0, 0
-	for _, t := range e.Text {
-		for _, q := range append([]string{t.Title}, t.Questions...) {
-			n++
-			if m.lexicon["howto"].has(m.an.Analyze(q)) {
-				howto++
-			}
+// findHowTos marks the entries most of whose phrasings ask how to do something.
+func (m *Matcher) findHowTos() {
+	n, howto := map[*faq.Entry]int{}, map[*faq.Entry]int{}
+	for _, p := range m.ix.PhraseList() {
+		n[p.Entry]++
+		if m.lexicon["howto"].has(p.Analysis) {
+			howto[p.Entry]++
 		}
 	}
-	return n > 0 && 2*howto >= n
+	for e, k := range n {
+		m.howto[e] = 2*howto[e] >= k
+	}
 }
 
 // publicNumbers are the organisation's own numbers found in the content (desk, press): typing
@@ -404,8 +428,12 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 		return r, err
 	}
 	r.hits = m.rank(hits, r.sig)
-	r.probs = m.intent.probs(m.intent.vectorize(r.an))
 	w := m.cfg.Learning.IntentWeight
+	if m.intent == nil {
+		w = 0 // retrieval alone
+	} else {
+		r.probs = m.intent.probs(m.intent.vectorize(r.an))
+	}
 	fam := map[*faq.Entry]*candidate{}
 	var order []*faq.Entry
 	get := func(e *faq.Entry) *candidate {
@@ -418,8 +446,8 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 		}
 		return c
 	}
-	for i, e := range m.intent.classes {
-		get(e).prob += r.probs[i]
+	for i, p := range r.probs {
+		get(m.intent.classes[i]).prob += p
 	}
 	for _, h := range r.hits {
 		c := get(h.Entry)
@@ -446,6 +474,14 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 	return r, nil
 }
 
+// mass is how the intent model spreads a question over kinds of entries (zero without a model).
+func (m *Matcher) mass(probs []float64) mass {
+	if m.intent == nil {
+		return mass{}
+	}
+	return massOf(m.intent.classes, probs)
+}
+
 // general returns r with its best candidate the best entry family that is not a hand-off.
 func general(r reading) reading {
 	r.best = candidate{}
@@ -467,7 +503,10 @@ func (m *Matcher) answerable(r reading) bool {
 // beyond the words that only say it is a question (whether something leaked, how, a greeting).
 func (m *Matcher) topical(a analysis.Analysis) bool {
 	generic := func(w string) bool {
-		x := analysis.Analysis{Tokens: []string{w}, EN: w}
+		if strings.Trim(w, "0123456789") == "" {
+			return true // a number alone says nothing ("7", "2016")
+		}
+		x := analysis.Analysis{Tokens: []string{w}, JA: w, EN: w}
 		return m.lexicon["leak"].has(x) || m.lexicon["howto"].has(x) || m.lexicon["greeting"].has(x) ||
 			m.lexicon["first_person"].has(x)
 	}
@@ -476,7 +515,7 @@ func (m *Matcher) topical(a analysis.Analysis) bool {
 			return true
 		}
 	}
-	for _, w := range strings.Fields(a.EN) {
+	for _, w := range a.Terms[analysis.EN] { // stems of the English words that are not stop words
 		if !isEnglishFiller(w) && !generic(w) {
 			return true
 		}
@@ -521,47 +560,38 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	if err != nil {
 		return d, fmt.Errorf("nlu: decide: %w", err)
 	}
-	sig := focus.sig
-	sig.PII = sig.PII || whole.sig.PII
-	sig.PersonalField = sig.PersonalField || whole.sig.PII
-	sig.FirstPerson = sig.FirstPerson || whole.sig.PII
-	sig.Human = whole.sig.Human
-	if !(sig.FirstPerson || sig.Proxy || sig.PII) && (whole.sig.FirstPerson || whole.sig.Proxy) {
-		sig.StorySubject = true
-	}
-	sig.Score = m.handoff.prob(sig.vector(massOf(m.intent.classes, focus.probs)))
+	sig := m.identity(focus, whole)
 	d.Signals = sig
 	d.Confidence = focus.best.confidence
-
-	switch {
-	case sig.Human:
-		d.Action, d.Reason = Handoff, "asked for a person"
-		return d, nil
-	case sig.Score >= m.cfg.HandoffThreshold || m.answerable(focus) && focus.best.entry.Handoff && !m.answerable(general(focus)):
-		// The classifier says the question is about someone in particular, or it is closest to a
-		// hand-off entry and no other entry is close enough.
+	handoff := func(r reading) {
 		d.Action, d.Reason = Handoff, "identity-specific question"
-		for _, c := range focus.cands {
+		for _, c := range r.cands {
 			if c.entry.Handoff {
 				d.Entry = c.entry
 				break
 			}
 		}
-		if second != nil && !second.entry.Handoff {
-			d.Also = second.entry
+	}
+
+	switch {
+	case whole.sig.Human:
+		d.Action, d.Reason = Handoff, "asked for a person"
+		return d, nil
+	case m.isHandoff(focus, sig):
+		handoff(focus)
+		if second != nil && !second.identity && second.r.best.entry != nil && !second.r.best.entry.Handoff {
+			d.Also = second.r.best.entry
 		}
 		return d, nil
-	case !m.answerable(general(focus)) || !m.topical(focus.an):
-		d.Action, d.Reason = DontKnow, "no entry is close enough"
-		if m.answerable(focus) {
-			d.Reason = "the question does not say what it is about"
-		}
+	case !m.topical(focus.an):
+		d.Action, d.Reason, d.Vague = DontKnow, "the question does not say what it is about", true
 		d.Greeting = m.lexicon["greeting"].has(whole.an) && len(whole.an.Terms[analysis.JA]) <= 2
-		if !d.Greeting {
-			for _, c := range focus.cands {
-				if c.confidence >= m.cfg.SuggestConfidence && len(d.Suggestions) < 3 && !c.entry.Handoff {
-					d.Suggestions = append(d.Suggestions, c.entry)
-				}
+		return d, nil
+	case !m.answerable(general(focus)):
+		d.Action, d.Reason = DontKnow, "no entry is close enough"
+		for _, c := range focus.cands {
+			if c.confidence >= m.cfg.SuggestConfidence && len(d.Suggestions) < 3 && !c.entry.Handoff {
+				d.Suggestions = append(d.Suggestions, c.entry)
 			}
 		}
 		return d, nil
@@ -570,22 +600,52 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	d.Confidence = focus.best.confidence
 	m.choose(&d, focus.best.entry, focus.an)
 	if second != nil {
-		d.Also = second.entry
-		if second.entry.Handoff { // the hand-off comes first
-			d.Also = d.Entry
-			if d.Action == AskBack {
-				d.Also = m.root(d.Entry)
-			}
-			d.Action, d.Entry, d.Choices, d.Reason = Handoff, second.entry, nil, "identity-specific question first"
+		if second.identity { // the hand-off comes first, the answer after it
+			d.Also = m.root(d.Entry)
+			d.Choices = nil
+			handoff(second.r)
+			d.Reason = "identity-specific question first"
+		} else {
+			d.Also = second.r.best.entry
 		}
 	}
 	return d, nil
 }
 
+// identity returns the hand-off classifier's signals and probability for the question focus of
+// a message whole.
+func (m *Matcher) identity(focus, whole reading) Signals {
+	sig := focus.sig
+	sig.PII = sig.PII || whole.sig.PII
+	sig.PersonalField = sig.PersonalField || whole.sig.PII
+	sig.FirstPerson = sig.FirstPerson || whole.sig.PII
+	sig.Human = whole.sig.Human
+	if !(sig.FirstPerson || sig.Proxy || sig.PII) && (whole.sig.FirstPerson || whole.sig.Proxy) {
+		sig.StorySubject = true
+	}
+	sig.Score = m.handoff.prob(sig.vector(m.mass(focus.probs)))
+	return sig
+}
+
+// isHandoff reports whether a question read as r with identity signals sig goes to the desk:
+// the classifier says it is about someone in particular, or it is closest to a hand-off entry
+// and no other entry is close enough.
+func (m *Matcher) isHandoff(r reading, sig Signals) bool {
+	return sig.Score >= m.cfg.HandoffThreshold ||
+		m.answerable(r) && r.best.entry.Handoff && !m.answerable(general(r))
+}
+
+// piece is a second question of a message.
+type piece struct {
+	r        reading
+	identity bool // about someone in particular: a hand-off
+}
+
 // focus finds the question of a longer message: the sentence or clause that asks and whose best
 // entry is the most confident, and a second question when another piece asks for another
-// entry family confidently. A message of one piece is its own focus.
-func (m *Matcher) focus(ctx context.Context, clean string, whole reading) (reading, *candidate, error) {
+// entry family confidently or is about someone in particular. A message of one piece is its
+// own focus.
+func (m *Matcher) focus(ctx context.Context, clean string, whole reading) (reading, *piece, error) {
 	var pieces []string
 	for _, s := range sentences(clean) {
 		pieces = append(pieces, clauses(s)...)
@@ -608,9 +668,10 @@ func (m *Matcher) focus(ctx context.Context, clean string, whole reading) (readi
 	if len(asking) == 0 {
 		return whole, nil, nil
 	}
+	clear := func(r reading) bool { return m.answerable(r) && m.topical(r.an) }
 	focus := -1
 	for _, i := range asking {
-		if m.answerable(reads[i]) && m.topical(reads[i].an) && (focus < 0 || reads[i].best.confidence > reads[focus].best.confidence) {
+		if clear(reads[i]) && (focus < 0 || reads[i].best.confidence > reads[focus].best.confidence) {
 			focus = i
 		}
 	}
@@ -629,15 +690,18 @@ func (m *Matcher) focus(ctx context.Context, clean string, whole reading) (readi
 		return reads[focus], nil, nil
 	}
 	f := reads[focus]
-	var second *candidate
+	var second *piece
 	for _, i := range asking {
 		r := reads[i]
-		if i == focus || !m.answerable(r) || !m.topical(r.an) || r.best.entry == f.best.entry {
+		if i == focus || !clear(r) {
 			continue
 		}
-		if second == nil || r.best.confidence > second.confidence {
-			c := r.best
-			second = &c
+		p := piece{r: r, identity: m.isHandoff(r, m.identity(r, r))}
+		if !p.identity && m.root(r.best.entry) == m.root(f.best.entry) {
+			continue
+		}
+		if second == nil || p.identity && !second.identity || p.identity == second.identity && r.best.confidence > second.r.best.confidence {
+			second = &p
 		}
 	}
 	if second == nil && m.answerable(whole) && whole.best.confidence > f.best.confidence {

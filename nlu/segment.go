@@ -72,8 +72,8 @@ func clauses(s string) []string {
 
 // questionEndings mark a sentence that asks something.
 var questionEndings = []string{"?", "？", "か", "かな", "の", "でしょうか", "ですか", "ますか", "教えて", "おしえて",
-	"知りたい", "しりたい", "ください", "下さい", "ほしい", "欲しい", "たい", "ますか", "だろう", "やろ", "やろか",
-	"ん", "と", "け", "べ", "っけ", "かね", "かい", "please", "pls", "plz"}
+	"知りたい", "しりたい", "ください", "下さい", "ほしい", "欲しい", "たい", "たいです", "たいんです", "ほしいです",
+	"欲しいです", "だろう", "やろ", "やろか", "ん", "と", "け", "べ", "っけ", "かね", "かい", "please", "pls", "plz"}
 
 // asks reports whether a sentence reads as a question or a request.
 func asks(s string) bool {

@@ -198,6 +198,14 @@ func (a *Adapter) answer(ctx context.Context, j job) (msgs []messaging_api.Messa
 			return textOnly(content.Messages.Busy.In(nlu.DetectLang(j.text))), []any{"action", "error"}
 		}
 		a.storeFailed(ctx, j, err)
+		if fb := r.Feedback; fb != nil {
+			// はい / いいえ typed after "was this helpful?": recorded as a tap on the buttons is.
+			if err := a.cfg.Feedback.Record(ctx, fb.EntryID, fb.Helpful); err != nil {
+				a.log.WarnContext(ctx, "feedback not recorded", "event", j.id, "entry", fb.EntryID, "error", err)
+			}
+			a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", fb.EntryID, "helpful", fb.Helpful, "typed", true)
+			return textOnly(r.Text), []any{"action", "feedback", "entry", fb.EntryID}
+		}
 		if r.Decision.Greeting {
 			// "Hello": greet as on arrival, with the most asked entries to tap.
 			r = a.bot.Welcome(r.Lang, a.popular.Top(welcomeChoices), welcomeChoices)

@@ -104,6 +104,15 @@ func (a *Adapter) question(ctx context.Context, j job, t bot.Turn) {
 		return
 	}
 	a.storeFailed(ctx, j, err)
+	if fb := r.Feedback; fb != nil {
+		// はい / いいえ typed after "was this helpful?": recorded as a click on the buttons is.
+		if err := a.cfg.Feedback.Record(ctx, fb.EntryID, fb.Helpful); err != nil {
+			a.log.WarnContext(ctx, "feedback not recorded", "event", j.id, "entry", fb.EntryID, "error", err)
+		}
+		a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", fb.EntryID, "helpful", fb.Helpful, "typed", true)
+		a.deliver(ctx, j, j.target(), r, textBlocks(r.Text), took, "action", "feedback", "entry", fb.EntryID)
+		return
+	}
 	switchArg := ""
 	if r.Decision.Greeting {
 		if text != "" {

@@ -166,6 +166,18 @@ func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.log.WarnContext(ctx, "conversation state unavailable", "error", "store")
 	}
+	if fb := rep.Feedback; fb != nil {
+		// はい / いいえ typed after "was this helpful?": recorded as a tap on the buttons is.
+		if err := h.cfg.Feedback.Record(ctx, fb.EntryID, fb.Helpful); err != nil {
+			h.log.WarnContext(ctx, "feedback not recorded", "entry", fb.EntryID, "error", "recorder")
+		}
+		h.counters.feedback.Add(1)
+		h.log.InfoContext(ctx, "feedback", "entry", fb.EntryID, "helpful", fb.Helpful, "typed", true)
+		res := h.answer(rep)
+		res.Desk, res.Conversation = nil, conv
+		writeJSON(w, http.StatusOK, res)
+		return
+	}
 	if rep.Decision.Greeting {
 		// "Hello": greet as on arrival, with the most asked entries to tap.
 		rep = h.bot.Welcome(rep.Lang, h.popular.Top(welcomeChoices), welcomeChoices)

@@ -115,14 +115,15 @@ var tunables = []tunable{
 	{"thresholds.type_mismatch", steps(0.4, 1, 0.1), func(m *faq.Matcher, v float64) { m.TypeMismatch = v }, func(m faq.Matcher) float64 { return m.TypeMismatch }, false},
 	{"learning.intent_weight", steps(0.1, 0.9, 0.1), func(m *faq.Matcher, v float64) { m.Learning.IntentWeight = v }, func(m faq.Matcher) float64 { return m.Learning.IntentWeight }, false},
 	{"learning.epochs", []float64{5, 10, 20, 30, 45, 60}, func(m *faq.Matcher, v float64) { m.Learning.Epochs = int(v) }, func(m faq.Matcher) float64 { return float64(m.Learning.Epochs) }, true},
-	{"learning.rate", []float64{0.05, 0.1, 0.2, 0.5, 1, 2}, func(m *faq.Matcher, v float64) { m.Learning.Rate = v }, func(m faq.Matcher) float64 { return m.Learning.Rate }, true},
-	{"learning.l2", []float64{0, 1e-5, 1e-4, 1e-3, 1e-2}, func(m *faq.Matcher, v float64) { m.Learning.L2 = v }, func(m faq.Matcher) float64 { return m.Learning.L2 }, true},
+	{"learning.rate", []float64{0.1, 0.2, 0.5, 1, 2, 4, 8}, func(m *faq.Matcher, v float64) { m.Learning.Rate = v }, func(m faq.Matcher) float64 { return m.Learning.Rate }, true},
+	{"learning.l2", []float64{0, 1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1}, func(m *faq.Matcher, v float64) { m.Learning.L2 = v }, func(m faq.Matcher) float64 { return m.Learning.L2 }, true},
 	{"learning.handoff_l2", []float64{0, 1e-4, 1e-3, 1e-2, 1e-1}, func(m *faq.Matcher, v float64) { m.Learning.HandoffL2 = v }, func(m faq.Matcher) float64 { return m.Learning.HandoffL2 }, true},
 }
 
 // printSweep varies each tunable of matcher.yaml over its grid, the others as in the content,
 // and prints the accuracy of every value: the current value is marked "*", the best ones "+",
-// and a best value on an edge of its grid is flagged (widen the grid). Learning settings train
+// and a tunable whose best accuracy is reached only on an edge of its grid is flagged (widen the
+// grid). Factors (unanchored_factor, type_mismatch) end at 1, which means "no penalty". Learning settings train
 // the models again for each value.
 func printSweep(ctx context.Context, w io.Writer, eng *bot.Engine, cases []nlu.Case) error {
 	base := eng.Content.Matcher
@@ -160,8 +161,8 @@ func printSweep(ctx context.Context, w io.Writer, eng *bot.Engine, cases []nlu.C
 			cells = append(cells, fmt.Sprintf("%g:%.3f%s", v, accs[i], mark))
 		}
 		note := ""
-		if len(bestAt) > 0 && (bestAt[0] == 0 || bestAt[len(bestAt)-1] == len(t.grid)-1) && len(bestAt) < len(t.grid) {
-			note = "  (best on an edge of the grid)"
+		if !slices.ContainsFunc(bestAt, func(i int) bool { return i > 0 && i < len(t.grid)-1 }) {
+			note = "  (best only on an edge of the grid: widen it)"
 		}
 		fmt.Fprintf(w, "  %-34s %s%s\n", t.name, strings.Join(cells, "  "), note)
 	}
