@@ -194,8 +194,10 @@ type Learning struct {
 	// Folds is the number of cross-validation folds whose held-out intent probabilities train
 	// the hand-off classifier.
 	Folds int
-	// HandoffEpochs and HandoffL2 train the hand-off classifier (logistic regression).
+	// HandoffEpochs, HandoffRate and HandoffL2 train the hand-off classifier (logistic
+	// regression by full-batch gradient descent).
 	HandoffEpochs int
+	HandoffRate   float64
 	HandoffL2     float64
 	// MaxIntents is the largest number of entries the intent model is trained for; a larger
 	// FAQ is matched by retrieval alone (its confidence is the retrieval similarity).

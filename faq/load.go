@@ -358,6 +358,7 @@ type matcherYAML struct {
 		L2            float64 `yaml:"l2"`
 		Folds         int     `yaml:"folds"`
 		HandoffEpochs int     `yaml:"handoff_epochs"`
+		HandoffRate   float64 `yaml:"handoff_rate"`
 		HandoffL2     float64 `yaml:"handoff_l2"`
 		MaxIntents    int     `yaml:"max_intents"`
 	} `yaml:"learning"`
@@ -390,6 +391,7 @@ func (l *loader) loadMatcher(c *Content) {
 		return
 	}
 	var m matcherYAML
+	missing := false
 	sections := map[string]any{"thresholds": m.Thresholds, "rank": m.Rank, "retrieval": m.Retrieval, "learning": m.Learning}
 	from.unknownKeys(name, node, "thresholds", "rank", "retrieval", "learning", "boosts", "signals")
 	for _, sec := range slices.Sorted(maps.Keys(sections)) {
@@ -399,26 +401,27 @@ func (l *loader) loadMatcher(c *Content) {
 		for _, k := range keys { // every tunable is set in the file: none defaults silently to 0
 			if child(n, k) == nil {
 				from.problem(name, lineOf(node, sec), "%s: %s is missing", sec, k)
+				missing = true
 			}
 		}
 	}
 	from.unknownKeys(name, child(node, "boosts"), boostKeys...)
 	from.unknownKeys(name, child(node, "signals"), signalKeys...)
-	if from.decode(name, node, &m) {
+	if !missing && from.decode(name, node, &m) {
 		t, r, g := m.Thresholds, m.Retrieval, m.Learning
 		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence,
 			HandoffThreshold: t.Handoff, PhraseWeight: t.PhraseWeight,
 			HandoffPhraseWeight: t.HandoffPhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch,
 			Rank:      RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry},
 			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
-			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
+			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffRate: g.HandoffRate, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
 			Boosts:    m.Boosts}
 		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.UnanchoredFactor, t.TypeMismatch, r.MaxDF, r.AnchorShare, g.IntentWeight} {
 			if v < 0 || v > 1 {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds, shares and weights must be between 0 and 1, got %v", v)
 			}
 		}
-		if r.MaxClauses < 1 || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 || g.MaxIntents < 0 {
+		if r.MaxClauses < 1 || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.HandoffRate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 || g.MaxIntents < 0 {
 			from.problem(name, lineOf(node, "learning"), "retrieval and learning: counts must be at least 1 (folds at least 2), rate positive, l2 not negative")
 		}
 		for _, k := range boostKeys {

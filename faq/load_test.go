@@ -141,6 +141,18 @@ func TestLoadProblems(t *testing.T) {
 		}, []string{`c/entries/a.yaml:1: id "Bad ID": use lowercase letters, digits and '-'`}},
 		{"no entries", map[string]string{"synonyms.yaml": "ja: []\n"},
 			[]string{"c/entries: no entries (expected entries/*.yaml)"}},
+		{"colloquial row of one form", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"normalize.yaml": "colloquial:\n  - [てへん, ていない]\n  - [とる]\n",
+		}, []string{`c/normalize.yaml:3: want [from, to]`}},
+		{"colloquial form twice, and one that rewrites to itself", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"normalize.yaml": "colloquial:\n  - [てへん, ていない]\n  - [てへん, ていません]\n  - [ほんま, ほんまに]\n",
+		}, []string{`c/normalize.yaml:3: "てへん" is already rewritten at line 2`, `c/normalize.yaml:4: "ほんま" is rewritten to a text that contains it`}},
+		{"matcher tunable missing", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"matcher.yaml":   strings.Replace(embeddedFile("content/matcher.yaml"), "  max_clauses: 4", "", 1),
+		}, []string{`c/matcher.yaml:35: retrieval: max_clauses is missing`}},
 		{"several problems in several files", map[string]string{
 			"entries/a.yaml": strings.Replace(goodEntry, "answer: 回答", `answer: ""`, 1),
 			"entries/b.yaml": strings.Replace(goodEntry, "id: a\n", "id: b\nfollowups: [zz]\n", 1),
@@ -163,6 +175,14 @@ func TestLoadProblems(t *testing.T) {
 			}
 		})
 	}
+}
+
+func embeddedFile(name string) string {
+	data, err := embedded.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
 }
 
 func manifestWith(langs string) string {

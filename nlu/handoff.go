@@ -90,7 +90,7 @@ func trainHandoff(xs [][]float64, ys []bool, cfg faq.Learning) handoffModel {
 	}
 	wPos, wNeg := float64(len(ys))/(2*pos), float64(len(ys))/(2*(float64(len(ys))-pos))
 	grad := make([]float64, len(h.w))
-	const rate = 1.0
+	rate := cfg.HandoffRate
 	for range cfg.HandoffEpochs {
 		clear(grad)
 		var total float64

@@ -60,16 +60,45 @@ type intentModel struct {
 	b       []float32   // bias per class
 }
 
-// vectorize returns the ids of the known features of an analysed text.
+// vectorize returns the ids of the known features of an analysed text, unique and sorted: the
+// features of intentFeatures, looked up without building their strings.
 func (m *intentModel) vectorize(an analysis.Analysis) []int32 {
-	fs := intentFeatures(an)
-	ids := make([]int32, 0, len(fs))
-	for _, f := range fs {
-		if id, ok := m.vocab[f]; ok {
+	t := an.Terms
+	ids := make([]int32, 0, 64)
+	var key []byte
+	look := func(prefix string, parts ...string) {
+		key = append(key[:0], prefix...)
+		for i, p := range parts {
+			if i > 0 {
+				key = append(key, '_')
+			}
+			key = append(key, p...)
+		}
+		if id, ok := m.vocab[string(key)]; ok {
 			ids = append(ids, id)
 		}
 	}
-	return ids
+	for _, w := range t[analysis.JA] {
+		look("w:", w)
+	}
+	for _, r := range an.Readings {
+		look("r:", r)
+	}
+	for _, g := range t[analysis.Gram] {
+		look("g:", g)
+	}
+	for _, y := range t[analysis.Yomi] {
+		look("y:", y)
+	}
+	en := t[analysis.EN]
+	for i, s := range en {
+		look("e:", s)
+		if i > 0 {
+			look("e2:", en[i-1], s)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // probs returns the probability of every class for a feature vector (each feature weighs

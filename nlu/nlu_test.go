@@ -232,3 +232,41 @@ func FuzzDecide(f *testing.F) {
 		}
 	})
 }
+
+// The reply to "was this helpful?", typed: a yes or a no in any of the content's words, alone or
+// in a few parts of the same polarity; anything else is not feedback.
+func TestFeedback(t *testing.T) {
+	m := matcher(t)
+	tests := []struct {
+		in          string
+		helpful, ok bool
+	}{
+		{"はい", true, true}, {"はい!", true, true}, {"うん、助かった", true, true}, {"ﾊｲ", true, true},
+		{"いいえ", false, true}, {"いいえ、役に立ちませんでした", false, true}, {"No.", false, true},
+		{"yes", true, true}, {"Yes, thank you", true, true},
+		{"はい、でもマイナンバーは?", false, false}, {"はい、いいえ", false, false},
+		{"マイナンバーは漏れた?", false, false}, {"", false, false},
+	}
+	for _, tt := range tests {
+		if helpful, ok := m.Feedback(tt.in); helpful != tt.helpful || ok != tt.ok {
+			t.Errorf("Feedback(%q) = %v, %v; want %v, %v", tt.in, helpful, ok, tt.helpful, tt.ok)
+		}
+	}
+}
+
+// The hand-off classifier trained on the shipped content reads its signals the way the FAQ
+// means them: a first-person or proxy subject asking whether something leaked points to the
+// desk; the intent model seeing an entry that holds for everyone points away from it.
+func TestHandoffWeights(t *testing.T) {
+	w := matcher(t).HandoffWeights()
+	for _, name := range []string{"first_person", "subject_leak", "p_handoff"} {
+		if w[name] <= 0 {
+			t.Errorf("weight of %s = %.2f, want positive (all: %v)", name, w[name], w)
+		}
+	}
+	for _, name := range []string{"p_everyone", "subject_everyone"} {
+		if w[name] >= 0 {
+			t.Errorf("weight of %s = %.2f, want negative (all: %v)", name, w[name], w)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package nlu
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -53,7 +54,7 @@ func sentences(s string) []string {
 }
 
 // clauseJoiners are the words that join a second question to a first one inside one sentence.
-var clauseJoiners = []string{"あと、", "あと ", "それと", "それから", "ついでに", "もう一つ", "もうひとつ", "また、",
+var clauseJoiners = []string{"あと、", "あと ", "、あと", "、それと", "それと", "それから", "ついでに", "もう一つ", "もうひとつ", "また、",
 	"あとさ", "あとは", ", also ", " also, ", " and also ", "; ", ", and how ", ", and what ", ", and was ",
 	", and did ", ", and is ", " and how ", " and what ", " and where "}
 
@@ -92,10 +93,5 @@ func asks(s string) bool {
 }
 
 func hasLetter(s string) bool {
-	for _, r := range s {
-		if r > 0x7f || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
-			return true
-		}
-	}
-	return false
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0
 }

@@ -117,6 +117,7 @@ var tunables = []tunable{
 	{"learning.epochs", []float64{5, 10, 20, 30, 45, 60}, func(m *faq.Matcher, v float64) { m.Learning.Epochs = int(v) }, func(m faq.Matcher) float64 { return float64(m.Learning.Epochs) }, true},
 	{"learning.rate", []float64{0.1, 0.2, 0.5, 1, 2, 4, 8}, func(m *faq.Matcher, v float64) { m.Learning.Rate = v }, func(m faq.Matcher) float64 { return m.Learning.Rate }, true},
 	{"learning.l2", []float64{0, 1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1}, func(m *faq.Matcher, v float64) { m.Learning.L2 = v }, func(m faq.Matcher) float64 { return m.Learning.L2 }, true},
+	{"learning.handoff_rate", []float64{0.1, 0.3, 1, 3, 10}, func(m *faq.Matcher, v float64) { m.Learning.HandoffRate = v }, func(m faq.Matcher) float64 { return m.Learning.HandoffRate }, true},
 	{"learning.handoff_l2", []float64{0, 1e-4, 1e-3, 1e-2, 1e-1}, func(m *faq.Matcher, v float64) { m.Learning.HandoffL2 = v }, func(m faq.Matcher) float64 { return m.Learning.HandoffL2 }, true},
 }
 
