@@ -136,6 +136,9 @@ type Matcher struct {
 	// SuggestConfidence is the confidence an entry needs to be suggested: between it and
 	// MinConfidence the bot asks which topic is meant.
 	SuggestConfidence float64
+	// VagueConfidence is the confidence a question that names no topic of its own (only
+	// "leaked?", "is it OK?") needs to be answered; below it the bot asks what is meant.
+	VagueConfidence float64
 	// HandoffThreshold is the probability of the hand-off classifier at or above which a
 	// question is handed off.
 	HandoffThreshold float64

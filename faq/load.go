@@ -194,6 +194,21 @@ func (l *loader) unknownKeys(name string, node *yaml.Node, allowed ...string) {
 	}
 }
 
+// keyLine returns the line of key itself in a mapping node, or node's own line.
+func keyLine(node *yaml.Node, key string) int {
+	if node != nil && node.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			if node.Content[i].Value == key {
+				return node.Content[i].Line
+			}
+		}
+	}
+	if node != nil {
+		return node.Line
+	}
+	return 0
+}
+
 // child returns the value node of key in a mapping node, or nil.
 func child(node *yaml.Node, key string) *yaml.Node {
 	if node == nil || node.Kind != yaml.MappingNode {
@@ -332,6 +347,7 @@ type matcherYAML struct {
 	Thresholds struct {
 		MinConfidence     float64 `yaml:"min_confidence"`
 		SuggestConfidence float64 `yaml:"suggest_confidence"`
+		VagueConfidence   float64 `yaml:"vague_confidence"`
 		Handoff           float64 `yaml:"handoff"`
 		PhraseWeight      float64 `yaml:"phrase_weight"`
 		UnanchoredFactor  float64 `yaml:"unanchored_factor"`
@@ -400,7 +416,7 @@ func (l *loader) loadMatcher(c *Content) {
 		from.unknownKeys(name, n, keys...)
 		for _, k := range keys { // every tunable is set in the file: none defaults silently to 0
 			if child(n, k) == nil {
-				from.problem(name, lineOf(node, sec), "%s: %s is missing", sec, k)
+				from.problem(name, keyLine(node, sec), "%s: %s is missing", sec, k)
 				missing = true
 			}
 		}
@@ -409,14 +425,14 @@ func (l *loader) loadMatcher(c *Content) {
 	from.unknownKeys(name, child(node, "signals"), signalKeys...)
 	if !missing && from.decode(name, node, &m) {
 		t, r, g := m.Thresholds, m.Retrieval, m.Learning
-		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence,
+		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence, VagueConfidence: t.VagueConfidence,
 			HandoffThreshold: t.Handoff, PhraseWeight: t.PhraseWeight,
 			HandoffPhraseWeight: t.HandoffPhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch,
 			Rank:      RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry},
 			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
 			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffRate: g.HandoffRate, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
 			Boosts:    m.Boosts}
-		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.UnanchoredFactor, t.TypeMismatch, r.MaxDF, r.AnchorShare, g.IntentWeight} {
+		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.UnanchoredFactor, t.TypeMismatch, r.MaxDF, r.AnchorShare, g.IntentWeight} {
 			if v < 0 || v > 1 {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds, shares and weights must be between 0 and 1, got %v", v)
 			}

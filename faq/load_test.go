@@ -2,6 +2,7 @@ package faq
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -152,7 +153,7 @@ func TestLoadProblems(t *testing.T) {
 		{"matcher tunable missing", map[string]string{
 			"entries/a.yaml": goodEntry,
 			"matcher.yaml":   strings.Replace(embeddedFile("content/matcher.yaml"), "  max_clauses: 4", "", 1),
-		}, []string{`c/matcher.yaml:35: retrieval: max_clauses is missing`}},
+		}, []string{fmt.Sprintf("c/matcher.yaml:%d: retrieval: max_clauses is missing", lineOfText(embeddedFile("content/matcher.yaml"), "retrieval:"))}},
 		{"several problems in several files", map[string]string{
 			"entries/a.yaml": strings.Replace(goodEntry, "answer: 回答", `answer: ""`, 1),
 			"entries/b.yaml": strings.Replace(goodEntry, "id: a\n", "id: b\nfollowups: [zz]\n", 1),
@@ -175,6 +176,16 @@ func TestLoadProblems(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lineOfText is the 1-based line of text that starts with prefix (0 when none does).
+func lineOfText(text, prefix string) int {
+	for i, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 func embeddedFile(name string) string {

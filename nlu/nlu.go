@@ -583,7 +583,7 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 			d.Also = second.r.best.entry
 		}
 		return d, nil
-	case !m.topical(focus.an):
+	case !m.topical(focus.an) && general(focus).best.confidence < m.cfg.VagueConfidence:
 		d.Action, d.Reason, d.Vague = DontKnow, "the question does not say what it is about", true
 		d.Greeting = m.lexicon["greeting"].has(whole.an) && len(whole.an.Terms[analysis.JA]) <= 2
 		return d, nil

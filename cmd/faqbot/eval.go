@@ -108,6 +108,7 @@ func steps(from, to, step float64) []float64 {
 var tunables = []tunable{
 	{"thresholds.min_confidence", steps(0.15, 0.6, 0.05), func(m *faq.Matcher, v float64) { m.MinConfidence = v }, func(m faq.Matcher) float64 { return m.MinConfidence }, false},
 	{"thresholds.suggest_confidence", steps(0.05, 0.35, 0.05), func(m *faq.Matcher, v float64) { m.SuggestConfidence = v }, func(m faq.Matcher) float64 { return m.SuggestConfidence }, false},
+	{"thresholds.vague_confidence", steps(0.5, 1, 0.05), func(m *faq.Matcher, v float64) { m.VagueConfidence = v }, func(m faq.Matcher) float64 { return m.VagueConfidence }, false},
 	{"thresholds.handoff", steps(0.2, 0.9, 0.05), func(m *faq.Matcher, v float64) { m.HandoffThreshold = v }, func(m faq.Matcher) float64 { return m.HandoffThreshold }, false},
 	{"thresholds.phrase_weight", steps(0, 0.5, 0.1), func(m *faq.Matcher, v float64) { m.PhraseWeight = v }, func(m faq.Matcher) float64 { return m.PhraseWeight }, false},
 	{"thresholds.handoff_phrase_weight", steps(0.2, 0.9, 0.1), func(m *faq.Matcher, v float64) { m.HandoffPhraseWeight = v }, func(m faq.Matcher) float64 { return m.HandoffPhraseWeight }, false},

@@ -75,7 +75,7 @@ func New(syn Synonyms, colloquial ...Rewrite) *Analyzer {
 }
 
 // normalize is Normalize followed by the colloquial stage and, for text that reads as romaji,
-// its kana: the form every field is analysed from.
+// its kana: the form every field of a question or phrasing is analysed from.
 func (a *Analyzer) normalize(s string) string {
 	n := Normalize(s)
 	if isASCII(n) {
@@ -83,6 +83,13 @@ func (a *Analyzer) normalize(s string) string {
 			n = kana
 		}
 	}
+	return a.colloquialForm(n)
+}
+
+// colloquialForm applies the colloquial stage to normalised text. Word lists and keywords are
+// read this way, without the romaji reading: a short English term ("a human", "me") is not
+// Japanese written in Latin letters.
+func (a *Analyzer) colloquialForm(n string) string {
 	if a.colloquial != nil {
 		n = a.colloquial.Replace(n)
 	}
@@ -208,18 +215,18 @@ func (a *Analyzer) Field(f Field, s string) []string {
 // Canonical applies the Japanese synonyms to normalised text and folds it: the key under which
 // editors' word lists (keywords, signals) are compared with a question.
 func (a *Analyzer) Canonical(s string) string {
-	return Fold(a.ja.apply(a.normalize(s)))
+	return Fold(a.ja.apply(a.colloquialForm(Normalize(s))))
 }
 
 // Rewrite applies the Japanese synonyms to normalised text without folding it: hiragana stay
 // hiragana, so that a word list's どれ does not match the ドレ inside アドレス.
 func (a *Analyzer) Rewrite(s string) string {
-	return a.ja.apply(a.normalize(s))
+	return a.ja.apply(a.colloquialForm(Normalize(s)))
 }
 
 // CanonicalEN applies the English synonyms to normalised text.
 func (a *Analyzer) CanonicalEN(s string) string {
-	return a.en.apply(a.normalize(s))
+	return a.en.apply(a.colloquialForm(Normalize(s)))
 }
 
 // Tokens returns the words of s as kagome splits its rewritten Japanese form (folded surface
