@@ -124,6 +124,7 @@ type Signals struct {
 	Greeting       map[Lang][]string // こんにちは, hello, …
 	Leak           map[Lang][]string // 漏洩, 大丈夫, leak, affected, … (a question whether data leaked)
 	HowTo          map[Lang][]string // 方法, どうすれば, how do i, … (a question how to do something)
+	Vague          map[Lang][]string // 質問, 不安, help, wording, … (words that name no topic)
 	Yes            map[Lang][]string // はい, 助かった, yes, … (the whole reply to "was this helpful?")
 	No             map[Lang][]string // いいえ, 役に立たなかった, no, …
 }
@@ -145,14 +146,19 @@ type Matcher struct {
 	// PhraseWeight is the weight g of phrase coverage in the similarity of a question and a
 	// phrasing: query coverage^(1-g) × phrase coverage^g.
 	PhraseWeight float64
-	// HandoffPhraseWeight is PhraseWeight for hand-off entries and out-of-scope examples.
+	// HandoffPhraseWeight is PhraseWeight for hand-off entries, OutsidePhraseWeight for the
+	// out-of-scope examples.
 	HandoffPhraseWeight float64
+	OutsidePhraseWeight float64
 	// UnanchoredFactor multiplies the similarity of an entry when the question shares none of
 	// the entry's anchor words (the words most of its phrasings use).
 	UnanchoredFactor float64
-	// TypeMismatch multiplies the similarity of an entry whose question type (how-to or not)
+	// TypeMismatch multiplies the confidence of an entry whose question type (how-to or not)
 	// differs from the question's, when the question has a type.
 	TypeMismatch float64
+	// UntypedFactor multiplies the confidence of an entry that asks whether something leaked,
+	// for a question that asks neither that nor how to do something.
+	UntypedFactor float64
 	Rank         RankWeights
 	Retrieval    Retrieval
 	Learning     Learning

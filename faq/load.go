@@ -352,7 +352,9 @@ type matcherYAML struct {
 		PhraseWeight      float64 `yaml:"phrase_weight"`
 		UnanchoredFactor  float64 `yaml:"unanchored_factor"`
 		HandoffPhrase     float64 `yaml:"handoff_phrase_weight"`
+		OutsidePhrase     float64 `yaml:"outside_phrase_weight"`
 		TypeMismatch      float64 `yaml:"type_mismatch"`
+		UntypedFactor     float64 `yaml:"untyped_factor"`
 	} `yaml:"thresholds"`
 	Rank struct {
 		BM25   float64 `yaml:"bm25"`
@@ -384,7 +386,7 @@ type matcherYAML struct {
 
 // Signal and boost names of matcher.yaml.
 var (
-	signalKeys = []string{"first_person", "proxy", "personal_fields", "which", "human", "greeting", "leak", "howto", "yes", "no"}
+	signalKeys = []string{"first_person", "proxy", "personal_fields", "which", "human", "greeting", "leak", "howto", "vague", "yes", "no"}
 	boostKeys  = []string{"ja", "gram", "yomi", "en"}
 )
 
@@ -427,12 +429,12 @@ func (l *loader) loadMatcher(c *Content) {
 		t, r, g := m.Thresholds, m.Retrieval, m.Learning
 		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence, VagueConfidence: t.VagueConfidence,
 			HandoffThreshold: t.Handoff, PhraseWeight: t.PhraseWeight,
-			HandoffPhraseWeight: t.HandoffPhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch,
+			HandoffPhraseWeight: t.HandoffPhrase, OutsidePhraseWeight: t.OutsidePhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch, UntypedFactor: t.UntypedFactor,
 			Rank:      RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry},
 			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
 			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffRate: g.HandoffRate, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
 			Boosts:    m.Boosts}
-		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.UnanchoredFactor, t.TypeMismatch, r.MaxDF, r.AnchorShare, g.IntentWeight} {
+		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.OutsidePhrase, t.UnanchoredFactor, t.TypeMismatch, t.UntypedFactor, r.MaxDF, r.AnchorShare, g.IntentWeight} {
 			if v < 0 || v > 1 {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds, shares and weights must be between 0 and 1, got %v", v)
 			}
@@ -447,7 +449,7 @@ func (l *loader) loadMatcher(c *Content) {
 		}
 		c.Signals = Signals{FirstPerson: m.Signals["first_person"], Proxy: m.Signals["proxy"], PersonalFields: m.Signals["personal_fields"],
 			Which: m.Signals["which"], Human: m.Signals["human"], Greeting: m.Signals["greeting"], Leak: m.Signals["leak"], HowTo: m.Signals["howto"],
-			Yes: m.Signals["yes"], No: m.Signals["no"]}
+			Vague: m.Signals["vague"], Yes: m.Signals["yes"], No: m.Signals["no"]}
 	}
 	if from != l {
 		l.problems = append(l.problems, from.problems...)

@@ -89,6 +89,7 @@ type Matcher struct {
 	lexicon map[string]lexicon
 	choices map[string]lexicon  // child entry id → keywords
 	howto   map[*faq.Entry]bool // entries most of whose phrasings ask how to do something
+	leaky   map[*faq.Entry]bool // entries most of whose phrasings ask whether something leaked
 	intent  *intentModel        // nil for a FAQ too large to train one
 	handoff handoffModel
 	yes, no map[string]bool // canonical forms of the replies to "was this helpful?"
@@ -102,6 +103,7 @@ type lexicon struct {
 	words map[string]bool // one-word Japanese terms, as analysis folds tokens
 	sub   []string
 	en    []string
+	kana  []string // readings of the Japanese terms, for questions written in kana only
 }
 
 // New returns a Matcher over ix, configured by the content's matcher settings and word lists, with
@@ -113,12 +115,12 @@ func New(ix *faq.Index) *Matcher { return NewWithConfig(ix, ix.Content().Matcher
 func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 	c := ix.Content()
 	m := &Matcher{ix: ix, an: ix.Analyzer(), cfg: cfg, lexicon: map[string]lexicon{},
-		choices: map[string]lexicon{}, howto: map[*faq.Entry]bool{}}
+		choices: map[string]lexicon{}, howto: map[*faq.Entry]bool{}, leaky: map[*faq.Entry]bool{}}
 	m.pii = pii.New(publicNumbers(c)...)
 	s := c.Signals
 	for name, lists := range map[string]map[faq.Lang][]string{
 		"first_person": s.FirstPerson, "proxy": s.Proxy, "personal_field": s.PersonalFields, "which": s.Which,
-		"human": s.Human, "greeting": s.Greeting, "leak": s.Leak, "howto": s.HowTo,
+		"human": s.Human, "greeting": s.Greeting, "leak": s.Leak, "howto": s.HowTo, "vague": s.Vague,
 	} {
 		m.lexicon[name] = m.compile(lists)
 	}
@@ -240,17 +242,22 @@ func (m *Matcher) HandoffWeights() map[string]float64 {
 	return w
 }
 
-// findHowTos marks the entries most of whose phrasings ask how to do something.
+// findHowTos marks the entries most of whose phrasings ask how to do something, and those most
+// of whose phrasings ask whether something leaked: the question types of entries.
 func (m *Matcher) findHowTos() {
-	n, howto := map[*faq.Entry]int{}, map[*faq.Entry]int{}
+	n, howto, leak := map[*faq.Entry]int{}, map[*faq.Entry]int{}, map[*faq.Entry]int{}
 	for _, p := range m.ix.PhraseList() {
 		n[p.Entry]++
 		if m.lexicon["howto"].has(p.Analysis) {
 			howto[p.Entry]++
 		}
+		if m.lexicon["leak"].has(p.Analysis) {
+			leak[p.Entry]++
+		}
 	}
 	for e, k := range n {
 		m.howto[e] = 2*howto[e] >= k
+		m.leaky[e] = !m.howto[e] && 2*leak[e] >= k
 	}
 }
 
@@ -278,6 +285,9 @@ func (m *Matcher) compile(lists map[faq.Lang][]string) lexicon {
 		for _, t := range terms {
 			ja := m.an.Rewrite(t)
 			if !isASCII(ja) {
+				if y := m.an.Analyze(t).Yomi; utf8.RuneCountInString(y) >= 2 {
+					lx.kana = append(lx.kana, y) // ハハ, ジュウショ: 母, 住所 as a kana-only question writes them
+				}
 				if toks := m.an.Tokens(t); len(toks) == 1 && utf8.RuneCountInString(toks[0]) <= 2 {
 					lx.words[toks[0]] = true // short words would match inside longer ones
 				} else {
@@ -311,6 +321,13 @@ func (lx lexicon) has(a analysis.Analysis) bool {
 			return true
 		}
 	}
+	if a.Yomi != "" && a.Terms.KanaOnly() {
+		for _, y := range lx.kana {
+			if strings.Contains(a.Yomi, y) {
+				return true
+			}
+		}
+	}
 	return false
 }
 
@@ -325,6 +342,9 @@ func containsWord(s, w string) bool {
 			return false
 		}
 		start, end := i+j, i+j+len(w)
+		if strings.HasPrefix(s[end:], "'s") {
+			end += 2 // a possessive: "mom's" holds "mom"
+		}
 		if (start == 0 || !isWordByte(s[start-1])) && (end == len(s) || !isWordByte(s[end])) {
 			return true
 		}
@@ -455,7 +475,7 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 	}
 	for _, e := range order {
 		c := fam[e]
-		c.confidence = w*c.prob + (1-w)*c.similarity
+		c.confidence = (w*c.prob + (1-w)*c.similarity) * m.typeFactor(e, r.sig)
 		if e.OutOfScope {
 			r.outside = c.confidence
 			continue
@@ -508,7 +528,7 @@ func (m *Matcher) topical(a analysis.Analysis) bool {
 		}
 		x := analysis.Analysis{Tokens: []string{w}, JA: w, EN: w}
 		return m.lexicon["leak"].has(x) || m.lexicon["howto"].has(x) || m.lexicon["greeting"].has(x) ||
-			m.lexicon["first_person"].has(x)
+			m.lexicon["first_person"].has(x) || m.lexicon["vague"].has(x)
 	}
 	for _, w := range a.Terms[analysis.JA] {
 		if !generic(w) {

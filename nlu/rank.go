@@ -15,8 +15,9 @@ import (
 type Scored struct {
 	faq.Hit
 	// Similarity combines both coverages of the best phrase: Coverage^(1-g) × Reverse^g, with g
-	// the content's PhraseWeight (HandoffPhraseWeight for hand-off entries and out-of-scope
-	// examples, which match only questions as specific as their phrasings). It is in [0, 1].
+	// the content's PhraseWeight (HandoffPhraseWeight for hand-off entries, OutsidePhraseWeight
+	// for out-of-scope examples, which match only questions as specific as their phrasings). It
+	// is in [0, 1].
 	Similarity float64
 	// Rank orders the hits: Similarity, plus the entry coverage and the BM25 scores of the
 	// phrases and of the answer relative to the best hit, with the weights of matcher.yaml's
@@ -37,7 +38,10 @@ func (m *Matcher) rank(hits []faq.Hit, sig Signals) []scored {
 	rw := m.cfg.Rank
 	for i, h := range hits {
 		g := m.cfg.PhraseWeight
-		if h.Entry.Handoff || h.Entry.OutOfScope {
+		switch {
+		case h.Entry.OutOfScope:
+			g = m.cfg.OutsidePhraseWeight
+		case h.Entry.Handoff:
 			g = m.cfg.HandoffPhraseWeight
 		}
 		s := scored{Scored: Scored{Hit: h}, factor: m.factor(&h, sig)}
@@ -60,19 +64,28 @@ func (m *Matcher) rank(hits []faq.Hit, sig Signals) []scored {
 	return out
 }
 
-// factor is the confidence factor of a hit: the content's UnanchoredFactor when the question
-// shares none of the entry's anchor words, times TypeMismatch when the question asks how to do
-// something and the entry does not, or asks whether something leaked and the entry is a how-to.
-func (m *Matcher) factor(h *faq.Hit, sig Signals) float64 {
-	f := 1.0
+// factor is the similarity factor of a hit: the content's UnanchoredFactor when the question
+// shares none of the entry's anchor words.
+func (m *Matcher) factor(h *faq.Hit, _ Signals) float64 {
 	if !h.Anchored {
-		f *= m.cfg.UnanchoredFactor
+		return m.cfg.UnanchoredFactor
 	}
-	howto := m.howto[h.Entry]
-	if sig.HowTo && !howto || !sig.HowTo && sig.LeakQuestion && howto {
-		f *= m.cfg.TypeMismatch
+	return 1
+}
+
+// typeFactor is the confidence factor of an entry family for the question's type: TypeMismatch
+// when the question asks how to do something and the entry does not, or asks whether something
+// leaked and the entry is a how-to; UntypedFactor when the question asks neither and the entry
+// asks whether something leaked ("マイナンバーカードを失くした" is not "was My Number leaked?").
+func (m *Matcher) typeFactor(e *faq.Entry, sig Signals) float64 {
+	howto := m.howto[e]
+	switch {
+	case sig.HowTo && !howto, !sig.HowTo && sig.LeakQuestion && howto:
+		return m.cfg.TypeMismatch
+	case !sig.HowTo && !sig.LeakQuestion && m.leaky[e]:
+		return m.cfg.UntypedFactor
 	}
-	return f
+	return 1
 }
 
 // Rank returns up to k entries for an utterance, best first, as the matcher's retrieval sees

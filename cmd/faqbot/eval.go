@@ -17,26 +17,30 @@ import (
 )
 
 func cmdEval(ctx context.Context, env *environment, args []string) error {
-	fs := env.flags("eval", "eval [--min ACC] [--sweep] [--content DIR] FILE.tsv")
+	fs := env.flags("eval", "eval [--min ACC] [--sweep] [--content DIR] FILE.tsv [FILE.tsv …]")
 	minAcc := fs.Float64("min", 0, "exit 1 when the overall accuracy is below `ACC`")
-	sweep := fs.Bool("sweep", false, "also print the accuracy over a grid of thresholds (to choose them on a development set)")
+	sweep := fs.Bool("sweep", false, "also print the accuracy over a grid of every tunable (to choose them on development sets)")
 	cf := contentFlags{progress: true}
 	cf.register(fs, env, false)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if fs.NArg() < 1 {
 		fs.Usage()
 		return exitError(2)
 	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	cases, err := nlu.ReadCases(f, fs.Arg(0))
-	f.Close()
-	if err != nil {
-		return err
+	var cases []nlu.Case
+	for _, name := range fs.Args() { // several files are evaluated as one set
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		cs, err := nlu.ReadCases(f, name)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		cases = append(cases, cs...)
 	}
 	eng, err := cf.engine(ctx, env.stderr)
 	if err != nil {
@@ -45,7 +49,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 	defer eng.Close()
 	rep, err := nlu.Evaluate(ctx, eng.Matcher, cases)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		return fmt.Errorf("%s: %w", strings.Join(fs.Args(), ", "), err)
 	}
 	printReport(env.stdout, rep)
 	if *sweep {
@@ -112,8 +116,10 @@ var tunables = []tunable{
 	{"thresholds.handoff", steps(0.2, 0.9, 0.05), func(m *faq.Matcher, v float64) { m.HandoffThreshold = v }, func(m faq.Matcher) float64 { return m.HandoffThreshold }, false},
 	{"thresholds.phrase_weight", steps(0, 0.5, 0.1), func(m *faq.Matcher, v float64) { m.PhraseWeight = v }, func(m faq.Matcher) float64 { return m.PhraseWeight }, false},
 	{"thresholds.handoff_phrase_weight", steps(0.2, 0.9, 0.1), func(m *faq.Matcher, v float64) { m.HandoffPhraseWeight = v }, func(m faq.Matcher) float64 { return m.HandoffPhraseWeight }, false},
+	{"thresholds.outside_phrase_weight", steps(0, 0.9, 0.1), func(m *faq.Matcher, v float64) { m.OutsidePhraseWeight = v }, func(m faq.Matcher) float64 { return m.OutsidePhraseWeight }, false},
 	{"thresholds.unanchored_factor", steps(0.5, 1, 0.1), func(m *faq.Matcher, v float64) { m.UnanchoredFactor = v }, func(m faq.Matcher) float64 { return m.UnanchoredFactor }, false},
 	{"thresholds.type_mismatch", steps(0.4, 1, 0.1), func(m *faq.Matcher, v float64) { m.TypeMismatch = v }, func(m faq.Matcher) float64 { return m.TypeMismatch }, false},
+	{"thresholds.untyped_factor", steps(0.4, 1, 0.1), func(m *faq.Matcher, v float64) { m.UntypedFactor = v }, func(m faq.Matcher) float64 { return m.UntypedFactor }, false},
 	{"learning.intent_weight", steps(0.1, 0.9, 0.1), func(m *faq.Matcher, v float64) { m.Learning.IntentWeight = v }, func(m faq.Matcher) float64 { return m.Learning.IntentWeight }, false},
 	{"learning.epochs", []float64{5, 10, 20, 30, 45, 60}, func(m *faq.Matcher, v float64) { m.Learning.Epochs = int(v) }, func(m faq.Matcher) float64 { return float64(m.Learning.Epochs) }, true},
 	{"learning.rate", []float64{0.1, 0.2, 0.5, 1, 2, 4, 8}, func(m *faq.Matcher, v float64) { m.Learning.Rate = v }, func(m faq.Matcher) float64 { return m.Learning.Rate }, true},

@@ -156,6 +156,8 @@ type Analysis struct {
 	// with the wrong kanji of the same reading (voice input, a slip of the IME) meets the
 	// right one here.
 	Readings []string
+	// Yomi is the folded katakana reading of the whole of JA.
+	Yomi string
 }
 
 // Analyze analyses s once for every use: its normal form, its rewritten forms and its terms.
@@ -170,7 +172,7 @@ func (a *Analyzer) Analyze(s string) Analysis {
 		jw = japanese(ja)
 	}
 	words, yomi := jw.words, jw.yomi
-	return Analysis{Norm: n, JA: ja, EN: en, Tokens: jw.tokens, Readings: jw.readings, Terms: Terms{
+	return Analysis{Norm: n, JA: ja, EN: en, Tokens: jw.tokens, Readings: jw.readings, Yomi: yomi, Terms: Terms{
 		script: writtenIn(n),
 		JA:     words,
 		Gram:   grams(ja),
