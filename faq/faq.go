@@ -159,9 +159,9 @@ type Matcher struct {
 	// UntypedFactor multiplies the confidence of an entry that asks whether something leaked,
 	// for a question that asks neither that nor how to do something.
 	UntypedFactor float64
-	Rank         RankWeights
-	Retrieval    Retrieval
-	Learning     Learning
+	Rank          RankWeights
+	Retrieval     Retrieval
+	Learning      Learning
 	// Boosts of the index fields, by field name.
 	Boosts map[string]float64
 }
