@@ -124,6 +124,8 @@ type Index struct {
 	// text.Fields).
 	vocab    map[*Entry]map[text.Field][]string
 	vocabIDs map[*Entry]*[numFields][]int32
+	// postings lists, per field and phrase term id, the phrases that have the term.
+	postings [numFields][][]int32
 	idf      map[text.Field]map[string]float64 // coverage weight of each indexed term
 	termID   map[text.Field]map[string]int32   // a number for each indexed term
 	boosts   map[text.Field]float64
@@ -397,6 +399,16 @@ func (ix *Index) weigh() {
 			}
 			slices.Sort(ids)
 			p.ids[fi] = ids
+		}
+	}
+	for fi := range text.Fields {
+		ix.postings[fi] = make([][]int32, len(ix.termID[text.Fields[fi]]))
+	}
+	for i := range ix.phrases {
+		for fi, ids := range ix.phrases[i].ids {
+			for _, id := range ids {
+				ix.postings[fi][id] = append(ix.postings[fi][id], int32(i))
+			}
 		}
 	}
 	// Terms of answers only get ids after those of phrases.
@@ -699,12 +711,13 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	for _, h := range hits {
 		topQ, topA = max(topQ, h.Score), max(topA, h.AnswerScore)
 	}
+	got := ix.gather(wq)
 	for i := range hits {
 		h := &hits[i]
 		h.TopScore, h.TopAnswerScore = topQ, topA
 		for _, pi := range ix.byEntry[h.Entry] {
 			p := &ix.phrases[pi]
-			cov, rev := ix.coverage(wq, p)
+			cov, rev := ix.coverage(wq, p, got[int32(pi)])
 			if h.Phrase == nil || cov > h.Coverage || cov == h.Coverage && rev > h.Reverse {
 				h.Coverage, h.Reverse, h.Phrase = cov, rev, p
 			}
@@ -816,29 +829,40 @@ func (ix *Index) weighQuery(q text.Terms) weightedQuery {
 	return wq
 }
 
-// coverage returns the IDF-weighted share of the query's terms found in a phrase (query
-// coverage) and of the phrase's terms found in the query (phrase coverage), each averaged over
-// the fields the query has terms in, weighted by the field boosts.
-func (ix *Index) coverage(q weightedQuery, p *Phrase) (query, phrase float64) {
-	var wsum float64
+// gather adds up, for every phrase that has any of the query's terms, the weights of the terms
+// it has, per field: what coverage reads, found through the postings of the query's terms
+// rather than by comparing the query with every phrase of every hit.
+func (ix *Index) gather(q weightedQuery) map[int32]*[numFields]float64 {
+	got := map[int32]*[numFields]float64{}
 	for _, wf := range q.fields {
-		d := p.ids[wf.fi]
-		var got float64
-		for i, j := 0, 0; i < len(wf.ids) && j < len(d); { // both sorted: merge
-			switch {
-			case wf.ids[i] < d[j]:
-				i++
-			case wf.ids[i] > d[j]:
-				j++
-			default:
-				got += wf.weights[i]
-				i++
-				j++
+		for i, id := range wf.ids { // ascending ids: each phrase sums its weights in id order
+			for _, p := range ix.postings[wf.fi][id] {
+				g := got[p]
+				if g == nil {
+					g = new([numFields]float64)
+					got[p] = g
+				}
+				g[wf.fi] += wf.weights[i]
 			}
 		}
-		query += wf.boost * got / wf.total
+	}
+	return got
+}
+
+// coverage returns the IDF-weighted share of the query's terms found in a phrase (query
+// coverage) and of the phrase's terms found in the query (phrase coverage), each averaged over
+// the fields the query has terms in, weighted by the field boosts. got is what gather found for
+// the phrase (nil: nothing).
+func (ix *Index) coverage(q weightedQuery, p *Phrase, got *[numFields]float64) (query, phrase float64) {
+	var wsum float64
+	for _, wf := range q.fields {
+		var g float64
+		if got != nil {
+			g = got[wf.fi]
+		}
+		query += wf.boost * g / wf.total
 		if pw := p.weight[wf.fi]; pw > 0 {
-			phrase += wf.boost * got / pw
+			phrase += wf.boost * g / pw
 		}
 		wsum += wf.boost
 	}
