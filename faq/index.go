@@ -680,6 +680,10 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	// A small FAQ is ranked from a few documents; a large one from up to minCandidates.
 	size := max(2*k+4, min(ix.content.Matcher.Retrieval.MinCandidates, len(ix.byEntry)))
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), size, 0, false)
+	// Documents of equal score are cut at size by their id, not in the order bleve happened to
+	// number them (map order at indexing): the same content and question find the same
+	// candidates on every build and run.
+	req.SortBy([]string{"-_score", "_id"})
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("faq: search: %w", err)
