@@ -54,7 +54,7 @@ func checkContract(t *testing.T, d *pii.Detector, s string) {
 		boundary[i] = true
 	}
 	boundary[len(s)] = true
-	valid := []pii.Kind{pii.Phone, pii.Email, pii.MyNumber, pii.Card, pii.Account}
+	valid := []pii.Kind{pii.Phone, pii.Email, pii.MyNumber, pii.Card, pii.Account, pii.Password, pii.Name, pii.Address}
 	prevEnd := 0
 	for i, m := range ms {
 		if m.Start < 0 || m.End > len(s) || m.Start >= m.End {

@@ -49,6 +49,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -61,7 +62,10 @@ const (
 	Email    Kind = "email"
 	MyNumber Kind = "mynumber" // 12-digit Japanese individual number
 	Card     Kind = "card"     // payment card number (13–19 digits, Luhn-valid)
-	Account  Kind = "account"  // account, customer, member or login ids
+	Account  Kind = "account"  // bank accounts; account, customer, member or login ids; other long numbers
+	Password Kind = "password" // passwords and PINs given as such
+	Name     Kind = "name"     // a person's name
+	Address  Kind = "address"  // a postal address, postal code, building or room
 )
 
 // Match is one piece of personal data in a string. Start and End are byte offsets into the
@@ -119,7 +123,7 @@ func (d *Detector) Find(s string) []Match {
 	// Masking can change the surroundings of what is left (a rejected overlapping candidate
 	// may leave a remnant that stands on its own once its neighbour is masked). Repeat the
 	// detection on the masked text until it finds nothing, so that masking is final.
-	for {
+	for round := 0; round < maxRounds; round++ {
 		masked, pieces := maskPieces(s, ms)
 		extra := d.detect(masked)
 		if len(extra) == 0 {
@@ -131,7 +135,11 @@ func (d *Detector) Find(s string) []Match {
 			return ms
 		}
 	}
+	return ms
 }
+
+// maxRounds bounds the detections Find repeats on its own masked text.
+const maxRounds = 4
 
 // Mask returns s with its personal data replaced by "<phone>", "<email>", … and the kinds
 // found, sorted and without duplicates (nil when there are none).
@@ -190,10 +198,14 @@ const (
 	rankCard
 	rankMyNumber
 	rankPhone
+	rankPassword
 	rankAccount
+	rankAddress
+	rankName
 )
 
-var rankKind = [...]Kind{rankEmail: Email, rankCard: Card, rankMyNumber: MyNumber, rankPhone: Phone, rankAccount: Account}
+var rankKind = [...]Kind{rankEmail: Email, rankCard: Card, rankMyNumber: MyNumber, rankPhone: Phone, rankPassword: Password,
+	rankAccount: Account, rankAddress: Address, rankName: Name}
 
 type cand struct {
 	start, end, rank int
@@ -203,14 +215,34 @@ func (c cand) len() int { return c.end - c.start }
 
 type span struct{ start, end int }
 
-// detect runs every rule once and resolves overlaps.
+// detect runs every rule once on the folded text, resolves overlaps, masks what is left of
+// long digit runs and maps the matches back to s.
 func (d *Detector) detect(s string) []Match {
+	f := fold(s)
+	t := f.t
 	var cs []cand
-	cs = appendEmails(cs, s)
-	mixed, cs := scanCompounds(cs, s)
-	cs = d.appendNumbers(cs, s, mixed)
-	cs = appendKeywordIDs(cs, s)
-	return resolve(s, cs)
+	cs = appendEmails(cs, t)
+	mixed, cs := scanCompounds(cs, t)
+	cs = d.appendNumbers(cs, t, mixed)
+	cs = appendKeywordIDs(cs, t)
+	cs = appendKeywordSecrets(cs, t)
+	mo := &morphs{t: t}
+	cs = appendAddresses(cs, t, mo)
+	cs = appendNames(cs, t, mo)
+	ms := d.appendLoose(t, resolve(t, cs))
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([]Match, 0, len(ms))
+	for _, m := range ms {
+		a, b := f.span(m.Start, m.End)
+		if n := len(out); n > 0 && a < out[n-1].End {
+			out[n-1].End = max(out[n-1].End, b)
+			continue
+		}
+		out = append(out, Match{Kind: m.Kind, Start: a, End: b})
+	}
+	return out
 }
 
 // resolve keeps the longest candidates, then the best-ranked, then the leftmost, dropping
@@ -398,7 +430,9 @@ func isDomainByte(c byte) bool {
 }
 
 // appendEmails adds every local@domain around an "@". Local part and domain are taken whole
-// (maximal runs of their characters), so an address is never cut out of a longer word.
+// (maximal runs of their characters), so an address is never cut out of a longer word. Local
+// parts and domain labels may be written in other scripts ("山田@例え.jp"); a label is all
+// ASCII or all not, so "taro@example.comです" ends at "com".
 func appendEmails(cs []cand, s string) []cand {
 	for from := 0; ; {
 		i := strings.IndexByte(s[from:], '@')
@@ -407,52 +441,91 @@ func appendEmails(cs []cand, s string) []cand {
 		}
 		at := from + i
 		from = at + 1
-		ls := at
-		for ls > 0 && isLocalByte(s[ls-1]) {
-			ls--
-		}
-		for ls < at && s[ls] == '.' {
-			ls++
-		}
+		ls := localStart(s, at)
 		if ls == at {
 			continue
 		}
-		de := at + 1
-		for de < len(s) && isDomainByte(s[de]) {
-			de++
-		}
-		for de > at+1 && (s[de-1] == '.' || s[de-1] == '-') {
-			de--
-		}
-		if validDomain(s[at+1 : de]) {
+		if de, ok := domainEnd(s, at+1); ok {
 			cs = append(cs, cand{ls, de, rankEmail})
 		}
 	}
 }
 
-func validDomain(d string) bool {
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
-		return false
+// localStart returns where the local part ending at at starts (at when there is none).
+func localStart(s string, at int) int {
+	ls := at
+	for ls > 0 && isLocalByte(s[ls-1]) {
+		ls--
 	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
+	if ls == at {
+		// A local part in another script: letters and digits back to a particle or a
+		// non-letter, at most 64 of them.
+		for n := 0; n < 64 && ls > 0; n++ {
+			r, w := runeBefore(s, ls)
+			if r < utf8.RuneSelf && !isLocalByte(byte(r)) || r >= utf8.RuneSelf && !(unicode.IsLetter(r) || unicode.IsDigit(r)) || isParticle(r) {
+				break
+			}
+			ls -= w
 		}
 	}
-	tld := strings.ToLower(labels[len(labels)-1])
-	if strings.HasPrefix(tld, "xn--") && len(tld) > 4 {
-		return true
+	for ls < at && s[ls] == '.' {
+		ls++
+	}
+	return ls
+}
+
+// isParticle reports the hiragana that end the word before an address ("メールは山田@…").
+func isParticle(r rune) bool { return strings.ContainsRune("はがをのにでもとへや", r) }
+
+// domainEnd reads the domain starting at p: labels separated by single dots, each all ASCII
+// letters, digits and "-", or all letters and digits of other scripts. ok is false when it is
+// not a domain (fewer than two labels, a label starting or ending with "-", a top-level
+// domain that is neither alphabetic of two letters or more, "xn--…" nor in another script).
+func domainEnd(s string, p int) (end int, ok bool) {
+	labels := 0
+	var last string
+	for {
+		ls := p
+		r, _ := runeAt(s, p)
+		ascii := r < utf8.RuneSelf
+		for p < len(s) {
+			r, w := runeAt(s, p)
+			if ascii && !(r < utf8.RuneSelf && isDomainByte(byte(r)) && r != '.') ||
+				!ascii && !(r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) && p-ls < 63*4) {
+				break
+			}
+			p += w
+		}
+		l := s[ls:p]
+		if l == "" || l[0] == '-' || l[len(l)-1] == '-' {
+			return 0, false
+		}
+		labels++
+		last = l
+		if p+1 < len(s) && s[p] == '.' {
+			if r2, _ := runeAt(s, p+1); r2 < utf8.RuneSelf && isDomainByte(byte(r2)) && r2 != '.' && r2 != '-' || r2 >= utf8.RuneSelf && unicode.IsLetter(r2) {
+				p++
+				continue
+			}
+		}
+		break
+	}
+	if labels < 2 {
+		return 0, false
+	}
+	tld := asciiLower(last)
+	if last[0] >= utf8.RuneSelf || strings.HasPrefix(tld, "xn--") && len(tld) > 4 {
+		return p, true
 	}
 	if len(tld) < 2 {
-		return false
+		return 0, false
 	}
 	for i := 0; i < len(tld); i++ {
 		if !isASCIILetter(rune(tld[i])) {
-			return false
+			return 0, false
 		}
 	}
-	return true
+	return p, true
 }
 
 // ---- words and compounds ----
@@ -485,8 +558,14 @@ func scanCompounds(cs []cand, s string) ([]span, []cand) {
 // compoundForward reads the compound starting at p and returns its end, its length in runes,
 // its number of digits and whether it contains a non-digit word character.
 func compoundForward(s string, p int) (end, runes, digits int, letters bool) {
+	return compoundForwardN(s, p, len(s)+1)
+}
+
+// compoundForwardN is compoundForward that stops after limit runes (so that reading the id
+// after each of many keywords stays linear in the text).
+func compoundForwardN(s string, p, limit int) (end, runes, digits int, letters bool) {
 	for {
-		for p < len(s) {
+		for p < len(s) && runes < limit {
 			r, w := runeAt(s, p)
 			if !isWord(r) {
 				break
@@ -499,7 +578,7 @@ func compoundForward(s string, p int) (end, runes, digits int, letters bool) {
 			runes++
 			p += w
 		}
-		if r, w := runeAt(s, p); w > 0 && isDash(r) {
+		if r, w := runeAt(s, p); w > 0 && isDash(r) && runes < limit {
 			if r2, _ := runeAt(s, p+w); isWord(r2) {
 				p += w
 				runes++
@@ -1006,6 +1085,8 @@ var accountKeywords = []string{
 	"id", "userid", "loginid", "user id", "login id", "member id", "customer id",
 	"account", "account number", "account no", "acct", "acct no",
 	"customer number", "customer no", "member number", "membership number",
+	"普通預金", "当座預金", "普通", "当座", "記号", "番号", "口座番号は", "支店番号", "店番", "bank account", "account no.",
+	"お客様コード", "顧客コード", "会員コード", "customer code", "client id", "client number",
 }
 
 const (
@@ -1050,8 +1131,12 @@ func appendKeywordIDs(cs []cand, s string) []cand {
 			if r, _ := runeAt(s, p); !isWord(r) {
 				continue
 			}
-			end, runes, digits, _ := compoundForward(s, p)
+			end, runes, digits, _ := compoundForwardN(s, p, maxIDLen+1)
 			if runes < minIDLen || runes > maxIDLen || digits < minIDDig || dateLike(s[p:end]) {
+				// Digits written apart: "口座 1 2 3 4 5 6 7", "account number 1234 567".
+				if e, ok := readDigitsN(5, maxIDLen)(s, p, false); ok && !dateLike(s[p:e]) {
+					cs = append(cs, cand{p, e, rankAccount})
+				}
 				continue
 			}
 			cs = append(cs, cand{p, end, rankAccount})
