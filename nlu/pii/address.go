@@ -120,7 +120,9 @@ func jaAddressRune(r rune) bool {
 		isDash(r) || r == 'の' || r == 'ヶ' || r == 'ケ' || r == '々' || isASCIILetter(r) || r == '#'
 }
 
-func kanjiNumeral(r rune) bool { return strings.ContainsRune("〇一二三四五六七八九十百", r) }
+func kanjiNumeral(r rune) bool {
+	return strings.ContainsRune("〇一二三四五六七八九十百", r)
+}
 
 // addressEnd returns the end of the address starting at s: the last block number (digits,
 // or kanji numerals before 丁目, 番 or 号), room or building within 60 characters of address,

@@ -54,18 +54,17 @@ func fold(s string) *folded {
 // changes all come from the whole segment. Invalid bytes read as U+FFFD.
 func nfkcRunes(s string) []frune {
 	out := make([]frune, 0, len(s))
-	var it norm.Iter
-	it.InitString(norm.NFKC, s)
-	for !it.Done() {
-		st := it.Pos()
-		seg := it.Next()
-		en := it.Pos()
-		if en <= st { // cannot happen; never loop
-			break
+	for st := 0; st < len(s); {
+		n := norm.NFKC.NextBoundaryInString(s[st:], true)
+		if n <= 0 {
+			n = len(s) - st
 		}
-		same := string(seg) == s[st:en]
+		en := st + n
+		in := s[st:en]
+		seg := norm.NFKC.String(in)
+		same := seg == in
 		for i := 0; i < len(seg); {
-			r, w := utf8.DecodeRune(seg[i:])
+			r, w := utf8.DecodeRuneInString(seg[i:])
 			if !invisible(r) {
 				if same {
 					out = append(out, frune{r, st + i, st + i + w})
@@ -75,6 +74,7 @@ func nfkcRunes(s string) []frune {
 			}
 			i += w
 		}
+		st = en
 	}
 	return out
 }
@@ -133,6 +133,7 @@ func kanjiDigits(rs []frune) []frune {
 		}
 		return j >= 0 && j < len(rs) && runSep(rs[j].r) && isD(j+dir)
 	}
+	fromKanji := make([]bool, len(rs))
 	for i := range rs {
 		v, ok := kanjiDigit(rs[i].r)
 		if !ok || !(near(i, -1) || near(i, 1)) {
@@ -145,6 +146,13 @@ func kanjiDigits(rs []frune) []frune {
 			}
 		}
 		rs[i].r = v
+		fromKanji[i] = true
+	}
+	// "〇九〇の一二三四の五六七八": の between digits written in kanji is a dash.
+	for i := 1; i+1 < len(rs); i++ {
+		if rs[i].r == 'の' && fromKanji[i-1] && fromKanji[i+1] {
+			rs[i].r = '-'
+		}
 	}
 	return rs
 }

@@ -143,7 +143,7 @@ func (d *Detector) looseRun(out []Match, t string, gs []lgroup, covered func(int
 			}
 			k := Account
 			if !glued {
-				k = d.looseKind(t, gs[i].start, ds, lens, plus)
+				k = digitsKind(t, gs[i].start, ds, lens, plus)
 				if k == Address && (j-i != 2 || !isDashSep(gs[i].sep)) {
 					k = Account // 123-4567 is a postal code; 123.4567 is not
 				}
@@ -255,8 +255,30 @@ func dateAt(t string, gs []lgroup, i int) int {
 	return 0
 }
 
-// looseKind reads the kind of a run's digits, however they were grouped.
-func (d *Detector) looseKind(t string, start int, ds string, lens []int, plus bool) Kind {
+// digitsIn returns the ASCII digits of s.
+func digitsIn(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if isASCIIDigit(s[i]) {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// kindRank is the rank of candidates of kind k.
+func kindRank(k Kind) int {
+	for r, rk := range rankKind {
+		if rk == k && r != rankBusiness {
+			return r
+		}
+	}
+	return rankAccount
+}
+
+// digitsKind reads the kind of a run's digits (ds, starting at offset start of t), however
+// they were grouped (lens: the lengths of the groups; plus: written after a "+").
+func digitsKind(t string, start int, ds string, lens []int, plus bool) Kind {
 	national := ds
 	if strings.HasPrefix(ds, "81") && (plus || len(ds) >= 11) {
 		national = ds[2:]

@@ -26,8 +26,12 @@ type morph struct {
 	pos        [4]string // part of speech and its three subdivisions
 }
 
-func (m morph) person() bool { return m.pos[0] == "名詞" && m.pos[1] == "固有名詞" && m.pos[2] == "人名" }
-func (m morph) place() bool  { return m.pos[0] == "名詞" && m.pos[1] == "固有名詞" && m.pos[2] == "地域" }
+func (m morph) person() bool {
+	return m.pos[0] == "名詞" && m.pos[1] == "固有名詞" && m.pos[2] == "人名"
+}
+func (m morph) place() bool {
+	return m.pos[0] == "名詞" && m.pos[1] == "固有名詞" && m.pos[2] == "地域"
+}
 func (m morph) placeSuffix() bool {
 	return m.pos[0] == "名詞" && m.pos[1] == "接尾" && m.pos[2] == "地域"
 }

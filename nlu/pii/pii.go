@@ -199,8 +199,8 @@ const (
 	rankMyNumber
 	rankPhone
 	rankPassword
-	rankAccount
 	rankAddress
+	rankAccount
 	rankName
 )
 
@@ -811,7 +811,7 @@ func (d *Detector) classify(s string, ch *chunk, i, j int, cum []int) (cand, boo
 			consider(cand{start, end, rankAccount})
 		}
 	}
-	if nd == 12 && (single || plain && slices.Equal(lens, []int{4, 4, 4})) {
+	if nd == 12 && (single || plain && (slices.Equal(lens, []int{4, 4, 4}) || slices.Equal(lens, []int{6, 6}) || slices.Equal(lens, []int{3, 4, 5}))) {
 		if validMyNumber(digits) || myNumberKeyword(s, start) {
 			consider(cand{start, end, rankMyNumber})
 		} else if !years {
@@ -1135,7 +1135,7 @@ func appendKeywordIDs(cs []cand, s string) []cand {
 			if runes < minIDLen || runes > maxIDLen || digits < minIDDig || dateLike(s[p:end]) {
 				// Digits written apart: "口座 1 2 3 4 5 6 7", "account number 1234 567".
 				if e, ok := readDigitsN(5, maxIDLen)(s, p, false); ok && !dateLike(s[p:e]) {
-					cs = append(cs, cand{p, e, rankAccount})
+					cs = append(cs, cand{p, e, kindRank(digitsKind(s, p, digitsIn(s[p:e]), nil, false))})
 				}
 				continue
 			}

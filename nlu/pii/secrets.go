@@ -36,7 +36,7 @@ var keywordRules = []keywordRule{
 	{ // card expiry dates, in a text about a card
 		keywords: []string{"有効期限", "期限", "expiry", "expiry date", "expiration", "expiration date", "exp", "expires", "valid thru", "valid through", "good thru"},
 		read:     readExpiry, rank: rankCard,
-		context:  []string{"カード", "card", "visa", "master", "amex", "jcb", "cvv", "cvc", "セキュリティコード", "クレジット"},
+		context: []string{"カード", "card", "visa", "master", "amex", "jcb", "cvv", "cvc", "セキュリティコード", "クレジット"},
 	},
 }
 
@@ -97,14 +97,14 @@ func keywordBounded(s string, ks, ke int, kw string) bool {
 // follows: ":", "=", "は", "が", "is", a quote.
 func gapMarked(gap string) bool {
 	return strings.ContainsAny(gap, ":：=＝「『\"'#＃") || strings.Contains(gap, "は") || strings.Contains(gap, "が") ||
-		strings.Contains(gap, "is") || strings.Contains(gap, "was")
+		strings.Contains(gap, " is")
 }
 
 // notSecrets are words that follow "password" without being one.
 var notSecrets = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields(`a an and also again any are as at be been being but by can cannot can't change changed
+	for _, w := range strings.Fields(`already probably really definitely maybe never always actually a an and also again any are as at be been being but by can cannot can't change changed
 		changes compromised correct could did didn't different do does doesn't done encrypted expired exposed fine for forgot
 		forgotten from had has hashed have here how i if in incorrect invalid is isn't it its just known leak leaked leaking
 		lost manager may me must my need needed needs new no not now of ok okay old on or our please policy protected
