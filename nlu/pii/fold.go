@@ -55,6 +55,14 @@ func fold(s string) *folded {
 func nfkcRunes(s string) []frune {
 	out := make([]frune, 0, len(s))
 	for st := 0; st < len(s); {
+		if s[st] < utf8.RuneSelf && (st+1 == len(s) || s[st+1] < utf8.RuneSelf) {
+			// ASCII before ASCII: its own segment, which NFKC leaves alone.
+			if r := rune(s[st]); !invisible(r) {
+				out = append(out, frune{r, st, st + 1})
+			}
+			st++
+			continue
+		}
 		n := norm.NFKC.NextBoundaryInString(s[st:], true)
 		if n <= 0 {
 			n = len(s) - st

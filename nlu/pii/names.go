@@ -145,7 +145,10 @@ var (
 // (人名: "中村です。", "山田様").
 func appendNames(cs []cand, t string, mo *morphs) []cand {
 	if hasJapanese(t) {
-		ms := mo.get()
+		var ms []morph
+		if hasHan(t) { // names in kana alone are only found when introduced (below)
+			ms = mo.get()
+		}
 		// Runs of person-name tokens.
 		for i := 0; i < len(ms); i++ {
 			if !ms[i].person() {
