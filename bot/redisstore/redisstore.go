@@ -6,8 +6,9 @@
 // one Lua script: one round trip, and one more when its state changed; the commands that
 // concurrent messages send at the same moment share pipelines.
 //
-// Every key starts with a configurable prefix ("faqbot:" by default). User ids only appear
-// hashed in keys; the only user text stored is the masked question of an unanswered event.
+// Every key starts with a configurable prefix ("faqbot:" by default). User, team and channel
+// ids and event ids only appear hashed in keys, and in no value; the only user text stored is
+// the masked question of an unanswered event.
 // It imports bot and bot/record; go-redis types never leave it.
 package redisstore
 
@@ -158,7 +159,9 @@ func (d *Deduper) FirstTime(ctx context.Context, id string) (bool, error) {
 	return ok, nil
 }
 
-func (s *Store) seenKey(id string) string { return s.prefix + "seen:" + id }
+// seenKey is the key of a platform event id, hashed: Slack's ids of a message name its team
+// and channel, which must not appear in Redis in clear.
+func (s *Store) seenKey(id string) string { return s.prefix + "seen:" + hashed(id) }
 
 // StateStore is a bot.StateStore in Redis: one key per (hashed) user, expiring ttl after the
 // last Put.

@@ -237,8 +237,15 @@ func testAdmitterAcrossReplicas(t *testing.T, opts redisstore.Options) {
 		t.Errorf("repeat: %+v, want a repeat and nothing read", turn)
 	}
 
+	slackMsg := "slack:msg:T0TEAM0001:C0CHAN0001:1700000000.000100"
+	admit(b, bot.Arrival{Events: []string{slackMsg, "slack:event:Ev0EVENT01"}, Limit: "slack:T0TEAM0001:U0USER0001", User: "slack:T0TEAM0001:U0USER0001"})
 	for _, k := range keys(t, srv) {
-		if strings.Contains(k, user) || strings.Contains(k, "U0") || strings.Contains(k, "U1") {
+		for _, id := range []string{"T0TEAM0001", "C0CHAN0001", "U0USER0001", "Ev0EVENT01", "01HZS", "1700000000"} {
+			if strings.Contains(k, id) {
+				t.Errorf("key %q holds the id %s", k, id)
+			}
+		}
+		if strings.Contains(k, user) {
 			t.Errorf("key %q holds a user id", k)
 		}
 		if !strings.HasPrefix(k, "test:seen:") && !strings.HasPrefix(k, "test:rate:") && !strings.HasPrefix(k, "test:state:") {
