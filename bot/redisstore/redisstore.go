@@ -41,6 +41,9 @@ type Options struct {
 	Timeout time.Duration
 	// StreamMaxLen caps each event stream, approximately (default 500,000 events).
 	StreamMaxLen int64
+	// StreamKeep is how long events are kept in the streams (default 90 days, as the journal
+	// keeps them): each write trims the entries older than that.
+	StreamKeep time.Duration
 	// Replica names this process among the replicas (default host-pid-random).
 	Replica string
 	// Unpipelined sends each command of the message path (an admission, a state written) on
@@ -59,6 +62,7 @@ type Store struct {
 	ap     *redis.AutoPipeliner
 	prefix string
 	maxLen int64
+	keep   time.Duration
 	id     string
 }
 
@@ -80,6 +84,9 @@ func Open(url string, opts Options) (*Store, error) {
 	if opts.StreamMaxLen <= 0 {
 		opts.StreamMaxLen = 500_000
 	}
+	if opts.StreamKeep <= 0 {
+		opts.StreamKeep = 90 * 24 * time.Hour
+	}
 	if opts.Replica == "" {
 		host, _ := os.Hostname()
 		opts.Replica = fmt.Sprintf("%s-%d-%04x", host, os.Getpid(), rand.Uint32()>>16)
@@ -91,7 +98,7 @@ func Open(url string, opts Options) (*Store, error) {
 	o.PoolTimeout = 2 * opts.Timeout
 	o.DisableIdentity = true
 	o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	s := &Store{rdb: redis.NewClient(o), prefix: opts.Prefix, maxLen: opts.StreamMaxLen, id: opts.Replica}
+	s := &Store{rdb: redis.NewClient(o), prefix: opts.Prefix, maxLen: opts.StreamMaxLen, keep: opts.StreamKeep, id: opts.Replica}
 	if !opts.Unpipelined {
 		// The deferred face: its commands can be waited for with a context (send).
 		if s.ap, err = s.rdb.AsyncAutoPipeline(); err != nil {

@@ -435,3 +435,32 @@ func TestOpenBadURL(t *testing.T) {
 		t.Errorf("Open = %v, want an error without the password", err)
 	}
 }
+
+// Events older than StreamKeep are dropped from the streams when more are written.
+func TestEventsKeptForStreamKeep(t *testing.T) {
+	srv := redistest.Start(t)
+	s, err := redisstore.Open(srv.URL, redisstore.Options{Prefix: "keep:", StreamKeep: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	old := record.Event{Kind: record.Unanswered, At: time.Now(), Platform: "web", Text: "old <phone>"}
+	if err := s.Append(ctx, []record.Event{old}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	recent := record.Event{Kind: record.Unanswered, At: time.Now(), Platform: "web", Text: "recent"}
+	if err := s.Append(ctx, []record.Event{recent}); err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer c.Close()
+	entries, err := c.XRange(ctx, "keep:events:unanswered", "-", "+").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Values["text"] != "recent" {
+		t.Errorf("stream after StreamKeep: %v, want the recent event alone", entries)
+	}
+}
