@@ -1,48 +1,70 @@
 // Package pii finds and masks personal data in user text: phone numbers, e-mail addresses,
-// My Numbers, card numbers and account or customer ids. It imports nothing of faqbot.
+// My Numbers, card numbers, bank accounts and ids, passwords and PINs, personal names and
+// postal addresses. It imports nothing of faqbot; it uses kagome (IPA dictionary) for the
+// proper-noun tags of names and places.
 //
-// Input is expected to be normalised with NFKC, so that full-width digits, letters, hyphens
-// and "@" are already ASCII. Full-width digits, spaces, hyphens and parentheses are still
-// recognised inside numbers, as are the dash variants "‐", "−", "–", "—" and "ー" between
-// digits, but e-mail addresses and keywords are only recognised in their ASCII forms.
+// The rules read a folded form of the text (offsets are mapped back, so matches are always
+// offsets into the text given): NFKC (full-width digits, letters, "@" and half-width katakana
+// become their ordinary forms), invisible characters dropped (zero-width spaces and joiners,
+// bidi controls, soft hyphens), kanji digits written among digits read as digits
+// ("〇九〇の一二三四の五六七八"), and e-mail addresses written out ("taro at example dot com",
+// "taro(at)example.jp", "taro アットマーク example.jp", "taro @@ example.jp") rewritten as
+// addresses. Full-width spaces, hyphens and parentheses, and the dash variants "‐", "−", "–",
+// "—" and "ー", are recognised between digits.
 //
 // Japanese characters are not word characters: "電話番号は09012345678です" contains a phone
 // number. ASCII letters, digits and "_" are word characters, and a number glued to them (for
 // example "TEL09012345678" or "090-1234-5678abc") is never cut out of its word: the whole
-// word, together with any words joined to it by single hyphens, is reported as an [Account]
-// when it holds ten or more digits, and not at all otherwise.
+// word, together with any words joined to it by single hyphens, is reported as an [Account].
 //
 // The rules, in short:
 //
-//   - [Email]: local@domain.tld with an alphabetic top-level domain of two or more letters
-//     (or an "xn--" label), subdomains, plus tags, any case.
+//   - [Email]: local@domain with an alphabetic top-level domain of two or more letters (or an
+//     "xn--" label, or a label in another script), subdomains, plus tags, any case; local parts
+//     and labels may be in other scripts ("山田@例え.jp").
 //   - [Phone]: Japanese mobile (070/080/090 and eight digits), IP (050 and eight digits) and
-//     landline numbers (ten digits, 0 followed by an area code that is not 0X0), with hyphens,
-//     spaces, dots, parentheses ("03(1234)5678", "(03)1234-5678") or no separators, and their
-//     international forms ("+81 90 1234 5678", "+81-3-1234-5678", "+81 (0)3 1234 5678",
-//     "81-90-1234-5678"); other numbers with a leading "+" and 9 to 15 digits. Business numbers
-//     (toll-free 0120 and 0800, navi-dial 0570, 0180, 0990) and the public numbers given to
-//     [New] are not personal data and are not reported as any kind (a longer number that
-//     merely contains one is).
-//   - [Card]: 13 to 19 digits, ungrouped or in groups of four (or 4-6-5 and 4-6-4) separated by
-//     single spaces or hyphens, that pass the Luhn check.
-//   - [MyNumber]: exactly 12 digits, ungrouped or grouped 4-4-4 by single spaces or hyphens,
-//     whose check digit is valid or that follow "マイナンバー", "個人番号", "my number" or
-//     "mynumber" within ten characters.
-//   - [Account]: an id of 5 to 20 characters of letters, digits, "_" and "-" with at least four
-//     digits, written a few characters after a keyword such as 口座番号, お客様番号, 会員番号,
-//     ログインID, "customer id", "account number", "acct" or "id" (separated by nothing, spaces,
-//     ":", "#", "は", "が", "is", "普通", …), unless it is a date; any other run of ten or more
-//     digits, ungrouped or joined by single hyphens; 12-digit numbers in the My Number shapes
-//     that are not My Numbers and card-shaped numbers that fail the Luhn check, unless their
-//     groups are all years ("2017 2018 2019"); and words glued to digits as described above.
-//     Other groups separated by spaces are separate figures.
+//     landline numbers (ten digits, 0 followed by an area code that is not 0X0), with any
+//     separators or none, and their international forms ("+81 90 1234 5678", "81-90-…",
+//     "+81 (0)3 1234 5678"); other numbers with a leading "+" and 9 to 15 digits. Business
+//     numbers (toll-free 0120 and 0800, navi-dial 0570, 0180, 0990) and the public numbers given
+//     to [New] are not personal data and are not reported as any kind.
+//   - [Card]: 13 to 19 digits that pass the Luhn check, however grouped; the expiry and the
+//     security code (CVV, CVC, セキュリティコード) written after their keywords in a text about a
+//     card.
+//   - [MyNumber]: 12 digits, however grouped, whose check digit is valid or that follow
+//     "マイナンバー", "個人番号", "my number" or "mynumber" within ten characters.
+//   - [Password]: what follows "パスワード", "暗証番号", "password", "PIN", "PW" and the like
+//     ("パスワードは abc123 です", "暗証番号は1234"); a word of letters only when a marker
+//     (":", "は", "is", a quote) introduces it and it is not an ordinary word ("password is
+//     changed").
+//   - [Account]: an id written after a keyword such as 口座番号, 普通, 当座, 記号, 番号,
+//     お客様番号, 会員番号, ログインID, "customer id", "account number", "acct", "login id",
+//     "username" (ids of 5 to 20 characters with four digits or more, or spaced digits; login
+//     ids and user names need no digits), unless it is a date; and any run of seven digits or
+//     more that no other rule took (see below).
+//   - [Name]: names introduced as names (…と申します, …といいます, 名前は…, 氏名:…,
+//     名義は…, "my name is …", sign-offs such as "Regards, …" at the end), and runs of words
+//     kagome tags as person names (名詞,固有名詞,人名) written with a kanji, not part of a
+//     longer word: "中村です。", "山田様".
+//   - [Address]: postal codes after 〒, 郵便番号 or "zip" ("〒150-0041"), addresses from a
+//     prefecture or a place kagome tags 地域 followed by 市, 区, 町, 村 or 郡, up to the last
+//     block number, building and room ("東京都渋谷区神南1-2-3 ハイツ渋谷101号室"), room numbers
+//     ("305号室"), and Latin-script addresses (a block number followed by a Japanese place,
+//     "1-2-3 Jinnan, Shibuya-ku, Tokyo"; "apt 1203").
 //
-// Ordinary figures are left alone: years (2017年), dates (2018/02/28, 2018-02-28), times
-// (9:00~17:00), counts with thousands separators (112,364件) and other short numbers.
+// Last, any run of seven digits or more that no rule took is masked, wherever it is: digits
+// joined by up to three separator characters each (white space, dashes, dots, slashes,
+// brackets, commas, "_", "+", "・", "*", "|", "=", "\", "'"), so that "0 9 0 1 2 3 4 5 6 7 8"
+// is masked, as a [Phone]. Its kind is read from its digits (a phone, My Number or card number
+// however grouped; "123-4567" a postal code, as an [Address]), or else [Account]. The parts of
+// a run that are not personal are left: public and business numbers, dates (2018/02/28,
+// 2018-2-28, 28.02.2018), amounts with thousands separators (1,234,567) and lists of years
+// ("2016, 2017"). Times (9:00~17:00), counts (112,364件) and other short numbers are ordinary
+// figures.
 //
 // When candidates overlap, the longest wins; between candidates of the same length a business
-// number wins, then [Email], [Card], [MyNumber], [Phone] and [Account], in that order.
+// number wins, then [Email], [Card], [MyNumber], [Phone], [Password], [Address], [Account] and
+// [Name], in that order. Every rule is linear in the length of the text.
 package pii
 
 import (
@@ -149,7 +171,7 @@ func (d *Detector) Mask(s string) (masked string, kinds []Kind) {
 }
 
 // Mask replaces each match in s with its kind in angle brackets: "<phone>", "<email>",
-// "<mynumber>", "<card>" or "<account>". The matches need not be sorted; offsets are clamped
+// "<mynumber>", "<card>", "<account>", "<password>", "<name>" or "<address>". The matches need not be sorted; offsets are clamped
 // to s, and where matches overlap the text is masked once.
 func Mask(s string, ms []Match) string { return Replace(s, ms, label) }
 

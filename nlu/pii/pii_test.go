@@ -1,6 +1,7 @@
 package pii_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -536,5 +537,23 @@ func BenchmarkFind(b *testing.B) {
 	d.Find(s) // loads the dictionary
 	for b.Loop() {
 		d.Find(s)
+	}
+}
+
+// BenchmarkFindLong measures Find on 40,000 characters of patterns that once made it slow (an
+// id after each of many keywords took seconds); the time per character stays the same
+// whatever the length.
+func BenchmarkFindLong(b *testing.B) {
+	d := pii.New(publicNumbers...)
+	for _, p := range []string{"id-", "a@", "0 9 0 ", "山田", "東京都渋谷区1-", "パスワードは"} {
+		for _, n := range []int{10_000, 40_000} {
+			s := string([]rune(strings.Repeat(p, n))[:n])
+			b.Run(fmt.Sprintf("%s/%d", strings.TrimSpace(p), n), func(b *testing.B) {
+				d.Find(s)
+				for b.Loop() {
+					d.Find(s)
+				}
+			})
+		}
 	}
 }
