@@ -141,7 +141,7 @@ func readSecret(t string, p int, marked bool) (int, bool) {
 		end--
 	}
 	tok := t[p:end]
-	if len(tok) < 3 || notSecrets[asciiLower(tok)] {
+	if len(tok) < 3 || notSecrets[asciiLower(tok)] || hasLabel(tok) {
 		return 0, false
 	}
 	letters := true
@@ -245,4 +245,18 @@ func readExpiry(t string, p int, _ bool) (int, bool) {
 		return q, true
 	}
 	return 0, false
+}
+
+// hasLabel reports whether tok holds a mask label ("<password>"): text already masked is not
+// read again as a password.
+func hasLabel(tok string) bool {
+	if !strings.Contains(tok, "<") {
+		return false
+	}
+	for _, k := range rankKind {
+		if k != "" && strings.Contains(tok, label(k)) {
+			return true
+		}
+	}
+	return false
 }
