@@ -165,8 +165,12 @@ type Feedback struct {
 	Helpful bool
 }
 
-// Ask answers one utterance with no conversation state.
+// Ask answers one utterance with no conversation state; one longer than MaxText characters
+// gets the TooLong reply.
 func (b *Bot) Ask(ctx context.Context, utterance string) (Reply, error) {
+	if r, long := b.TooLong(utterance); long {
+		return r, nil
+	}
 	e, release := b.acquire()
 	defer release()
 	d, err := e.decide(ctx, utterance)

@@ -133,6 +133,9 @@ func (b *Bot) HandleTurn(ctx context.Context, user string, t Turn, text string, 
 
 // handle answers text after t; putErr is the store's error, err any other.
 func (b *Bot) handle(ctx context.Context, user string, t Turn, text string, store StateStore) (r Reply, putErr, err error) {
+	if r, long := b.TooLong(text); long { // nothing of it is read, nor remembered
+		return r, nil, nil
+	}
 	st := t.State
 	if t.Known && st.Rating != "" {
 		e := b.engine.Load()

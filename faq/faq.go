@@ -107,6 +107,7 @@ type Messages struct {
 	NonText      Localized // stickers, images, locations
 	Busy         Localized // too many requests in flight
 	SlowDown     Localized // one user sends faster than the rate limit
+	TooLong      Localized // a message longer than the bot reads; {max} is the limit
 	HelpfulAsk   Localized // "was this helpful?"
 	HelpfulThank Localized // after feedback
 	Yes, No      Localized // button labels of the answers to HelpfulAsk

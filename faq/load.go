@@ -277,7 +277,7 @@ type manifestYAML struct {
 }
 
 var messageKeys = []string{"handoff", "desk_open", "desk_closed", "fallback", "suggestions", "clarify", "ask_back",
-	"pii_advice", "greeting", "non_text", "busy", "slow_down", "helpful_ask", "helpful_thanks", "yes", "no", "call_desk"}
+	"pii_advice", "greeting", "non_text", "busy", "slow_down", "too_long", "helpful_ask", "helpful_thanks", "yes", "no", "call_desk"}
 
 func (l *loader) loadManifest(c *Content) {
 	node, name, from := l.fallback(ManifestFile)
@@ -323,7 +323,7 @@ func (l *loader) loadManifest(c *Content) {
 		AskBack:   m.Messages["ask_back"].localized(),
 		PIIAdvice: m.Messages["pii_advice"].localized(), Greeting: m.Messages["greeting"].localized(),
 		NonText: m.Messages["non_text"].localized(), Busy: m.Messages["busy"].localized(),
-		SlowDown:   m.Messages["slow_down"].localized(),
+		SlowDown: m.Messages["slow_down"].localized(), TooLong: m.Messages["too_long"].localized(),
 		HelpfulAsk: m.Messages["helpful_ask"].localized(), HelpfulThank: m.Messages["helpful_thanks"].localized(),
 		Yes: m.Messages["yes"].localized(), No: m.Messages["no"].localized(), CallDesk: m.Messages["call_desk"].localized(),
 	}

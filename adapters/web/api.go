@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
@@ -77,7 +76,6 @@ var (
 	errMethod       = apiError{http.StatusMethodNotAllowed, "method not allowed"}
 	errType         = apiError{http.StatusUnsupportedMediaType, "content type must be application/json"}
 	errTooLarge     = apiError{http.StatusRequestEntityTooLarge, "request body too large"}
-	errQueryTooLong = apiError{http.StatusRequestEntityTooLarge, "query too long"}
 	errUnreadable   = apiError{http.StatusBadRequest, "unreadable body"}
 	errMalformed    = apiError{http.StatusBadRequest, "malformed JSON"}
 	errEmpty        = apiError{http.StatusBadRequest, "empty query"}
@@ -97,7 +95,8 @@ const welcomeChoices = 5
 // conversation. It answers 200 with the decision; 400 for malformed JSON, an empty query, an
 // invalid lang or conversation id; 404 for a choice that names no entry (any more: content
 // changes), which the page answers by asking to ask again; 405 for a method other than POST;
-// 413 for a body or query too large; 415 for a body that is not JSON; 429 with Retry-After and
+// 413 for a body too large (a question longer than bot.MaxText characters gets the TooLong
+// reply); 415 for a body that is not JSON; 429 with Retry-After and
 // the content's SlowDown message when the conversation or the client address sends too fast.
 func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -120,9 +119,6 @@ func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case req.Choice == "" && query == "":
 		h.refuse(w, r, "ask", errEmpty)
-		return
-	case req.Choice == "" && utf8.RuneCountInString(query) > h.cfg.MaxQuery:
-		h.refuse(w, r, "ask", errQueryTooLong)
 		return
 	}
 	if lang == "" && query != "" && req.Choice == "" {

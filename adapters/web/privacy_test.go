@@ -44,7 +44,6 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 		Logger:      logger,
 		Limiter:     bot.NewMemoryLimiter(time.Hour, 8, clock),
 		AddrLimiter: bot.NewMemoryLimiter(time.Hour, 1000, clock),
-		MaxQuery:    120,
 	})
 	const addr = "198.51.100.23"
 	send := func(method, path, ctype, body string) *httptest.ResponseRecorder {

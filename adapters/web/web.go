@@ -64,11 +64,10 @@ type Config struct {
 	Observer bot.Observer
 	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
 	Feedback bot.FeedbackRecorder
-	// MaxBody is the largest request body accepted (default 8 KiB); larger ones get 413.
+	// MaxBody is the largest request body accepted (default 64 KiB); larger ones get 413. A
+	// question longer than bot.MaxText characters within it gets the content's TooLong reply,
+	// as on every platform.
 	MaxBody int64
-	// MaxQuery is the longest question accepted, in characters (default 500); longer ones get
-	// 413.
-	MaxQuery int
 	// Deciding bounds the decisions made at once (default GOMAXPROCS; bot.WithGate: reading and
 	// writing conversation state do not count); the other requests wait their turn, which keeps
 	// the tail latency of a busy server short.
@@ -79,15 +78,14 @@ type Config struct {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.Int64("max_body", cmp.Or(c.MaxBody, defaultMaxBody)),
-		slog.Int("max_query", cmp.Or(c.MaxQuery, defaultMaxQuery)),
+		slog.Int("max_text", bot.MaxText),
 		slog.Bool("custom_limiter", c.Limiter != nil),
 		slog.Bool("custom_addr_limiter", c.AddrLimiter != nil),
 	)
 }
 
 const (
-	defaultMaxBody  = 8 << 10
-	defaultMaxQuery = 500
+	defaultMaxBody = 64 << 10
 )
 
 func (c *Config) defaults() {
@@ -123,9 +121,6 @@ func (c *Config) defaults() {
 	}
 	if c.MaxBody <= 0 {
 		c.MaxBody = defaultMaxBody
-	}
-	if c.MaxQuery <= 0 {
-		c.MaxQuery = defaultMaxQuery
 	}
 	if c.Deciding <= 0 {
 		c.Deciding = runtime.GOMAXPROCS(0)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
 
@@ -116,7 +118,7 @@ func TestConversation(t *testing.T) {
 }
 
 func TestRefused(t *testing.T) {
-	h := newHandler(t, Config{MaxBody: 256, MaxQuery: 20})
+	h := newHandler(t, Config{MaxBody: 256})
 	const js = "application/json"
 	for _, tc := range []struct {
 		name, method, path, ctype, body string
@@ -139,7 +141,6 @@ func TestRefused(t *testing.T) {
 		{"bad conversation", "POST", "/api/ask", js, `{"query":"x","conversation":"../../etc"}`, 400, "invalid conversation id"},
 		{"short conversation", "POST", "/api/ask", js, `{"query":"x","conversation":"abc"}`, 400, "invalid conversation id"},
 		{"too large", "POST", "/api/ask", js, `{"query":"` + strings.Repeat("あ", 200) + `"}`, 413, "request body too large"},
-		{"query too long", "POST", "/api/ask", js, `{"query":"` + strings.Repeat("a", 21) + `"}`, 413, "query too long"},
 		{"unknown choice", "POST", "/api/ask", js, `{"choice":"no-such-entry"}`, 404, "unknown choice"},
 		{"feedback get", "GET", "/api/feedback", "", "", 405, "method not allowed"},
 		{"feedback no helpful", "POST", "/api/feedback", js, `{"entry":"leak-count"}`, 400, "helpful must be true or false"},
@@ -379,5 +380,39 @@ func TestServeOverHTTP(t *testing.T) {
 	res2.Body.Close()
 	if res2.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("large body: %d, want 413", res2.StatusCode)
+	}
+}
+
+// A question longer than the bot reads is answered with the content's TooLong message, in the
+// question's language, and nothing of it comes back.
+func TestTooLongQuestion(t *testing.T) {
+	h := newHandler(t, Config{})
+	for _, tc := range []struct {
+		query string
+		lang  faq.Lang
+	}{
+		{strings.Repeat("電話は090-1234-5678です。", 200), faq.Japanese},
+		{strings.Repeat("my phone is 090-1234-5678. ", 100), faq.English},
+	} {
+		body, _ := json.Marshal(map[string]string{"query": tc.query})
+		req := httptest.NewRequest("POST", "/api/ask", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%d characters: %d %s", len([]rune(tc.query)), rec.Code, rec.Body)
+		}
+		if strings.Contains(rec.Body.String(), "090") {
+			t.Errorf("the answer echoes the question: %s", rec.Body)
+		}
+		var res struct {
+			Query, Answer, Reason, Lang string
+		}
+		json.Unmarshal(rec.Body.Bytes(), &res)
+		c, _ := faq.LoadEmbedded()
+		want := strings.ReplaceAll(c.Messages.TooLong.In(tc.lang), "{max}", "2,000")
+		if res.Answer != want || res.Reason != "too_long" || res.Query != "" || res.Lang != string(tc.lang) {
+			t.Errorf("answer %+v, want %q (too_long, %s) and no query", res, want, tc.lang)
+		}
 	}
 }

@@ -16,13 +16,19 @@ import (
 func (s *Store) stream(kind record.Kind) string { return s.prefix + "events:" + string(kind) }
 
 // Append adds events to their kinds' streams, in one round trip, trimming each stream to about
-// StreamMaxLen events.
+// StreamMaxLen events and dropping its entries written more than StreamKeep ago.
 func (s *Store) Append(ctx context.Context, events []record.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
 	pipe := s.rdb.Pipeline()
+	trimmed := map[record.Kind]bool{}
+	minID := strconv.FormatInt(time.Now().Add(-s.keep).UnixMilli(), 10)
 	for _, ev := range events {
+		if !trimmed[ev.Kind] {
+			trimmed[ev.Kind] = true
+			pipe.XTrimMinID(ctx, s.stream(ev.Kind), minID)
+		}
 		vals := []any{"at", itoa(ev.At.UnixMilli())}
 		add := func(k, v string) {
 			if v != "" {

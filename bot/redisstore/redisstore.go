@@ -6,8 +6,9 @@
 // one Lua script: one round trip, and one more when its state changed; the commands that
 // concurrent messages send at the same moment share pipelines.
 //
-// Every key starts with a configurable prefix ("faqbot:" by default). User ids only appear
-// hashed in keys; the only user text stored is the masked question of an unanswered event.
+// Every key starts with a configurable prefix ("faqbot:" by default). User, team and channel
+// ids and event ids only appear hashed in keys, and in no value; the only user text stored is
+// the masked question of an unanswered event.
 // It imports bot and bot/record; go-redis types never leave it.
 package redisstore
 
@@ -40,6 +41,9 @@ type Options struct {
 	Timeout time.Duration
 	// StreamMaxLen caps each event stream, approximately (default 500,000 events).
 	StreamMaxLen int64
+	// StreamKeep is how long events are kept in the streams (default 90 days, as the journal
+	// keeps them): each write trims the entries older than that.
+	StreamKeep time.Duration
 	// Replica names this process among the replicas (default host-pid-random).
 	Replica string
 	// Unpipelined sends each command of the message path (an admission, a state written) on
@@ -58,6 +62,7 @@ type Store struct {
 	ap     *redis.AutoPipeliner
 	prefix string
 	maxLen int64
+	keep   time.Duration
 	id     string
 }
 
@@ -79,6 +84,9 @@ func Open(url string, opts Options) (*Store, error) {
 	if opts.StreamMaxLen <= 0 {
 		opts.StreamMaxLen = 500_000
 	}
+	if opts.StreamKeep <= 0 {
+		opts.StreamKeep = 90 * 24 * time.Hour
+	}
 	if opts.Replica == "" {
 		host, _ := os.Hostname()
 		opts.Replica = fmt.Sprintf("%s-%d-%04x", host, os.Getpid(), rand.Uint32()>>16)
@@ -90,7 +98,7 @@ func Open(url string, opts Options) (*Store, error) {
 	o.PoolTimeout = 2 * opts.Timeout
 	o.DisableIdentity = true
 	o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	s := &Store{rdb: redis.NewClient(o), prefix: opts.Prefix, maxLen: opts.StreamMaxLen, id: opts.Replica}
+	s := &Store{rdb: redis.NewClient(o), prefix: opts.Prefix, maxLen: opts.StreamMaxLen, keep: opts.StreamKeep, id: opts.Replica}
 	if !opts.Unpipelined {
 		// The deferred face: its commands can be waited for with a context (send).
 		if s.ap, err = s.rdb.AsyncAutoPipeline(); err != nil {
@@ -158,7 +166,9 @@ func (d *Deduper) FirstTime(ctx context.Context, id string) (bool, error) {
 	return ok, nil
 }
 
-func (s *Store) seenKey(id string) string { return s.prefix + "seen:" + id }
+// seenKey is the key of a platform event id, hashed: Slack's ids of a message name its team
+// and channel, which must not appear in Redis in clear.
+func (s *Store) seenKey(id string) string { return s.prefix + "seen:" + hashed(id) }
 
 // StateStore is a bot.StateStore in Redis: one key per (hashed) user, expiring ttl after the
 // last Put.

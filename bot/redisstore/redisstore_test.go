@@ -237,8 +237,15 @@ func testAdmitterAcrossReplicas(t *testing.T, opts redisstore.Options) {
 		t.Errorf("repeat: %+v, want a repeat and nothing read", turn)
 	}
 
+	slackMsg := "slack:msg:T0TEAM0001:C0CHAN0001:1700000000.000100"
+	admit(b, bot.Arrival{Events: []string{slackMsg, "slack:event:Ev0EVENT01"}, Limit: "slack:T0TEAM0001:U0USER0001", User: "slack:T0TEAM0001:U0USER0001"})
 	for _, k := range keys(t, srv) {
-		if strings.Contains(k, user) || strings.Contains(k, "U0") || strings.Contains(k, "U1") {
+		for _, id := range []string{"T0TEAM0001", "C0CHAN0001", "U0USER0001", "Ev0EVENT01", "01HZS", "1700000000"} {
+			if strings.Contains(k, id) {
+				t.Errorf("key %q holds the id %s", k, id)
+			}
+		}
+		if strings.Contains(k, user) {
 			t.Errorf("key %q holds a user id", k)
 		}
 		if !strings.HasPrefix(k, "test:seen:") && !strings.HasPrefix(k, "test:rate:") && !strings.HasPrefix(k, "test:state:") {
@@ -426,5 +433,34 @@ func TestOpenBadURL(t *testing.T) {
 	_, err := redisstore.Open("redis://:s3cret@host:port:x/0", redisstore.Options{})
 	if err == nil || strings.Contains(err.Error(), "s3cret") {
 		t.Errorf("Open = %v, want an error without the password", err)
+	}
+}
+
+// Events older than StreamKeep are dropped from the streams when more are written.
+func TestEventsKeptForStreamKeep(t *testing.T) {
+	srv := redistest.Start(t)
+	s, err := redisstore.Open(srv.URL, redisstore.Options{Prefix: "keep:", StreamKeep: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	old := record.Event{Kind: record.Unanswered, At: time.Now(), Platform: "web", Text: "old <phone>"}
+	if err := s.Append(ctx, []record.Event{old}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	recent := record.Event{Kind: record.Unanswered, At: time.Now(), Platform: "web", Text: "recent"}
+	if err := s.Append(ctx, []record.Event{recent}); err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer c.Close()
+	entries, err := c.XRange(ctx, "keep:events:unanswered", "-", "+").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Values["text"] != "recent" {
+		t.Errorf("stream after StreamKeep: %v, want the recent event alone", entries)
 	}
 }

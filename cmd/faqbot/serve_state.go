@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -55,7 +54,8 @@ type sharedFlags struct {
 }
 
 func (sf *sharedFlags) register(fs *flag.FlagSet, env *environment) {
-	fs.StringVar(&sf.redisURL, "redis", env.getenv("FAQBOT_REDIS_URL"),
+	sf.redisURL = env.getenv("FAQBOT_REDIS_URL")
+	fs.Var(redisURLFlag{&sf.redisURL}, "redis",
 		"share state with the other replicas in the Redis at `URL` (redis://host:port/db; with a password, "+
 			"prefer the environment; env FAQBOT_REDIS_URL)")
 	prefix := env.getenv("FAQBOT_REDIS_PREFIX")
@@ -91,15 +91,6 @@ func defaultDataDir(env *environment) string {
 		return filepath.Join(h, ".local", "state", "faqbot")
 	}
 	return ""
-}
-
-// redactURL is u without its password, for logs.
-func redactURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "(invalid)"
-	}
-	return p.Redacted()
 }
 
 // How long things live in the shared state.

@@ -31,8 +31,13 @@ var fuzzSeeds = []string{
 	"\xff090-1234-5678\xfe",
 }
 
+var fuzzPublic = publicDigits(append([]string{"0120-455-512", "03-3470-5050"}, publicNumbers...))
+
 // FuzzDetector checks the contract of Find and Mask on arbitrary input: no panics, matches in
-// range, sorted, non-overlapping and on rune boundaries, and masking is final.
+// range, sorted, non-overlapping and on rune boundaries, masking is final, and the masked text
+// keeps no run of seven digits or more of the input (digits with up to three separators
+// between them count as one run), except public and business numbers, dates, amounts with
+// thousands separators and lists of years.
 func FuzzDetector(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
@@ -54,7 +59,7 @@ func checkContract(t *testing.T, d *pii.Detector, s string) {
 		boundary[i] = true
 	}
 	boundary[len(s)] = true
-	valid := []pii.Kind{pii.Phone, pii.Email, pii.MyNumber, pii.Card, pii.Account}
+	valid := []pii.Kind{pii.Phone, pii.Email, pii.MyNumber, pii.Card, pii.Account, pii.Password, pii.Name, pii.Address}
 	prevEnd := 0
 	for i, m := range ms {
 		if m.Start < 0 || m.End > len(s) || m.Start >= m.End {
@@ -88,4 +93,5 @@ func checkContract(t *testing.T, d *pii.Detector, s string) {
 	if len(ms) > 0 && !strings.Contains(masked, "<") {
 		t.Fatalf("Mask(%q) = %q: no label", s, masked)
 	}
+	checkNoDigitRuns(t, s, masked, fuzzPublic)
 }

@@ -1,54 +1,77 @@
 // Package pii finds and masks personal data in user text: phone numbers, e-mail addresses,
-// My Numbers, card numbers and account or customer ids. It imports nothing of faqbot.
+// My Numbers, card numbers, bank accounts and ids, passwords and PINs, personal names and
+// postal addresses. It imports nothing of faqbot; it uses kagome (IPA dictionary) for the
+// proper-noun tags of names and places.
 //
-// Input is expected to be normalised with NFKC, so that full-width digits, letters, hyphens
-// and "@" are already ASCII. Full-width digits, spaces, hyphens and parentheses are still
-// recognised inside numbers, as are the dash variants "‐", "−", "–", "—" and "ー" between
-// digits, but e-mail addresses and keywords are only recognised in their ASCII forms.
+// The rules read a folded form of the text (offsets are mapped back, so matches are always
+// offsets into the text given): NFKC (full-width digits, letters, "@" and half-width katakana
+// become their ordinary forms), invisible characters dropped (zero-width spaces and joiners,
+// bidi controls, soft hyphens), kanji digits written among digits read as digits
+// ("〇九〇の一二三四の五六七八"), and e-mail addresses written out ("taro at example dot com",
+// "taro(at)example.jp", "taro アットマーク example.jp", "taro @@ example.jp") rewritten as
+// addresses. Full-width spaces, hyphens and parentheses, and the dash variants "‐", "−", "–",
+// "—" and "ー", are recognised between digits.
 //
 // Japanese characters are not word characters: "電話番号は09012345678です" contains a phone
 // number. ASCII letters, digits and "_" are word characters, and a number glued to them (for
 // example "TEL09012345678" or "090-1234-5678abc") is never cut out of its word: the whole
-// word, together with any words joined to it by single hyphens, is reported as an [Account]
-// when it holds ten or more digits, and not at all otherwise.
+// word, together with any words joined to it by single hyphens, is reported as an [Account].
 //
 // The rules, in short:
 //
-//   - [Email]: local@domain.tld with an alphabetic top-level domain of two or more letters
-//     (or an "xn--" label), subdomains, plus tags, any case.
+//   - [Email]: local@domain with an alphabetic top-level domain of two or more letters (or an
+//     "xn--" label, or a label in another script), subdomains, plus tags, any case; local parts
+//     and labels may be in other scripts ("山田@例え.jp").
 //   - [Phone]: Japanese mobile (070/080/090 and eight digits), IP (050 and eight digits) and
-//     landline numbers (ten digits, 0 followed by an area code that is not 0X0), with hyphens,
-//     spaces, dots, parentheses ("03(1234)5678", "(03)1234-5678") or no separators, and their
-//     international forms ("+81 90 1234 5678", "+81-3-1234-5678", "+81 (0)3 1234 5678",
-//     "81-90-1234-5678"); other numbers with a leading "+" and 9 to 15 digits. Business numbers
-//     (toll-free 0120 and 0800, navi-dial 0570, 0180, 0990) and the public numbers given to
-//     [New] are not personal data and are not reported as any kind (a longer number that
-//     merely contains one is).
-//   - [Card]: 13 to 19 digits, ungrouped or in groups of four (or 4-6-5 and 4-6-4) separated by
-//     single spaces or hyphens, that pass the Luhn check.
-//   - [MyNumber]: exactly 12 digits, ungrouped or grouped 4-4-4 by single spaces or hyphens,
-//     whose check digit is valid or that follow "マイナンバー", "個人番号", "my number" or
-//     "mynumber" within ten characters.
-//   - [Account]: an id of 5 to 20 characters of letters, digits, "_" and "-" with at least four
-//     digits, written a few characters after a keyword such as 口座番号, お客様番号, 会員番号,
-//     ログインID, "customer id", "account number", "acct" or "id" (separated by nothing, spaces,
-//     ":", "#", "は", "が", "is", "普通", …), unless it is a date; any other run of ten or more
-//     digits, ungrouped or joined by single hyphens; 12-digit numbers in the My Number shapes
-//     that are not My Numbers and card-shaped numbers that fail the Luhn check, unless their
-//     groups are all years ("2017 2018 2019"); and words glued to digits as described above.
-//     Other groups separated by spaces are separate figures.
+//     landline numbers (ten digits, 0 followed by an area code that is not 0X0), with any
+//     separators or none, and their international forms ("+81 90 1234 5678", "81-90-…",
+//     "+81 (0)3 1234 5678"); other numbers with a leading "+" and 9 to 15 digits. Business
+//     numbers (toll-free 0120 and 0800, navi-dial 0570, 0180, 0990) and the public numbers given
+//     to [New] are not personal data and are not reported as any kind.
+//   - [Card]: 13 to 19 digits that pass the Luhn check, however grouped; the expiry and the
+//     security code (CVV, CVC, セキュリティコード) written after their keywords in a text about a
+//     card.
+//   - [MyNumber]: 12 digits, however grouped, whose check digit is valid or that follow
+//     "マイナンバー", "個人番号", "my number" or "mynumber" within ten characters.
+//   - [Password]: what follows "パスワード", "暗証番号", "password", "PIN", "PW" and the like
+//     ("パスワードは abc123 です", "暗証番号は1234"); a word of letters only when a marker
+//     (":", "は", "is", a quote) introduces it and it is not an ordinary word ("password is
+//     changed").
+//   - [Account]: an id written after a keyword such as 口座番号, 普通, 当座, 記号, 番号,
+//     お客様番号, 会員番号, ログインID, "customer id", "account number", "acct", "login id",
+//     "username" (ids of 5 to 20 characters with four digits or more, or spaced digits; login
+//     ids and user names need no digits), unless it is a date; and any run of seven digits or
+//     more that no other rule took (see below).
+//   - [Name]: names introduced as names (…と申します, …といいます, 名前は…, 氏名:…,
+//     名義は…, "my name is …", sign-offs such as "Regards, …" at the end), and runs of words
+//     kagome tags as person names (名詞,固有名詞,人名) written with a kanji, not part of a
+//     longer word: "中村です。", "山田様".
+//   - [Address]: postal codes after 〒, 郵便番号 or "zip" ("〒150-0041"), addresses from a
+//     prefecture or a place kagome tags 地域 followed by 市, 区, 町, 村 or 郡, up to the last
+//     block number, building and room ("東京都渋谷区神南1-2-3 ハイツ渋谷101号室"), room numbers
+//     ("305号室"), and Latin-script addresses (a block number followed by a Japanese place,
+//     "1-2-3 Jinnan, Shibuya-ku, Tokyo"; "apt 1203").
 //
-// Ordinary figures are left alone: years (2017年), dates (2018/02/28, 2018-02-28), times
-// (9:00~17:00), counts with thousands separators (112,364件) and other short numbers.
+// Last, any run of seven digits or more that no rule took is masked, wherever it is: digits
+// joined by up to three separator characters each (white space, dashes, dots, slashes,
+// brackets, commas, "_", "+", "・", "*", "|", "=", "\", "'"), so that "0 9 0 1 2 3 4 5 6 7 8"
+// is masked, as a [Phone]. Its kind is read from its digits (a phone, My Number or card number
+// however grouped; "123-4567" a postal code, as an [Address]), or else [Account]. The parts of
+// a run that are not personal are left: public and business numbers, dates (2018/02/28,
+// 2018-2-28, 28.02.2018), amounts with thousands separators (1,234,567) and lists of years
+// ("2016, 2017"). Times (9:00~17:00), counts (112,364件) and other short numbers are ordinary
+// figures.
 //
 // When candidates overlap, the longest wins; between candidates of the same length a business
-// number wins, then [Email], [Card], [MyNumber], [Phone] and [Account], in that order.
+// number wins, then [Email], [Card], [MyNumber], [Phone], [Password], [Address], [Account] and
+// [Name], in that order. Every rule is linear in the length of the text.
 package pii
 
 import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -61,7 +84,10 @@ const (
 	Email    Kind = "email"
 	MyNumber Kind = "mynumber" // 12-digit Japanese individual number
 	Card     Kind = "card"     // payment card number (13–19 digits, Luhn-valid)
-	Account  Kind = "account"  // account, customer, member or login ids
+	Account  Kind = "account"  // bank accounts; account, customer, member or login ids; other long numbers
+	Password Kind = "password" // passwords and PINs given as such
+	Name     Kind = "name"     // a person's name
+	Address  Kind = "address"  // a postal address, postal code, building or room
 )
 
 // Match is one piece of personal data in a string. Start and End are byte offsets into the
@@ -119,7 +145,7 @@ func (d *Detector) Find(s string) []Match {
 	// Masking can change the surroundings of what is left (a rejected overlapping candidate
 	// may leave a remnant that stands on its own once its neighbour is masked). Repeat the
 	// detection on the masked text until it finds nothing, so that masking is final.
-	for {
+	for round := 0; round < maxRounds; round++ {
 		masked, pieces := maskPieces(s, ms)
 		extra := d.detect(masked)
 		if len(extra) == 0 {
@@ -131,7 +157,11 @@ func (d *Detector) Find(s string) []Match {
 			return ms
 		}
 	}
+	return ms
 }
+
+// maxRounds bounds the detections Find repeats on its own masked text.
+const maxRounds = 4
 
 // Mask returns s with its personal data replaced by "<phone>", "<email>", … and the kinds
 // found, sorted and without duplicates (nil when there are none).
@@ -141,7 +171,7 @@ func (d *Detector) Mask(s string) (masked string, kinds []Kind) {
 }
 
 // Mask replaces each match in s with its kind in angle brackets: "<phone>", "<email>",
-// "<mynumber>", "<card>" or "<account>". The matches need not be sorted; offsets are clamped
+// "<mynumber>", "<card>", "<account>", "<password>", "<name>" or "<address>". The matches need not be sorted; offsets are clamped
 // to s, and where matches overlap the text is masked once.
 func Mask(s string, ms []Match) string { return Replace(s, ms, label) }
 
@@ -190,10 +220,14 @@ const (
 	rankCard
 	rankMyNumber
 	rankPhone
+	rankPassword
+	rankAddress
 	rankAccount
+	rankName
 )
 
-var rankKind = [...]Kind{rankEmail: Email, rankCard: Card, rankMyNumber: MyNumber, rankPhone: Phone, rankAccount: Account}
+var rankKind = [...]Kind{rankEmail: Email, rankCard: Card, rankMyNumber: MyNumber, rankPhone: Phone, rankPassword: Password,
+	rankAccount: Account, rankAddress: Address, rankName: Name}
 
 type cand struct {
 	start, end, rank int
@@ -203,14 +237,34 @@ func (c cand) len() int { return c.end - c.start }
 
 type span struct{ start, end int }
 
-// detect runs every rule once and resolves overlaps.
+// detect runs every rule once on the folded text, resolves overlaps, masks what is left of
+// long digit runs and maps the matches back to s.
 func (d *Detector) detect(s string) []Match {
+	f := fold(s)
+	t := f.t
 	var cs []cand
-	cs = appendEmails(cs, s)
-	mixed, cs := scanCompounds(cs, s)
-	cs = d.appendNumbers(cs, s, mixed)
-	cs = appendKeywordIDs(cs, s)
-	return resolve(s, cs)
+	cs = appendEmails(cs, t)
+	mixed, cs := scanCompounds(cs, t)
+	cs = d.appendNumbers(cs, t, mixed)
+	cs = appendKeywordIDs(cs, t)
+	cs = appendKeywordSecrets(cs, t)
+	mo := &morphs{t: t}
+	cs = appendAddresses(cs, t, mo)
+	cs = appendNames(cs, t, mo)
+	ms := d.appendLoose(t, resolve(t, cs))
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([]Match, 0, len(ms))
+	for _, m := range ms {
+		a, b := f.span(m.Start, m.End)
+		if n := len(out); n > 0 && a < out[n-1].End {
+			out[n-1].End = max(out[n-1].End, b)
+			continue
+		}
+		out = append(out, Match{Kind: m.Kind, Start: a, End: b})
+	}
+	return out
 }
 
 // resolve keeps the longest candidates, then the best-ranked, then the leftmost, dropping
@@ -398,7 +452,9 @@ func isDomainByte(c byte) bool {
 }
 
 // appendEmails adds every local@domain around an "@". Local part and domain are taken whole
-// (maximal runs of their characters), so an address is never cut out of a longer word.
+// (maximal runs of their characters), so an address is never cut out of a longer word. Local
+// parts and domain labels may be written in other scripts ("山田@例え.jp"); a label is all
+// ASCII or all not, so "taro@example.comです" ends at "com".
 func appendEmails(cs []cand, s string) []cand {
 	for from := 0; ; {
 		i := strings.IndexByte(s[from:], '@')
@@ -407,52 +463,91 @@ func appendEmails(cs []cand, s string) []cand {
 		}
 		at := from + i
 		from = at + 1
-		ls := at
-		for ls > 0 && isLocalByte(s[ls-1]) {
-			ls--
-		}
-		for ls < at && s[ls] == '.' {
-			ls++
-		}
+		ls := localStart(s, at)
 		if ls == at {
 			continue
 		}
-		de := at + 1
-		for de < len(s) && isDomainByte(s[de]) {
-			de++
-		}
-		for de > at+1 && (s[de-1] == '.' || s[de-1] == '-') {
-			de--
-		}
-		if validDomain(s[at+1 : de]) {
+		if de, ok := domainEnd(s, at+1); ok {
 			cs = append(cs, cand{ls, de, rankEmail})
 		}
 	}
 }
 
-func validDomain(d string) bool {
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
-		return false
+// localStart returns where the local part ending at at starts (at when there is none).
+func localStart(s string, at int) int {
+	ls := at
+	for ls > 0 && isLocalByte(s[ls-1]) {
+		ls--
 	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
+	if ls == at {
+		// A local part in another script: letters and digits back to a particle or a
+		// non-letter, at most 64 of them.
+		for n := 0; n < 64 && ls > 0; n++ {
+			r, w := runeBefore(s, ls)
+			if r < utf8.RuneSelf && !isLocalByte(byte(r)) || r >= utf8.RuneSelf && !(unicode.IsLetter(r) || unicode.IsDigit(r)) || isParticle(r) {
+				break
+			}
+			ls -= w
 		}
 	}
-	tld := strings.ToLower(labels[len(labels)-1])
-	if strings.HasPrefix(tld, "xn--") && len(tld) > 4 {
-		return true
+	for ls < at && s[ls] == '.' {
+		ls++
+	}
+	return ls
+}
+
+// isParticle reports the hiragana that end the word before an address ("メールは山田@…").
+func isParticle(r rune) bool { return strings.ContainsRune("はがをのにでもとへや", r) }
+
+// domainEnd reads the domain starting at p: labels separated by single dots, each all ASCII
+// letters, digits and "-", or all letters and digits of other scripts. ok is false when it is
+// not a domain (fewer than two labels, a label starting or ending with "-", a top-level
+// domain that is neither alphabetic of two letters or more, "xn--…" nor in another script).
+func domainEnd(s string, p int) (end int, ok bool) {
+	labels := 0
+	var last string
+	for {
+		ls := p
+		r, _ := runeAt(s, p)
+		ascii := r < utf8.RuneSelf
+		for p < len(s) {
+			r, w := runeAt(s, p)
+			if ascii && !(r < utf8.RuneSelf && isDomainByte(byte(r)) && r != '.') ||
+				!ascii && !(r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) && p-ls < 63*4) {
+				break
+			}
+			p += w
+		}
+		l := s[ls:p]
+		if l == "" || l[0] == '-' || l[len(l)-1] == '-' {
+			return 0, false
+		}
+		labels++
+		last = l
+		if p+1 < len(s) && s[p] == '.' {
+			if r2, _ := runeAt(s, p+1); r2 < utf8.RuneSelf && isDomainByte(byte(r2)) && r2 != '.' && r2 != '-' || r2 >= utf8.RuneSelf && unicode.IsLetter(r2) {
+				p++
+				continue
+			}
+		}
+		break
+	}
+	if labels < 2 {
+		return 0, false
+	}
+	tld := asciiLower(last)
+	if last[0] >= utf8.RuneSelf || strings.HasPrefix(tld, "xn--") && len(tld) > 4 {
+		return p, true
 	}
 	if len(tld) < 2 {
-		return false
+		return 0, false
 	}
 	for i := 0; i < len(tld); i++ {
 		if !isASCIILetter(rune(tld[i])) {
-			return false
+			return 0, false
 		}
 	}
-	return true
+	return p, true
 }
 
 // ---- words and compounds ----
@@ -485,8 +580,14 @@ func scanCompounds(cs []cand, s string) ([]span, []cand) {
 // compoundForward reads the compound starting at p and returns its end, its length in runes,
 // its number of digits and whether it contains a non-digit word character.
 func compoundForward(s string, p int) (end, runes, digits int, letters bool) {
+	return compoundForwardN(s, p, len(s)+1)
+}
+
+// compoundForwardN is compoundForward that stops after limit runes (so that reading the id
+// after each of many keywords stays linear in the text).
+func compoundForwardN(s string, p, limit int) (end, runes, digits int, letters bool) {
 	for {
-		for p < len(s) {
+		for p < len(s) && runes < limit {
 			r, w := runeAt(s, p)
 			if !isWord(r) {
 				break
@@ -499,7 +600,7 @@ func compoundForward(s string, p int) (end, runes, digits int, letters bool) {
 			runes++
 			p += w
 		}
-		if r, w := runeAt(s, p); w > 0 && isDash(r) {
+		if r, w := runeAt(s, p); w > 0 && isDash(r) && runes < limit {
 			if r2, _ := runeAt(s, p+w); isWord(r2) {
 				p += w
 				runes++
@@ -732,7 +833,7 @@ func (d *Detector) classify(s string, ch *chunk, i, j int, cum []int) (cand, boo
 			consider(cand{start, end, rankAccount})
 		}
 	}
-	if nd == 12 && (single || plain && slices.Equal(lens, []int{4, 4, 4})) {
+	if nd == 12 && (single || plain && (slices.Equal(lens, []int{4, 4, 4}) || slices.Equal(lens, []int{6, 6}) || slices.Equal(lens, []int{3, 4, 5}))) {
 		if validMyNumber(digits) || myNumberKeyword(s, start) {
 			consider(cand{start, end, rankMyNumber})
 		} else if !years {
@@ -1006,6 +1107,8 @@ var accountKeywords = []string{
 	"id", "userid", "loginid", "user id", "login id", "member id", "customer id",
 	"account", "account number", "account no", "acct", "acct no",
 	"customer number", "customer no", "member number", "membership number",
+	"普通預金", "当座預金", "普通", "当座", "記号", "番号", "口座番号は", "支店番号", "店番", "bank account", "account no.",
+	"お客様コード", "顧客コード", "会員コード", "customer code", "client id", "client number",
 }
 
 const (
@@ -1050,8 +1153,12 @@ func appendKeywordIDs(cs []cand, s string) []cand {
 			if r, _ := runeAt(s, p); !isWord(r) {
 				continue
 			}
-			end, runes, digits, _ := compoundForward(s, p)
+			end, runes, digits, _ := compoundForwardN(s, p, maxIDLen+1)
 			if runes < minIDLen || runes > maxIDLen || digits < minIDDig || dateLike(s[p:end]) {
+				// Digits written apart: "口座 1 2 3 4 5 6 7", "account number 1234 567".
+				if e, ok := readDigitsN(5, maxIDLen)(s, p, false); ok && !dateLike(s[p:e]) {
+					cs = append(cs, cand{p, e, kindRank(digitsKind(s, p, digitsIn(s[p:e]), nil, false))})
+				}
 				continue
 			}
 			cs = append(cs, cand{p, end, rankAccount})
