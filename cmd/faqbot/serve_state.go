@@ -20,6 +20,7 @@ import (
 	"github.com/faqbot/faqbot/bot/metrics"
 	"github.com/faqbot/faqbot/bot/record"
 	"github.com/faqbot/faqbot/bot/redisstore"
+	"github.com/faqbot/faqbot/bot/replicas"
 )
 
 // state is what the adapters of one server share, and what several replicas of faqbot must
@@ -200,72 +201,11 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 	var wg sync.WaitGroup
 	wg.Go(func() { health.Run(bg) })
 
-	// Announcements: a version another replica serves is reloaded here, once, in the
-	// background (reloads queue up behind one another otherwise).
-	want := make(chan string, 1)
-	var beat func()
-	follow := func(v string) {
-		if v == "" || v == version() {
-			return
-		}
-		select {
-		case <-want: // a newer announcement replaces one not yet acted on
-		default:
-		}
-		want <- v
-	}
-	wg.Go(func() {
-		for {
-			select {
-			case <-bg.Done():
-				return
-			case v := <-want:
-				if v != version() {
-					log.Info("another replica reindexed: reindexing", "announced", v, "version", version())
-					reindex(bg, viaAnnouncement)
-					beat() // say at once which version this replica serves now
-				}
-			}
-		}
+	proto := replicas.New(replicas.Config{
+		Shared: rs, Guard: health, Version: version, Every: heartbeatEvery, Logger: root,
+		Reindex: func(ctx context.Context) { reindex(ctx, viaAnnouncement) },
 	})
-	var (
-		mu        sync.Mutex
-		unsent    string // a version whose announcement failed, to announce once Redis is back
-		caughtUp  string // the last announced version acted on
-		heartbeat = func() {
-			mu.Lock()
-			defer mu.Unlock()
-			if unsent != "" {
-				if health.Do(bg, "announce", func(ctx context.Context) error { return rs.Announce(ctx, unsent) }) == nil {
-					log.Info("announced the reindex made while Redis was away", "version", unsent)
-					unsent = ""
-				}
-			}
-			var announced string
-			err := health.Do(bg, "heartbeat", func(ctx context.Context) (err error) {
-				announced, err = rs.Heartbeat(ctx, version())
-				return err
-			})
-			if err == nil && announced != caughtUp {
-				caughtUp = announced
-				follow(announced)
-			}
-		}
-	)
-	beat = heartbeat
-	wg.Go(func() { rs.Watch(bg, follow, heartbeat) })
-	wg.Go(func() {
-		t := time.NewTicker(heartbeatEvery)
-		defer t.Stop()
-		for {
-			heartbeat()
-			select {
-			case <-bg.Done():
-				return
-			case <-t.C:
-			}
-		}
-	})
+	wg.Go(func() { proto.Run(bg) })
 
 	log.Info("state shared in Redis", "redis", redactURL(sc.shared.redisURL), "prefix", rs.Prefix(), "pipelined", sc.shared.redisPipeline,
 		"replica", rs.Replica(), "degraded", health.Degraded())
@@ -276,16 +216,7 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 		admit:    health.NewAdmitter(rs.Admitter(dedupeTTL, sc.userEvery, sc.userBurst), local),
 		feedback: rec,
 		observer: tee{mx, rec},
-		announce: func(ctx context.Context, v string) {
-			mu.Lock()
-			defer mu.Unlock()
-			if err := health.Do(ctx, "announce", func(ctx context.Context) error { return rs.Announce(ctx, v) }); err != nil {
-				unsent = v
-				log.Warn("could not tell the other replicas about the reindex; will once Redis is back", "version", v, "error", err)
-				return
-			}
-			unsent, caughtUp = "", v
-		},
+		announce: proto.Announce,
 		ready: func(ctx context.Context) map[string]any {
 			info := map[string]any{"shared_state": "redis", "replica": rs.Replica(), "degraded": health.Degraded()}
 			var rs2 []redisstore.ReplicaInfo
