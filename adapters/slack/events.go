@@ -73,18 +73,48 @@ type wireEnvelope struct {
 	Event *wireEvent `json:"event"`
 }
 
+//
+// Its fields are lenient: Slack sends events the adapter does not answer whose user or channel
+// is an object (im_created, user_change, user_profile_changed, the shared-channel invites), and
+// a signed request must be acknowledged, whatever its event, or Slack retries it.
 type wireEvent struct {
-	Type        string          `json:"type"`
-	Subtype     string          `json:"subtype"`
-	User        string          `json:"user"`
-	BotID       string          `json:"bot_id"`
-	Text        string          `json:"text"`
-	TS          string          `json:"ts"`
-	ThreadTS    string          `json:"thread_ts"`
-	Channel     string          `json:"channel"`
-	ChannelType string          `json:"channel_type"`
-	Team        string          `json:"team"`
+	Type        lenient         `json:"type"`
+	Subtype     lenient         `json:"subtype"`
+	User        lenient         `json:"user"`
+	BotID       lenient         `json:"bot_id"`
+	Text        lenient         `json:"text"`
+	TS          lenient         `json:"ts"`
+	ThreadTS    lenient         `json:"thread_ts"`
+	Channel     lenient         `json:"channel"`
+	ChannelType lenient         `json:"channel_type"`
+	Team        lenient         `json:"team"`
 	Edited      json.RawMessage `json:"edited"`
+}
+
+// lenient is a string field that never fails to decode: a JSON string is its value, an object
+// stands for its "id" (a user or a channel given in full), anything else is "".
+type lenient string
+
+func (l *lenient) UnmarshalJSON(b []byte) error {
+	*l = ""
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if json.Unmarshal(b, &s) == nil {
+			*l = lenient(s)
+		}
+	case len(b) > 0 && b[0] == '{':
+		var o struct {
+			ID json.RawMessage `json:"id"`
+		}
+		if json.Unmarshal(b, &o) == nil && len(o.ID) > 0 && o.ID[0] == '"' {
+			var s string
+			if json.Unmarshal(o.ID, &s) == nil {
+				*l = lenient(s)
+			}
+		}
+	}
+	return nil
 }
 
 // eventJob translates an event callback; ok is false for events that get no answer, and why
@@ -94,24 +124,24 @@ func eventJob(env *wireEnvelope, received time.Time, retry int) (j job, why stri
 	if e == nil {
 		return job{}, "no event", false
 	}
-	j = job{id: env.EventID, team: env.TeamID, user: e.User, channel: e.Channel, text: e.Text,
+	j = job{id: env.EventID, team: env.TeamID, user: string(e.User), channel: string(e.Channel), text: string(e.Text),
 		received: received, retry: retry}
 	if j.team == "" {
-		j.team = e.Team
+		j.team = string(e.Team)
 	}
 	// app_mention events carry no channel_type; direct message channel ids start with D.
-	dm := e.ChannelType == "im" || strings.HasPrefix(e.Channel, "D")
+	dm := e.ChannelType == "im" || strings.HasPrefix(string(e.Channel), "D")
 	switch {
 	case e.Type == "app_mention" && !dm:
 		// In a channel: answer in the thread of the mention.
-		j.kind, j.threadTS = kindMention, e.ThreadTS
+		j.kind, j.threadTS = kindMention, string(e.ThreadTS)
 		if j.threadTS == "" {
-			j.threadTS = e.TS
+			j.threadTS = string(e.TS)
 		}
 	case e.Type == "message" && e.ChannelType == "im", e.Type == "app_mention":
-		j.kind, j.threadTS = kindDM, e.ThreadTS
+		j.kind, j.threadTS = kindDM, string(e.ThreadTS)
 	default:
-		return job{}, e.Type, false
+		return job{}, string(e.Type), false
 	}
 	switch {
 	case e.BotID != "" || e.Subtype == "bot_message":
@@ -124,7 +154,7 @@ func eventJob(env *wireEnvelope, received time.Time, retry int) (j job, why stri
 		return job{}, "no user", false
 	}
 	for _, au := range env.Authorizations {
-		if au.UserID == e.User {
+		if au.UserID == string(e.User) {
 			return job{}, "self", false
 		}
 	}
@@ -278,7 +308,7 @@ func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received tim
 		j.events = append(j.events, "slack:event:"+env.EventID)
 	}
 	if env.Event.TS != "" {
-		j.events = append(j.events, "slack:msg:"+j.team+":"+env.Event.Channel+":"+env.Event.TS)
+		j.events = append(j.events, "slack:msg:"+j.team+":"+string(env.Event.Channel)+":"+string(env.Event.TS))
 	}
 	a.submit(ctx, j)
 	return true
