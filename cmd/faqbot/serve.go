@@ -349,7 +349,8 @@ func adminReindex(token string, reindex func(context.Context, string) (bot.Reloa
 			}
 			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "the content has problems; the old content keeps serving", "problems": lines})
 		case err != nil:
-			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": err.Error()})
+			// Logged in full by reindex; the caller is told no more than that.
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "the reindex failed (see the server's log); the old content keeps serving"})
 		default:
 			writeJSON(w, http.StatusOK, res)
 		}
