@@ -106,6 +106,9 @@ func redactURL(u string) string {
 // How long things live in the shared state.
 const (
 	stateTTL  = 30 * time.Minute
+	// maxStates bounds the conversation states held in this process (web conversations are
+	// made up by clients): beyond it, the least recently used are forgotten.
+	maxStates = 200_000
 	dedupeTTL = 24 * time.Hour
 	// heartbeatEvery is how often a replica says which version it serves and checks that it
 	// has not missed an announcement; replicaGone is when one that stopped saying so is
@@ -166,13 +169,13 @@ func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state
 	return st, nil
 }
 
-// localParts are the state of one process: conversation states, event ids and rate limits in
-// memory.
+// localParts are the state of one process: conversation states (bounded in time and count),
+// event ids and rate limits in memory.
 func localParts(sc *serveConfig) bot.Stepwise {
 	return bot.Stepwise{
 		Seen:    bot.NewMemoryDeduper(dedupeTTL, 500_000, nil),
 		Limiter: bot.NewMemoryLimiter(sc.userEvery, sc.userBurst, nil),
-		Store:   bot.NewMemoryStore(stateTTL, nil),
+		Store:   bot.NewLRUStore(stateTTL, maxStates, nil),
 	}
 }
 
