@@ -73,8 +73,8 @@ type wireEnvelope struct {
 	Event *wireEvent `json:"event"`
 }
 
-//
-// Its fields are lenient: Slack sends events the adapter does not answer whose user or channel
+// wireEvent is the part of the event of an envelope that the adapter reads. Its fields are
+// lenient: Slack sends events the adapter does not answer whose user or channel
 // is an object (im_created, user_change, user_profile_changed, the shared-channel invites), and
 // a signed request must be acknowledged, whatever its event, or Slack retries it.
 type wireEvent struct {

@@ -105,7 +105,7 @@ func redactURL(u string) string {
 
 // How long things live in the shared state.
 const (
-	stateTTL  = 30 * time.Minute
+	stateTTL = 30 * time.Minute
 	// maxStates bounds the conversation states held in this process (web conversations are
 	// made up by clients): beyond it, the least recently used are forgotten.
 	maxStates = 200_000
