@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -38,6 +39,7 @@ func newReplica(t *testing.T, srv *redistest.Server, name string, disk *atomic.V
 		Version: r.serving,
 		Reindex: func(ctx context.Context) {
 			r.reindexs.Add(1)
+			time.Sleep(100 * time.Microsecond) // building an index takes a while
 			r.version.Store(disk.Load().(string))
 		},
 		Every: every,
@@ -65,6 +67,10 @@ func TestStressHeartbeatsAndReindexes(t *testing.T) {
 	}
 	// Heartbeats from outside the ticker, as the subscription's (re)connections and the
 	// reindex loop make them, racing with everything else.
+	rounds := 3000
+	if testing.Short() {
+		rounds = 300
+	}
 	stopBeats := make(chan struct{})
 	var beats sync.WaitGroup
 	for _, r := range []*replica{a, b, a, b} {
@@ -76,24 +82,33 @@ func TestStressHeartbeatsAndReindexes(t *testing.T) {
 				default:
 				}
 				r.p.beat(ctx)
-				r.p.follow(disk.Load().(string))
+				// An announcement of a version older or newer than the one served, as
+				// the channel delivers them while replicas reindex one after another.
+				r.p.follow(fmt.Sprintf("v%d", rand.IntN(rounds+1)))
 			}
 		})
 	}
 
-	rounds := 3000
-	if testing.Short() {
-		rounds = 300
-	}
-	for i := 1; i <= rounds; i++ {
-		v := fmt.Sprintf("v%d", i)
-		disk.Store(v)
-		a.version.Store(v) // a reindexes itself…
-		a.p.Announce(ctx, v)
-		if i%2 == 0 { // …and, every other round, b does too, announcing over a's
-			b.version.Store(v)
-			b.p.Announce(ctx, v)
+	// The announcements run apart, so that a protocol stuck on itself fails the test rather
+	// than hanging it.
+	announced := make(chan struct{})
+	go func() {
+		defer close(announced)
+		for i := 1; i <= rounds; i++ {
+			v := fmt.Sprintf("v%d", i)
+			disk.Store(v)
+			a.version.Store(v) // a reindexes itself…
+			a.p.Announce(ctx, v)
+			if i%2 == 0 { // …and, every other round, b does too, announcing over a's
+				b.version.Store(v)
+				b.p.Announce(ctx, v)
+			}
 		}
+	}()
+	select {
+	case <-announced:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("%d announcements not made within 2 minutes: the protocol is stuck", rounds)
 	}
 	final := disk.Load().(string)
 	for deadline := time.Now().Add(30 * time.Second); a.serving() != final || b.serving() != final; time.Sleep(time.Millisecond) {
@@ -102,7 +117,13 @@ func TestStressHeartbeatsAndReindexes(t *testing.T) {
 		}
 	}
 	close(stopBeats)
-	beats.Wait()
+	beatsDone := make(chan struct{})
+	go func() { beats.Wait(); close(beatsDone) }()
+	select {
+	case <-beatsDone:
+	case <-time.After(30 * time.Second):
+		t.Fatal("heartbeats still running 30 s after they were stopped: the protocol is stuck")
+	}
 
 	cancel()
 	stopped := make(chan struct{})
