@@ -25,7 +25,9 @@ func (a *Adapter) process(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if j.kind == kindReindex {
-		a.reindex(ctx, j)
+		if _, ok := a.admit(ctx, j, bot.Arrival{Events: j.events}); ok {
+			a.reindex(ctx, j)
+		}
 		return
 	}
 	t, ok := a.admit(ctx, j, j.arrival())

@@ -2,6 +2,8 @@ package slack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/url"
 	"strings"
@@ -278,7 +280,22 @@ func interactionJob(in *wireInteraction, received time.Time) (job, bool) {
 		j.id = in.TriggerID
 	}
 	j.action = act
+	// A click is one request: Slack does not retry it, so a second delivery of it is a replay
+	// of the signed request (within the signature's five minutes), answered once. Its
+	// action_ts and trigger_id are the click's own.
+	if ts := in.Actions[0].ActionTS; ts != "" {
+		j.events = append(j.events, "slack:click:"+j.team+":"+j.user+":"+ts)
+	}
+	if in.TriggerID != "" {
+		j.events = append(j.events, "slack:trigger:"+in.TriggerID)
+	}
 	return j, true
+}
+
+// responseKey is a digest of a response URL, which is a credential and is not stored as it is.
+func responseKey(u string) string {
+	sum := sha256.Sum256([]byte(u))
+	return hex.EncodeToString(sum[:12])
 }
 
 // ackMessage is the immediate answer to a slash command: a message only its user sees.
@@ -325,6 +342,14 @@ func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time
 	text := strings.TrimSpace(c.Text)
 	j := job{id: c.TriggerID, kind: kindCommand, team: c.TeamID, user: c.UserID, channel: c.ChannelID,
 		responseURL: c.ResponseURL, text: text, received: received}
+	// A replay of the signed request (within its five minutes) is answered once: each
+	// invocation has a trigger_id of its own, and its response URL is its own too.
+	if c.TriggerID != "" {
+		j.events = append(j.events, "slack:trigger:"+c.TriggerID)
+	}
+	if c.ResponseURL != "" {
+		j.events = append(j.events, "slack:response:"+responseKey(c.ResponseURL))
+	}
 	lang := nlu.DetectLang(text)
 	switch strings.ToLower(text) {
 	case "", "help", "ヘルプ":

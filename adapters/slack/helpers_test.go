@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"log/slog"
 	"net/http"
@@ -456,7 +457,7 @@ func commandForm(user, text, responseURL string) []byte {
 		"token": {"legacy"}, "team_id": {testTeam}, "team_domain": {"moneysq"},
 		"channel_id": {"C0SUPPORT1"}, "channel_name": {"support"}, "user_id": {user}, "user_name": {"staff"},
 		"command": {"/faq"}, "text": {text}, "api_app_id": {"A0FAQBOT01"},
-		"response_url": {responseURL}, "trigger_id": {"13345224609.738474920.8088930838d88f008e0"},
+		"response_url": {responseURL}, "trigger_id": {triggerID(responseURL)},
 	}.Encode())
 }
 
@@ -469,15 +470,21 @@ func interaction(user string, p post, b wireElement, responseURL string) []byte 
 	payload, _ := json.Marshal(map[string]any{
 		"type": "block_actions", "team": map[string]any{"id": testTeam, "domain": "moneysq"},
 		"user":       map[string]any{"id": user, "team_id": testTeam},
-		"api_app_id": "A0FAQBOT01", "trigger_id": "13345224609.738474920.1",
+		"api_app_id": "A0FAQBOT01", "trigger_id": triggerID(responseURL),
 		"container": map[string]any{"type": "message", "message_ts": "1717462900.000200", "channel_id": channel,
 			"is_ephemeral": p.Path == pathRespond, "thread_ts": p.ThreadTS},
 		"channel":      map[string]any{"id": channel},
 		"response_url": responseURL,
 		"actions": []any{map[string]any{"type": "button", "action_id": b.ActionID, "block_id": "b1",
-			"value": b.Value, "action_ts": "1717462901.000300"}},
+			"value": b.Value, "action_ts": fmt.Sprintf("1717462901.%06d", crc32.ChecksumIEEE([]byte(responseURL))%1_000_000)}},
 	})
 	return payload
+}
+
+// triggerID is the trigger id of the command or click that got responseURL: each invocation has
+// its own, as on Slack.
+func triggerID(responseURL string) string {
+	return fmt.Sprintf("13345224609.738474920.%08x", crc32.ChecksumIEEE([]byte(responseURL)))
 }
 
 func interactionForm(user string, p post, b wireElement, responseURL string) []byte {
