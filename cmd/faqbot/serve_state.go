@@ -157,15 +157,23 @@ func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state
 			"error", err)
 		return st, nil
 	}
+	// The event ids taken are kept in the journal too: a redelivery after a restart is
+	// known as a repeat.
+	seen, err := j.Deduper(journal.DeduperOptions{TTL: dedupeTTL})
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	local.Seen = seen
+	st.seen, st.admit = seen, local
 	rec := record.NewRecorder(record.RecorderConfig{Sink: j, Logger: root})
 	registerRecorder(mx, rec)
 	st.feedback, st.observer = rec, tee{mx, rec}
 	st.close = func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		return rec.Close(ctx)
+		return errors.Join(rec.Close(ctx), seen.Close())
 	}
-	log.Info("state in this process; editors' events in the journal", "journal", j.Path())
+	log.Info("state in this process; editors' events and event ids in the journal", "journal", j.Path())
 	return st, nil
 }
 
