@@ -305,18 +305,19 @@ type ackMessage struct {
 	Blocks       json.RawMessage `json:"blocks,omitempty"`
 }
 
-// takeEvent queues an event callback. It reports false when the adapter is shut down.
-func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received time.Time, retry int) bool {
-	release, open := a.pool.Open()
-	if !open {
-		return false
+// takeEvent queues an event callback. It fails with workpool.ErrClosed after Shutdown, and with
+// workpool.ErrFull when the workers could not take it; the event is then not acknowledged.
+func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received time.Time, retry int) error {
+	tk, err := a.pool.Open(1)
+	if err != nil {
+		return err
 	}
-	defer release()
+	defer tk.Close()
 	j, why, ok := eventJob(env, received, retry)
 	if !ok {
 		a.counters.ignored.Add(1)
 		a.log.DebugContext(ctx, "event ignored", "event", env.EventID, "why", why)
-		return true
+		return nil
 	}
 	// One question, one answer: Slack retries an event (same event_id) and may deliver one
 	// message as two events (a mention in a direct message: message.im and app_mention). The
@@ -327,18 +328,18 @@ func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received tim
 	if env.Event.TS != "" {
 		j.events = append(j.events, "slack:msg:"+j.team+":"+string(env.Event.Channel)+":"+string(env.Event.TS))
 	}
-	a.submit(ctx, j)
-	return true
+	a.submit(ctx, tk, j)
+	return nil
 }
 
-// takeCommand answers a slash command at once and queues what takes longer. ok is false when
-// the adapter is shut down.
-func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time) (ack ackMessage, ok bool) {
-	release, open := a.pool.Open()
-	if !open {
-		return ackMessage{}, false
+// takeCommand answers a slash command at once and queues what takes longer. It fails as
+// takeEvent does.
+func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time) (ack ackMessage, err error) {
+	tk, err := a.pool.Open(1)
+	if err != nil {
+		return ackMessage{}, err
 	}
-	defer release()
+	defer tk.Close()
 	text := strings.TrimSpace(c.Text)
 	j := job{id: c.TriggerID, kind: kindCommand, team: c.TeamID, user: c.UserID, channel: c.ChannelID,
 		responseURL: c.ResponseURL, text: text, received: received}
@@ -355,43 +356,43 @@ func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time
 	case "", "help", "ヘルプ":
 		a.counters.accepted.Add(1)
 		a.log.InfoContext(ctx, "usage shown", "event", j.id)
-		return a.usageAck(ctx, j), true
+		return a.usageAck(ctx, j), nil
 	case "reindex":
 		switch {
 		case !a.isEditor(c.UserID):
 			a.log.WarnContext(ctx, "reindex refused", "event", j.id, "reason", "not an editor")
-			return ackMessage{ResponseType: "ephemeral", Text: staffText.notEditor}, true
+			return ackMessage{ResponseType: "ephemeral", Text: staffText.notEditor}, nil
 		case a.cfg.Reindex == nil:
 			a.log.WarnContext(ctx, "reindex refused", "event", j.id, "reason", "not configured")
-			return ackMessage{ResponseType: "ephemeral", Text: staffText.noReindex}, true
+			return ackMessage{ResponseType: "ephemeral", Text: staffText.noReindex}, nil
 		}
 		j.kind = kindReindex
-		a.submit(ctx, j)
-		return ackMessage{ResponseType: "ephemeral", Text: staffText.reindexing}, true
+		a.submit(ctx, tk, j)
+		return ackMessage{ResponseType: "ephemeral", Text: staffText.reindexing}, nil
 	}
 	if j.user == "" || j.responseURL == "" {
 		// Nowhere to answer later: say how to ask instead.
 		a.counters.ignored.Add(1)
 		a.log.InfoContext(ctx, "command without user or response URL", "event", j.id)
-		return a.usageAck(ctx, j), true
+		return a.usageAck(ctx, j), nil
 	}
-	a.submit(ctx, j)
-	return ackMessage{ResponseType: "ephemeral", Text: ui(lang).lookingUp}, true
+	a.submit(ctx, tk, j)
+	return ackMessage{ResponseType: "ephemeral", Text: ui(lang).lookingUp}, nil
 }
 
-// takeInteraction queues a button click. It reports false when the adapter is shut down.
-func (a *Adapter) takeInteraction(ctx context.Context, in *wireInteraction, received time.Time) bool {
-	release, open := a.pool.Open()
-	if !open {
-		return false
+// takeInteraction queues a button click. It fails as takeEvent does.
+func (a *Adapter) takeInteraction(ctx context.Context, in *wireInteraction, received time.Time) error {
+	tk, err := a.pool.Open(1)
+	if err != nil {
+		return err
 	}
-	defer release()
+	defer tk.Close()
 	j, ok := interactionJob(in, received)
 	if !ok {
 		a.counters.ignored.Add(1)
 		a.log.DebugContext(ctx, "interaction ignored", "type", in.Type)
-		return true
+		return nil
 	}
-	a.submit(ctx, j)
-	return true
+	a.submit(ctx, tk, j)
+	return nil
 }

@@ -266,9 +266,9 @@ func (a *Adapter) Register(mux *http.ServeMux) {
 // ctx's error once the workers have stopped.
 func (a *Adapter) Shutdown(ctx context.Context) error { return a.pool.Shutdown(ctx) }
 
-// submit hands j to the pool and counts what became of it. The caller holds the pool open.
-func (a *Adapter) submit(ctx context.Context, j job) {
-	switch a.pool.Submit(j) {
+// submit hands j to the pool and counts what became of it.
+func (a *Adapter) submit(ctx context.Context, tk *workpool.Ticket[job], j job) {
+	switch tk.Submit(j) {
 	case workpool.Queued:
 		a.counters.accepted.Add(1)
 	case workpool.Busy:

@@ -169,7 +169,7 @@ func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state
 	registerRecorder(mx, rec)
 	st.feedback, st.observer = rec, tee{mx, rec}
 	st.close = func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // part of the constant beyond --shutdown-grace
 		defer cancel()
 		return errors.Join(rec.Close(ctx), seen.Close())
 	}
@@ -240,7 +240,7 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 			return info
 		},
 		close: func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // part of the constant beyond --shutdown-grace
 			defer cancel()
 			err := rec.Close(ctx)
 			stopBG()
