@@ -278,16 +278,23 @@ func (a *Adapter) deliver(ctx context.Context, j job, t target, r bot.Reply, blo
 		log.WarnContext(ctx, "reply not posted: no usable channel or response URL", attrs...)
 		return
 	}
-	out := a.api.post(ctx, t, []slack.MsgOption{
+	out := a.api.post(ctx, t, string(j.kind)+":"+j.id, []slack.MsgOption{
 		slack.MsgOptionText(fallback(cmpText(r)), true),
 		slack.MsgOptionBlocks(blocks...),
 	})
 	if out.err != nil {
 		a.counters.failed.Add(1)
-		log.ErrorContext(ctx, "reply failed", append(attrs, "status", out.status, "attempts", out.attempts, "error", out.err)...)
+		if out.unknown {
+			a.counters.unknown.Add(1)
+		}
+		log.ErrorContext(ctx, "reply failed", append(attrs, "status", out.status, "attempts", out.attempts, "unknown", out.unknown, "error", out.err)...)
 		return
 	}
 	a.counters.replied.Add(1)
+	if out.found {
+		a.counters.found.Add(1)
+		attrs = append(attrs, "found_after_timeout", true)
+	}
 	if r.Decision.Action != "" {
 		a.cfg.Observer.Replied("slack", r, took)
 	}

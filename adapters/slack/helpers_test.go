@@ -121,6 +121,7 @@ type post struct {
 	Blocks       []wireBlock
 	ResponseType string
 	Replace      bool
+	Metadata     string // the metadata field of a chat.postMessage, as sent
 	At           time.Time
 }
 
@@ -179,6 +180,10 @@ type fakeAPI struct {
 	fail func(path string, n int) (status int, header http.Header)
 	// hold, when set, is waited for before a post is carried out.
 	hold chan struct{}
+	// slow, when set, is how long the answer to the n-th request to path waits after the
+	// request was carried out (0: none): the answer of a post that succeeded gets lost in a
+	// timeout.
+	slow func(path string, n int) time.Duration
 	// ws serves the Socket Mode WebSocket.
 	ws http.Handler
 }
@@ -198,6 +203,8 @@ func (f *fakeAPI) responseURL(n int) string {
 }
 
 const (
+	pathHistory = "/api/conversations.history"
+	pathReplies = "/api/conversations.replies"
 	pathPost    = "/api/chat.postMessage"
 	pathOpen    = "/api/apps.connections.open"
 	pathRespond = "/response/"
@@ -221,6 +228,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	case pathPost:
 		v, _ := url.ParseQuery(string(body))
 		p.Token, p.Channel, p.ThreadTS, p.Text = v.Get("token"), v.Get("channel"), v.Get("thread_ts"), v.Get("text")
+		p.Metadata = v.Get("metadata")
 		json.Unmarshal([]byte(v.Get("blocks")), &p.Blocks)
 	case pathRespond:
 		var m struct {
@@ -243,12 +251,14 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case path == pathPost && p.Token != testBotToken:
 		answer = `{"ok":false,"error":"invalid_auth"}`
+	case path == pathHistory || path == pathReplies:
+		answer = f.history(body)
 	case path == pathOpen:
 		answer = `{"ok":true,"url":"ws` + strings.TrimPrefix(f.srv.URL, "http") + `/ws"}`
 		if p.Token != testAppToken {
 			answer = `{"ok":false,"error":"invalid_auth"}`
 		}
-	case path != pathPost && path != pathRespond:
+	case path != pathPost && path != pathRespond && path != pathHistory && path != pathReplies:
 		status, answer = http.StatusNotFound, `{"ok":false,"error":"unknown_method"}`
 	}
 	if f.fail != nil {
@@ -260,7 +270,12 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if path != pathOpen {
 		f.posts = append(f.posts, p)
 	}
+	var slow time.Duration
+	if f.slow != nil {
+		slow = f.slow(path, n)
+	}
 	f.mu.Unlock()
+	time.Sleep(slow)
 
 	for k, v := range header {
 		w.Header()[k] = v
@@ -268,6 +283,34 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	io.WriteString(w, answer)
+}
+
+// history answers conversations.history and conversations.replies: the posts carried out in
+// the channel (and thread) asked for, with their metadata when include_all_metadata is set.
+// Called with f.mu held.
+func (f *fakeAPI) history(body []byte) string {
+	v, _ := url.ParseQuery(string(body))
+	type message struct {
+		Type     string          `json:"type"`
+		Text     string          `json:"text"`
+		TS       string          `json:"ts"`
+		ThreadTS string          `json:"thread_ts,omitempty"`
+		Metadata json.RawMessage `json:"metadata,omitempty"`
+	}
+	msgs := []message{}
+	for i, p := range f.posts {
+		if p.Path != pathPost || p.Status != http.StatusOK || p.Channel != v.Get("channel") ||
+			(v.Get("ts") != "" && p.ThreadTS != v.Get("ts")) {
+			continue
+		}
+		m := message{Type: "message", Text: p.Text, TS: fmt.Sprintf("1717462900.%06d", i), ThreadTS: p.ThreadTS}
+		if (v.Get("include_all_metadata") == "1" || v.Get("include_all_metadata") == "true") && p.Metadata != "" {
+			m.Metadata = json.RawMessage(p.Metadata)
+		}
+		msgs = append(msgs, m)
+	}
+	b, _ := json.Marshal(map[string]any{"ok": true, "messages": msgs, "has_more": false})
+	return string(b)
 }
 
 // accepted returns the posts to path (pathPost, pathRespond, or "" for both) that Slack would

@@ -291,12 +291,18 @@ type Stats struct {
 	Limited    int64 // answered "slow down"
 	Dropped    int64 // neither answered nor answered "busy" (overload, shutdown)
 	Replied    int64 // replies posted
-	Failed     int64 // replies that could not be posted
-	Queued     int   // events waiting for a worker now
+	Failed     int64 // replies that could not be posted (Unknown included)
+	// Found counts replies whose post got no answer and was then found in the conversation,
+	// not posted again.
+	Found int64
+	// Unknown counts replies to a response URL that got no answer: not posted again (at most
+	// once), they may or may not have arrived.
+	Unknown int64
+	Queued  int // events waiting for a worker now
 }
 
 type counters struct {
-	rejected, accepted, duplicates, ignored, busy, limited, dropped, replied, failed atomic.Int64
+	rejected, accepted, duplicates, ignored, busy, limited, dropped, replied, failed, found, unknown atomic.Int64
 }
 
 // Stats returns the adapter's counters and its queue depth.
@@ -306,7 +312,8 @@ func (a *Adapter) Stats() Stats {
 	return Stats{
 		Rejected: c.rejected.Load(), Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(),
 		Ignored: c.ignored.Load(), Busy: c.busy.Load(), Limited: c.limited.Load(),
-		Dropped: c.dropped.Load(), Replied: c.replied.Load(), Failed: c.failed.Load(), Queued: queued,
+		Dropped: c.dropped.Load(), Replied: c.replied.Load(), Failed: c.failed.Load(),
+		Found: c.found.Load(), Unknown: c.unknown.Load(), Queued: queued,
 	}
 }
 
