@@ -112,8 +112,8 @@ type outcome struct {
 // post sends msg to t, retrying as call does, and at most once: Slack has no idempotency key,
 // so after an attempt that may have been carried out (no answer, or a 5xx), a channel post is
 // first looked for in the conversation by its metadata (key), and made again only when it is
-// not there; a post to a response URL, which cannot be looked up, is not made again (at most
-// once: out.unknown).
+// not there; a post to a response URL that got no answer, which cannot be looked up, is not
+// made again (at most once: out.unknown).
 func (c *api) post(ctx context.Context, t target, key string, msg []slack.MsgOption) outcome {
 	opts := append(t.options(), msg...)
 	name := "chat.postMessage"
@@ -143,7 +143,11 @@ func (c *api) post(ctx context.Context, t target, key string, msg []slack.MsgOpt
 			}
 		}
 		_, _, err := c.client.PostMessageContext(ctx, t.channel, opts...)
-		if s := status(err); err != nil && ctx.Err() == nil && (s >= 500 || s == 0 && isNetwork(err)) {
+		// No answer (a timeout, a reset) leaves the outcome unknown; so does a 5xx of the Web
+		// API, for which a lookup costs little. A response URL that answers 5xx has refused
+		// the post: it is retried.
+		s := status(err)
+		if err != nil && ctx.Err() == nil && (s == 0 && isNetwork(err) || s >= 500 && t.responseURL == "") {
 			uncertain = true
 		}
 		return err

@@ -2,8 +2,6 @@ package slack
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"net/url"
 	"strings"
@@ -292,12 +290,6 @@ func interactionJob(in *wireInteraction, received time.Time) (job, bool) {
 	return j, true
 }
 
-// responseKey is a digest of a response URL, which is a credential and is not stored as it is.
-func responseKey(u string) string {
-	sum := sha256.Sum256([]byte(u))
-	return hex.EncodeToString(sum[:12])
-}
-
 // ackMessage is the immediate answer to a slash command: a message only its user sees.
 type ackMessage struct {
 	ResponseType string          `json:"response_type"`
@@ -344,12 +336,9 @@ func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time
 	j := job{id: c.TriggerID, kind: kindCommand, team: c.TeamID, user: c.UserID, channel: c.ChannelID,
 		responseURL: c.ResponseURL, text: text, received: received}
 	// A replay of the signed request (within its five minutes) is answered once: each
-	// invocation has a trigger_id of its own, and its response URL is its own too.
+	// invocation has a trigger_id of its own.
 	if c.TriggerID != "" {
 		j.events = append(j.events, "slack:trigger:"+c.TriggerID)
-	}
-	if c.ResponseURL != "" {
-		j.events = append(j.events, "slack:response:"+responseKey(c.ResponseURL))
 	}
 	lang := nlu.DetectLang(text)
 	switch strings.ToLower(text) {

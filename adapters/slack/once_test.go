@@ -78,3 +78,21 @@ func TestSlowResponseURLAtMostOnce(t *testing.T) {
 		t.Errorf("stats %+v, want 1 unknown", s)
 	}
 }
+
+// TestNoBlindRepost: when the post's outcome is unknown and the lookup fails too, the post is
+// not made again blindly: the lookup is retried, and the reply given up on.
+func TestNoBlindRepost(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.MaxAttempts = 3 })
+	h.api.fail = func(string, int) (int, http.Header) { return http.StatusBadGateway, nil }
+	h.event(t, mention("Ev0BLIND0001", "U0ASKER001", "C0SUPPORT1", "1717462800.003100", "How many records were leaked?"))
+	h.drain(t)
+	if n := len(h.api.attempts(pathPost)); n != 1 {
+		t.Errorf("%d posts, want 1", n)
+	}
+	if n := len(h.api.attempts(pathReplies)); n != 2 {
+		t.Errorf("%d lookups, want 2", n)
+	}
+	if s := h.a.Stats(); s.Failed != 1 {
+		t.Errorf("stats %+v, want 1 failed", s)
+	}
+}
