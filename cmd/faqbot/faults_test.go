@@ -58,6 +58,7 @@ type faultAPI struct {
 	used     map[string]bool   // LINE reply tokens used
 	keys     map[string]bool   // LINE retry keys accepted
 	line     map[string]int    // LINE replies and pushes carried out, per user
+	perToken map[string]int    // LINE replies carried out, per reply token
 	tokens   map[string]string // LINE reply token → user (set by the test)
 	slack    map[string]int    // Slack posts carried out, per channel or response URL
 	messages map[string][]json.RawMessage
@@ -66,7 +67,7 @@ type faultAPI struct {
 
 func newFaultAPI(t *testing.T, plan func(platform, key string, attempt int) fault) *faultAPI {
 	f := &faultAPI{plan: plan, release: make(chan struct{}), attempts: map[string]int{}, used: map[string]bool{},
-		keys: map[string]bool{}, line: map[string]int{}, tokens: map[string]string{}, slack: map[string]int{},
+		keys: map[string]bool{}, line: map[string]int{}, perToken: map[string]int{}, tokens: map[string]string{}, slack: map[string]int{},
 		messages: map[string][]json.RawMessage{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(func() { close(f.release); f.srv.Close() })
@@ -91,6 +92,7 @@ func (f *faultAPI) serve(w http.ResponseWriter, r *http.Request) {
 			}
 			f.used[req.ReplyToken] = true
 			f.line[f.tokens[req.ReplyToken]]++
+			f.perToken[req.ReplyToken]++
 			return http.StatusOK, `{"sentMessages":[{"id":"1","quoteToken":"q"}]}`
 		})
 	case path == "/v2/bot/message/push":
@@ -203,6 +205,12 @@ func (f *faultAPI) lineReplies(user string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.line[user]
+}
+
+func (f *faultAPI) tokenReplies(token string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.perToken[token]
 }
 
 func (f *faultAPI) slackPosts(channel string) int {
@@ -350,7 +358,7 @@ func TestFaultsPlatformAPIs(t *testing.T) {
 	})
 	p := startBinary(t, faultEnv(f), "--user-every", "0")
 	const n = 36
-	var lineUsers, slackChannels []string
+	var lineUsers, slackChannels, commands, atMostOnce []string
 	for i := range n {
 		user := fmt.Sprintf("U%030d%02d", i, i)
 		lineUsers = append(lineUsers, user)
@@ -359,15 +367,34 @@ func TestFaultsPlatformAPIs(t *testing.T) {
 		ch := fmt.Sprintf("D0FAULT%04d%02d", i, i)
 		slackChannels = append(slackChannels, ch)
 		signedSlack("/slack/events", "application/json", slackEvent(fmt.Sprintf("Ev0FAULT%04d", i), fmt.Sprintf("U0FAULT%04d", i), ch, "How many records were leaked?")).mustSend(t, p.base)
+		// "/faq <question>", answered through its response URL: once when the URL answers
+		// 500 or 429, at most once when it gives no answer (it cannot be looked up).
+		resp := fmt.Sprintf("/response/T0000000001/%04d/%02d", i, i)
+		if faults[i%len(faults)] == fOK || faults[i%len(faults)] == f500 || faults[i%len(faults)] == f429 {
+			commands = append(commands, resp)
+		} else {
+			atMostOnce = append(atMostOnce, resp)
+		}
+		signedSlack("/slack/commands", "application/x-www-form-urlencoded", []byte(url.Values{
+			"command": {"/faq"}, "text": {"How many records were leaked?"}, "user_id": {fmt.Sprintf("W0FAULT%04d", i)},
+			"team_id": {"T0000000001"}, "channel_id": {"C0000000001"}, "response_url": {f.srv.URL + resp},
+			"trigger_id": {fmt.Sprintf("1.2.fault%d", i)}}.Encode())).mustSend(t, p.base)
 	}
 	// The plan keys on the reply token and the channel, whose last two digits are the event's.
 	awaitAll(t, "LINE", lineUsers, f.lineReplies, 40*time.Second)
 	awaitAll(t, "Slack", slackChannels, f.slackPosts, 40*time.Second)
+	awaitAll(t, "Slack commands", commands, f.slackPosts, 40*time.Second)
 	if err := p.stop(t); err != nil {
 		t.Errorf("after SIGTERM: %v\n%s", err, p.log)
 	}
 	checkOnce(t, "LINE", lineUsers, f.lineReplies)
 	checkOnce(t, "Slack", slackChannels, f.slackPosts)
+	checkOnce(t, "Slack response URLs that answered", commands, f.slackPosts)
+	for _, r := range atMostOnce {
+		if n := f.slackPosts(r); n > 1 {
+			t.Errorf("%s: %d posts to a response URL that gave no answer, want at most 1", r, n)
+		}
+	}
 	if !strings.Contains(p.log.String(), `"found_after_timeout":true`) {
 		t.Error("no Slack post was looked up and found after a timeout")
 	}
@@ -539,4 +566,32 @@ func TestFaultsRestartAndReplay(t *testing.T) {
 	}
 	checkOnce(t, "LINE across a restart and replays", users, f.lineReplies)
 	checkOnce(t, "Slack across a restart and replays", channels, f.slackPosts)
+}
+
+// TestFaultsLineBurst: 100 events of one user in one webhook, with the default rate limit (a
+// burst of 10, then one a second): all acknowledged, each gets exactly one reply — its answer,
+// or "slow down".
+func TestFaultsLineBurst(t *testing.T) {
+	f := newFaultAPI(t, func(string, string, int) fault { return fOK })
+	p := startBinary(t, faultEnv(f))
+	user := fmt.Sprintf("U%032d", 4000)
+	var events []any
+	var tokens []string
+	for i := range 100 {
+		id := fmt.Sprintf("01BURST%019d", i)
+		var ev map[string]any
+		json.Unmarshal(f.lineEvent(id, user, "流出した件数は何件ですか", false), &ev)
+		events = append(events, ev["events"].([]any)[0])
+		tokens = append(tokens, "reply-"+id)
+	}
+	body, _ := json.Marshal(map[string]any{"destination": "U0", "events": events})
+	signedLine(body).mustSend(t, p.base)
+	awaitAll(t, "the burst", tokens, f.tokenReplies, 30*time.Second)
+	if err := p.stop(t); err != nil {
+		t.Errorf("after SIGTERM: %v\n%s", err, p.log)
+	}
+	checkOnce(t, "LINE burst of one user", tokens, f.tokenReplies)
+	if n := strings.Count(p.log.String(), `"action":"rate_limited"`); n < 80 || n > 90 {
+		t.Errorf("%d slow-downs, want 90 or a few less (the limit refills one a second)", n)
+	}
 }
