@@ -240,9 +240,10 @@ var (
 )
 
 // ServeHTTP takes one webhook: POST, a body of at most MaxBody bytes signed with the channel
-// secret. It answers 200 once the events are queued (or found to be repeats), 400 for a missing
-// or wrong signature or a body that is not a webhook, 413 for a body too large, and 503 after
-// Shutdown. The events are answered in the background.
+// secret. It answers 200 once the events are queued, 400 for a missing or wrong signature or a
+// body that is not a webhook, 413 for a body too large, and 503 after Shutdown or when the
+// workers have no room for all of its events (none is then taken: LINE delivers the webhook
+// again). The events are answered in the background, repeats dropped.
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	received := time.Now()
 	events, werr := a.parse(w, r)
