@@ -42,9 +42,13 @@ func notTaken(err error) requestError {
 
 // refuse answers a refused request and logs why (never the body).
 func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, e requestError) {
-	if e == errClosed {
+	switch e {
+	case errClosed:
 		a.cfg.Observer.Refused("slack", "shutting_down")
-	} else {
+	case errOverloaded:
+		a.counters.refused.Add(1)
+		a.cfg.Observer.Refused("slack", "busy")
+	default:
 		a.counters.rejected.Add(1)
 	}
 	a.log.WarnContext(r.Context(), "rejected request", "path", r.URL.Path, "reason", e.reason, "status", e.status)

@@ -289,7 +289,8 @@ type Stats struct {
 	Ignored    int64 // events that get no answer (the bot's own, other bots', edits, …)
 	Busy       int64 // found the workers busy: answered "busy", unless seen before
 	Limited    int64 // answered "slow down"
-	Dropped    int64 // neither answered nor answered "busy" (overload, shutdown)
+	Refused    int64 // requests refused with 503 because the workers had no room (Slack retries them)
+	Dropped    int64 // neither answered nor answered "busy" (shutdown)
 	Replied    int64 // replies posted
 	Failed     int64 // replies that could not be posted (Unknown included)
 	// Found counts replies whose post got no answer and was then found in the conversation,
@@ -302,7 +303,7 @@ type Stats struct {
 }
 
 type counters struct {
-	rejected, accepted, duplicates, ignored, busy, limited, dropped, replied, failed, found, unknown atomic.Int64
+	rejected, accepted, duplicates, ignored, busy, limited, refused, dropped, replied, failed, found, unknown atomic.Int64
 }
 
 // Stats returns the adapter's counters and its queue depth.
@@ -311,7 +312,7 @@ func (a *Adapter) Stats() Stats {
 	queued := a.pool.Queued()
 	return Stats{
 		Rejected: c.rejected.Load(), Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(),
-		Ignored: c.ignored.Load(), Busy: c.busy.Load(), Limited: c.limited.Load(),
+		Ignored: c.ignored.Load(), Busy: c.busy.Load(), Limited: c.limited.Load(), Refused: c.refused.Load(),
 		Dropped: c.dropped.Load(), Replied: c.replied.Load(), Failed: c.failed.Load(),
 		Found: c.found.Load(), Unknown: c.unknown.Load(), Queued: queued,
 	}

@@ -656,7 +656,7 @@ func TestBusy(t *testing.T) {
 		}
 	}
 	s := h.a.Stats()
-	if s.Busy == 0 || refused == 0 || int64(n) != s.Busy || s.Dropped != 0 || s.Accepted+s.Busy+int64(refused) != 16 || s.Replied != s.Accepted+s.Busy {
+	if s.Busy == 0 || refused == 0 || s.Refused != int64(refused) || int64(n) != s.Busy || s.Dropped != 0 || s.Accepted+s.Busy+int64(refused) != 16 || s.Replied != s.Accepted+s.Busy {
 		t.Errorf("%d busy replies, %d refused, stats %+v", n, refused, s)
 	}
 }
