@@ -122,6 +122,7 @@ func (a *Adapter) process(ctx context.Context, j job) {
 	msgs, attrs := a.answer(bot.WithGate(ctx, a.thinking), j)
 	ld.stop()
 	if ctx.Err() != nil {
+		a.abandon(j)
 		return
 	}
 	if len(msgs) == 0 {
@@ -130,20 +131,28 @@ func (a *Adapter) process(ctx context.Context, j job) {
 	a.deliver(ctx, j, msgs, ld, attrs...)
 }
 
-// answerBusy tells the user of a job that found the workers busy to try again, unless the job's
-// event was taken before.
+// answerBusy tells the user of a job that found the workers busy to try again — or, when the
+// user is over the rate limit, to slow down — unless the job's event was taken before.
 func (a *Adapter) answerBusy(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.EventTimeout)
 	defer cancel()
-	if _, ok := a.admit(ctx, j, bot.Arrival{Events: j.arrival().Events}); !ok {
+	ar := j.arrival()
+	t, ok := a.admit(ctx, j, bot.Arrival{Events: ar.Events, Limit: ar.Limit})
+	if !ok {
 		return
 	}
 	lang := faq.Japanese
 	if j.kind == kindText {
 		lang = nlu.DetectLang(j.text)
 	}
-	msgs := textOnly(a.bot.Engine().Content.Messages.Busy.In(lang))
-	a.deliver(ctx, j, msgs, nil, "action", "busy")
+	content := a.bot.Engine().Content
+	if t.Limited {
+		a.cfg.Observer.Refused("line", "rate_limited")
+		a.deliver(ctx, j, textOnly(content.Messages.SlowDown.In(lang)), nil, "action", "rate_limited")
+		return
+	}
+	a.cfg.Observer.Refused("line", "busy")
+	a.deliver(ctx, j, textOnly(content.Messages.Busy.In(lang)), nil, "action", "busy")
 }
 
 // arrival is j as the shared state sees it: its event id, the rate limit of its user (for the

@@ -39,7 +39,8 @@ func TestRecordedWebhooks(t *testing.T) {
 }
 
 // FuzzWebhook feeds arbitrary bodies, signed with the channel secret, to the handler: it must
-// never panic (in the handler or in the workers that answer) and never answer 5xx.
+// never panic (in the handler or in the workers that answer) and never answer 5xx, but the
+// 503 of a webhook refused because the workers have no room for its events.
 func FuzzWebhook(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "webhooks", "*.json"))
 	for _, file := range files {
@@ -68,7 +69,11 @@ func FuzzWebhook(f *testing.F) {
 		c.MaxAttempts = 1
 	})
 	f.Fuzz(func(t *testing.T, body []byte) {
+		refused := h.a.Stats().Refused
 		w := h.post(body, sign(testSecret, body))
+		if w.Code == http.StatusServiceUnavailable && h.a.Stats().Refused > refused {
+			return // the workers are full (the fuzzer sends faster than they answer): LINE redelivers
+		}
 		if w.Code >= 500 {
 			t.Fatalf("status %d for %q", w.Code, body)
 		}

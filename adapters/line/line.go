@@ -179,7 +179,7 @@ type Adapter struct {
 	log     *slog.Logger
 	api     *api
 	popular bot.Popularity
-	pool    *workpool.Pool[job]
+	pool    *workpool.Pool[batch]
 	// thinking holds a token per decision being made. Deciding is CPU-bound: it gets all
 	// processors but one, which stays free for the webhook handlers that must acknowledge fast.
 	thinking chan struct{}
@@ -205,12 +205,13 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 	if _, err := a.api.client(context.Background()); err != nil {
 		return nil, err
 	}
-	a.pool = workpool.Start(workpool.Config[job]{
+	a.pool = workpool.Start(workpool.Config[batch]{
 		Workers: cfg.Workers, Queue: cfg.Queue, BusyWorkers: min(runtime.GOMAXPROCS(0), 4),
-		Key: func(j job) string { return j.user }, Do: a.process, Busy: a.answerBusy,
-		Abandoned: func(j job) {
-			a.counters.dropped.Add(1)
-			a.log.Warn("event dropped at shutdown", "event", j.id, "kind", j.kind)
+		Key: func(b batch) string { return b[0].user }, Do: a.each(a.process), Busy: a.each(a.answerBusy),
+		Abandoned: func(b batch) {
+			for _, j := range b {
+				a.abandon(j)
+			}
 		},
 	})
 	return a, nil
@@ -235,12 +236,14 @@ var (
 	errMalformed    = webhookError{http.StatusBadRequest, "malformed body"}
 	errMethod       = webhookError{http.StatusMethodNotAllowed, "method not allowed"}
 	errClosed       = webhookError{http.StatusServiceUnavailable, "shutting down"}
+	errOverloaded   = webhookError{http.StatusServiceUnavailable, "overloaded"}
 )
 
 // ServeHTTP takes one webhook: POST, a body of at most MaxBody bytes signed with the channel
-// secret. It answers 200 once the events are queued (or found to be repeats), 400 for a missing
-// or wrong signature or a body that is not a webhook, 413 for a body too large, and 503 after
-// Shutdown. The events are answered in the background.
+// secret. It answers 200 once the events are queued, 400 for a missing or wrong signature or a
+// body that is not a webhook, 413 for a body too large, and 503 after Shutdown or when the
+// workers have no room for all of its events (none is then taken: LINE delivers the webhook
+// again). The events are answered in the background, repeats dropped.
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	received := time.Now()
 	events, werr := a.parse(w, r)
@@ -250,21 +253,70 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(werr.status), werr.status)
 		return
 	}
-	release, open := a.pool.Open()
-	if !open {
-		a.log.WarnContext(r.Context(), "rejected webhook", "reason", errClosed.reason, "status", errClosed.status)
-		http.Error(w, http.StatusText(errClosed.status), errClosed.status)
+	var jobs []job
+	for _, raw := range events {
+		if j, ok := a.toJob(raw, received); ok {
+			jobs = append(jobs, j)
+		}
+	}
+	batches := byUser(jobs)
+	// Room for every batch, or none is taken: what is acknowledged is answered (or told to
+	// wait, or to slow down), never dropped; a webhook refused with 503 is delivered again.
+	tk, err := a.pool.Open(len(batches))
+	if err != nil {
+		werr := errClosed
+		if errors.Is(err, workpool.ErrFull) {
+			werr = errOverloaded
+			a.counters.refused.Add(int64(len(jobs)))
+		}
+		a.log.WarnContext(r.Context(), "rejected webhook", "reason", werr.reason, "status", werr.status, "events", len(jobs))
+		http.Error(w, http.StatusText(werr.status), werr.status)
 		return
 	}
-	defer release()
-	for _, raw := range events {
-		j, ok := a.toJob(raw, received)
-		if !ok {
-			continue
-		}
-		a.submit(r.Context(), j)
+	defer tk.Close()
+	for _, b := range batches {
+		a.submit(r.Context(), tk, b)
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// batch is the events of one chat's user in one webhook, in order: answered by one worker, one
+// after the other, so that a burst of one user takes one place in the queues.
+type batch []job
+
+// byUser groups jobs by user, keeping the order of each user's jobs and of first appearance.
+func byUser(jobs []job) []batch {
+	var out []batch
+	at := map[string]int{}
+	for _, j := range jobs {
+		i, ok := at[j.user]
+		if !ok {
+			i = len(out)
+			at[j.user] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], j)
+	}
+	return out
+}
+
+// each runs do for every job of a batch; once ctx has ended, the jobs left are abandoned.
+func (a *Adapter) each(do func(context.Context, job)) func(context.Context, batch) {
+	return func(ctx context.Context, b batch) {
+		for _, j := range b {
+			if ctx.Err() != nil {
+				a.abandon(j)
+				continue
+			}
+			do(ctx, j)
+		}
+	}
+}
+
+// abandon counts a job left unanswered at shutdown.
+func (a *Adapter) abandon(j job) {
+	a.counters.dropped.Add(1)
+	a.log.Warn("event dropped at shutdown", "event", j.id, "kind", j.kind)
 }
 
 // parse reads, verifies and decodes the webhook body.
@@ -296,18 +348,18 @@ func (a *Adapter) parse(w http.ResponseWriter, r *http.Request) ([]json.RawMessa
 	return cb.Events, nil
 }
 
-// submit hands j to the pool and counts what became of it.
-func (a *Adapter) submit(ctx context.Context, j job) {
-	switch a.pool.Submit(j) {
+// submit hands b to the pool and counts what became of it.
+func (a *Adapter) submit(ctx context.Context, tk *workpool.Ticket[batch], b batch) {
+	n := int64(len(b))
+	switch tk.Submit(b) {
 	case workpool.Queued:
-		a.counters.accepted.Add(1)
+		a.counters.accepted.Add(n)
 	case workpool.Busy:
-		a.counters.busy.Add(1)
-		a.cfg.Observer.Refused("line", "busy")
-		a.log.WarnContext(ctx, "workers busy, answering busy", "event", j.id)
-	case workpool.Dropped:
-		a.counters.dropped.Add(1)
-		a.log.ErrorContext(ctx, "overloaded, event dropped", "event", j.id, "kind", j.kind)
+		a.counters.busy.Add(n)
+		a.log.WarnContext(ctx, "workers busy, answering busy", "event", b[0].id, "events", n)
+	case workpool.Dropped: // not within the ticket's room: cannot happen
+		a.counters.dropped.Add(n)
+		a.log.ErrorContext(ctx, "overloaded, events dropped", "event", b[0].id, "events", n)
 	}
 }
 
@@ -316,8 +368,9 @@ type Stats struct {
 	Rejected   int64 // webhooks refused (signature, size, format)
 	Accepted   int64 // events queued for an answer
 	Duplicates int64 // events ignored as seen before
-	Busy       int64 // events that found the workers busy: answered "busy", unless seen before
-	Dropped    int64 // events neither answered nor answered "busy" (overload, shutdown)
+	Busy       int64 // events that found the workers busy: answered "busy" (or "slow down"), unless seen before
+	Refused    int64 // events of webhooks refused with 503 because the workers were full (LINE delivers them again)
+	Dropped    int64 // events acknowledged but neither answered nor answered "busy" (shutdown)
 	Replied    int64 // replies delivered with the reply token
 	Pushed     int64 // replies delivered by push
 	Failed     int64 // replies that could not be delivered
@@ -325,7 +378,7 @@ type Stats struct {
 }
 
 type counters struct {
-	rejected, accepted, duplicates, busy, dropped, replied, pushed, failed atomic.Int64
+	rejected, accepted, duplicates, busy, refused, dropped, replied, pushed, failed atomic.Int64
 }
 
 // Stats returns the adapter's counters.
@@ -333,7 +386,7 @@ func (a *Adapter) Stats() Stats {
 	c := &a.counters
 	return Stats{
 		Rejected: c.rejected.Load(), Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(),
-		Busy: c.busy.Load(), Dropped: c.dropped.Load(), Replied: c.replied.Load(),
+		Busy: c.busy.Load(), Refused: c.refused.Load(), Dropped: c.dropped.Load(), Replied: c.replied.Load(),
 		Pushed: c.pushed.Load(), Failed: c.failed.Load(), Queued: a.pool.Queued(),
 	}
 }

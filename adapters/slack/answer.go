@@ -25,7 +25,9 @@ func (a *Adapter) process(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if j.kind == kindReindex {
-		a.reindex(ctx, j)
+		if _, ok := a.admit(ctx, j, bot.Arrival{Events: j.events}); ok {
+			a.reindex(ctx, j)
+		}
 		return
 	}
 	t, ok := a.admit(ctx, j, j.arrival())
@@ -285,16 +287,23 @@ func (a *Adapter) deliver(ctx context.Context, j job, t target, r bot.Reply, blo
 		log.WarnContext(ctx, "reply not posted: no usable channel or response URL", attrs...)
 		return
 	}
-	out := a.api.post(ctx, t, []slack.MsgOption{
+	out := a.api.post(ctx, t, string(j.kind)+":"+j.id, []slack.MsgOption{
 		slack.MsgOptionText(fallback(cmpText(r)), true),
 		slack.MsgOptionBlocks(blocks...),
 	})
 	if out.err != nil {
 		a.counters.failed.Add(1)
-		log.ErrorContext(ctx, "reply failed", append(attrs, "status", out.status, "attempts", out.attempts, "error", out.err)...)
+		if out.unknown {
+			a.counters.unknown.Add(1)
+		}
+		log.ErrorContext(ctx, "reply failed", append(attrs, "status", out.status, "attempts", out.attempts, "unknown", out.unknown, "error", out.err)...)
 		return
 	}
 	a.counters.replied.Add(1)
+	if out.found {
+		a.counters.found.Add(1)
+		attrs = append(attrs, "found_after_timeout", true)
+	}
 	if r.Decision.Action != "" {
 		a.cfg.Observer.Replied("slack", r, took)
 	}

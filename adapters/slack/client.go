@@ -14,11 +14,23 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// poster is the one Web API call the adapter makes: chat.postMessage, or a post to a response
-// URL (slack.MsgOptionResponseURL), which the SDK sends through the same client.
+// poster is the Web API calls the adapter makes: chat.postMessage, or a post to a response URL
+// (slack.MsgOptionResponseURL), which the SDK sends through the same client; and, after a post
+// whose outcome is unknown, conversations.history or conversations.replies to look for it.
 type poster interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
+	GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error)
 }
+
+// replyEventType is the metadata event type of the adapter's channel posts; their payload's
+// "event" is the key of the job they answer, by which a post whose outcome is unknown is looked
+// for before it is made again.
+const replyEventType = "faqbot_reply"
+
+// errOutcomeUnknown ends a post to a response URL whose earlier attempt may have been carried
+// out: a response URL cannot be looked up, and posting again could answer twice.
+var errOutcomeUnknown = errors.New("outcome unknown")
 
 // api posts messages, retrying 5xx and 429 answers and lost connections. It is safe for
 // concurrent use.
@@ -88,20 +100,90 @@ func (c *api) allowed(t target) bool {
 type outcome struct {
 	status   int // the last HTTP status (0: no answer; 200 with err: Slack said ok:false)
 	attempts int
-	err      error
+	// found is set when an attempt whose outcome was unknown turned out to have been carried
+	// out: the post was found in the conversation, and not made again.
+	found bool
+	// unknown is set when the post may or may not have been carried out (a response URL that
+	// did not answer): it is not made again.
+	unknown bool
+	err     error
 }
 
-// post sends msg to t, retrying as call does.
-func (c *api) post(ctx context.Context, t target, msg []slack.MsgOption) outcome {
+// post sends msg to t, retrying as call does, and at most once: Slack has no idempotency key,
+// so after an attempt that may have been carried out (no answer, or a 5xx), a channel post is
+// first looked for in the conversation by its metadata (key), and made again only when it is
+// not there; a post to a response URL that got no answer, which cannot be looked up, is not
+// made again (at most once: out.unknown).
+func (c *api) post(ctx context.Context, t target, key string, msg []slack.MsgOption) outcome {
 	opts := append(t.options(), msg...)
 	name := "chat.postMessage"
 	if t.responseURL != "" {
 		name = "response_url"
+	} else if key != "" {
+		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
+			EventType: replyEventType, EventPayload: map[string]any{"event": key}}))
 	}
-	return c.call(ctx, name, func(ctx context.Context) error {
+	// Slack's clock and this one may differ a little: look back a minute before the first
+	// attempt.
+	since := time.Now().Add(-time.Minute)
+	var uncertain, found, unknown bool
+	out := c.call(ctx, name, func(ctx context.Context) error {
+		if uncertain {
+			if t.responseURL != "" || key == "" {
+				unknown = true
+				return errOutcomeUnknown
+			}
+			ok, err := c.find(ctx, t, key, since)
+			if err != nil {
+				return err // retried like a post that failed; the lookup is made again first
+			}
+			if ok {
+				found = true
+				return nil
+			}
+		}
 		_, _, err := c.client.PostMessageContext(ctx, t.channel, opts...)
+		// No answer (a timeout, a reset) leaves the outcome unknown; so does a 5xx of the Web
+		// API, for which a lookup costs little. A response URL that answers 5xx has refused
+		// the post: it is retried.
+		s := status(err)
+		if err != nil && ctx.Err() == nil && (s == 0 && isNetwork(err) || s >= 500 && t.responseURL == "") {
+			uncertain = true
+		}
 		return err
 	})
+	out.found, out.unknown = found, unknown
+	return out
+}
+
+// find reports whether the conversation of t holds, since then, a post of the adapter's whose
+// metadata carries key: in the thread of t, or in its channel.
+func (c *api) find(ctx context.Context, t target, key string, since time.Time) (bool, error) {
+	oldest := strconv.FormatInt(since.Unix(), 10) + ".000000"
+	var msgs []slack.Message
+	if t.threadTS != "" {
+		m, _, _, err := c.client.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: t.channel, Timestamp: t.threadTS, Oldest: oldest, Limit: 200, IncludeAllMetadata: true})
+		if err != nil {
+			return false, err
+		}
+		msgs = m
+	} else {
+		r, err := c.client.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			ChannelID: t.channel, Oldest: oldest, Limit: 200, IncludeAllMetadata: true})
+		if err != nil {
+			return false, err
+		}
+		msgs = r.Messages
+	}
+	for _, m := range msgs {
+		if m.Metadata.EventType == replyEventType {
+			if k, _ := m.Metadata.EventPayload["event"].(string); k == key {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // call runs op until it succeeds, fails for good, or runs out of attempts or time: a 429 is
@@ -200,6 +282,8 @@ func describe(err error) string {
 		return "timeout"
 	case errors.Is(err, context.Canceled):
 		return "canceled"
+	case errors.Is(err, errOutcomeUnknown):
+		return "no answer to an attempt that may have been carried out: not posted again"
 	}
 	if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
 		return fmt.Sprintf("rate limited (retry after %v)", rl.RetryAfter)

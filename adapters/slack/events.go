@@ -73,18 +73,48 @@ type wireEnvelope struct {
 	Event *wireEvent `json:"event"`
 }
 
+// wireEvent is the part of the event of an envelope that the adapter reads. Its fields are
+// lenient: Slack sends events the adapter does not answer whose user or channel
+// is an object (im_created, user_change, user_profile_changed, the shared-channel invites), and
+// a signed request must be acknowledged, whatever its event, or Slack retries it.
 type wireEvent struct {
-	Type        string          `json:"type"`
-	Subtype     string          `json:"subtype"`
-	User        string          `json:"user"`
-	BotID       string          `json:"bot_id"`
-	Text        string          `json:"text"`
-	TS          string          `json:"ts"`
-	ThreadTS    string          `json:"thread_ts"`
-	Channel     string          `json:"channel"`
-	ChannelType string          `json:"channel_type"`
-	Team        string          `json:"team"`
+	Type        lenient         `json:"type"`
+	Subtype     lenient         `json:"subtype"`
+	User        lenient         `json:"user"`
+	BotID       lenient         `json:"bot_id"`
+	Text        lenient         `json:"text"`
+	TS          lenient         `json:"ts"`
+	ThreadTS    lenient         `json:"thread_ts"`
+	Channel     lenient         `json:"channel"`
+	ChannelType lenient         `json:"channel_type"`
+	Team        lenient         `json:"team"`
 	Edited      json.RawMessage `json:"edited"`
+}
+
+// lenient is a string field that never fails to decode: a JSON string is its value, an object
+// stands for its "id" (a user or a channel given in full), anything else is "".
+type lenient string
+
+func (l *lenient) UnmarshalJSON(b []byte) error {
+	*l = ""
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if json.Unmarshal(b, &s) == nil {
+			*l = lenient(s)
+		}
+	case len(b) > 0 && b[0] == '{':
+		var o struct {
+			ID json.RawMessage `json:"id"`
+		}
+		if json.Unmarshal(b, &o) == nil && len(o.ID) > 0 && o.ID[0] == '"' {
+			var s string
+			if json.Unmarshal(o.ID, &s) == nil {
+				*l = lenient(s)
+			}
+		}
+	}
+	return nil
 }
 
 // eventJob translates an event callback; ok is false for events that get no answer, and why
@@ -94,24 +124,24 @@ func eventJob(env *wireEnvelope, received time.Time, retry int) (j job, why stri
 	if e == nil {
 		return job{}, "no event", false
 	}
-	j = job{id: env.EventID, team: env.TeamID, user: e.User, channel: e.Channel, text: e.Text,
+	j = job{id: env.EventID, team: env.TeamID, user: string(e.User), channel: string(e.Channel), text: string(e.Text),
 		received: received, retry: retry}
 	if j.team == "" {
-		j.team = e.Team
+		j.team = string(e.Team)
 	}
 	// app_mention events carry no channel_type; direct message channel ids start with D.
-	dm := e.ChannelType == "im" || strings.HasPrefix(e.Channel, "D")
+	dm := e.ChannelType == "im" || strings.HasPrefix(string(e.Channel), "D")
 	switch {
 	case e.Type == "app_mention" && !dm:
 		// In a channel: answer in the thread of the mention.
-		j.kind, j.threadTS = kindMention, e.ThreadTS
+		j.kind, j.threadTS = kindMention, string(e.ThreadTS)
 		if j.threadTS == "" {
-			j.threadTS = e.TS
+			j.threadTS = string(e.TS)
 		}
 	case e.Type == "message" && e.ChannelType == "im", e.Type == "app_mention":
-		j.kind, j.threadTS = kindDM, e.ThreadTS
+		j.kind, j.threadTS = kindDM, string(e.ThreadTS)
 	default:
-		return job{}, e.Type, false
+		return job{}, string(e.Type), false
 	}
 	switch {
 	case e.BotID != "" || e.Subtype == "bot_message":
@@ -124,7 +154,7 @@ func eventJob(env *wireEnvelope, received time.Time, retry int) (j job, why stri
 		return job{}, "no user", false
 	}
 	for _, au := range env.Authorizations {
-		if au.UserID == e.User {
+		if au.UserID == string(e.User) {
 			return job{}, "self", false
 		}
 	}
@@ -248,6 +278,15 @@ func interactionJob(in *wireInteraction, received time.Time) (job, bool) {
 		j.id = in.TriggerID
 	}
 	j.action = act
+	// A click is one request: Slack does not retry it, so a second delivery of it is a replay
+	// of the signed request (within the signature's five minutes), answered once. Its
+	// action_ts and trigger_id are the click's own.
+	if ts := in.Actions[0].ActionTS; ts != "" {
+		j.events = append(j.events, "slack:click:"+j.team+":"+j.user+":"+ts)
+	}
+	if in.TriggerID != "" {
+		j.events = append(j.events, "slack:trigger:"+in.TriggerID)
+	}
 	return j, true
 }
 
@@ -258,18 +297,19 @@ type ackMessage struct {
 	Blocks       json.RawMessage `json:"blocks,omitempty"`
 }
 
-// takeEvent queues an event callback. It reports false when the adapter is shut down.
-func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received time.Time, retry int) bool {
-	release, open := a.pool.Open()
-	if !open {
-		return false
+// takeEvent queues an event callback. It fails with workpool.ErrClosed after Shutdown, and with
+// workpool.ErrFull when the workers could not take it; the event is then not acknowledged.
+func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received time.Time, retry int) error {
+	tk, err := a.pool.Open(1)
+	if err != nil {
+		return err
 	}
-	defer release()
+	defer tk.Close()
 	j, why, ok := eventJob(env, received, retry)
 	if !ok {
 		a.counters.ignored.Add(1)
 		a.log.DebugContext(ctx, "event ignored", "event", env.EventID, "why", why)
-		return true
+		return nil
 	}
 	// One question, one answer: Slack retries an event (same event_id) and may deliver one
 	// message as two events (a mention in a direct message: message.im and app_mention). The
@@ -278,65 +318,70 @@ func (a *Adapter) takeEvent(ctx context.Context, env *wireEnvelope, received tim
 		j.events = append(j.events, "slack:event:"+env.EventID)
 	}
 	if env.Event.TS != "" {
-		j.events = append(j.events, "slack:msg:"+j.team+":"+env.Event.Channel+":"+env.Event.TS)
+		j.events = append(j.events, "slack:msg:"+j.team+":"+string(env.Event.Channel)+":"+string(env.Event.TS))
 	}
-	a.submit(ctx, j)
-	return true
+	a.submit(ctx, tk, j)
+	return nil
 }
 
-// takeCommand answers a slash command at once and queues what takes longer. ok is false when
-// the adapter is shut down.
-func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time) (ack ackMessage, ok bool) {
-	release, open := a.pool.Open()
-	if !open {
-		return ackMessage{}, false
+// takeCommand answers a slash command at once and queues what takes longer. It fails as
+// takeEvent does.
+func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time) (ack ackMessage, err error) {
+	tk, err := a.pool.Open(1)
+	if err != nil {
+		return ackMessage{}, err
 	}
-	defer release()
+	defer tk.Close()
 	text := strings.TrimSpace(c.Text)
 	j := job{id: c.TriggerID, kind: kindCommand, team: c.TeamID, user: c.UserID, channel: c.ChannelID,
 		responseURL: c.ResponseURL, text: text, received: received}
+	// A replay of the signed request (within its five minutes) is answered once: each
+	// invocation has a trigger_id of its own.
+	if c.TriggerID != "" {
+		j.events = append(j.events, "slack:trigger:"+c.TriggerID)
+	}
 	lang := nlu.DetectLang(text)
 	switch strings.ToLower(text) {
 	case "", "help", "ヘルプ":
 		a.counters.accepted.Add(1)
 		a.log.InfoContext(ctx, "usage shown", "event", j.id)
-		return a.usageAck(ctx, j), true
+		return a.usageAck(ctx, j), nil
 	case "reindex":
 		switch {
 		case !a.isEditor(c.UserID):
 			a.log.WarnContext(ctx, "reindex refused", "event", j.id, "reason", "not an editor")
-			return ackMessage{ResponseType: "ephemeral", Text: staffText.notEditor}, true
+			return ackMessage{ResponseType: "ephemeral", Text: staffText.notEditor}, nil
 		case a.cfg.Reindex == nil:
 			a.log.WarnContext(ctx, "reindex refused", "event", j.id, "reason", "not configured")
-			return ackMessage{ResponseType: "ephemeral", Text: staffText.noReindex}, true
+			return ackMessage{ResponseType: "ephemeral", Text: staffText.noReindex}, nil
 		}
 		j.kind = kindReindex
-		a.submit(ctx, j)
-		return ackMessage{ResponseType: "ephemeral", Text: staffText.reindexing}, true
+		a.submit(ctx, tk, j)
+		return ackMessage{ResponseType: "ephemeral", Text: staffText.reindexing}, nil
 	}
 	if j.user == "" || j.responseURL == "" {
 		// Nowhere to answer later: say how to ask instead.
 		a.counters.ignored.Add(1)
 		a.log.InfoContext(ctx, "command without user or response URL", "event", j.id)
-		return a.usageAck(ctx, j), true
+		return a.usageAck(ctx, j), nil
 	}
-	a.submit(ctx, j)
-	return ackMessage{ResponseType: "ephemeral", Text: ui(lang).lookingUp}, true
+	a.submit(ctx, tk, j)
+	return ackMessage{ResponseType: "ephemeral", Text: ui(lang).lookingUp}, nil
 }
 
-// takeInteraction queues a button click. It reports false when the adapter is shut down.
-func (a *Adapter) takeInteraction(ctx context.Context, in *wireInteraction, received time.Time) bool {
-	release, open := a.pool.Open()
-	if !open {
-		return false
+// takeInteraction queues a button click. It fails as takeEvent does.
+func (a *Adapter) takeInteraction(ctx context.Context, in *wireInteraction, received time.Time) error {
+	tk, err := a.pool.Open(1)
+	if err != nil {
+		return err
 	}
-	defer release()
+	defer tk.Close()
 	j, ok := interactionJob(in, received)
 	if !ok {
 		a.counters.ignored.Add(1)
 		a.log.DebugContext(ctx, "interaction ignored", "type", in.Type)
-		return true
+		return nil
 	}
-	a.submit(ctx, j)
-	return true
+	a.submit(ctx, tk, j)
+	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/faqbot/faqbot/adapters/internal/workpool"
 )
 
 // requestError is why a request is refused.
@@ -26,13 +28,27 @@ var (
 	errUnreadable   = requestError{http.StatusBadRequest, "unreadable body"}
 	errMalformed    = requestError{http.StatusBadRequest, "malformed body"}
 	errClosed       = requestError{http.StatusServiceUnavailable, "shutting down"}
+	errOverloaded   = requestError{http.StatusServiceUnavailable, "overloaded"}
 )
+
+// notTaken is why a request whose job the workers did not take is refused: Slack then
+// delivers it again.
+func notTaken(err error) requestError {
+	if errors.Is(err, workpool.ErrFull) {
+		return errOverloaded
+	}
+	return errClosed
+}
 
 // refuse answers a refused request and logs why (never the body).
 func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, e requestError) {
-	if e == errClosed {
+	switch e {
+	case errClosed:
 		a.cfg.Observer.Refused("slack", "shutting_down")
-	} else {
+	case errOverloaded:
+		a.counters.refused.Add(1)
+		a.cfg.Observer.Refused("slack", "busy")
+	default:
 		a.counters.rejected.Add(1)
 	}
 	a.log.WarnContext(r.Context(), "rejected request", "path", r.URL.Path, "reason", e.reason, "status", e.status)
@@ -90,8 +106,8 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	case "event_callback":
 		retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
-		if !a.takeEvent(r.Context(), &env, received, retry) {
-			a.refuse(w, r, errClosed)
+		if err := a.takeEvent(r.Context(), &env, received, retry); err != nil {
+			a.refuse(w, r, notTaken(err))
 			return
 		}
 	default:
@@ -117,9 +133,9 @@ func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
 		a.refuse(w, r, errMalformed)
 		return
 	}
-	ack, ok := a.takeCommand(r.Context(), commandFromForm(form), received)
-	if !ok {
-		a.refuse(w, r, errClosed)
+	ack, err := a.takeCommand(r.Context(), commandFromForm(form), received)
+	if err != nil {
+		a.refuse(w, r, notTaken(err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -145,8 +161,8 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		a.refuse(w, r, errMalformed)
 		return
 	}
-	if !a.takeInteraction(r.Context(), &in, received) {
-		a.refuse(w, r, errClosed)
+	if err := a.takeInteraction(r.Context(), &in, received); err != nil {
+		a.refuse(w, r, notTaken(err))
 		return
 	}
 	w.WriteHeader(http.StatusOK)

@@ -266,9 +266,9 @@ func (a *Adapter) Register(mux *http.ServeMux) {
 // ctx's error once the workers have stopped.
 func (a *Adapter) Shutdown(ctx context.Context) error { return a.pool.Shutdown(ctx) }
 
-// submit hands j to the pool and counts what became of it. The caller holds the pool open.
-func (a *Adapter) submit(ctx context.Context, j job) {
-	switch a.pool.Submit(j) {
+// submit hands j to the pool and counts what became of it.
+func (a *Adapter) submit(ctx context.Context, tk *workpool.Ticket[job], j job) {
+	switch tk.Submit(j) {
 	case workpool.Queued:
 		a.counters.accepted.Add(1)
 	case workpool.Busy:
@@ -289,14 +289,21 @@ type Stats struct {
 	Ignored    int64 // events that get no answer (the bot's own, other bots', edits, …)
 	Busy       int64 // found the workers busy: answered "busy", unless seen before
 	Limited    int64 // answered "slow down"
-	Dropped    int64 // neither answered nor answered "busy" (overload, shutdown)
+	Refused    int64 // requests refused with 503 because the workers had no room (Slack retries them)
+	Dropped    int64 // neither answered nor answered "busy" (shutdown)
 	Replied    int64 // replies posted
-	Failed     int64 // replies that could not be posted
-	Queued     int   // events waiting for a worker now
+	Failed     int64 // replies that could not be posted (Unknown included)
+	// Found counts replies whose post got no answer and was then found in the conversation,
+	// not posted again.
+	Found int64
+	// Unknown counts replies to a response URL that got no answer: not posted again (at most
+	// once), they may or may not have arrived.
+	Unknown int64
+	Queued  int // events waiting for a worker now
 }
 
 type counters struct {
-	rejected, accepted, duplicates, ignored, busy, limited, dropped, replied, failed atomic.Int64
+	rejected, accepted, duplicates, ignored, busy, limited, refused, dropped, replied, failed, found, unknown atomic.Int64
 }
 
 // Stats returns the adapter's counters and its queue depth.
@@ -305,8 +312,9 @@ func (a *Adapter) Stats() Stats {
 	queued := a.pool.Queued()
 	return Stats{
 		Rejected: c.rejected.Load(), Accepted: c.accepted.Load(), Duplicates: c.duplicates.Load(),
-		Ignored: c.ignored.Load(), Busy: c.busy.Load(), Limited: c.limited.Load(),
-		Dropped: c.dropped.Load(), Replied: c.replied.Load(), Failed: c.failed.Load(), Queued: queued,
+		Ignored: c.ignored.Load(), Busy: c.busy.Load(), Limited: c.limited.Load(), Refused: c.refused.Load(),
+		Dropped: c.dropped.Load(), Replied: c.replied.Load(), Failed: c.failed.Load(),
+		Found: c.found.Load(), Unknown: c.unknown.Load(), Queued: queued,
 	}
 }
 

@@ -100,7 +100,7 @@ func (a *Adapter) envelope(ctx context.Context, sm *socketmode.Client, req *sock
 			break
 		}
 		if env.Type == "event_callback" {
-			taken = a.takeEvent(ctx, &env, received, req.RetryAttempt)
+			taken = a.takeEvent(ctx, &env, received, req.RetryAttempt) == nil
 		}
 	case socketmode.RequestTypeSlashCommands:
 		var c command
@@ -115,9 +115,8 @@ func (a *Adapter) envelope(ctx context.Context, sm *socketmode.Client, req *sock
 			form, _ := url.ParseQuery(s)
 			c = commandFromForm(form)
 		}
-		var msg ackMessage
-		msg, taken = a.takeCommand(ctx, c, received)
-		ack = msg
+		msg, err := a.takeCommand(ctx, c, received)
+		taken, ack = err == nil, msg
 	case socketmode.RequestTypeInteractive:
 		var in wireInteraction
 		if err := json.Unmarshal(req.Payload, &in); err != nil {
@@ -125,12 +124,12 @@ func (a *Adapter) envelope(ctx context.Context, sm *socketmode.Client, req *sock
 			a.log.WarnContext(ctx, "rejected envelope", "envelope", req.EnvelopeID, "reason", errMalformed.reason)
 			break
 		}
-		taken = a.takeInteraction(ctx, &in, received)
+		taken = a.takeInteraction(ctx, &in, received) == nil
 	default:
 		a.log.DebugContext(ctx, "envelope ignored", "type", req.Type)
 	}
 	if !taken {
-		a.log.WarnContext(ctx, "envelope left unacknowledged: shutting down", "envelope", req.EnvelopeID)
+		a.log.WarnContext(ctx, "envelope left unacknowledged: shutting down or overloaded", "envelope", req.EnvelopeID)
 		return
 	}
 	actx, cancel := context.WithTimeout(ctx, 2*time.Second)

@@ -41,6 +41,10 @@ type Config struct {
 	// under "web:" + their id.
 	Store    bot.StateStore
 	StateTTL time.Duration // default 30 minutes
+	// MaxConversations bounds the default Store in count as well as in time: any client can
+	// start conversations, and beyond this many the least recently used are forgotten
+	// (default 100,000).
+	MaxConversations int
 	// Limiter limits each conversation, under the key "web:c:" + its id (default: bursts of
 	// 10, then one message every second).
 	Limiter bot.Limiter
@@ -95,8 +99,11 @@ func (c *Config) defaults() {
 	if c.StateTTL <= 0 {
 		c.StateTTL = 30 * time.Minute
 	}
+	if c.MaxConversations <= 0 {
+		c.MaxConversations = 100_000
+	}
 	if c.Store == nil {
-		c.Store = bot.NewMemoryStore(c.StateTTL, nil)
+		c.Store = bot.NewLRUStore(c.StateTTL, c.MaxConversations, nil)
 	}
 	if c.Limiter == nil {
 		c.Limiter = bot.NewMemoryLimiter(time.Second, 10, nil)

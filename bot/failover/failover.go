@@ -162,7 +162,11 @@ func (d *Deduper) FirstTime(ctx context.Context, id string) (bool, error) {
 		first, err = d.Shared.FirstTime(ctx, id)
 		return err
 	}) {
-		d.Local.FirstTime(ctx, id)
+		// Local remembers what this process took, also while the shared store works: an id it
+		// took stays a repeat should the shared store lose it (a restart without persistence).
+		if localFirst, err := d.Local.FirstTime(ctx, id); err == nil && !localFirst {
+			first = false
+		}
 		return first, nil
 	}
 	d.n.Add(1)
@@ -231,8 +235,12 @@ func (ad *Admitter) Admit(ctx context.Context, a bot.Arrival) (bot.Turn, error) 
 		t, err = ad.Shared.Admit(ctx, a)
 		return err
 	}) {
+		// Local takes the events too: an event this process took stays a repeat should the
+		// shared store lose it (a restart without persistence, after or during an outage).
 		if len(a.Events) > 0 {
-			ad.Local.Admit(ctx, bot.Arrival{Events: a.Events})
+			if lt, err := ad.Local.Admit(ctx, bot.Arrival{Events: a.Events}); err == nil && lt.Repeat && !t.Repeat {
+				t = bot.Turn{Repeat: true}
+			}
 		}
 		return t, nil
 	}

@@ -4,7 +4,9 @@
 //
 // The file is opened only while events are written or read, so that "faqbot report" can read
 // it while "faqbot serve" runs (bbolt allows one process at a time: the other waits up to a
-// timeout). It imports bot/record; bbolt types never leave it.
+// timeout). It also remembers the platform event ids taken (Deduper), so that a redelivery
+// after a restart is not answered again. It imports bot and bot/record; bbolt types never leave
+// it.
 package journal
 
 import (

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -41,7 +43,56 @@ func (cf *contentFlags) loadContent() (*faq.Content, error) {
 		}
 		return c, err
 	}
-	return faq.LoadDir(cf.content)
+	return loadDir(cf.content)
+}
+
+// loadDir is faq.LoadDir with every reason the content cannot be used told as faq.Problems
+// ("path: message"), not only its broken files: a content path that is missing or not a
+// directory, and files or directories that cannot be read (a symlink loop, a file where a
+// directory should be).
+func loadDir(dir string) (*faq.Content, error) {
+	st, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return nil, pathProblems(dir, err)
+	case !st.IsDir():
+		return nil, faq.Problems{{File: dir, Msg: "not a directory"}}
+	}
+	c, err := faq.LoadDir(dir)
+	if _, ok := err.(faq.Problems); ok || err == nil {
+		return c, err
+	}
+	return nil, pathProblems(dir, err)
+}
+
+// pathProblems turns the file system errors in err (joined or wrapped) into problems of the
+// files they name, under dir; err as it is when it holds none.
+func pathProblems(dir string, err error) error {
+	var ps faq.Problems
+	var walk func(error)
+	walk = func(e error) {
+		if pe, ok := e.(*fs.PathError); ok {
+			file := pe.Path
+			if !filepath.IsAbs(file) {
+				file = filepath.Join(dir, filepath.FromSlash(file))
+			}
+			ps = append(ps, faq.Problem{File: file, Msg: pe.Err.Error()})
+			return
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	if len(ps) == 0 {
+		return err
+	}
+	return ps
 }
 
 // load loads the content; content problems are printed as file:line lines on w and returned as

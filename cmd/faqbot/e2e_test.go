@@ -527,7 +527,7 @@ func TestE2EPersonalDataNeverLogged(t *testing.T) {
 		postLine(t, p.base, lineWebhook(fmt.Sprintf("01E2ELINE%017d", i), fmt.Sprintf("U%032d", i), q))
 		postSlack(t, p.base, "/slack/events", "application/json", slackDM(fmt.Sprintf("Ev%010d", i), fmt.Sprintf("U%010d", i), q))
 		form := url.Values{"command": {"/faq"}, "text": {q}, "user_id": {fmt.Sprintf("W%010d", i)}, "team_id": {"T0000000001"},
-			"channel_id": {"C0000000001"}, "response_url": {f.slack.URL + "/commands/response"}, "trigger_id": {"1.2.3"}}
+			"channel_id": {"C0000000001"}, "response_url": {f.slack.URL + "/commands/response"}, "trigger_id": {fmt.Sprintf("1.2.%d", i)}}
 		postSlack(t, p.base, "/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()))
 	}
 	res, err := client.Get(p.base + "/metrics")

@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -135,6 +136,9 @@ type platform struct {
 	name     string
 	shutdown func(context.Context) error
 	queued   func() int
+	// lost counts the replies that did not go out since the adapter started: events dropped
+	// and replies that failed.
+	lost func() int64
 }
 
 // cmdServe runs the server until ctx ends, then stops it gracefully: /readyz turns 503, no new
@@ -204,6 +208,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	stop := func(sctx context.Context) error { return srv.Shutdown(sctx) }
+	defer srv.Close() // when run returns early
 
 	eng, err := sc.content.engine(ctx, env.stderr)
 	if err != nil {
@@ -274,7 +279,8 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		mux.Handle("POST /line/webhook", la)
-		platforms = append(platforms, platform{"line", la.Shutdown, func() int { return la.Stats().Queued }})
+		platforms = append(platforms, platform{"line", la.Shutdown, func() int { return la.Stats().Queued },
+			func() int64 { s := la.Stats(); return s.Dropped + s.Failed }})
 		log.Info("LINE is on", "path", "/line/webhook", "line", lcfg)
 	} else {
 		log.Warn("LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to turn it on")
@@ -310,20 +316,49 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 
 	log.Info("shutting down", "grace", sc.grace.String())
-	stopping.Store(true)
-	sctx, cancel := context.WithTimeout(context.Background(), sc.grace)
+	stopping.Store(true) // /readyz answers 503 from now until the listener closes
+	return drain(log, sc.grace, platforms, srv)
+}
+
+// drain stops the server within grace plus a small constant, whatever the queues hold: the
+// adapters stop taking events at once (their webhooks answer 503, for the platforms to deliver
+// again elsewhere) and send the replies queued while the listener stays open, /readyz saying
+// 503; when grace ends, the decisions and sends in progress are cancelled through their
+// context and what is still queued is abandoned. Then the listener closes, the requests being
+// served get a second to finish. It logs how many replies were not sent, and fails when any
+// was lost.
+func drain(log *slog.Logger, grace time.Duration, platforms []platform, srv *http.Server) error {
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	err = stop(sctx) // no new requests; the ones being read finish
-	for _, p := range platforms {
-		if perr := p.shutdown(sctx); perr != nil { // the replies they queued go out
-			err = errors.Join(err, fmt.Errorf("%s: %w; %d replies not sent", p.name, perr, p.queued()))
-		}
+	errs := make([]error, len(platforms))
+	lost := make([]int64, len(platforms))
+	var wg sync.WaitGroup
+	for i, p := range platforms {
+		before := p.lost()
+		wg.Go(func() {
+			if err := p.shutdown(sctx); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", p.name, err)
+			}
+			lost[i] = p.lost() - before
+		})
 	}
-	if err != nil {
-		log.Error("stopped before everything was sent", "error", err)
-		return fmt.Errorf("serve: shutdown: %w", err)
+	wg.Wait()
+	hctx, hcancel := context.WithTimeout(context.Background(), time.Second)
+	defer hcancel()
+	if err := srv.Shutdown(hctx); err != nil { // no new requests; the ones being read finish
+		srv.Close()
 	}
-	log.Info("stopped")
+	var total int64
+	attrs := []any{}
+	for i, p := range platforms {
+		total += lost[i]
+		attrs = append(attrs, p.name+"_not_sent", lost[i])
+	}
+	if err := errors.Join(errs...); err != nil {
+		log.Error("stopped before everything was sent", append(attrs, "replies_not_sent", total, "error", err)...)
+		return fmt.Errorf("serve: shutdown: %w; %d replies not sent", err, total)
+	}
+	log.Info("stopped", append(attrs, "replies_not_sent", total)...)
 	return nil
 }
 
@@ -349,7 +384,8 @@ func adminReindex(token string, reindex func(context.Context, string) (bot.Reloa
 			}
 			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "the content has problems; the old content keeps serving", "problems": lines})
 		case err != nil:
-			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": err.Error()})
+			// Logged in full by reindex; the caller is told no more than that.
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "the reindex failed (see the server's log); the old content keeps serving"})
 		default:
 			writeJSON(w, http.StatusOK, res)
 		}

@@ -48,5 +48,6 @@ func startSlack(ctx context.Context, sc *serveConfig, b *bot.Bot, root *slog.Log
 	if len(cfg.Editors) == 0 {
 		log.Info("no Slack editors: set FAQBOT_EDITORS to let users run /faq reindex")
 	}
-	return &platform{"slack", a.Shutdown, func() int { return a.Stats().Queued }}, nil
+	return &platform{"slack", a.Shutdown, func() int { return a.Stats().Queued },
+		func() int64 { s := a.Stats(); return s.Dropped + s.Failed }}, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/faqbot/faqbot/bot/metrics"
 	"github.com/faqbot/faqbot/bot/record"
 	"github.com/faqbot/faqbot/bot/redisstore"
+	"github.com/faqbot/faqbot/bot/replicas"
 )
 
 // state is what the adapters of one server share, and what several replicas of faqbot must
@@ -95,7 +96,10 @@ func defaultDataDir(env *environment) string {
 
 // How long things live in the shared state.
 const (
-	stateTTL  = 30 * time.Minute
+	stateTTL = 30 * time.Minute
+	// maxStates bounds the conversation states held in this process (web conversations are
+	// made up by clients): beyond it, the least recently used are forgotten.
+	maxStates = 200_000
 	dedupeTTL = 24 * time.Hour
 	// heartbeatEvery is how often a replica says which version it serves and checks that it
 	// has not missed an announcement; replicaGone is when one that stopped saying so is
@@ -144,25 +148,33 @@ func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state
 			"error", err)
 		return st, nil
 	}
+	// The event ids taken are kept in the journal too: a redelivery after a restart is
+	// known as a repeat.
+	seen, err := j.Deduper(journal.DeduperOptions{TTL: dedupeTTL})
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	local.Seen = seen
+	st.seen, st.admit = seen, local
 	rec := record.NewRecorder(record.RecorderConfig{Sink: j, Logger: root})
 	registerRecorder(mx, rec)
 	st.feedback, st.observer = rec, tee{mx, rec}
 	st.close = func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // part of the constant beyond --shutdown-grace
 		defer cancel()
-		return rec.Close(ctx)
+		return errors.Join(rec.Close(ctx), seen.Close())
 	}
-	log.Info("state in this process; editors' events in the journal", "journal", j.Path())
+	log.Info("state in this process; editors' events and event ids in the journal", "journal", j.Path())
 	return st, nil
 }
 
-// localParts are the state of one process: conversation states, event ids and rate limits in
-// memory.
+// localParts are the state of one process: conversation states (bounded in time and count),
+// event ids and rate limits in memory.
 func localParts(sc *serveConfig) bot.Stepwise {
 	return bot.Stepwise{
 		Seen:    bot.NewMemoryDeduper(dedupeTTL, 500_000, nil),
 		Limiter: bot.NewMemoryLimiter(sc.userEvery, sc.userBurst, nil),
-		Store:   bot.NewMemoryStore(stateTTL, nil),
+		Store:   bot.NewLRUStore(stateTTL, maxStates, nil),
 	}
 }
 
@@ -191,72 +203,11 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 	var wg sync.WaitGroup
 	wg.Go(func() { health.Run(bg) })
 
-	// Announcements: a version another replica serves is reloaded here, once, in the
-	// background (reloads queue up behind one another otherwise).
-	want := make(chan string, 1)
-	var beat func()
-	follow := func(v string) {
-		if v == "" || v == version() {
-			return
-		}
-		select {
-		case <-want: // a newer announcement replaces one not yet acted on
-		default:
-		}
-		want <- v
-	}
-	wg.Go(func() {
-		for {
-			select {
-			case <-bg.Done():
-				return
-			case v := <-want:
-				if v != version() {
-					log.Info("another replica reindexed: reindexing", "announced", v, "version", version())
-					reindex(bg, viaAnnouncement)
-					beat() // say at once which version this replica serves now
-				}
-			}
-		}
+	proto := replicas.New(replicas.Config{
+		Shared: rs, Guard: health, Version: version, Every: heartbeatEvery, Logger: root,
+		Reindex: func(ctx context.Context) { reindex(ctx, viaAnnouncement) },
 	})
-	var (
-		mu        sync.Mutex
-		unsent    string // a version whose announcement failed, to announce once Redis is back
-		caughtUp  string // the last announced version acted on
-		heartbeat = func() {
-			mu.Lock()
-			defer mu.Unlock()
-			if unsent != "" {
-				if health.Do(bg, "announce", func(ctx context.Context) error { return rs.Announce(ctx, unsent) }) == nil {
-					log.Info("announced the reindex made while Redis was away", "version", unsent)
-					unsent = ""
-				}
-			}
-			var announced string
-			err := health.Do(bg, "heartbeat", func(ctx context.Context) (err error) {
-				announced, err = rs.Heartbeat(ctx, version())
-				return err
-			})
-			if err == nil && announced != caughtUp {
-				caughtUp = announced
-				follow(announced)
-			}
-		}
-	)
-	beat = heartbeat
-	wg.Go(func() { rs.Watch(bg, follow, heartbeat) })
-	wg.Go(func() {
-		t := time.NewTicker(heartbeatEvery)
-		defer t.Stop()
-		for {
-			heartbeat()
-			select {
-			case <-bg.Done():
-				return
-			case <-t.C:
-			}
-		}
-	})
+	wg.Go(func() { proto.Run(bg) })
 
 	log.Info("state shared in Redis", "redis", redactURL(sc.shared.redisURL), "prefix", rs.Prefix(), "pipelined", sc.shared.redisPipeline,
 		"replica", rs.Replica(), "degraded", health.Degraded())
@@ -267,16 +218,7 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 		admit:    health.NewAdmitter(rs.Admitter(dedupeTTL, sc.userEvery, sc.userBurst), local),
 		feedback: rec,
 		observer: tee{mx, rec},
-		announce: func(ctx context.Context, v string) {
-			mu.Lock()
-			defer mu.Unlock()
-			if err := health.Do(ctx, "announce", func(ctx context.Context) error { return rs.Announce(ctx, v) }); err != nil {
-				unsent = v
-				log.Warn("could not tell the other replicas about the reindex; will once Redis is back", "version", v, "error", err)
-				return
-			}
-			unsent, caughtUp = "", v
-		},
+		announce: proto.Announce,
 		ready: func(ctx context.Context) map[string]any {
 			info := map[string]any{"shared_state": "redis", "replica": rs.Replica(), "degraded": health.Degraded()}
 			var rs2 []redisstore.ReplicaInfo
@@ -289,7 +231,7 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 			return info
 		},
 		close: func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // part of the constant beyond --shutdown-grace
 			defer cancel()
 			err := rec.Close(ctx)
 			stopBG()

@@ -6,6 +6,7 @@ package workpool
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -21,7 +22,9 @@ const (
 // Config configures a Pool.
 type Config[J any] struct {
 	Workers int // workers, each with its own queue
-	Queue   int // capacity of each worker's queue; the busy lane holds 4 × Queue
+	// Queue is the capacity of each worker's queue; the busy lane holds as many jobs as all
+	// the queues together (Workers × Queue, at least 4 × Queue).
+	Queue int
 	// BusyWorkers work the busy lane.
 	BusyWorkers int
 	// Key names the user of a job: the jobs of one key go to one worker.
@@ -39,14 +42,17 @@ type Pool[J any] struct {
 	busy   chan J
 	mu     sync.RWMutex // guards closed against the sends to shards and busy
 	closed bool
-	wg     sync.WaitGroup
-	cancel context.CancelFunc
+	// rmu guards reserved: the room in the busy lane that open tickets hold.
+	rmu      sync.Mutex
+	reserved int
+	wg       sync.WaitGroup
+	cancel   context.CancelFunc
 }
 
 // Start starts the workers of a new Pool.
 func Start[J any](cfg Config[J]) *Pool[J] {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &Pool[J]{cfg: cfg, shards: make([]chan J, cfg.Workers), busy: make(chan J, 4*cfg.Queue), cancel: cancel}
+	p := &Pool[J]{cfg: cfg, shards: make([]chan J, cfg.Workers), busy: make(chan J, max(cfg.Workers, 4)*cfg.Queue), cancel: cancel}
 	for i := range p.shards {
 		p.shards[i] = make(chan J, cfg.Queue)
 		p.wg.Go(func() { p.work(ctx, p.shards[i], cfg.Do) })
@@ -71,21 +77,59 @@ func (p *Pool[J]) work(ctx context.Context, jobs <-chan J, do func(context.Conte
 	}
 }
 
-// Open reports whether the pool still takes jobs and, when it does, keeps it open until
-// release is called: a caller that must record a job (as seen) and submit it does both while
-// it holds the pool open, so that Shutdown cannot come in between.
-func (p *Pool[J]) Open() (release func(), ok bool) {
+// Errors of Open.
+var (
+	ErrClosed = errors.New("workpool: shut down")
+	ErrFull   = errors.New("workpool: no room for the jobs")
+)
+
+// Ticket holds the pool open and room in it for a number of jobs, which Submit hands in. Close
+// it once they are submitted. A Ticket is used by one goroutine.
+type Ticket[J any] struct {
+	p    *Pool[J]
+	left int
+}
+
+// Open makes room for n jobs and keeps the pool open until the ticket is closed: a caller that
+// must record jobs (as seen) and submit them does both while it holds the ticket, so that
+// Shutdown cannot come in between, and a caller that acknowledges the jobs to their sender
+// (a webhook's 200) knows beforehand that none of them will be dropped. It fails with
+// ErrClosed after Shutdown, and with ErrFull when the busy lane could not take n more jobs
+// should their workers' queues be full: the caller should then refuse the jobs (a 503, for
+// the platform to deliver them again), not acknowledge them.
+func (p *Pool[J]) Open(n int) (*Ticket[J], error) {
 	p.mu.RLock()
 	if p.closed {
 		p.mu.RUnlock()
-		return nil, false
+		return nil, ErrClosed
 	}
-	return p.mu.RUnlock, true
+	p.rmu.Lock()
+	if len(p.busy)+p.reserved+n > cap(p.busy) {
+		p.rmu.Unlock()
+		p.mu.RUnlock()
+		return nil, ErrFull
+	}
+	p.reserved += n
+	p.rmu.Unlock()
+	return &Ticket[J]{p: p, left: n}, nil
 }
 
 // Submit hands j to its key's worker, or to the busy lane when that worker's queue is full.
-// The caller holds the pool Open.
-func (p *Pool[J]) Submit(j J) Outcome {
+// Within the number of jobs the ticket was opened for, it never drops a job; beyond it, a job
+// that finds the busy lane full is Dropped.
+func (t *Ticket[J]) Submit(j J) Outcome {
+	p := t.p
+	reserved := t.left > 0
+	if reserved {
+		t.left--
+	}
+	defer func() {
+		if reserved {
+			p.rmu.Lock()
+			p.reserved--
+			p.rmu.Unlock()
+		}
+	}()
 	select {
 	case p.shards[shard(p.cfg.Key(j), len(p.shards))] <- j:
 		return Queued
@@ -97,6 +141,19 @@ func (p *Pool[J]) Submit(j J) Outcome {
 	default:
 		return Dropped
 	}
+}
+
+// Close gives back the room not used and lets Shutdown proceed.
+func (t *Ticket[J]) Close() {
+	if t.p == nil {
+		return
+	}
+	t.p.rmu.Lock()
+	t.p.reserved -= t.left
+	t.p.rmu.Unlock()
+	t.left = 0
+	t.p.mu.RUnlock()
+	t.p = nil
 }
 
 // Queued is the number of jobs waiting for a worker.

@@ -31,18 +31,18 @@ func TestOrderBusyAndShutdown(t *testing.T) {
 		Busy:      func(_ context.Context, j job) { mu.Lock(); busy = append(busy, j); mu.Unlock() },
 		Abandoned: func(j job) { mu.Lock(); abandoned = append(abandoned, j); mu.Unlock() },
 	})
-	release, ok := p.Open()
-	if !ok {
-		t.Fatal("a new pool is closed")
+	tk, err := p.Open(150)
+	if err != nil {
+		t.Fatal("a new pool:", err)
 	}
 	for n := range 50 {
 		for _, u := range []string{"a", "b", "c"} {
-			if got := p.Submit(job{u, n}); got != Queued {
+			if got := tk.Submit(job{u, n}); got != Queued {
 				t.Fatalf("submit %s %d: %v", u, n, got)
 			}
 		}
 	}
-	release()
+	tk.Close()
 	if err := p.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -56,12 +56,13 @@ func TestOrderBusyAndShutdown(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := p.Open(); ok {
-		t.Error("a shut pool is open")
+	if _, err := p.Open(1); err != ErrClosed {
+		t.Errorf("a shut pool opens: %v", err)
 	}
 
 	// One worker with a queue of one: the third job of a held worker goes to the busy lane,
-	// then, when that is full (4 × 1), jobs are dropped.
+	// then, when that is full (4 × 1), jobs submitted beyond the room asked for are dropped,
+	// and a ticket for more is refused.
 	small := Start(Config[job]{
 		Workers: 1, Queue: 1, BusyWorkers: 1, Key: func(j job) string { return j.user },
 		Do: func(_ context.Context, j job) {
@@ -72,19 +73,22 @@ func TestOrderBusyAndShutdown(t *testing.T) {
 		Busy:      func(context.Context, job) { <-hold },
 		Abandoned: func(j job) { mu.Lock(); abandoned = append(abandoned, j); mu.Unlock() },
 	})
-	release, _ = small.Open()
-	small.Submit(job{"hold", 0})
+	tk, _ = small.Open(0) // no room asked for: jobs beyond the busy lane are dropped
+	tk.Submit(job{"hold", 0})
 	for small.Queued() != 0 { // the worker took it and waits
 		time.Sleep(time.Millisecond)
 	}
-	outcomes := []Outcome{small.Submit(job{"hold", 1}), small.Submit(job{"hold", 2})}
+	outcomes := []Outcome{tk.Submit(job{"hold", 1}), tk.Submit(job{"hold", 2})}
 	for small.Queued() != 1 { // the busy worker took its job and waits
 		time.Sleep(time.Millisecond)
 	}
 	for n := range 5 {
-		outcomes = append(outcomes, small.Submit(job{"hold", n + 3}))
+		outcomes = append(outcomes, tk.Submit(job{"hold", n + 3}))
 	}
-	release()
+	tk.Close()
+	if _, err := small.Open(1); err != ErrFull {
+		t.Errorf("open with the busy lane full: %v, want ErrFull", err)
+	}
 	// queue 1, busy lane: one taken by its worker (then blocked) + 4 queued, then dropped
 	want := fmt.Sprint([]Outcome{Queued, Busy, Busy, Busy, Busy, Busy, Dropped})
 	if got := fmt.Sprint(outcomes); got != want {
@@ -101,5 +105,55 @@ func TestOrderBusyAndShutdown(t *testing.T) {
 	}
 	if len(abandoned) == 0 {
 		t.Error("no job abandoned when shutdown's deadline passed")
+	}
+}
+
+// TestTicketNeverDrops: jobs submitted within the room a ticket holds are never dropped, however
+// many tickets are open at once and however full the queues; a ticket that cannot have its room
+// is refused before anything is submitted.
+func TestTicketNeverDrops(t *testing.T) {
+	hold := make(chan struct{})
+	var mu sync.Mutex
+	done := map[string]int{}
+	p := Start(Config[job]{
+		Workers: 2, Queue: 2, BusyWorkers: 1, Key: func(j job) string { return j.user },
+		Do:        func(_ context.Context, j job) { <-hold; mu.Lock(); done["do"]++; mu.Unlock() },
+		Busy:      func(_ context.Context, j job) { <-hold; mu.Lock(); done["busy"]++; mu.Unlock() },
+		Abandoned: func(job) { t.Error("abandoned") },
+	})
+	var wg sync.WaitGroup
+	var accepted, refused, dropped sync.Map
+	for w := range 8 {
+		wg.Go(func() {
+			for n := range 20 {
+				tk, err := p.Open(3)
+				if err != nil {
+					refused.Store(fmt.Sprint(w, n), true)
+					continue
+				}
+				for i := range 3 {
+					if tk.Submit(job{"u", i}) == Dropped {
+						dropped.Store(fmt.Sprint(w, n, i), true)
+					}
+				}
+				accepted.Store(fmt.Sprint(w, n), true)
+				tk.Close()
+			}
+		})
+	}
+	wg.Wait()
+	close(hold)
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	count := func(m *sync.Map) (n int) { m.Range(func(any, any) bool { n++; return true }); return n }
+	if n := count(&dropped); n != 0 {
+		t.Errorf("%d jobs dropped within their tickets", n)
+	}
+	if a, r := count(&accepted), count(&refused); a == 0 || r == 0 || a+r != 160 {
+		t.Errorf("%d tickets accepted, %d refused: want both, 160 in all", a, r)
+	}
+	if got, want := done["do"]+done["busy"], 3*count(&accepted); got != want {
+		t.Errorf("%d jobs done, want %d", got, want)
 	}
 }
