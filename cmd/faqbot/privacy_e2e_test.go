@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
@@ -340,9 +341,23 @@ func slackDMFrom(id, user, text string) []byte {
 	return b
 }
 
+// triggers numbers the slash commands: Slack gives each its own trigger_id, and a repeated one
+// is a replay, answered once. The ids are written in letters: the journal keeps them, and digits
+// there would read as the corpus's numbers.
+var triggers atomic.Int64
+
+// letters writes n in the letters a–z.
+func letters(n int64) string {
+	b := []byte("trig-")
+	for ; n > 0; n /= 26 {
+		b = append(b, byte('a'+n%26))
+	}
+	return string(b)
+}
+
 func slashCommand(f *fakePlatforms, user, text string) []byte {
 	return []byte(url.Values{"command": {"/faq"}, "text": {text}, "user_id": {user}, "team_id": {e2eTeam},
-		"channel_id": {"C0E2ECHAN8"}, "response_url": {f.slack.URL + "/commands/response"}, "trigger_id": {"1.2.3"}}.Encode())
+		"channel_id": {"C0E2ECHAN8"}, "response_url": {f.slack.URL + "/commands/response"}, "trigger_id": {letters(triggers.Add(1))}}.Encode())
 }
 
 func slackButton(f *fakePlatforms, user string, i int, value string) []byte {
