@@ -125,7 +125,8 @@ type Index struct {
 	vocab    map[*Entry]map[text.Field][]string
 	vocabIDs map[*Entry]*[numFields][]int32
 	// postings lists, per field and phrase term id, the phrases that have the term.
-	postings [numFields][][]int32
+	postings   [numFields][][]int32
+	gatherPool sync.Pool // of *gathered, sized to the phrases
 	idf      map[text.Field]map[string]float64 // coverage weight of each indexed term
 	termID   map[text.Field]map[string]int32   // a number for each indexed term
 	boosts   map[text.Field]float64
@@ -716,12 +717,13 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		topQ, topA = max(topQ, h.Score), max(topA, h.AnswerScore)
 	}
 	got := ix.gather(wq)
+	defer ix.release(got)
 	for i := range hits {
 		h := &hits[i]
 		h.TopScore, h.TopAnswerScore = topQ, topA
 		for _, pi := range ix.byEntry[h.Entry] {
 			p := &ix.phrases[pi]
-			cov, rev := ix.coverage(wq, p, got[int32(pi)])
+			cov, rev := ix.coverage(wq, p, &got.sums[pi])
 			if h.Phrase == nil || cov > h.Coverage || cov == h.Coverage && rev > h.Reverse {
 				h.Coverage, h.Reverse, h.Phrase = cov, rev, p
 			}
@@ -836,34 +838,49 @@ func (ix *Index) weighQuery(q text.Terms) weightedQuery {
 // gather adds up, for every phrase that has any of the query's terms, the weights of the terms
 // it has, per field: what coverage reads, found through the postings of the query's terms
 // rather than by comparing the query with every phrase of every hit.
-func (ix *Index) gather(q weightedQuery) map[int32]*[numFields]float64 {
-	got := map[int32]*[numFields]float64{}
+// The result is indexed by phrase and comes from a pool: release it when done.
+func (ix *Index) gather(q weightedQuery) *gathered {
+	g, _ := ix.gatherPool.Get().(*gathered)
+	if g == nil {
+		g = &gathered{sums: make([][numFields]float64, len(ix.phrases))}
+	}
 	for _, wf := range q.fields {
 		for i, id := range wf.ids { // ascending ids: each phrase sums its weights in id order
 			for _, p := range ix.postings[wf.fi][id] {
-				g := got[p]
-				if g == nil {
-					g = new([numFields]float64)
-					got[p] = g
+				s := &g.sums[p]
+				if *s == ([numFields]float64{}) {
+					g.touched = append(g.touched, p)
 				}
-				g[wf.fi] += wf.weights[i]
+				s[wf.fi] += wf.weights[i]
 			}
 		}
 	}
-	return got
+	return g
+}
+
+// gathered is what gather found: the summed weights per phrase, and which phrases it touched.
+type gathered struct {
+	sums    [][numFields]float64
+	touched []int32
+}
+
+// release clears what g touched and returns it to ix's pool.
+func (ix *Index) release(g *gathered) {
+	for _, p := range g.touched {
+		g.sums[p] = [numFields]float64{}
+	}
+	g.touched = g.touched[:0]
+	ix.gatherPool.Put(g)
 }
 
 // coverage returns the IDF-weighted share of the query's terms found in a phrase (query
 // coverage) and of the phrase's terms found in the query (phrase coverage), each averaged over
 // the fields the query has terms in, weighted by the field boosts. got is what gather found for
-// the phrase (nil: nothing).
+// the phrase.
 func (ix *Index) coverage(q weightedQuery, p *Phrase, got *[numFields]float64) (query, phrase float64) {
 	var wsum float64
 	for _, wf := range q.fields {
-		var g float64
-		if got != nil {
-			g = got[wf.fi]
-		}
+		g := got[wf.fi]
 		query += wf.boost * g / wf.total
 		if pw := p.weight[wf.fi]; pw > 0 {
 			phrase += wf.boost * g / pw
