@@ -126,13 +126,13 @@ type Index struct {
 	vocabIDs map[*Entry]*[numFields][]int32
 	// postings lists, per field and phrase term id, the phrases that have the term.
 	postings   [numFields][][]int32
-	gatherPool sync.Pool // of *gathered, sized to the phrases
-	idf      map[text.Field]map[string]float64 // coverage weight of each indexed term
-	termID   map[text.Field]map[string]int32   // a number for each indexed term
-	boosts   map[text.Field]float64
-	outside  *Entry // the pseudo-entry of the out-of-scope examples; nil without any
-	anchors  map[*Entry]map[text.Field]map[string]bool
-	dir      string
+	gatherPool sync.Pool                         // of *gathered, sized to the phrases
+	idf        map[text.Field]map[string]float64 // coverage weight of each indexed term
+	termID     map[text.Field]map[string]int32   // a number for each indexed term
+	boosts     map[text.Field]float64
+	outside    *Entry // the pseudo-entry of the out-of-scope examples; nil without any
+	anchors    map[*Entry]map[text.Field]map[string]bool
+	dir        string
 }
 
 const hashKey = "faqbot-content-hash"

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -312,6 +313,14 @@ func (l *loader) loadManifest(c *Content) {
 	}
 	msgs := child(node, "messages")
 	for _, k := range messageKeys {
+		if child(msgs, k) == nil && from.prefix != "faq/content" {
+			// A message that a newer faqbot added and this tree does not have yet: the
+			// shipped text, so that content written for an older version keeps loading.
+			if m.Messages == nil {
+				m.Messages = map[string]localizedYAML{}
+			}
+			m.Messages[k] = embeddedMessages()[k]
+		}
 		if len(m.Messages[k]) == 0 || m.Messages[k][Japanese] == "" && m.Messages[k][English] == "" {
 			from.problem(name, lineOf(msgs, k), "messages: %s is empty", k)
 		}
@@ -331,6 +340,16 @@ func (l *loader) loadManifest(c *Content) {
 		l.problems = append(l.problems, from.problems...)
 	}
 }
+
+// embeddedMessages are the messages of the shipped faqbot.yaml.
+var embeddedMessages = sync.OnceValue(func() map[string]localizedYAML {
+	emb := &loader{fsys: Embedded(), prefix: "faq/content"}
+	var m manifestYAML
+	if n := emb.read(emb.fsys, ManifestFile); n != nil {
+		emb.decode(ManifestFile, n, &m)
+	}
+	return m.Messages
+})
 
 func validHHMM(s string) bool {
 	if len(s) != 5 || s[2] != ':' {

@@ -154,6 +154,10 @@ func TestLoadProblems(t *testing.T) {
 			"entries/a.yaml": goodEntry,
 			"matcher.yaml":   strings.Replace(embeddedFile("content/matcher.yaml"), "  max_clauses: 4", "", 1),
 		}, []string{fmt.Sprintf("c/matcher.yaml:%d: retrieval: max_clauses is missing", lineOfText(embeddedFile("content/matcher.yaml"), "retrieval:"))}},
+		{"a message left empty", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml":    withoutClarify("  clarify:\n    ja: \"\"\n"),
+		}, []string{`c/faqbot.yaml:`}},
 		{"several problems in several files", map[string]string{
 			"entries/a.yaml": strings.Replace(goodEntry, "answer: 回答", `answer: ""`, 1),
 			"entries/b.yaml": strings.Replace(goodEntry, "id: a\n", "id: b\nfollowups: [zz]\n", 1),
@@ -202,6 +206,26 @@ func manifestWith(langs string) string {
 		panic(err)
 	}
 	return strings.Replace(string(data), "languages: [ja, en]", langs, 1)
+}
+
+// A tree written for an older faqbot, without a message added since, takes the shipped text.
+func TestLoadOlderManifest(t *testing.T) {
+	c, err := Load(tree(map[string]string{"entries/a.yaml": goodEntry, "faqbot.yaml": withoutClarify("")}), "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb, _ := LoadEmbedded()
+	if c.Messages.Clarify.In(Japanese) == "" || c.Messages.Clarify.In(Japanese) != emb.Messages.Clarify.In(Japanese) {
+		t.Errorf("clarify = %q, want the shipped text", c.Messages.Clarify.In(Japanese))
+	}
+}
+
+// withoutClarify is the shipped faqbot.yaml with its clarify message replaced by with.
+func withoutClarify(with string) string {
+	manifest := manifestWith("languages: [ja, en]")
+	i := strings.Index(manifest, "  clarify:")
+	j := strings.Index(manifest, "  ask_back:")
+	return manifest[:i] + with + manifest[j:]
 }
 
 func TestLoadJapaneseOnly(t *testing.T) {
