@@ -1,6 +1,8 @@
 package pii
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -77,36 +79,20 @@ func (m *morphs) get() []morph {
 
 // endingAt returns the index of the token ending at offset p, or -1.
 func endingAt(ms []morph, p int) int {
-	lo, hi := 0, len(ms)
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if ms[mid].end < p {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
+	i, ok := slices.BinarySearchFunc(ms, p, func(m morph, p int) int { return cmp.Compare(m.end, p) })
+	if !ok {
+		return -1
 	}
-	if lo < len(ms) && ms[lo].end == p {
-		return lo
-	}
-	return -1
+	return i
 }
 
 // startingAt returns the index of the token starting at offset p, or -1.
 func startingAt(ms []morph, p int) int {
-	lo, hi := 0, len(ms)
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if ms[mid].start < p {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
+	i, ok := slices.BinarySearchFunc(ms, p, func(m morph, p int) int { return cmp.Compare(m.start, p) })
+	if !ok {
+		return -1
 	}
-	if lo < len(ms) && ms[lo].start == p {
-		return lo
-	}
-	return -1
+	return i
 }
 
 // hasJapanese reports whether s holds kana or kanji.
