@@ -109,12 +109,12 @@ func TestE2EPersonalDataNeverStored(t *testing.T) {
 				body, q := askRaw(t, client, p.base, m.text)
 				api.Write(body)
 				queries = append(queries, q)
-				postLine(t, p.base, lineWebhook(fmt.Sprintf("01E2EPII%s%05d", store[:1], i), e2eLineUser(i), m.text))
-				postSlack(t, p.base, "/slack/events", "application/json", slackDMFrom(fmt.Sprintf("EvPII%s%05d", store[:1], i), e2eSlackUser(i), m.text))
+				postLine(t, p.base, lineWebhook("EPII"+store[:1]+letters(int64(i)), e2eLineUser(i), m.text))
+				postSlack(t, p.base, "/slack/events", "application/json", slackDMFrom("EvPII"+store[:1]+letters(int64(i)), e2eSlackUser(i), m.text))
 				postSlack(t, p.base, "/slack/commands", "application/x-www-form-urlencoded", slashCommand(f, e2eSlackUser(i), m.text))
 				texts++
 				if i%8 == 0 { // the same data in button payloads, as if a client forged them
-					postLine(t, p.base, linePostback(fmt.Sprintf("01E2EPB%s%05d", store[:1], i), e2eLineUser(i), "entry="+url.QueryEscape(m.text)+"&lang=ja"))
+					postLine(t, p.base, linePostback("EPB"+store[:1]+letters(int64(i)), e2eLineUser(i), "entry="+url.QueryEscape(m.text)+"&lang=ja"))
 					postSlack(t, p.base, "/slack/interactions", "application/x-www-form-urlencoded", slackButton(f, e2eSlackUser(i), i, "entry|"+m.text+"|ja"))
 					postSlack(t, p.base, "/slack/interactions", "application/x-www-form-urlencoded", slackButton(f, e2eSlackUser(i), i+100000, "yes|"+m.text+"|en"))
 				}
@@ -126,8 +126,8 @@ func TestE2EPersonalDataNeverStored(t *testing.T) {
 			for k, text := range []string{long, longEN} {
 				body, _ := askRaw(t, client, p.base, text)
 				api.Write(body)
-				postLine(t, p.base, lineWebhook(fmt.Sprintf("01E2ELONG%s%d", store[:1], k), e2eLineUser(90000+k), text))
-				postSlack(t, p.base, "/slack/events", "application/json", slackDMFrom(fmt.Sprintf("EvLONG%s%d", store[:1], k), e2eSlackUser(9000+k), text))
+				postLine(t, p.base, lineWebhook("ELONG"+store[:1]+letters(int64(k)), e2eLineUser(90000+k), text))
+				postSlack(t, p.base, "/slack/events", "application/json", slackDMFrom("EvLONG"+store[:1]+letters(int64(k)), e2eSlackUser(9000+k), text))
 				postSlack(t, p.base, "/slack/commands", "application/x-www-form-urlencoded", slashCommand(f, e2eSlackUser(9000+k), text))
 				texts++
 			}
@@ -246,8 +246,12 @@ type haystack struct{ lower, runs string }
 // otherwise make up any digit run.
 var timestamps = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?`)
 
+// unixNanos are times the journal writes as nanoseconds since 1970 (19 digits, from 2020 on):
+// like the fractions of timestamps, they would otherwise make up any digit run.
+var unixNanos = regexp.MustCompile(`1[6-9]\d{17}`)
+
 func newHaystack(text string) haystack {
-	return haystack{lower: strings.ToLower(text), runs: runDigits(timestamps.ReplaceAllString(text, "T"))}
+	return haystack{lower: strings.ToLower(text), runs: runDigits(unixNanos.ReplaceAllString(timestamps.ReplaceAllString(text, "T"), "T"))}
 }
 
 // jsonText is s as encoding/json writes it, without the quotes.
@@ -342,13 +346,13 @@ func slackDMFrom(id, user, text string) []byte {
 }
 
 // triggers numbers the slash commands: Slack gives each its own trigger_id, and a repeated one
-// is a replay, answered once. The ids are written in letters: the journal keeps them, and digits
-// there would read as the corpus's numbers.
+// is a replay, answered once.
 var triggers atomic.Int64
 
-// letters writes n in the letters a–z.
+// letters writes n in the letters a–z. Event ids and trigger ids are written so: the journal
+// keeps them, and digits there would read as the corpus's numbers.
 func letters(n int64) string {
-	b := []byte("trig-")
+	b := []byte("a")
 	for ; n > 0; n /= 26 {
 		b = append(b, byte('a'+n%26))
 	}
@@ -357,7 +361,7 @@ func letters(n int64) string {
 
 func slashCommand(f *fakePlatforms, user, text string) []byte {
 	return []byte(url.Values{"command": {"/faq"}, "text": {text}, "user_id": {user}, "team_id": {e2eTeam},
-		"channel_id": {"C0E2ECHAN8"}, "response_url": {f.slack.URL + "/commands/response"}, "trigger_id": {letters(triggers.Add(1))}}.Encode())
+		"channel_id": {"C0E2ECHAN8"}, "response_url": {f.slack.URL + "/commands/response"}, "trigger_id": {"trig-" + letters(triggers.Add(1))}}.Encode())
 }
 
 func slackButton(f *fakePlatforms, user string, i int, value string) []byte {
