@@ -156,7 +156,7 @@ var devFloors = []struct {
 	accuracy, handoff, off float64 // floors of accuracy and hand-off share, ceiling of off-topic answered
 }{
 	{"testdata/eval/dev.tsv", 0.98, 0.97, 0.03},  // measured 0.985, 97/99, 1/84
-	{"testdata/eval/dev2.tsv", 0.90, 0.89, 0.20}, // measured 0.906, 86/96, 20/114
+	{"testdata/eval/dev2.tsv", 0.91, 0.95, 0.20}, // measured 0.919, 92/96, 20/114
 }
 
 // TestDevAccuracy holds the matcher to its floors on the development sets: overall accuracy,

@@ -76,8 +76,18 @@ var questionEndings = []string{"?", "？", "か", "かな", "の", "でしょう
 	"知りたい", "しりたい", "ください", "下さい", "ほしい", "欲しい", "たい", "たいです", "たいんです", "ほしいです",
 	"欲しいです", "だろう", "やろ", "やろか", "ん", "と", "け", "べ", "っけ", "かね", "かい", "please", "pls", "plz"}
 
-// asks reports whether a sentence reads as a question or a request.
+// indirectQuestions mark a sentence that relays a question ("customer asking whether …",
+// "…かどうか知りたいとのこと").
+var indirectQuestions = []string{" whether ", " asks if ", " asking if ", " wants to know ", " want to know ",
+	"かどうか", "か知りたい", "か教えて", "かを知りたい"}
+
+// asks reports whether a sentence reads as a question or a request, direct or relayed.
 func asks(s string) bool {
+	for _, q := range indirectQuestions {
+		if strings.Contains(s, q) {
+			return true
+		}
+	}
 	t := strings.TrimRight(s, "。.!！♪ 、,")
 	for _, e := range questionEndings {
 		if strings.HasSuffix(t, e) {
