@@ -484,6 +484,13 @@ func (l *loader) loadSynonyms(c *Content) {
 	if !l.decode(SynonymsFile, node, &c.Synonyms) {
 		return
 	}
+	l.checkSynonymGroups(SynonymsFile, node, func(t string) string { return t })
+}
+
+// checkSynonymGroups reports, in a synonyms file's node, empty terms and terms (compared by key)
+// already in a group of the same language; ok is false when it reported any.
+func (l *loader) checkSynonymGroups(name string, node *yaml.Node, key func(string) string) (ok bool) {
+	ok = true
 	seen := map[string]int{}
 	for _, lang := range []string{"ja", "en"} {
 		list := child(node, lang)
@@ -492,17 +499,20 @@ func (l *loader) loadSynonyms(c *Content) {
 		}
 		for _, group := range list.Content {
 			for _, term := range group.Content {
-				key := lang + "\x00" + term.Value
+				k := lang + "\x00" + key(term.Value)
 				if strings.TrimSpace(term.Value) == "" {
-					l.problem(SynonymsFile, term.Line, "empty synonym")
-				} else if first, dup := seen[key]; dup {
-					l.problem(SynonymsFile, term.Line, "%q is already in a group at line %d", term.Value, first)
+					l.problem(name, term.Line, "empty synonym")
+					ok = false
+				} else if first, dup := seen[k]; dup {
+					l.problem(name, term.Line, "%q is already in a group at line %d", term.Value, first)
+					ok = false
 				} else {
-					seen[key] = term.Line
+					seen[k] = term.Line
 				}
 			}
 		}
 	}
+	return ok
 }
 
 // loadNormalize reads the rewriting stages editors can extend: dialect and colloquial forms

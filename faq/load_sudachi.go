@@ -1,8 +1,6 @@
 package faq
 
 import (
-	"strings"
-
 	"github.com/faqbot/faqbot/faq/analysis"
 )
 
@@ -30,29 +28,7 @@ func (l *loader) loadSudachiSynonyms(c *Content) {
 	if !l.decode(SudachiSynonymsFile, node, &gen) {
 		return
 	}
-	ok := true
-	seen := map[string]int{}
-	for _, lang := range []string{"ja", "en"} {
-		list := child(node, lang)
-		if list == nil {
-			continue
-		}
-		for _, group := range list.Content {
-			for _, term := range group.Content {
-				key := lang + "\x00" + analysis.Normalize(term.Value)
-				if strings.TrimSpace(term.Value) == "" {
-					l.problem(SudachiSynonymsFile, term.Line, "empty synonym")
-					ok = false
-				} else if first, dup := seen[key]; dup {
-					l.problem(SudachiSynonymsFile, term.Line, "%q is already in a group at line %d", term.Value, first)
-					ok = false
-				} else {
-					seen[key] = term.Line
-				}
-			}
-		}
-	}
-	if !ok {
+	if !l.checkSynonymGroups(SudachiSynonymsFile, node, analysis.Normalize) {
 		return
 	}
 	c.Synonyms.JA = mergeSynonyms(c.Synonyms.JA, gen.JA)

@@ -124,7 +124,7 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 	} {
 		m.lexicon[name] = m.compile(lists)
 	}
-	m.findHowTos()
+	m.findTypes()
 	for _, e := range c.Entries {
 		if e.Parent == "" {
 			continue
@@ -242,9 +242,9 @@ func (m *Matcher) HandoffWeights() map[string]float64 {
 	return w
 }
 
-// findHowTos marks the entries most of whose phrasings ask how to do something, and those most
+// findTypes marks the entries most of whose phrasings ask how to do something, and those most
 // of whose phrasings ask whether something leaked: the question types of entries.
-func (m *Matcher) findHowTos() {
+func (m *Matcher) findTypes() {
 	n, howto, leak := map[*faq.Entry]int{}, map[*faq.Entry]int{}, map[*faq.Entry]int{}
 	for _, p := range m.ix.PhraseList() {
 		n[p.Entry]++
@@ -447,7 +447,7 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 	if err != nil {
 		return r, err
 	}
-	r.hits = m.rank(hits, r.sig)
+	r.hits = m.rank(hits)
 	w := m.cfg.Learning.IntentWeight
 	if m.intent == nil {
 		w = 0 // retrieval alone

@@ -26,14 +26,14 @@ type Scored struct {
 	Rank float64
 }
 
-// scored is a Scored with the confidence factor of the question's type and anchors.
+// scored is a Scored with the similarity factor of its anchors.
 type scored struct {
 	Scored
 	factor float64
 }
 
 // rank weighs the hits of a search and orders them by Rank, ties by content order.
-func (m *Matcher) rank(hits []faq.Hit, sig Signals) []scored {
+func (m *Matcher) rank(hits []faq.Hit) []scored {
 	out := make([]scored, len(hits))
 	rw := m.cfg.Rank
 	for i, h := range hits {
@@ -44,7 +44,7 @@ func (m *Matcher) rank(hits []faq.Hit, sig Signals) []scored {
 		case h.Entry.Handoff:
 			g = m.cfg.HandoffPhraseWeight
 		}
-		s := scored{Scored: Scored{Hit: h}, factor: m.factor(&h, sig)}
+		s := scored{Scored: Scored{Hit: h}, factor: m.factor(&h)}
 		s.Similarity = math.Pow(h.Coverage, 1-g) * math.Pow(h.Reverse, g)
 		s.Rank = s.Similarity + rw.Entry*h.EntryCoverage
 		if h.TopScore > 0 {
@@ -66,7 +66,7 @@ func (m *Matcher) rank(hits []faq.Hit, sig Signals) []scored {
 
 // factor is the similarity factor of a hit: the content's UnanchoredFactor when the question
 // shares none of the entry's anchor words.
-func (m *Matcher) factor(h *faq.Hit, _ Signals) float64 {
+func (m *Matcher) factor(h *faq.Hit) float64 {
 	if !h.Anchored {
 		return m.cfg.UnanchoredFactor
 	}
@@ -100,7 +100,7 @@ func (m *Matcher) Rank(ctx context.Context, utterance string, k int) ([]Scored, 
 		return nil, fmt.Errorf("nlu: rank: %w", err)
 	}
 	var out []Scored
-	for _, h := range m.rank(hits, Signals{}) {
+	for _, h := range m.rank(hits) {
 		if !h.Entry.OutOfScope && len(out) < k {
 			out = append(out, h.Scored)
 		}

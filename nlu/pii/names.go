@@ -77,6 +77,25 @@ func (m *morphs) get() []morph {
 	return m.ms
 }
 
+// afterTriggers calls f with the offset just after every occurrence in lower (t lower-cased,
+// offsets alike) of a trigger of triggers that does not follow a letter of a word.
+func afterTriggers(t, lower string, triggers []string, f func(p int)) {
+	for _, tr := range triggers {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], tr)
+			if i < 0 {
+				break
+			}
+			p := from + i + len(tr)
+			from = p
+			if r, _ := runeBefore(t, p-len(tr)); isWord(r) {
+				continue
+			}
+			f(p)
+		}
+	}
+}
+
 // endingAt returns the index of the token ending at offset p, or -1.
 func endingAt(ms []morph, p int) int {
 	i, ok := slices.BinarySearchFunc(ms, p, func(m morph, p int) int { return cmp.Compare(m.end, p) })
@@ -182,39 +201,17 @@ func appendNames(cs []cand, t string, mo *morphs) []cand {
 		}
 	}
 	lower := asciiLower(t)
-	for _, tr := range introLatin {
-		for from := 0; ; {
-			i := strings.Index(lower[from:], tr)
-			if i < 0 {
-				break
-			}
-			p := from + i + len(tr)
-			from = p
-			if r, _ := runeBefore(t, from-len(tr)); isWord(r) {
-				continue
-			}
-			if e := latinWords(lower, skipSpaces(t, p), 3, false); e > p {
-				cs = append(cs, cand{skipSpaces(t, p), e, rankName})
-			}
+	afterTriggers(t, lower, introLatin, func(p int) {
+		if e := latinWords(lower, skipSpaces(t, p), 3, false); e > p {
+			cs = append(cs, cand{skipSpaces(t, p), e, rankName})
 		}
-	}
-	for _, tr := range signOffLatin {
-		for from := 0; ; {
-			i := strings.Index(lower[from:], tr)
-			if i < 0 {
-				break
-			}
-			p := from + i + len(tr)
-			from = p
-			if r, _ := runeBefore(t, from-len(tr)); isWord(r) {
-				continue
-			}
-			q := skipSpaces(t, p)
-			if e := latinWords(lower, q, 3, true); e > q && strings.TrimRight(t[e:], " .!") == "" {
-				cs = append(cs, cand{q, e, rankName})
-			}
+	})
+	afterTriggers(t, lower, signOffLatin, func(p int) {
+		q := skipSpaces(t, p)
+		if e := latinWords(lower, q, 3, true); e > q && strings.TrimRight(t[e:], " .!") == "" {
+			cs = append(cs, cand{q, e, rankName})
 		}
-	}
+	})
 	return cs
 }
 
