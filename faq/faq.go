@@ -117,17 +117,21 @@ type Messages struct {
 // Signals are the word lists of the matcher's signals, per language: the features the
 // hand-off classifier learns from, and the question types.
 type Signals struct {
-	FirstPerson    map[Lang][]string // 私, うち, おら, my, … (the asker themself)
-	Proxy          map[Lang][]string // 母, 家族, my mother, this customer, … (someone in particular)
-	PersonalFields map[Lang][]string // 住所, 電話番号, address, … (a field whose leak depends on the person)
-	Which          map[Lang][]string // どの, 具体的に, which, …
-	Human          map[Lang][]string // オペレーター, a person, …
-	Greeting       map[Lang][]string // こんにちは, hello, …
-	Leak           map[Lang][]string // 漏洩, 大丈夫, leak, affected, … (a question whether data leaked)
-	HowTo          map[Lang][]string // 方法, どうすれば, how do i, … (a question how to do something)
-	Vague          map[Lang][]string // 質問, 不安, help, wording, … (words that name no topic)
-	Yes            map[Lang][]string // はい, 助かった, yes, … (the whole reply to "was this helpful?")
-	No             map[Lang][]string // いいえ, 役に立たなかった, no, …
+	FirstPerson map[Lang][]string // 私, うち, おら, my, … (the asker themself)
+	Proxy       map[Lang][]string // 母, 家族, my mother, this customer, … (someone in particular)
+	// Relay names a customer staff speak of (お客様, cx, customer, …); in a message that relays a
+	// customer, a third-person word (ThirdPerson: 先方, their, her, …) is that customer: someone
+	// in particular.
+	Relay, ThirdPerson map[Lang][]string
+	PersonalFields     map[Lang][]string // 住所, 電話番号, address, … (a field whose leak depends on the person)
+	Which              map[Lang][]string // どの, 具体的に, which, …
+	Human              map[Lang][]string // オペレーター, a person, …
+	Greeting           map[Lang][]string // こんにちは, hello, …
+	Leak               map[Lang][]string // 漏洩, 大丈夫, leak, affected, … (a question whether data leaked)
+	HowTo              map[Lang][]string // 方法, どうすれば, how do i, … (a question how to do something)
+	Vague              map[Lang][]string // 質問, 不安, help, wording, … (words that name no topic)
+	Yes                map[Lang][]string // はい, 助かった, yes, … (the whole reply to "was this helpful?")
+	No                 map[Lang][]string // いいえ, 役に立たなかった, no, …
 }
 
 // Matcher holds every tunable of the matcher and of the index's search (matcher.yaml), chosen

@@ -405,7 +405,7 @@ type matcherYAML struct {
 
 // Signal and boost names of matcher.yaml.
 var (
-	signalKeys = []string{"first_person", "proxy", "personal_fields", "which", "human", "greeting", "leak", "howto", "vague", "yes", "no"}
+	signalKeys = []string{"first_person", "proxy", "relay", "third_person", "personal_fields", "which", "human", "greeting", "leak", "howto", "vague", "yes", "no"}
 	boostKeys  = []string{"ja", "gram", "yomi", "en"}
 )
 
@@ -466,7 +466,7 @@ func (l *loader) loadMatcher(c *Content) {
 				from.problem(name, lineOf(child(node, "boosts"), k), "boosts: %s must not be negative", k)
 			}
 		}
-		c.Signals = Signals{FirstPerson: m.Signals["first_person"], Proxy: m.Signals["proxy"], PersonalFields: m.Signals["personal_fields"],
+		c.Signals = Signals{FirstPerson: m.Signals["first_person"], Proxy: m.Signals["proxy"], Relay: m.Signals["relay"], ThirdPerson: m.Signals["third_person"], PersonalFields: m.Signals["personal_fields"],
 			Which: m.Signals["which"], Human: m.Signals["human"], Greeting: m.Signals["greeting"], Leak: m.Signals["leak"], HowTo: m.Signals["howto"],
 			Vague: m.Signals["vague"], Yes: m.Signals["yes"], No: m.Signals["no"]}
 	}

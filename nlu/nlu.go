@@ -119,7 +119,7 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 	m.pii = pii.New(publicNumbers(c)...)
 	s := c.Signals
 	for name, lists := range map[string]map[faq.Lang][]string{
-		"first_person": s.FirstPerson, "proxy": s.Proxy, "personal_field": s.PersonalFields, "which": s.Which,
+		"first_person": s.FirstPerson, "proxy": s.Proxy, "relay": s.Relay, "third_person": s.ThirdPerson, "personal_field": s.PersonalFields, "which": s.Which,
 		"human": s.Human, "greeting": s.Greeting, "leak": s.Leak, "howto": s.HowTo, "vague": s.Vague,
 	} {
 		m.lexicon[name] = m.compile(lists)
@@ -640,6 +640,9 @@ func (m *Matcher) identity(focus, whole reading) Signals {
 	sig.PersonalField = sig.PersonalField || whole.sig.PII
 	sig.FirstPerson = sig.FirstPerson || whole.sig.PII
 	sig.Human = whole.sig.Human
+	if m.lexicon["relay"].has(whole.an) && m.lexicon["third_person"].has(focus.an) {
+		sig.Proxy = true // staff relaying a customer: "their address", "先方のメール" is the customer's
+	}
 	if !(sig.FirstPerson || sig.Proxy || sig.PII) && (whole.sig.FirstPerson || whole.sig.Proxy) {
 		sig.StorySubject = true
 	}

@@ -151,10 +151,11 @@ func TestFailover(t *testing.T) {
 		t.Errorf("fallbacks = %v", fb)
 	}
 
-	// Back: the ping notices, and calls go to the shared components again.
+	// Back: the ping notices, and calls go to the shared components again. The flag flips just
+	// before the recovery is logged, so wait for both.
 	sh.down.Store(false)
 	deadline := time.Now().Add(5 * time.Second)
-	for h.Degraded() {
+	for h.Degraded() || !strings.Contains(logs.String(), "shared state is back") {
 		if time.Now().After(deadline) {
 			t.Fatal("still degraded after the shared state came back")
 		}
