@@ -77,9 +77,13 @@ func (m *Matcher) factor(h *faq.Hit) float64 {
 // when the question asks how to do something and the entry does not, or asks whether something
 // leaked and the entry is a how-to; UntypedFactor when the question asks neither and the entry
 // asks whether something leaked ("マイナンバーカードを失くした" is not "was My Number leaked?").
+//
+// The out-of-scope examples ask every type of question: their confidence takes no factor.
 func (m *Matcher) typeFactor(e *faq.Entry, sig Signals) float64 {
 	howto := m.howto[e]
 	switch {
+	case e.OutOfScope:
+		return 1
 	case sig.HowTo && !howto, !sig.HowTo && sig.LeakQuestion && howto:
 		return m.cfg.TypeMismatch
 	case !sig.HowTo && !sig.LeakQuestion && m.leaky[e]:
