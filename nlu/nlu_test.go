@@ -155,8 +155,9 @@ var devFloors = []struct {
 	file                   string
 	accuracy, handoff, off float64 // floors of accuracy and hand-off share, ceiling of off-topic answered
 }{
-	{"testdata/eval/dev.tsv", 0.98, 0.97, 0.03},  // measured 0.985, 97/99, 1/84
-	{"testdata/eval/dev2.tsv", 0.91, 0.95, 0.20}, // measured 0.919, 92/96, 20/114
+	{"testdata/eval/dev.tsv", 0.98, 0.98, 0.03},  // measured 0.987, 98/99, 1/84
+	{"testdata/eval/dev2.tsv", 0.91, 0.96, 0.17}, // measured 0.919, 93/96, 19/114
+	{"testdata/eval/dev3.tsv", 0.85, 0.93, 0.22}, // measured 0.856, 59/63, 23/108
 }
 
 // TestDevAccuracy holds the matcher to its floors on the development sets: overall accuracy,
