@@ -57,13 +57,9 @@ func cmdReport(ctx context.Context, env *environment, args []string) error {
 	}
 	until := time.Now()
 	start := until.Add(-since)
-	var events []record.Event
-	for _, k := range record.Kinds {
-		evs, err := src.Events(ctx, k, start, until)
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		events = append(events, evs...)
+	events, err := record.Read(ctx, src, start, until)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	s := record.Summarize(events, c.Analyzer(), start, until, top)
 	if asJSON {
