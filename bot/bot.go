@@ -297,7 +297,7 @@ func (b *Bot) deskText(e *Engine, msg string, lang faq.Lang) string {
 	now := b.now()
 	status := e.Content.Messages.DeskOpen.In(lang)
 	if !e.Hours.Open(now) {
-		status = strings.ReplaceAll(e.Content.Messages.DeskClosed.In(lang), "{next}", formatNext(e.Hours.NextOpen(now), now, lang))
+		status = strings.ReplaceAll(e.Content.Messages.DeskClosed.In(lang), "{next}", nextOpenText(e.Hours, now, lang))
 	}
 	return b.fill(e, msg, lang) + "\n" + status
 }

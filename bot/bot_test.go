@@ -37,20 +37,15 @@ func jst(s string) time.Time {
 	return t
 }
 
-func TestDeskHours(t *testing.T) {
-	h := bot.NewDeskHours(faq.Desk{Open: "09:00", Close: "17:00"})
-	tests := []struct {
-		at   string
-		open bool
-		next string
-	}{
-		{"2026-11-25 10:00", true, "2026-11-25 10:00"},  // Wednesday
-		{"2026-11-25 08:59", false, "2026-11-25 09:00"}, // before opening
-		{"2026-11-25 17:30", false, "2026-11-26 09:00"}, // after closing
-		{"2026-11-28 11:00", false, "2026-11-30 09:00"}, // Saturday
-		{"2026-11-23 11:00", false, "2026-11-24 09:00"}, // 勤労感謝の日, a Monday
-		{"2027-01-01 11:00", false, "2027-01-04 09:00"}, // 元日 (Friday), then the weekend
-	}
+// hoursCase is a time (Japan), whether the desk is open then, and when it opens next.
+type hoursCase struct {
+	at   string
+	open bool
+	next string
+}
+
+func checkHours(t *testing.T, h *bot.DeskHours, tests []hoursCase) {
+	t.Helper()
 	for _, tt := range tests {
 		at := jst(tt.at)
 		if got := h.Open(at); got != tt.open {
@@ -60,9 +55,53 @@ func TestDeskHours(t *testing.T) {
 			t.Errorf("NextOpen(%s) = %s, want %s", tt.at, got.Format("2006-01-02 15:04"), tt.next)
 		}
 	}
+}
+
+func TestDeskHours(t *testing.T) {
+	h := bot.NewDeskHours(faq.Desk{Open: "09:00", Close: "17:00"})
+	tests := []hoursCase{
+		{"2026-11-25 10:00", true, "2026-11-25 10:00"},  // Wednesday
+		{"2026-11-25 08:59", false, "2026-11-25 09:00"}, // before opening
+		{"2026-11-25 17:30", false, "2026-11-26 09:00"}, // after closing
+		{"2026-11-28 11:00", false, "2026-11-30 09:00"}, // Saturday
+		{"2026-11-23 11:00", false, "2026-11-24 09:00"}, // 勤労感謝の日, a Monday
+		{"2027-01-01 11:00", false, "2027-01-04 09:00"}, // 元日 (Friday), then the weekend
+	}
+	checkHours(t, h, tests)
 	// Any time zone: 01:00 UTC is 10:00 in Japan.
 	if !h.Open(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)) {
 		t.Error("10:00 JST given in UTC should be open")
+	}
+}
+
+// Closing time itself is closed; the company's closures (an annual span over the new year, a
+// dated day) keep the desk closed and are named in the hand-off's next opening.
+func TestDeskClosures(t *testing.T) {
+	h := bot.NewDeskHours(faq.Desk{Open: "09:00", Close: "17:00", Closures: []faq.Closure{
+		{Name: faq.Localized{"ja": "年末年始休業", "en": "New Year holidays"}, From: "12-31", To: "01-03"},
+		{Name: faq.Localized{"ja": "臨時休業"}, From: "2026-12-01", To: "2026-12-01"},
+	}})
+	tests := []hoursCase{
+		{"2026-11-25 16:59", true, "2026-11-25 16:59"},
+		{"2026-11-25 17:00", false, "2026-11-26 09:00"},
+		{"2026-12-01 10:00", false, "2026-12-02 09:00"}, // the dated closure (a Tuesday)
+		{"2027-12-01 10:00", true, "2027-12-01 10:00"},  // not again the next year
+		{"2026-12-30 17:30", false, "2027-01-04 09:00"}, // 12-31 (Thu) to 01-03, then Monday
+		{"2027-12-30 10:00", true, "2027-12-30 10:00"},
+		{"2027-12-31 10:00", false, "2028-01-04 09:00"}, // every year
+	}
+	checkHours(t, h, tests)
+	if !h.Open(jst("2026-11-25 17:00").Add(-time.Second)) {
+		t.Error("16:59:59 should be open")
+	}
+	// The shipped content closes over the new year, and says so in the hand-off.
+	b := bot.New(engine(t), func() time.Time { return jst("2026-12-30 18:00") })
+	r, err := b.Ask(context.Background(), "私の住所は漏れましたか")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "次の受付は1月4日(月)9:00(年末年始休業)からです。"; !strings.Contains(r.Text, want) {
+		t.Errorf("hand-off on 12/30 evening lacks %q:\n%s", want, r.Text)
 	}
 }
 

@@ -18,17 +18,53 @@ import (
 var JST = time.FixedZone("JST", 9*60*60)
 
 // DeskHours tells whether the customer desk is open: its hours on Japanese business days,
-// closed on weekends and Japanese public holidays. It is safe for concurrent use.
+// closed on weekends, Japanese public holidays and the company's closures. It is safe for
+// concurrent use.
 type DeskHours struct {
 	cal *cal.BusinessCalendar
+	// closures are the names of the company's closures, by the Name of their cal.Holiday days.
+	closures map[string]faq.Localized
 }
 
-// NewDeskHours returns the desk hours of d ("09:00"–"17:00" Japan time).
+// NewDeskHours returns the desk hours of d ("09:00"–"17:00" Japan time, and its closures).
 func NewDeskHours(d faq.Desk) *DeskHours {
 	c := cal.NewBusinessCalendar()
 	c.AddHoliday(jp.Holidays...)
 	c.SetWorkHours(clock(d.Open, 9*time.Hour), clock(d.Close, 17*time.Hour))
-	return &DeskHours{cal: c}
+	h := &DeskHours{cal: c, closures: map[string]faq.Localized{}}
+	for i, cl := range d.Closures {
+		key := "closure:" + strconv.Itoa(i)
+		h.closures[key] = cl.Name
+		c.AddHoliday(closureDays(key, cl)...)
+	}
+	return h
+}
+
+// closureDays are the days of a closure as holidays: one per day of the month of an annual
+// span (which may run into the next year), or of the year of a dated one.
+func closureDays(key string, cl faq.Closure) []*cal.Holiday {
+	annual := len(cl.From) == 5
+	layout, ref := "2006-01-02", ""
+	if annual {
+		ref = "2000-" // a leap year, so that 02-29 is a day
+	}
+	from, err1 := time.Parse(layout, ref+cl.From)
+	to, err2 := time.Parse(layout, ref+cl.To)
+	if err1 != nil || err2 != nil { // faq.Load checked them: not reached
+		return nil
+	}
+	if to.Before(from) {
+		to = to.AddDate(1, 0, 0)
+	}
+	var out []*cal.Holiday
+	for d := from; !d.After(to) && len(out) < 366; d = d.AddDate(0, 0, 1) {
+		h := &cal.Holiday{Name: key, Type: cal.ObservanceOther, Month: d.Month(), Day: d.Day(), Func: cal.CalcDayOfMonth}
+		if !annual {
+			h.StartYear, h.EndYear = d.Year(), d.Year()
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 func clock(hhmm string, def time.Duration) time.Duration {
@@ -56,8 +92,10 @@ func (h *DeskHours) Open(t time.Time) bool {
 	return h.open(t.In(JST))
 }
 
+// open: within the hours of a workday, closing time excluded (17:00:00 is closed; rickar/cal
+// counts the end as work time).
 func (h *DeskHours) open(t time.Time) bool {
-	return h.cal.IsWorkday(t) && h.cal.IsWorkTime(t)
+	return h.cal.IsWorkday(t) && h.cal.IsWorkTime(t) && t.Before(h.cal.WorkdayEnd(t))
 }
 
 // NextOpen returns when the desk next opens after t (t itself if it is open), in Japan time.
@@ -74,6 +112,22 @@ func (h *DeskHours) NextOpen(t time.Time) time.Time {
 		}
 	}
 	return h.cal.NextWorkdayStart(t)
+}
+
+// Closure returns the name of the company closure, if any, among the days from t to next (the
+// desk closed all along): what keeps the desk closed besides the night, weekends and holidays.
+func (h *DeskHours) Closure(t, next time.Time) (faq.Localized, bool) {
+	calMu.Lock()
+	defer calMu.Unlock()
+	t, next = t.In(JST), next.In(JST)
+	for d := t; d.Before(next); d = d.AddDate(0, 0, 1) {
+		if _, observed, hol := h.cal.IsHoliday(d); observed && hol != nil {
+			if name, ok := h.closures[hol.Name]; ok {
+				return name, true
+			}
+		}
+	}
+	return nil, false
 }
 
 var weekdaysJA = [...]string{"日", "月", "火", "水", "木", "金", "土"}
@@ -103,4 +157,20 @@ func formatNext(next, now time.Time, lang faq.Lang) string {
 		return "明日" + hm
 	}
 	return fmt.Sprintf("%d月%d日(%s)%s", next.Month(), next.Day(), weekdaysJA[next.Weekday()], hm)
+}
+
+// nextOpenText is when the desk opens next, relative to now, with the company closure that
+// keeps it closed until then, if any: "1月4日(月)9:00(年末年始休業)".
+func nextOpenText(h *DeskHours, now time.Time, lang faq.Lang) string {
+	next := h.NextOpen(now)
+	s := formatNext(next, now, lang)
+	if name, ok := h.Closure(now, next); ok {
+		if n := name.In(lang); n != "" {
+			if lang == faq.English {
+				return s + " (" + n + ")"
+			}
+			return s + "(" + n + ")"
+		}
+	}
+	return s
 }

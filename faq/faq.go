@@ -91,6 +91,15 @@ type Desk struct {
 	Hours Localized // as printed, e.g. "9:00~17:00 土日祝除く"
 	Open  string    // opening time, "09:00", Japan time
 	Close string    // closing time, "17:00"
+	// Closures are the days the company closes besides weekends and public holidays.
+	Closures []Closure
+}
+
+// Closure is a span of days the desk is closed, both ends included: "MM-DD" every year (a span
+// may run into the next year: 12-31 to 01-03), or "YYYY-MM-DD" once.
+type Closure struct {
+	Name     Localized // what the closure is called (年末年始休業), shown with the next opening
+	From, To string    // To is From when the closure is one day
 }
 
 // Messages are the bot's own texts, per language.

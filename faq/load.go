@@ -2,6 +2,7 @@ package faq
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -268,11 +270,16 @@ func (m localizedYAML) localized() Localized { return Localized(m) }
 type manifestYAML struct {
 	Languages []Lang `yaml:"languages"`
 	Desk      struct {
-		Name  localizedYAML `yaml:"name"`
-		Phone string        `yaml:"phone"`
-		Hours localizedYAML `yaml:"hours"`
-		Open  string        `yaml:"open"`
-		Close string        `yaml:"close"`
+		Name     localizedYAML `yaml:"name"`
+		Phone    string        `yaml:"phone"`
+		Hours    localizedYAML `yaml:"hours"`
+		Open     string        `yaml:"open"`
+		Close    string        `yaml:"close"`
+		Closures []struct {
+			Name localizedYAML `yaml:"name"`
+			From string        `yaml:"from"`
+			To   string        `yaml:"to"`
+		} `yaml:"closures"`
 	} `yaml:"desk"`
 	Messages map[string]localizedYAML `yaml:"messages"`
 }
@@ -289,7 +296,7 @@ func (l *loader) loadManifest(c *Content) {
 		return
 	}
 	from.unknownKeys(name, node, "languages", "desk", "messages")
-	from.unknownKeys(name, child(node, "desk"), "name", "phone", "hours", "open", "close")
+	from.unknownKeys(name, child(node, "desk"), "name", "phone", "hours", "open", "close", "closures")
 	from.unknownKeys(name, child(node, "messages"), messageKeys...)
 	var m manifestYAML
 	if !from.decode(name, node, &m) {
@@ -303,6 +310,7 @@ func (l *loader) loadManifest(c *Content) {
 	}
 	c.Languages = m.Languages
 	c.Desk = Desk{Name: m.Desk.Name.localized(), Phone: m.Desk.Phone, Hours: m.Desk.Hours.localized(), Open: m.Desk.Open, Close: m.Desk.Close}
+	c.Desk.Closures = from.closures(name, child(child(node, "desk"), "closures"), m.Desk.Closures)
 	if c.Desk.Phone == "" {
 		from.problem(name, lineOf(node, "desk"), "desk: phone is empty")
 	}
@@ -325,6 +333,7 @@ func (l *loader) loadManifest(c *Content) {
 			from.problem(name, lineOf(msgs, k), "messages: %s is empty", k)
 		}
 	}
+	from.checkPlaceholders(name, msgs, m.Messages)
 	c.Messages = Messages{
 		Handoff: m.Messages["handoff"].localized(), DeskOpen: m.Messages["desk_open"].localized(),
 		DeskClosed: m.Messages["desk_closed"].localized(), Fallback: m.Messages["fallback"].localized(),
@@ -341,6 +350,40 @@ func (l *loader) loadManifest(c *Content) {
 	}
 }
 
+// placeholders are the {names} the bot fills in, per message; a message not listed has none.
+var placeholders = map[string][]string{
+	"handoff": {"desk", "phone", "hours"}, "fallback": {"desk", "phone", "hours"}, "clarify": {"desk", "phone", "hours"},
+	"ask_back": {"desk", "phone", "hours"}, "greeting": {"desk", "phone", "hours"},
+	"desk_closed": {"next"}, "too_long": {"max"}, "call_desk": {"desk"},
+}
+
+var placeholder = regexp.MustCompile(`\{([^{}\s]*)\}`)
+
+// checkPlaceholders reports every {name} in a message that the bot does not fill in for it
+// ({phon} for {phone}), at its line: it would reach users as it is.
+func (l *loader) checkPlaceholders(name string, msgs *yaml.Node, m map[string]localizedYAML) {
+	for _, k := range messageKeys {
+		for _, lang := range slices.Sorted(maps.Keys(m[k])) {
+			text := m[k][lang]
+			for _, loc := range placeholder.FindAllStringSubmatchIndex(text, -1) {
+				p := text[loc[2]:loc[3]]
+				if slices.Contains(placeholders[k], p) {
+					continue
+				}
+				line := lineOf(child(msgs, k), string(lang))
+				if n := child(child(msgs, k), string(lang)); n != nil && (n.Style == yaml.LiteralStyle || n.Style == yaml.FoldedStyle) {
+					line += 1 + strings.Count(text[:loc[0]], "\n")
+				}
+				allowed := "none"
+				if ps := placeholders[k]; len(ps) > 0 {
+					allowed = "{" + strings.Join(ps, "}, {") + "}"
+				}
+				l.problem(name, line, "messages: %s (%s): unknown placeholder {%s} (this message can use %s)", k, lang, p, allowed)
+			}
+		}
+	}
+}
+
 // embeddedMessages are the messages of the shipped faqbot.yaml.
 var embeddedMessages = sync.OnceValue(func() map[string]localizedYAML {
 	emb := &loader{fsys: Embedded(), prefix: "faq/content"}
@@ -350,6 +393,49 @@ var embeddedMessages = sync.OnceValue(func() map[string]localizedYAML {
 	}
 	return m.Messages
 })
+
+// closures checks the desk's closures: from (and to, when given) "MM-DD" or "YYYY-MM-DD", both
+// of one form, a dated span not running backwards.
+func (l *loader) closures(name string, list *yaml.Node, ys []struct {
+	Name localizedYAML `yaml:"name"`
+	From string        `yaml:"from"`
+	To   string        `yaml:"to"`
+}) []Closure {
+	var out []Closure
+	for i, y := range ys {
+		line := 0
+		if list != nil && i < len(list.Content) {
+			line = list.Content[i].Line
+			l.unknownKeys(name, list.Content[i], "name", "from", "to")
+		}
+		to := cmp.Or(y.To, y.From)
+		fromDated, okFrom := closureDay(y.From)
+		toDated, okTo := closureDay(to)
+		switch {
+		case !okFrom || !okTo:
+			l.problem(name, line, "desk: closures: from and to must be MM-DD (every year) or YYYY-MM-DD, got %q to %q", y.From, to)
+			continue
+		case fromDated != toDated:
+			l.problem(name, line, "desk: closures: from %q and to %q must both be MM-DD or both YYYY-MM-DD", y.From, to)
+			continue
+		case fromDated && to < y.From:
+			l.problem(name, line, "desk: closures: %q ends before it starts (%q)", to, y.From)
+			continue
+		}
+		out = append(out, Closure{Name: y.Name.localized(), From: y.From, To: to})
+	}
+	return out
+}
+
+// closureDay tells whether s is a valid "YYYY-MM-DD" (dated) or "MM-DD" (ok, not dated).
+func closureDay(s string) (dated, ok bool) {
+	if len(s) == 10 {
+		_, err := time.Parse("2006-01-02", s)
+		return true, err == nil
+	}
+	_, err := time.Parse("2006-01-02", "2000-"+s) // 2000 is a leap year: 02-29 is valid
+	return false, len(s) == 5 && err == nil
+}
 
 func validHHMM(s string) bool {
 	if len(s) != 5 || s[2] != ':' {

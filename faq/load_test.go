@@ -158,6 +158,25 @@ func TestLoadProblems(t *testing.T) {
 			"entries/a.yaml": goodEntry,
 			"faqbot.yaml":    withoutClarify("  clarify:\n    ja: \"\"\n"),
 		}, []string{`c/faqbot.yaml:`}},
+		{"unknown placeholder in a one-line message", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml":    withoutClarify("  clarify:\n    ja: お電話は{phon}へ\n    en: Call {desk} at {phone}\n"),
+		}, []string{fmt.Sprintf("c/faqbot.yaml:%d: messages: clarify (ja): unknown placeholder {phon} (this message can use {desk}, {phone}, {hours})",
+			lineOfText(withoutClarify("  clarify:\n    ja: お電話は{phon}へ\n"), "    ja: お電話は"))}},
+		{"placeholder of another message, in a block", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml":    withoutClarify("  clarify:\n    ja: |-\n      一行目\n      次は{next}\n    en: x\n"),
+		}, []string{fmt.Sprintf("c/faqbot.yaml:%d: messages: clarify (ja): unknown placeholder {next}",
+			lineOfText(withoutClarify("  clarify:\n    ja: |-\n      一行目\n      次は{next}\n"), "      次は"))}},
+		{"closure of mixed forms", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml":    strings.Replace(manifestWith("languages: [ja, en]"), `to: "01-03"`, `to: "2027-01-03"`, 1),
+		}, []string{fmt.Sprintf(`c/faqbot.yaml:%d: desk: closures: from "12-31" and to "2027-01-03" must both be MM-DD or both YYYY-MM-DD`,
+			lineOfText(manifestWith(""), "    - name:"))}},
+		{"closure of no date", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml":    strings.Replace(manifestWith("languages: [ja, en]"), `from: "12-31"`, `from: "13-01"`, 1),
+		}, []string{`c/faqbot.yaml:`}},
 		{"several problems in several files", map[string]string{
 			"entries/a.yaml": strings.Replace(goodEntry, "answer: 回答", `answer: ""`, 1),
 			"entries/b.yaml": strings.Replace(goodEntry, "id: a\n", "id: b\nfollowups: [zz]\n", 1),

@@ -1,6 +1,6 @@
 // Package record keeps, for the editors of the content, what users made of the answers:
 // feedback ("helpful / not helpful"), the questions no entry answered (with personal data
-// masked) and the hand-offs to the customer desk. It defines the events, a Recorder that takes
+// masked), the hand-offs to the customer desk, and the entries answered or asked back (no text). It defines the events, a Recorder that takes
 // them from the adapters without ever blocking an answer, and the summary that "faqbot report"
 // prints. Where the events are kept is a Sink's business (Redis streams, an embedded on-disk
 // store); this package imports bot, nlu and faq, and no storage, chat SDK or adapter.
@@ -23,10 +23,27 @@ const (
 	Unanswered Kind = "unanswered"
 	// Handoff is a reply that sent the user to the customer desk.
 	Handoff Kind = "handoff"
+	// Answered is a reply that answered Entry.
+	Answered Kind = "answered"
+	// AskedBack is a reply that asked which of Entry's follow-ups is meant.
+	AskedBack Kind = "asked_back"
 )
 
 // Kinds lists every kind, in a fixed order.
-var Kinds = []Kind{Feedback, Unanswered, Handoff}
+var Kinds = []Kind{Feedback, Unanswered, Handoff, Answered, AskedBack}
+
+// Read returns the events of every kind in [since, until) from src.
+func Read(ctx context.Context, src Source, since, until time.Time) ([]Event, error) {
+	var events []Event
+	for _, k := range Kinds {
+		evs, err := src.Events(ctx, k, since, until)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, evs...)
+	}
+	return events, nil
+}
 
 // Event is one thing an editor may want to know about. It carries no user id.
 type Event struct {

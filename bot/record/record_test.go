@@ -80,19 +80,22 @@ func TestRecorder(t *testing.T) {
 	r.Replied("slack", bot.Reply{Handoff: true, Decision: nlu.Decision{Action: nlu.Handoff, Reason: "identity-specific question"}}, 0)
 	r.Refused("line", "busy")
 	r.Record(context.Background(), "my-number", false)
+	r.Replied("web", bot.Reply{Lang: "ja", Decision: nlu.Decision{Action: nlu.AskBack, Entry: &faq.Entry{ID: "change-password"}}}, 0)
 	if err := r.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	want := []record.Event{
+		{Kind: record.Answered, At: at, Platform: "line", Entry: "identity"},
 		{Kind: record.Unanswered, At: at, Platform: "line", Lang: "ja", Text: "電話番号は<phone>"},
 		{Kind: record.Handoff, At: at, Platform: "web", Lang: "en", Entry: "identity", Reason: "asked for a person"},
 		{Kind: record.Handoff, At: at, Platform: "slack", Reason: "identity-specific question"},
 		{Kind: record.Feedback, At: at, Entry: "my-number"},
+		{Kind: record.AskedBack, At: at, Platform: "web", Lang: "ja", Entry: "change-password"},
 	}
 	if d := cmp.Diff(want, sink.got()); d != "" {
 		t.Errorf("events (-want +got):\n%s", d)
 	}
-	if s := r.Stats(); s.Recorded != 4 || s.Dropped != 0 {
+	if s := r.Stats(); s.Recorded != 6 || s.Dropped != 0 {
 		t.Errorf("stats = %+v", s)
 	}
 	r.Record(context.Background(), "x", true) // after Close: dropped, no panic

@@ -84,7 +84,8 @@ func NewRecorder(cfg RecorderConfig) *Recorder {
 	return r
 }
 
-// Replied records the hand-offs and the unanswered questions among replies.
+// Replied records every reply: a hand-off, an unanswered question (masked), an answer or an
+// ask-back (the entry only). Greetings are not recorded.
 func (r *Recorder) Replied(platform string, rep bot.Reply, _ time.Duration) {
 	d := rep.Decision
 	switch {
@@ -96,6 +97,12 @@ func (r *Recorder) Replied(platform string, rep bot.Reply, _ time.Duration) {
 		r.add(ev)
 	case d.Action == nlu.DontKnow && !d.Greeting && d.Masked != "":
 		r.add(Event{Kind: Unanswered, Platform: platform, Lang: string(rep.Lang), Text: d.Masked})
+	case (d.Action == nlu.Answer || d.Action == nlu.AskBack) && d.Entry != nil:
+		k := Answered
+		if d.Action == nlu.AskBack {
+			k = AskedBack
+		}
+		r.add(Event{Kind: k, Platform: platform, Lang: string(rep.Lang), Entry: d.Entry.ID})
 	}
 }
 

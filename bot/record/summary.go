@@ -32,6 +32,10 @@ type Cluster struct {
 	Question string    `json:"question"`
 	Count    int       `json:"count"`
 	Variants []Variant `json:"variants"` // most frequent first
+	// FirstSeen and LastSeen are when a wording of the cluster was asked first and last (zero
+	// when the times are not known: Group).
+	FirstSeen time.Time `json:"first_seen,omitzero"`
+	LastSeen  time.Time `json:"last_seen,omitzero"`
 }
 
 // Variant is one wording of a cluster (the masked, normalised question).
@@ -68,14 +72,14 @@ const SimilarEnough = 0.6
 // are merged, so that variants of one question count together.
 func Summarize(events []Event, an *analysis.Analyzer, since, until time.Time, n int) Summary {
 	s := Summary{Since: since, Until: until, Unanswered: []Cluster{}, WorstFeedback: []EntryFeedback{}, Handoffs: []HandoffCount{}}
-	var questions []string
+	var questions []Asked
 	fb := map[string]*EntryFeedback{}
 	type hkey struct{ entry, reason string }
 	ho := map[hkey]int{}
 	for _, ev := range events {
 		switch ev.Kind {
 		case Unanswered:
-			questions = append(questions, ev.Text)
+			questions = append(questions, Asked{Text: ev.Text, At: ev.At})
 		case Feedback:
 			s.FeedbackTotal++
 			f := fb[ev.Entry]
@@ -83,11 +87,7 @@ func Summarize(events []Event, an *analysis.Analyzer, since, until time.Time, n 
 				f = &EntryFeedback{Entry: ev.Entry}
 				fb[ev.Entry] = f
 			}
-			if ev.Helpful {
-				f.Helpful++
-			} else {
-				f.NotHelpful++
-			}
+			f.count(ev.Helpful)
 		case Handoff:
 			s.HandoffTotal++
 			k := hkey{entry: ev.Entry}
@@ -98,7 +98,7 @@ func Summarize(events []Event, an *analysis.Analyzer, since, until time.Time, n 
 		}
 	}
 	s.UnansweredTotal = len(questions)
-	s.Unanswered = top(Group(questions, an), n)
+	s.Unanswered = top(GroupAsked(questions, an), n)
 
 	for _, f := range fb {
 		if f.NotHelpful > 0 {
@@ -130,15 +130,23 @@ func top[T any](s []T, n int) []T {
 
 // wilsonLower is the lower bound of the 95% Wilson score interval of yes/n.
 func wilsonLower(yes, n int) float64 {
+	lo, _ := Wilson(yes, n)
+	return lo
+}
+
+// Wilson is the 95% Wilson score interval of the share yes/n, rounded to 3 decimals: an
+// interval that stays within [0, 1] and is honest about few answers ([0, 1] for none).
+func Wilson(yes, n int) (lo, hi float64) {
 	if n == 0 {
-		return 0
+		return 0, 1
 	}
 	const z = 1.959964
 	p, fn := float64(yes)/float64(n), float64(n)
 	d := 1 + z*z/fn
 	c := p + z*z/(2*fn)
 	r := z * math.Sqrt(p*(1-p)/fn+z*z/(4*fn*fn))
-	return math.Round((c-r)/d*1000) / 1000
+	round := func(f float64) float64 { return math.Round(max(0, min(1, f))*1000) / 1000 }
+	return round((c - r) / d), round((c + r) / d)
 }
 
 // Group groups questions that ask the same thing, most frequent cluster first (ties by
@@ -147,33 +155,52 @@ func wilsonLower(yes, n int) float64 {
 // SimilarEnough of its content words (Japanese base forms and English stems; character bigrams
 // for a text that has none).
 func Group(questions []string, an *analysis.Analyzer) []Cluster {
+	asked := make([]Asked, len(questions))
+	for i, q := range questions {
+		asked[i] = Asked{Text: q}
+	}
+	return GroupAsked(asked, an)
+}
+
+// Asked is a question asked at a time.
+type Asked struct {
+	Text string
+	At   time.Time
+}
+
+// GroupAsked is Group for questions with the times they were asked: each cluster tells when it
+// was asked first and last.
+func GroupAsked(questions []Asked, an *analysis.Analyzer) []Cluster {
 	type group struct {
-		key, text string // canonical form; first wording
-		count     int
-		variants  map[string]int
+		key, text   string // canonical form; first wording
+		count       int
+		variants    map[string]int
+		first, last time.Time
 	}
 	groups := map[string]*group{}
 	var order []*group
 	for _, q := range questions {
-		if strings.TrimSpace(q) == "" {
+		if strings.TrimSpace(q.Text) == "" {
 			continue
 		}
-		key := an.Canonical(analysis.Normalize(q))
+		key := an.Canonical(analysis.Normalize(q.Text))
 		g := groups[key]
 		if g == nil {
-			g = &group{key: key, text: q, variants: map[string]int{}}
+			g = &group{key: key, text: q.Text, variants: map[string]int{}}
 			groups[key] = g
 			order = append(order, g)
 		}
 		g.count++
-		g.variants[q]++
+		g.variants[q.Text]++
+		g.first, g.last = earlier(g.first, q.At), later(g.last, q.At)
 	}
 	slices.SortFunc(order, func(a, b *group) int { return cmp.Or(cmp.Compare(b.count, a.count), strings.Compare(a.key, b.key)) })
 
 	type cluster struct {
-		seed     map[string]bool
-		count    int
-		variants map[string]int
+		seed        map[string]bool
+		count       int
+		variants    map[string]int
+		first, last time.Time
 	}
 	var clusters []*cluster
 	byTerm := map[string][]int{} // term → clusters whose seed has it
@@ -201,6 +228,7 @@ func Group(questions []string, an *analysis.Analyzer) []Cluster {
 		}
 		c := clusters[best]
 		c.count += g.count
+		c.first, c.last = earlier(c.first, g.first), later(c.last, g.last)
 		for v, n := range g.variants {
 			c.variants[v] += n
 		}
@@ -208,7 +236,7 @@ func Group(questions []string, an *analysis.Analyzer) []Cluster {
 
 	out := make([]Cluster, 0, len(clusters))
 	for _, c := range clusters {
-		cl := Cluster{Count: c.count}
+		cl := Cluster{Count: c.count, FirstSeen: c.first, LastSeen: c.last}
 		for v, n := range c.variants {
 			cl.Variants = append(cl.Variants, Variant{Text: v, Count: n})
 		}
@@ -257,4 +285,28 @@ func jaccard(a, b map[string]bool) float64 {
 		return 0
 	}
 	return float64(inter) / float64(union)
+}
+
+// earlier is the earlier of two times, a zero time counting as none.
+func earlier(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
+}
+
+// later is the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func (f *EntryFeedback) count(helpful bool) {
+	if helpful {
+		f.Helpful++
+	} else {
+		f.NotHelpful++
+	}
 }

@@ -55,38 +55,30 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	interactive := isTerminal(env.stdin) && !*asJSON
 	if interactive {
 		fmt.Fprintln(out, "faqbot: ask a question about the data leak (Ctrl-D to quit).")
-		return converse(ctx, b, env.stdin, out)
 	}
-	sc := bufio.NewScanner(env.stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		q := strings.TrimSpace(sc.Text())
-		if q == "" {
-			continue
-		}
-		if err := answer(q); err != nil {
-			return err
-		}
-		if !*asJSON {
-			out.Flush()
-		}
-	}
-	return sc.Err()
+	return converse(ctx, b, env.stdin, out, interactive, *asJSON)
 }
 
-// converse is an interactive session at a prompt: it keeps the conversation, so that a reply
-// to an ask-back ("PC", or the number of a choice) gets the chosen answer.
-func converse(ctx context.Context, b *bot.Bot, in io.Reader, out *bufio.Writer) error {
+// converse answers the lines of in as one conversation, at a prompt or piped: a reply to an
+// ask-back ("PC", or the number of a choice) gets the chosen answer, "yes" after an answer is
+// feedback. With asJSON, each reply is printed as ask --json prints it.
+func converse(ctx context.Context, b *bot.Bot, in io.Reader, out *bufio.Writer, prompt, asJSON bool) error {
 	const user = "terminal"
 	store := bot.NewMemoryStore(30*time.Minute, nil)
 	var last bot.Reply
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
 	for {
-		fmt.Fprint(out, "> ")
+		if prompt {
+			fmt.Fprint(out, "> ")
+		}
 		out.Flush()
 		if !sc.Scan() {
-			fmt.Fprintln(out)
+			if prompt {
+				fmt.Fprintln(out)
+			}
 			return sc.Err()
 		}
 		q := strings.TrimSpace(sc.Text())
@@ -103,12 +95,18 @@ func converse(ctx context.Context, b *bot.Bot, in io.Reader, out *bufio.Writer) 
 		if err != nil && !errors.Is(err, bot.ErrStore) {
 			return err
 		}
+		last = r
+		if asJSON {
+			if err := enc.Encode(bot.Explain(r)); err != nil {
+				return err
+			}
+			continue
+		}
 		fmt.Fprintln(out, r.Body)
 		for i, c := range r.Choices {
 			fmt.Fprintf(out, "  %d. %s\n", i+1, c.Label)
 		}
 		fmt.Fprintln(out)
-		last = r
 	}
 }
 

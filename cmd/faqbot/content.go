@@ -133,7 +133,8 @@ func (cf *contentFlags) engine(ctx context.Context, w io.Writer) (*bot.Engine, e
 func progressPrinter(w io.Writer) func(faq.Progress) {
 	start := time.Now()
 	return func(p faq.Progress) {
-		fmt.Fprintf(w, "\r%s: %d/%d phrasings (%d%%) %s", p.Stage, p.Done, p.Total, p.Done*100/p.Total,
+		// \x1b[K clears what a longer line before left ("1.9s" then "2s" would read "2ss").
+		fmt.Fprintf(w, "\r%s: %d/%d phrasings (%d%%) %s\x1b[K", p.Stage, p.Done, p.Total, p.Done*100/p.Total,
 			time.Since(start).Round(100*time.Millisecond))
 		if p.Done == p.Total {
 			fmt.Fprintln(w)

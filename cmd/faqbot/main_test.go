@@ -189,7 +189,7 @@ func TestConverse(t *testing.T) {
 	var buf bytes.Buffer
 	out := bufio.NewWriter(&buf)
 	in := strings.NewReader("パスワードを変えたい\nアプリ\nパスワードを変えたい\n1\n")
-	if err := converse(context.Background(), bot.New(eng, nil), in, out); err != nil {
+	if err := converse(context.Background(), bot.New(eng, nil), in, out, true, false); err != nil {
 		t.Fatal(err)
 	}
 	out.Flush()
@@ -197,6 +197,49 @@ func TestConverse(t *testing.T) {
 	for _, want := range []string{"1. パソコン(PC)で変更", "ポケトラにログイン", "画面右上の [ お客様情報 ]"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("conversation lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// Piped input is one conversation too, as at the prompt: a choice by number, a follow-up.
+func TestAskPipedConversation(t *testing.T) {
+	out, _, err := runCmd(t, "パスワードを変えたい\n2\nパスワードを変えたい\nPC\n", "ask")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"  1. パソコン(PC)で変更", "ポケトラにログイン", "画面右上の [ お客様情報 ]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("piped conversation lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "> ") {
+		t.Errorf("piped conversation shows the prompt:\n%s", out)
+	}
+	js, _, err := runCmd(t, "パスワードを変えたい\n1\n", "ask", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(js), "\n"); len(lines) != 2 || !strings.Contains(lines[1], `"entry":"change-password-pc"`) {
+		t.Errorf("ask --json on piped choices:\n%s", js)
+	}
+}
+
+func TestReportHelp(t *testing.T) {
+	_, stderr, _ := runCmd(t, "", "report", "-h")
+	if !strings.Contains(stderr, "read the journal in the data DIR") || strings.Contains(stderr, "redis-pipeline") ||
+		strings.Contains(stderr, "keep feedback") {
+		t.Errorf("report -h shows serve's flags:\n%s", stderr)
+	}
+}
+
+func TestProgressLineClears(t *testing.T) {
+	var buf bytes.Buffer
+	p := progressPrinter(&buf)
+	p(faq.Progress{Stage: "index", Done: 1, Total: 2})
+	p(faq.Progress{Stage: "index", Done: 2, Total: 2})
+	for _, seg := range strings.Split(buf.String(), "\r")[1:] {
+		if !strings.HasSuffix(strings.TrimSuffix(seg, "\n"), "\x1b[K") {
+			t.Errorf("progress segment %q does not clear the rest of the line", seg)
 		}
 	}
 }

@@ -55,6 +55,11 @@ from the environment (FAQBOT_ADMIN_TOKEN), as the server's does.`)
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
+	if resp.StatusCode == http.StatusNotFound {
+		// No /admin/reindex: the server runs without an admin token.
+		fmt.Fprintf(env.stderr, "faqbot reindex: the admin API of %s is off: start the server with FAQBOT_ADMIN_TOKEN set (or send it SIGHUP)\n", *server)
+		return exitError(1)
+	}
 	var out struct {
 		bot.ReloadResult
 		Error    string   `json:"error"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -34,7 +35,7 @@ func cmdReport(ctx context.Context, env *environment, args []string) error {
 		asJSON bool
 	)
 	cf.register(fs, env, false)
-	sf.register(fs, env)
+	sf.registerSource(fs, env)
 	fs.DurationVar(&since, "since", 7*24*time.Hour, "report on the last `DURATION`")
 	fs.IntVar(&top, "top", 20, "show the top `N` of each list (0: all)")
 	fs.BoolVar(&asJSON, "json", false, "print JSON")
@@ -56,13 +57,9 @@ func cmdReport(ctx context.Context, env *environment, args []string) error {
 	}
 	until := time.Now()
 	start := until.Add(-since)
-	var events []record.Event
-	for _, k := range record.Kinds {
-		evs, err := src.Events(ctx, k, start, until)
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		events = append(events, evs...)
+	events, err := record.Read(ctx, src, start, until)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	s := record.Summarize(events, c.Analyzer(), start, until, top)
 	if asJSON {
@@ -75,6 +72,19 @@ func cmdReport(ctx context.Context, env *environment, args []string) error {
 		}{from, s})
 	}
 	return printSummary(env.stdout, s, from)
+}
+
+// registerSource registers the flags that say where the events to read are, with report's own
+// words: the same settings as serve's, read rather than written.
+func (sf *sharedFlags) registerSource(fs *flag.FlagSet, env *environment) {
+	sf.register(flag.NewFlagSet("", flag.ContinueOnError), env) // the defaults from the environment
+	fs.Var(redisURLFlag{&sf.redisURL}, "redis", "read the events in the Redis at `URL` that the replicas of faqbot serve share (env FAQBOT_REDIS_URL)")
+	fs.StringVar(&sf.redisPrefix, "redis-prefix", sf.redisPrefix, "the `PREFIX` of faqbot's Redis keys, as given to serve (env FAQBOT_REDIS_PREFIX)")
+	fs.Func("data", "without Redis, read the journal in the data `DIR` of faqbot serve "+
+		"(default $XDG_STATE_HOME/faqbot or ~/.local/state/faqbot; env FAQBOT_DATA_DIR)", func(s string) error {
+		sf.dataDir, sf.dataDirSet = s, true
+		return nil
+	})
 }
 
 // reportSource opens where the events are: Redis when a URL is given, else the journal.

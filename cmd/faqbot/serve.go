@@ -267,6 +267,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		mux.Handle("POST /admin/reindex", adminReindex(sc.adminToken, reindex))
 		log.Info("admin API is on", "path", "/admin/reindex")
 	} else {
+		mux.Handle("POST /admin/reindex", adminOff())
 		log.Info("admin API is off: set FAQBOT_ADMIN_TOKEN to reindex over HTTP (SIGHUP still reindexes)")
 	}
 
@@ -283,7 +284,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 			func() int64 { s := la.Stats(); return s.Dropped + s.Failed }})
 		log.Info("LINE is on", "path", "/line/webhook", "line", lcfg)
 	} else {
-		log.Warn("LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to turn it on")
+		lineOff(log, sc.lineSecret, sc.lineToken)
 	}
 	sp, err := startSlack(ctx, &sc, b, root, st, mux, reindex)
 	if err != nil {
@@ -299,6 +300,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	ready.Store(&h)
 	log.Info("ready", "content", eng.Content.Source, "version", eng.Version, "entries", len(eng.Content.Entries),
 		"took", time.Since(start).Round(time.Millisecond).String())
+	log.Info("open the web chat in a browser", "url", browseURL(ln.Addr()))
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -434,4 +436,36 @@ func serveDebug(ctx context.Context, addr string, log *slog.Logger) error {
 	context.AfterFunc(ctx, func() { srv.Close() })
 	log.Info("profiles on", "addr", ln.Addr().String())
 	return nil
+}
+
+// lineOff logs why LINE is off, naming the variable missing when only one of the two is set.
+func lineOff(log *slog.Logger, secret, token string) {
+	switch {
+	case secret != "":
+		log.Warn("LINE is off: LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is missing", "missing", "LINE_CHANNEL_ACCESS_TOKEN")
+	case token != "":
+		log.Warn("LINE is off: LINE_CHANNEL_ACCESS_TOKEN is set but LINE_CHANNEL_SECRET is missing", "missing", "LINE_CHANNEL_SECRET")
+	default:
+		log.Warn("LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to turn it on")
+	}
+}
+
+// adminOff answers the admin API's requests while it is off: 404 with why.
+func adminOff() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": "the admin API is off: start faqbot serve with FAQBOT_ADMIN_TOKEN set"})
+	})
+}
+
+// browseURL is the address to open in a browser for a server listening on addr: localhost for
+// every interface.
+func browseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }

@@ -17,7 +17,15 @@ func startSlack(ctx context.Context, sc *serveConfig, b *bot.Bot, root *slog.Log
 	mux *http.ServeMux, reindex func(context.Context, string) (bot.ReloadResult, error)) (*platform, error) {
 	log := root.With("component", "serve")
 	if sc.slackBot == "" || (sc.slackSecret == "" && sc.slackApp == "") {
-		log.Warn("Slack is off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (Events API) or SLACK_APP_TOKEN (Socket Mode) to turn it on")
+		switch {
+		case sc.slackBot != "":
+			log.Warn("Slack is off: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (Events API) nor SLACK_APP_TOKEN (Socket Mode)",
+				"missing", "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
+		case sc.slackSecret != "" || sc.slackApp != "":
+			log.Warn("Slack is off: SLACK_BOT_TOKEN is missing", "missing", "SLACK_BOT_TOKEN")
+		default:
+			log.Warn("Slack is off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (Events API) or SLACK_APP_TOKEN (Socket Mode) to turn it on")
+		}
 		return nil, nil
 	}
 	cfg := slack.Config{

@@ -194,3 +194,30 @@ func TestServeDebugAddr(t *testing.T) {
 		t.Errorf("profiles on the debug port: %d", code)
 	}
 }
+
+// A platform with one of its two variables set stays off and the log names the one missing;
+// the log says which URL to open; "faqbot reindex" against a server without an admin token
+// says that its admin API is off.
+func TestServeHalfConfigured(t *testing.T) {
+	base, log := startServe(t, map[string]string{
+		"FAQBOT_ADDR":          "127.0.0.1:0",
+		"LINE_CHANNEL_SECRET":  "only-the-secret",
+		"SLACK_SIGNING_SECRET": "only-the-signing-secret",
+	})
+	for _, want := range []string{
+		`"msg":"LINE is off: LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is missing".*"missing":"LINE_CHANNEL_ACCESS_TOKEN"`,
+		`"msg":"Slack is off: SLACK_BOT_TOKEN is missing".*"missing":"SLACK_BOT_TOKEN"`,
+		`"msg":"open the web chat in a browser".*"url":"` + regexp.QuoteMeta(base) + `/"`,
+	} {
+		if !regexp.MustCompile(want).MatchString(log.String()) {
+			t.Errorf("the log lacks %s:\n%s", want, log)
+		}
+	}
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"reindex", "--server", base}, func(k string) string {
+		return map[string]string{"FAQBOT_ADMIN_TOKEN": "client-side-token"}[k]
+	}, strings.NewReader(""), io.Discard, &stderr)
+	if err == nil || !strings.Contains(stderr.String(), "the admin API of "+base+" is off: start the server with FAQBOT_ADMIN_TOKEN set") {
+		t.Errorf("reindex against a server without admin token: %v\n%s", err, stderr.String())
+	}
+}
