@@ -197,6 +197,9 @@ type Retrieval struct {
 	MaxClauses, MaxAnswerClauses int
 	// AnswerBoost scales the answer clauses against the phrase clauses.
 	AnswerBoost float64
+	// K1 is BM25's term-frequency saturation; B and AnswerB its length normalisation of
+	// phrasings and of answers (each against the average length of its own kind).
+	K1, B, AnswerB float64
 	// MinCandidates is the number of documents a search of a FAQ of as many entries or more
 	// fetches to rank.
 	MinCandidates int

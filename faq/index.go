@@ -26,22 +26,17 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
 	text "github.com/faqbot/faqbot/faq/analysis"
 )
 
-// tokenizerType is the bleve tokenizer type that runs faqbot's analysis for one field;
-// termsTokenizerType splits text that faqbot has already analysed (terms separated by spaces),
-// so that long texts are analysed once, in parallel, before indexing.
-const (
-	tokenizerType      = "faqbot"
-	termsTokenizerType = "faqbot-terms"
-)
+// termsTokenizerType is the bleve tokenizer of every field: it splits text that faqbot has
+// already analysed (terms separated by spaces), so that long texts are analysed once, in
+// parallel, before indexing.
+const termsTokenizerType = "faqbot-terms"
 
 func init() {
-	registry.RegisterTokenizer(tokenizerType, newTokenizer)
 	registry.RegisterTokenizer(termsTokenizerType, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
 		return termsTokenizer{}, nil
 	})
@@ -51,37 +46,7 @@ func init() {
 type termsTokenizer struct{}
 
 func (termsTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	return tokenStream(strings.Fields(string(input)))
-}
-
-// tokenizer adapts faq/analysis to bleve. Its config names the field and carries the synonyms,
-// so that an index on disk is reopened with the analysis it was built with.
-type tokenizer struct {
-	field text.Field
-	an    *text.Analyzer
-}
-
-func newTokenizer(config map[string]interface{}, _ *registry.Cache) (analysis.Tokenizer, error) {
-	field, _ := config["field"].(string)
-	var syn text.Synonyms
-	if raw, ok := config["synonyms"]; ok {
-		b, err := json.Marshal(raw)
-		if err != nil {
-			return nil, fmt.Errorf("faq: tokenizer synonyms: %w", err)
-		}
-		if err := json.Unmarshal(b, &syn); err != nil {
-			return nil, fmt.Errorf("faq: tokenizer synonyms: %w", err)
-		}
-	}
-	return &tokenizer{field: text.Field(field), an: text.New(syn)}, nil
-}
-
-func (t *tokenizer) Tokenize(input []byte) analysis.TokenStream {
-	terms := t.an.Field(t.field, string(input))
-	return tokenStream(terms)
-}
-
-func tokenStream(terms []string) analysis.TokenStream {
+	terms := strings.Fields(string(input))
 	ts := make(analysis.TokenStream, len(terms))
 	for i, term := range terms {
 		ts[i] = &analysis.Token{Term: []byte(term), Position: i + 1, Type: analysis.Ideographic}
@@ -133,6 +98,12 @@ type Index struct {
 	outside    *Entry // the pseudo-entry of the out-of-scope examples; nil without any
 	anchors    map[*Entry]map[text.Field]map[string]bool
 	dir        string
+	// stats are the BM25 statistics of each bleve field; reader is the snapshot every search
+	// reads, and docOf numbers its documents as faqbot does (see openReader).
+	stats     map[string]fieldStats
+	reader    index.IndexReader
+	docOf     []int32
+	scorePool sync.Pool // of *scores, sized to the documents
 }
 
 const hashKey = "faqbot-content-hash"
@@ -151,6 +122,7 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 		}
 	}
 	ix.collect(ctx)
+	ix.lengthStats()
 	ix.weigh()
 	ix.findAnchors()
 	hash := contentHash(ix.phrases, c.Synonyms, c.Version())
@@ -168,6 +140,10 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 		}
 		if reuse {
 			ix.raw = nil
+			if err := ix.openReader(); err != nil {
+				ix.bi.Close()
+				return nil, err
+			}
 			return ix, nil
 		}
 	}
@@ -178,6 +154,10 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 	if err := ix.bi.SetInternal([]byte(hashKey), []byte(hash)); err != nil {
 		ix.bi.Close()
 		return nil, fmt.Errorf("faq: index: %w", err)
+	}
+	if err := ix.openReader(); err != nil {
+		ix.bi.Close()
+		return nil, err
 	}
 	return ix, nil
 }
@@ -542,7 +522,13 @@ func (ix *Index) fill(ctx context.Context) error {
 }
 
 // Close releases the index.
-func (ix *Index) Close() error { return ix.bi.Close() }
+func (ix *Index) Close() error {
+	var err error
+	if ix.reader != nil {
+		err = ix.reader.Close()
+	}
+	return errors.Join(err, ix.bi.Close())
+}
 
 // Content returns the content the index was built from.
 func (ix *Index) Content() *Content { return ix.content }
@@ -617,7 +603,7 @@ func selectTerms(q text.Terms, f text.Field, df map[text.Field]map[string]int, l
 }
 
 // clauses returns the term queries of q: over the phrases' fields, and over the answers'.
-func (ix *Index) clauses(q text.Terms) []query.Query {
+func (ix *Index) clauses(q text.Terms) []clause {
 	kanaOnly, english := q.KanaOnly(), q.English()
 	known := func(df map[string]int) int { // query words the index knows: when there are several, n-grams add little
 		n := 0
@@ -628,13 +614,10 @@ func (ix *Index) clauses(q text.Terms) []query.Query {
 		}
 		return n
 	}
-	var clauses []query.Query
+	var clauses []clause
 	add := func(field string, terms []string, boost float64) {
 		for _, term := range terms {
-			tq := bleve.NewTermQuery(term)
-			tq.SetField(field)
-			tq.SetBoost(boost)
-			clauses = append(clauses, tq)
+			clauses = append(clauses, clause{field: field, term: term, boost: boost})
 		}
 	}
 	r := ix.content.Matcher.Retrieval
@@ -680,21 +663,20 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	}
 	// A small FAQ is ranked from a few documents; a large one from up to minCandidates.
 	size := max(2*k+4, min(ix.content.Matcher.Retrieval.MinCandidates, len(ix.byEntry)))
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(clauses...), size, 0, false)
-	// Documents of equal score are cut at size by their id, not in the order bleve happened to
-	// number them (map order at indexing): the same content and question find the same
-	// candidates on every build and run.
-	req.SortBy([]string{"-_score", "_id"})
-	res, err := ix.bi.SearchInContext(ctx, req)
+	found, err := ix.bm25(ctx, clauses, size)
 	if err != nil {
-		return nil, fmt.Errorf("faq: search: %w", err)
+		return nil, err
 	}
 	best := map[*Entry]int{}
 	var hits []Hit
-	for _, dm := range res.Hits {
-		e, answer := ix.docEntry(dm.ID)
-		if e == nil {
-			return nil, errors.New("faq: search: index does not match its content")
+	for _, doc := range found.top {
+		score := found.sum[doc]
+		var e *Entry
+		answer := int(doc) >= len(ix.phrases)
+		if answer {
+			e = ix.answers[int(doc)-len(ix.phrases)].entry
+		} else {
+			e = ix.phrases[doc].Entry
 		}
 		j, ok := best[e]
 		if !ok {
@@ -703,11 +685,12 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 			hits = append(hits, Hit{Entry: e})
 		}
 		if answer {
-			hits[j].AnswerScore = max(hits[j].AnswerScore, dm.Score)
+			hits[j].AnswerScore = max(hits[j].AnswerScore, score)
 		} else {
-			hits[j].Score = max(hits[j].Score, dm.Score)
+			hits[j].Score = max(hits[j].Score, score)
 		}
 	}
+	ix.releaseScores(found)
 	if len(hits) == 0 {
 		return nil, nil
 	}

@@ -471,6 +471,9 @@ type matcherYAML struct {
 		MaxClauses       int     `yaml:"max_clauses"`
 		MaxAnswerClauses int     `yaml:"max_answer_clauses"`
 		AnswerBoost      float64 `yaml:"answer_boost"`
+		K1               float64 `yaml:"k1"`
+		B                float64 `yaml:"b"`
+		AnswerB          float64 `yaml:"answer_b"`
 		MinCandidates    int     `yaml:"min_candidates"`
 		AnchorShare      float64 `yaml:"anchor_share"`
 	} `yaml:"retrieval"`
@@ -536,15 +539,15 @@ func (l *loader) loadMatcher(c *Content) {
 			HandoffThreshold: t.Handoff, PhraseWeight: t.PhraseWeight,
 			HandoffPhraseWeight: t.HandoffPhrase, OutsidePhraseWeight: t.OutsidePhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch, UntypedFactor: t.UntypedFactor,
 			Rank:      RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry},
-			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
+			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, K1: r.K1, B: r.B, AnswerB: r.AnswerB, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
 			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffRate: g.HandoffRate, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
 			Boosts:    m.Boosts}
-		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.OutsidePhrase, t.UnanchoredFactor, t.TypeMismatch, t.UntypedFactor, r.MaxDF, r.AnchorShare, g.IntentWeight} {
+		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.OutsidePhrase, t.UnanchoredFactor, t.TypeMismatch, t.UntypedFactor, r.MaxDF, r.AnchorShare, r.B, r.AnswerB, g.IntentWeight} {
 			if v < 0 || v > 1 {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds, shares and weights must be between 0 and 1, got %v", v)
 			}
 		}
-		if r.MaxClauses < 1 || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.HandoffRate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 || g.MaxIntents < 0 {
+		if r.MaxClauses < 1 || r.K1 < 0 || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.HandoffRate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 || g.MaxIntents < 0 {
 			from.problem(name, lineOf(node, "learning"), "retrieval and learning: counts must be at least 1 (folds at least 2), rate positive, l2 not negative")
 		}
 		for _, k := range boostKeys {

@@ -1,0 +1,217 @@
+package faq
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	index "github.com/blevesearch/bleve_index_api"
+
+	text "github.com/faqbot/faqbot/faq/analysis"
+)
+
+// BM25 over bleve's postings, with the statistics of each kind of document.
+//
+// bleve's own BM25 counts every document of the index in each field's IDF and takes a field's
+// average length to be its number of distinct terms over all documents, rounded up: with
+// phrasings and answers in one index, a short phrasing and a long answer are normalised by the
+// same wrong length, and an answer term's rarity is measured against the phrasings too. faqbot
+// reads the postings (term frequency and field length of each document) through bleve's index
+// reader and scores them itself: the phrasings' fields against the phrasings (their number and
+// average length), the answers' fields against the answers.
+
+// fieldStats are the BM25 statistics of one bleve field: the number of documents of its kind
+// and their average length in terms.
+type fieldStats struct {
+	docs, avgLen float64
+}
+
+// clause is one term of a query searched in one bleve field.
+type clause struct {
+	field, term string
+	boost       float64
+}
+
+// lengthStats computes the statistics of every bleve field from the documents' terms (ix.raw).
+func (ix *Index) lengthStats() {
+	ix.stats = map[string]fieldStats{}
+	add := func(field string, docs []text.Terms, f text.Field) {
+		total := 0
+		for _, terms := range docs {
+			total += len(terms[f])
+		}
+		st := fieldStats{docs: float64(len(docs))}
+		if len(docs) > 0 {
+			st.avgLen = float64(total) / float64(len(docs))
+		}
+		ix.stats[field] = st
+	}
+	phrases, answers := ix.raw[:len(ix.phrases)], ix.raw[len(ix.phrases):]
+	for _, f := range text.Fields {
+		add(string(f), phrases, f)
+	}
+	for _, f := range answerFields {
+		add(answerField(f), answers, f)
+	}
+}
+
+// openReader takes the snapshot of the bleve index that every search reads, and numbers its
+// documents the way faqbot does (phrases, then answers), so that scores are gathered in a slice
+// and ties are broken by that stable number rather than by bleve's internal one.
+func (ix *Index) openReader() error {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("faq: index reader: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("faq: index reader: %w", err)
+	}
+	all, err := r.DocIDReaderAll()
+	if err != nil {
+		r.Close()
+		return fmt.Errorf("faq: index reader: %w", err)
+	}
+	defer all.Close()
+	docs := len(ix.phrases) + len(ix.answers)
+	var nums []int32
+	for seen := 0; ; seen++ {
+		id, err := all.Next()
+		if err != nil {
+			r.Close()
+			return fmt.Errorf("faq: index reader: %w", err)
+		}
+		if id == nil {
+			if seen != docs {
+				r.Close()
+				return fmt.Errorf("faq: index holds %d documents, its content %d", seen, docs)
+			}
+			break
+		}
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			r.Close()
+			return fmt.Errorf("faq: index reader: %w", err)
+		}
+		doc, ok := ix.docNumber(ext)
+		if !ok {
+			r.Close()
+			return fmt.Errorf("faq: index does not match its content (document %q)", ext)
+		}
+		n := id.Value()
+		if n >= uint64(4*docs+1024) {
+			r.Close()
+			return fmt.Errorf("faq: index reader: document number %d out of range", n)
+		}
+		for uint64(len(nums)) <= n {
+			nums = append(nums, -1)
+		}
+		nums[n] = int32(doc)
+	}
+	ix.reader, ix.docOf = r, nums
+	return nil
+}
+
+// docNumber is faqbot's number of a bleve document id: a phrase's index, or the number of
+// phrases plus an answer's index.
+func (ix *Index) docNumber(id string) (int, bool) {
+	e, answer := ix.docEntry(id)
+	if e == nil {
+		return 0, false
+	}
+	if answer {
+		i, _ := strconv.Atoi(id[1:])
+		return len(ix.phrases) + i, true
+	}
+	i, _ := strconv.Atoi(id)
+	return i, true
+}
+
+// scores are the BM25 scores a search gathers, indexed by document number, from a pool.
+type scores struct {
+	sum     []float64
+	touched []int32
+	top     []int32
+}
+
+// bm25 scores every document that has a clause's term and returns the numbers of the best
+// size documents, best first, ties by document number, with the scores; release it when done.
+func (ix *Index) bm25(ctx context.Context, clauses []clause, size int) (*scores, error) {
+	s, _ := ix.scorePool.Get().(*scores)
+	if s == nil {
+		s = &scores{sum: make([]float64, len(ix.phrases)+len(ix.answers))}
+	}
+	r := ix.content.Matcher.Retrieval
+	k1 := r.K1
+	var d index.TermFieldDoc
+	for _, c := range clauses {
+		st := ix.stats[c.field]
+		b := r.B
+		if c.field != string(text.JA) && c.field != string(text.EN) && c.field != string(text.Gram) && c.field != string(text.Yomi) {
+			b = r.AnswerB
+		}
+		tfr, err := ix.reader.TermFieldReader(ctx, []byte(c.term), c.field, true, true, false)
+		if err != nil {
+			ix.releaseScores(s)
+			return nil, fmt.Errorf("faq: search: %w", err)
+		}
+		df := float64(tfr.Count())
+		idf := math.Log(1 + (st.docs-df+0.5)/(df+0.5))
+		for {
+			td, err := tfr.Next(&d)
+			if err != nil {
+				tfr.Close()
+				ix.releaseScores(s)
+				return nil, fmt.Errorf("faq: search: %w", err)
+			}
+			if td == nil {
+				break
+			}
+			n := td.ID.Value()
+			if n >= uint64(len(ix.docOf)) || ix.docOf[n] < 0 {
+				tfr.Close()
+				ix.releaseScores(s)
+				return nil, fmt.Errorf("faq: search: index does not match its content")
+			}
+			doc := ix.docOf[n]
+			tf := float64(td.Freq)
+			length := 1.0
+			if td.Norm > 0 {
+				length = math.Round(1 / (td.Norm * td.Norm))
+			}
+			norm := 1.0
+			if st.avgLen > 0 {
+				norm = 1 - b + b*length/st.avgLen
+			}
+			if s.sum[doc] == 0 {
+				s.touched = append(s.touched, doc)
+			}
+			s.sum[doc] += c.boost * idf * tf * (k1 + 1) / (tf + k1*norm)
+		}
+		tfr.Close()
+		if err := ctx.Err(); err != nil {
+			ix.releaseScores(s)
+			return nil, err
+		}
+	}
+	s.top = append(s.top[:0], s.touched...)
+	slices.SortFunc(s.top, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(s.sum[b], s.sum[a]), cmp.Compare(a, b))
+	})
+	if len(s.top) > size {
+		s.top = s.top[:size]
+	}
+	return s, nil
+}
+
+// releaseScores clears what s touched and returns it to ix's pool.
+func (ix *Index) releaseScores(s *scores) {
+	for _, d := range s.touched {
+		s.sum[d] = 0
+	}
+	s.touched, s.top = s.touched[:0], s.top[:0]
+	ix.scorePool.Put(s)
+}
