@@ -308,6 +308,24 @@ func TestRetryKey(t *testing.T) {
 	}
 }
 
+// TestRetryKeyPinned holds the keys of events whose pushes may already be in LINE's hands: a
+// key that changed across a release would let a redelivered event be pushed a second time.
+// The values are those of the key derivation as first shipped (a version 5 UUID of the event
+// id in faqbot's namespace, 5c1f0e6a-3b52-4d2e-9a41-7e08c366d10b), and agree with other
+// implementations of RFC 9562's name-based UUIDs.
+func TestRetryKeyPinned(t *testing.T) {
+	for id, want := range map[string]string{
+		"01HZEXPIRED00000000000000001": "7bc938c7-c301-5d04-812f-1173df1be181",
+		"":                             "20d20613-9e14-5037-be1c-165a23953049",
+		"x":                            "3178d7d7-5931-5d1c-b80a-141006fc97f6",
+		"日本語イベント":                      "d23ab738-c3ce-5660-8019-b7b533297ec9",
+	} {
+		if got := retryKey(id); got != want {
+			t.Errorf("retryKey(%q) = %s, want %s", id, got, want)
+		}
+	}
+}
+
 func TestFollowUpAndFeedback(t *testing.T) {
 	h := newHarness(t)
 	u := userID(3)
