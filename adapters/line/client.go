@@ -2,8 +2,6 @@ package line
 
 import (
 	"context"
-	"crypto/sha1"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
 
@@ -164,31 +163,14 @@ func isInvalidReplyToken(res *http.Response) bool {
 }
 
 // retryKey derives the X-Line-Retry-Key of the push that stands in for the reply to event id:
-// a name-based (version 5) UUID of the id, so that every attempt, by any process, at pushing the
-// same event's answer carries the same key and LINE accepts only one of them.
+// a name-based (version 5, SHA-1) UUID of the id, so that every attempt, by any process, at
+// pushing the same event's answer carries the same key and LINE accepts only one of them.
 func retryKey(eventID string) string {
-	h := sha1.New()
-	h.Write(retryKeyNamespace[:])
-	h.Write([]byte(eventID))
-	var u [16]byte
-	copy(u[:], h.Sum(nil))
-	u[6] = u[6]&0x0f | 0x50 // version 5
-	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
-	var b [36]byte
-	hex.Encode(b[0:8], u[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], u[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], u[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], u[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], u[10:])
-	return string(b[:])
+	return uuid.NewSHA1(retryKeyNamespace, []byte(eventID)).String()
 }
 
 // retryKeyNamespace is the UUID namespace of faqbot's LINE retry keys.
-var retryKeyNamespace = [16]byte{0x5c, 0x1f, 0x0e, 0x6a, 0x3b, 0x52, 0x4d, 0x2e, 0x9a, 0x41, 0x7e, 0x08, 0xc3, 0x66, 0xd1, 0x0b}
+var retryKeyNamespace = uuid.MustParse("5c1f0e6a-3b52-4d2e-9a41-7e08c366d10b")
 
 // deliver sends msgs as the reply to j: with the reply token, or, when LINE refuses the token as
 // expired or used and no earlier attempt can have used it, as a push with a retry key derived
