@@ -5,14 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/faqbot/faqbot/adapters/internal/retry"
 )
 
 // api sends requests to the Messaging API, retrying 5xx and 429 answers. It is safe for
@@ -21,8 +21,7 @@ type api struct {
 	hc       *http.Client
 	endpoint string
 	token    string
-	base     time.Duration
-	attempts int
+	policy   retry.Policy
 }
 
 // client returns a Messaging API client bound to ctx. The SDK's WithContext sets the context on
@@ -53,17 +52,16 @@ type outcome struct {
 
 var errInvalidReplyToken = errors.New("invalid reply token")
 
-// call runs op until it succeeds, fails for good, or runs out of attempts or time. Before
-// each wait it calls waiting (when not nil) with the wait's length.
+// call runs op until it succeeds, fails for good, or runs out of attempts or time (the
+// shared retry policy: a 5xx, a 429 or no answer is tried again, after its Retry-After or the
+// backoff). Before each wait it calls waiting (when not nil) with the wait's length.
 func (c *api) call(ctx context.Context, name string, retryKey bool, waiting func(time.Duration),
 	op func(*messaging_api.MessagingApiAPI) (*http.Response, error)) outcome {
 	var out outcome
-	for {
-		out.attempts++
+	out.attempts, out.err = retry.Do(ctx, c.policy, func(ctx context.Context) error {
 		cl, err := c.client(ctx)
 		if err != nil {
-			out.err = err
-			return out
+			return retry.Final(err)
 		}
 		res, err := op(cl)
 		out.status = 0
@@ -71,82 +69,34 @@ func (c *api) call(ctx context.Context, name string, retryKey bool, waiting func
 			out.status = res.StatusCode
 		}
 		if err == nil {
-			out.err = nil
-			return out
+			return nil
 		}
-		var wait time.Duration
 		switch s := out.status; {
 		case s == 0:
 			if ctx.Err() != nil {
-				out.err = fmt.Errorf("line: %s: %w", name, ctx.Err())
-				return out
+				return retry.Final(fmt.Errorf("line: %s: %w", name, ctx.Err()))
 			}
 			// The request may have reached LINE before the connection failed. The error names
 			// the URL and the network failure, nothing the user sent.
 			out.uncertain = true
-			out.err = fmt.Errorf("line: %s: %w", name, err)
+			return fmt.Errorf("line: %s: %w", name, err)
 		case s == http.StatusTooManyRequests:
-			wait = retryAfter(res.Header, time.Now())
-			out.err = fmt.Errorf("line: %s: status %d", name, s)
+			return retry.Later(fmt.Errorf("line: %s: status %d", name, s), retry.After(res.Header, time.Now()))
 		case s >= 500:
 			out.uncertain = true
-			wait = retryAfter(res.Header, time.Now())
-			out.err = fmt.Errorf("line: %s: status %d", name, s)
+			return retry.Later(fmt.Errorf("line: %s: status %d", name, s), retry.After(res.Header, time.Now()))
 		case s == http.StatusConflict && retryKey:
 			// Accepted before under the same retry key: done, and not twice.
-			out.duplicate, out.err = true, nil
-			return out
+			out.duplicate = true
+			return nil
 		case s == http.StatusBadRequest && isInvalidReplyToken(res):
 			out.invalidToken = true
-			out.err = fmt.Errorf("line: %s: %w", name, errInvalidReplyToken)
-			return out
+			return retry.Final(fmt.Errorf("line: %s: %w", name, errInvalidReplyToken))
 		default:
-			out.err = fmt.Errorf("line: %s: status %d", name, s)
-			return out
+			return retry.Final(fmt.Errorf("line: %s: status %d", name, s))
 		}
-		if out.attempts >= c.attempts {
-			out.err = fmt.Errorf("%w (gave up after %d attempts)", out.err, out.attempts)
-			return out
-		}
-		wait = max(wait, c.backoff(out.attempts))
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			out.err = fmt.Errorf("%w (no time left to retry)", out.err)
-			return out
-		}
-		if waiting != nil {
-			waiting(wait)
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			out.err = fmt.Errorf("line: %s: %w", name, ctx.Err())
-			return out
-		case <-t.C:
-		}
-	}
-}
-
-// backoff is the wait before attempt n+1: base·2ⁿ⁻¹, jittered down by up to half, at most 10 s.
-func (c *api) backoff(n int) time.Duration {
-	d := c.base << min(n-1, 16)
-	d = min(d, 10*time.Second)
-	return d/2 + rand.N(d/2+1)
-}
-
-// retryAfter reads a Retry-After header (seconds or an HTTP date); 0 when absent.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
+	}, waiting)
+	return out
 }
 
 // isInvalidReplyToken reports whether a 400 answer says the reply token is invalid. The SDK

@@ -233,6 +233,27 @@ func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
 	}
 }
 
+func TestTooManyRequestsHonoursRetryAfterDate(t *testing.T) {
+	h := newHarness(t)
+	h.api.fail = func(path string, n int) (int, http.Header) {
+		if path == pathReply && n == 1 {
+			// Whole seconds: two from now is more than one.
+			at := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+			return http.StatusTooManyRequests, http.Header{"Retry-After": {at}}
+		}
+		return 0, nil
+	}
+	h.send(t, textEvent("01HZ429DATE00000000000000001", "token-429d", userID(1), "How many records were leaked?"))
+	h.drain(t)
+	all := h.api.all(pathReply)
+	if len(all) != 2 || all[1].Status != http.StatusOK {
+		t.Fatalf("reply requests %+v, want a 429 then a 200", all)
+	}
+	if gap := all[1].At.Sub(all[0].At); gap < time.Second {
+		t.Errorf("retried after %v, want at least the second the Retry-After date is away", gap)
+	}
+}
+
 func TestExpiredReplyTokenPushesOnce(t *testing.T) {
 	ev := textEvent("01HZEXPIRED00000000000000001", "expired-token", userID(7), "How many records were leaked?")
 	h := newHarness(t)
