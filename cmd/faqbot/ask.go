@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/faqbot/faqbot/bot"
 )
 
@@ -110,12 +112,9 @@ func converse(ctx context.Context, b *bot.Bot, in io.Reader, out *bufio.Writer, 
 	}
 }
 
-// isTerminal reports whether r is an interactive terminal.
-func isTerminal(r io.Reader) bool {
+// isTerminal reports whether r is an interactive terminal: a file whose descriptor is a
+// terminal device (golang.org/x/term), not merely a character device such as /dev/null.
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && f != nil && term.IsTerminal(int(f.Fd()))
 }
