@@ -19,7 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/faqbot/faqbot/faq/analysis"
 )
@@ -101,6 +101,9 @@ type loader struct {
 	prefix   string
 	problems Problems
 	err      error
+	// src is the text of each document read, by its root node: decode decodes it again,
+	// strictly.
+	src map[*yaml.Node][]byte
 }
 
 func (l *loader) display(name string) string {
@@ -139,6 +142,10 @@ func (l *loader) read(fsys fs.FS, name string) *yaml.Node {
 		l.problem(name, 1, "file is empty")
 		return nil
 	}
+	if l.src == nil {
+		l.src = map[*yaml.Node][]byte{}
+	}
+	l.src[doc.Content[0]] = data
 	return doc.Content[0]
 }
 
@@ -175,16 +182,57 @@ func (l *loader) yamlProblem(name string, err error) {
 	}
 }
 
-// decode decodes node into v; unknown keys are reported separately by unknownKeys.
+var unknownField = regexp.MustCompile(`^field (.+?) not found in type (.+)$`)
+
+// decode decodes the document whose root is node into v, strictly (yaml.Decoder.KnownFields):
+// a key that no field of a struct takes is reported as "unknown field", with the keys it
+// could have been, at its line. It reports false when v could not be decoded in full; an
+// unknown field alone does not make it so. The keys of maps (messages, boosts, signals, the
+// languages of out-of-scope.yaml) are checked by unknownKeys.
 func (l *loader) decode(name string, node *yaml.Node, v any) bool {
-	if err := node.Decode(v); err != nil {
+	var err error
+	if data, ok := l.src[node]; ok {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		err = dec.Decode(v)
+	} else {
+		err = node.Decode(v) // not the root of a document read: no file to decode strictly
+	}
+	if err == nil {
+		return true
+	}
+	te, ok := errors.AsType[*yaml.TypeError](err)
+	if !ok {
 		l.yamlProblem(name, err)
 		return false
 	}
-	return true
+	keys := structKeys(reflect.TypeOf(v))
+	complete := true
+	for _, m := range te.Errors {
+		if g := yamlLine.FindStringSubmatch(m); g != nil {
+			if u := unknownField.FindStringSubmatch(g[2]); u != nil {
+				n, _ := strconv.Atoi(g[1])
+				l.unknownField(name, n, u[1], keys[u[2]])
+				continue
+			}
+		}
+		complete = false
+		l.yamlProblem(name, errors.New(m))
+	}
+	return complete
 }
 
-// unknownKeys reports keys of a mapping node that are not in allowed.
+// unknownField reports key, at line, as a key no field takes, naming those allowed.
+func (l *loader) unknownField(name string, line int, key string, allowed []string) {
+	if len(allowed) == 0 {
+		l.problem(name, line, "unknown field %q", key)
+		return
+	}
+	l.problem(name, line, "unknown field %q (expected one of %s)", key, strings.Join(allowed, ", "))
+}
+
+// unknownKeys reports keys of a mapping node that are not in allowed, as decode does for the
+// fields of a struct: for the mappings decoded into Go maps, which take any key.
 func (l *loader) unknownKeys(name string, node *yaml.Node, allowed ...string) {
 	if node == nil || node.Kind != yaml.MappingNode {
 		return
@@ -192,9 +240,32 @@ func (l *loader) unknownKeys(name string, node *yaml.Node, allowed ...string) {
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k := node.Content[i]
 		if !slices.Contains(allowed, k.Value) {
-			l.problem(name, k.Line, "unknown key %q (expected one of %s)", k.Value, strings.Join(allowed, ", "))
+			l.unknownField(name, k.Line, k.Value, allowed)
 		}
 	}
+}
+
+// structKeys returns the yaml keys of every struct type reachable from t, by the type's name
+// as the yaml package prints it.
+func structKeys(t reflect.Type) map[string][]string {
+	out := map[string][]string{}
+	var walk func(reflect.Type)
+	walk = func(t reflect.Type) {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			walk(t.Elem())
+		case reflect.Struct:
+			if _, seen := out[t.String()]; seen {
+				return
+			}
+			out[t.String()] = yamlKeysOf(t)
+			for i := range t.NumField() {
+				walk(t.Field(i).Type)
+			}
+		}
+	}
+	walk(t)
+	return out
 }
 
 // keyLine returns the line of key itself in a mapping node, or node's own line.
@@ -295,8 +366,6 @@ func (l *loader) loadManifest(c *Content) {
 		}
 		return
 	}
-	from.unknownKeys(name, node, "languages", "desk", "messages")
-	from.unknownKeys(name, child(node, "desk"), "name", "phone", "hours", "open", "close", "closures")
 	from.unknownKeys(name, child(node, "messages"), messageKeys...)
 	var m manifestYAML
 	if !from.decode(name, node, &m) {
@@ -406,7 +475,6 @@ func (l *loader) closures(name string, list *yaml.Node, ys []struct {
 		line := 0
 		if list != nil && i < len(list.Content) {
 			line = list.Content[i].Line
-			l.unknownKeys(name, list.Content[i], "name", "from", "to")
 		}
 		to := cmp.Or(y.To, y.From)
 		fromDated, okFrom := closureDay(y.From)
@@ -499,11 +567,25 @@ var (
 )
 
 // yamlKeys returns the yaml keys of the fields of the struct v.
-func yamlKeys(v any) []string {
-	t := reflect.TypeOf(v)
+func yamlKeys(v any) []string { return yamlKeysOf(reflect.TypeOf(v)) }
+
+// yamlKeysOf returns the yaml keys of the fields of the struct type t, as the yaml package
+// takes them: the tag's name, or the field's name in lower case.
+func yamlKeysOf(t reflect.Type) []string {
 	keys := make([]string, 0, t.NumField())
 	for i := range t.NumField() {
-		keys = append(keys, strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0])
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		k := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		switch k {
+		case "-":
+			continue
+		case "":
+			k = strings.ToLower(f.Name)
+		}
+		keys = append(keys, k)
 	}
 	return keys
 }
@@ -519,11 +601,9 @@ func (l *loader) loadMatcher(c *Content) {
 	var m matcherYAML
 	missing := false
 	sections := map[string]any{"thresholds": m.Thresholds, "rank": m.Rank, "retrieval": m.Retrieval, "learning": m.Learning}
-	from.unknownKeys(name, node, "thresholds", "rank", "retrieval", "learning", "boosts", "signals")
 	for _, sec := range slices.Sorted(maps.Keys(sections)) {
 		keys := yamlKeys(sections[sec])
 		n := child(node, sec)
-		from.unknownKeys(name, n, keys...)
 		for _, k := range keys { // every tunable is set in the file: none defaults silently to 0
 			if child(n, k) == nil {
 				from.problem(name, keyLine(node, sec), "%s: %s is missing", sec, k)
@@ -533,7 +613,8 @@ func (l *loader) loadMatcher(c *Content) {
 	}
 	from.unknownKeys(name, child(node, "boosts"), boostKeys...)
 	from.unknownKeys(name, child(node, "signals"), signalKeys...)
-	if !missing && from.decode(name, node, &m) {
+	// Decoded even with a tunable missing, so that a misspelt one is named too.
+	if decoded := from.decode(name, node, &m); decoded && !missing {
 		t, r, g := m.Thresholds, m.Retrieval, m.Learning
 		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence, VagueConfidence: t.VagueConfidence,
 			HandoffThreshold: t.Handoff, PhraseWeight: t.PhraseWeight,
@@ -569,7 +650,6 @@ func (l *loader) loadSynonyms(c *Content) {
 	if node == nil {
 		return // synonyms are optional
 	}
-	l.unknownKeys(SynonymsFile, node, "ja", "en")
 	if !l.decode(SynonymsFile, node, &c.Synonyms) {
 		return
 	}
@@ -680,9 +760,6 @@ type entryYAML struct {
 	EN               *textYAML `yaml:"en"`
 }
 
-var entryKeys = []string{"id", "section", "handoff", "holds_for_everyone", "followups", "ja", "en"}
-var textKeys = []string{"title", "label", "answer", "questions", "keywords"}
-
 // entryNodes remembers where each entry came from, for problems found after loading.
 type entryNode struct {
 	e    *Entry
@@ -715,9 +792,6 @@ func (l *loader) loadEntries(c *Content) {
 			l.problem(name, node.Line, "an entry must be a mapping with id, ja/en, …")
 			continue
 		}
-		l.unknownKeys(name, node, entryKeys...)
-		l.unknownKeys(name, child(node, "ja"), textKeys...)
-		l.unknownKeys(name, child(node, "en"), textKeys...)
 		var y entryYAML
 		if !l.decode(name, node, &y) {
 			continue

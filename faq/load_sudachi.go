@@ -23,7 +23,6 @@ func (l *loader) loadSudachiSynonyms(c *Content) {
 	if node == nil {
 		return // optional
 	}
-	l.unknownKeys(SudachiSynonymsFile, node, "ja", "en")
 	var gen analysis.Synonyms
 	if !l.decode(SudachiSynonymsFile, node, &gen) {
 		return

@@ -79,7 +79,7 @@ func TestLoadSudachiSynonyms(t *testing.T) {
 	})
 	for _, tt := range []struct{ name, gen, want string }{
 		{"bad yaml", "ja:\n  - [申し込み, 申込]\n\t- [x]\n", "c/" + SudachiSynonymsFile + ":3: found character that cannot start any token"},
-		{"unknown key", "ja: []\nfr: []\n", "c/" + SudachiSynonymsFile + `:2: unknown key "fr"`},
+		{"unknown key", "ja: []\nfr: []\n", "c/" + SudachiSynonymsFile + `:2: unknown field "fr" (expected one of ja, en)`},
 		{"duplicate in the file", "ja:\n  - [申し込み, 申込]\n  - [申込み, 申込]\n", "c/" + SudachiSynonymsFile + `:3: "申込" is already in a group at line 2`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -131,9 +131,49 @@ func TestLoadProblems(t *testing.T) {
 		{"yaml syntax", map[string]string{
 			"entries/a.yaml": "id: a\nja:\n  title: [unclosed\n",
 		}, []string{"c/entries/a.yaml:2: did not find expected"}},
-		{"unknown key", map[string]string{
+		{"unknown field", map[string]string{
 			"entries/a.yaml": strings.Replace(goodEntry, "en:\n", "anwser: x\nen:\n", 1),
-		}, []string{`c/entries/a.yaml:6: unknown key "anwser"`}},
+		}, []string{`c/entries/a.yaml:6: unknown field "anwser" (expected one of id, section, handoff, holds_for_everyone, followups, ja, en)`}},
+		{"unknown field in a language block, the entry still checked", map[string]string{
+			"entries/a.yaml": strings.Replace(goodEntry, "  answer: 回答\n", "  answer: \"\"\n  qestions: [x]\n", 1),
+		}, []string{`c/entries/a.yaml:4: ja: empty answer`,
+			`c/entries/a.yaml:5: unknown field "qestions" (expected one of title, label, answer, questions, keywords)`}},
+		{"unknown fields and a type error", map[string]string{
+			"entries/a.yaml": strings.Replace(goodEntry, "id: a\n", "id: a\nhandoff: maybe\ntags: [x]\n", 1),
+		}, []string{"c/entries/a.yaml:2: cannot unmarshal", `c/entries/a.yaml:3: unknown field "tags"`}},
+		{"unknown field at the top of faqbot.yaml", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml":    manifestWith("languages: [ja, en]\nlanguage: [ja]"),
+		}, []string{fmt.Sprintf(`c/faqbot.yaml:%d: unknown field "language" (expected one of languages, desk, messages)`,
+			lineOfText(manifestWith("languages: [ja, en]\nlanguage: [ja]"), "language:"))}},
+		{"unknown field in the desk and in a closure", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml": strings.NewReplacer("  phone: ", "  fone: x\n  phone: ", `      to: "01-03"`, `      to: "01-03"`+"\n      until: x").
+				Replace(manifestWith("languages: [ja, en]")),
+		}, []string{`c/faqbot.yaml:10: unknown field "fone" (expected one of name, phone, hours, open, close, closures)`,
+			`c/faqbot.yaml:26: unknown field "until" (expected one of name, from, to)`}},
+		{"unknown message", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml":    strings.Replace(manifestWith("languages: [ja, en]"), "messages:\n", "messages:\n  handof:\n    ja: x\n", 1),
+		}, []string{fmt.Sprintf(`c/faqbot.yaml:%d: unknown field "handof" (expected one of handoff, `, lineOfText(manifestWith(""), "messages:")+1)}},
+		{"matcher tunable misspelt", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"matcher.yaml":   strings.Replace(embeddedFile("content/matcher.yaml"), "  max_clauses: 4", "  max_clause: 4", 1),
+		}, []string{
+			fmt.Sprintf("c/matcher.yaml:%d: retrieval: max_clauses is missing", lineOfText(embeddedFile("content/matcher.yaml"), "retrieval:")),
+			fmt.Sprintf(`c/matcher.yaml:%d: unknown field "max_clause" (expected one of max_df, max_clauses, `, lineOfText(embeddedFile("content/matcher.yaml"), "  max_clauses:")),
+		}},
+		{"unknown section of matcher.yaml", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"matcher.yaml":   embeddedFile("content/matcher.yaml") + "weights:\n  x: 1\n",
+		}, []string{fmt.Sprintf(`c/matcher.yaml:%d: unknown field "weights" (expected one of thresholds, rank, retrieval, learning, boosts, signals)`,
+			strings.Count(embeddedFile("content/matcher.yaml"), "\n")+1)}},
+		{"unknown language in synonyms and out-of-scope", map[string]string{
+			"entries/a.yaml":    goodEntry,
+			"synonyms.yaml":     "ja:\n  - [漏洩, 流出]\nfr:\n  - [fuite, perte]\n",
+			"out-of-scope.yaml": "ja: [今日の天気]\nde: [Wetter]\n",
+		}, []string{`c/out-of-scope.yaml:2: unknown field "de" (expected one of ja, en)`,
+			`c/synonyms.yaml:3: unknown field "fr" (expected one of ja, en)`}},
 		{"long label", map[string]string{
 			"entries/a.yaml": strings.Replace(goodEntry, "  answer: 回答\n", "  answer: 回答\n  label: この ラベルは 二十文字を 超えて しまって いる\n", 1),
 		}, []string{`c/entries/a.yaml:5: ja: label has 25 characters (at most 20 fit a button)`}},

@@ -32,6 +32,7 @@ import (
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
+	"github.com/faqbot/faqbot/adapters/internal/retry"
 	"github.com/faqbot/faqbot/adapters/internal/workpool"
 	"github.com/faqbot/faqbot/bot"
 )
@@ -83,8 +84,10 @@ type Config struct {
 	// LoadingAfter is how long a reply to a 1:1 chat may take before LINE's loading animation
 	// is shown (default 1 s; negative: never).
 	LoadingAfter time.Duration
-	// RetryBase is the first backoff after a 5xx or 429 (default 250 ms); it doubles with each
-	// attempt, up to MaxAttempts attempts in all (default 5). A Retry-After header is honoured.
+	// RetryBase is the first backoff after a 5xx, a 429 without Retry-After or no answer
+	// (default 250 ms); it doubles with each attempt (jittered by up to half either way, at
+	// most 10 s before jitter), up to MaxAttempts attempts in all (default 5). A Retry-After
+	// header (seconds or an HTTP date) is waited for instead, unless it ends past EventTimeout.
 	RetryBase   time.Duration
 	MaxAttempts int
 	// EventTimeout bounds the work on one event, retries included (default 60 s).
@@ -198,7 +201,7 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 		log: cfg.Logger.With("component", "line"),
 		api: &api{
 			hc: cfg.HTTPClient, endpoint: cfg.APIURL, token: cfg.ChannelAccessToken,
-			base: cfg.RetryBase, attempts: cfg.MaxAttempts,
+			policy: retry.Policy{Base: cfg.RetryBase, Attempts: cfg.MaxAttempts, Total: cfg.EventTimeout},
 		},
 		thinking: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 	}

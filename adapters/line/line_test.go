@@ -233,6 +233,27 @@ func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
 	}
 }
 
+func TestTooManyRequestsHonoursRetryAfterDate(t *testing.T) {
+	h := newHarness(t)
+	h.api.fail = func(path string, n int) (int, http.Header) {
+		if path == pathReply && n == 1 {
+			// Whole seconds: two from now is more than one.
+			at := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+			return http.StatusTooManyRequests, http.Header{"Retry-After": {at}}
+		}
+		return 0, nil
+	}
+	h.send(t, textEvent("01HZ429DATE00000000000000001", "token-429d", userID(1), "How many records were leaked?"))
+	h.drain(t)
+	all := h.api.all(pathReply)
+	if len(all) != 2 || all[1].Status != http.StatusOK {
+		t.Fatalf("reply requests %+v, want a 429 then a 200", all)
+	}
+	if gap := all[1].At.Sub(all[0].At); gap < time.Second {
+		t.Errorf("retried after %v, want at least the second the Retry-After date is away", gap)
+	}
+}
+
 func TestExpiredReplyTokenPushesOnce(t *testing.T) {
 	ev := textEvent("01HZEXPIRED00000000000000001", "expired-token", userID(7), "How many records were leaked?")
 	h := newHarness(t)
@@ -305,6 +326,24 @@ func TestRetryKey(t *testing.T) {
 	}
 	if retryKey("01HZEXPIRED00000000000000002") == k {
 		t.Error("two events share a retry key")
+	}
+}
+
+// TestRetryKeyPinned holds the keys of events whose pushes may already be in LINE's hands: a
+// key that changed across a release would let a redelivered event be pushed a second time.
+// The values are those of the key derivation as first shipped (a version 5 UUID of the event
+// id in faqbot's namespace, 5c1f0e6a-3b52-4d2e-9a41-7e08c366d10b), and agree with other
+// implementations of RFC 9562's name-based UUIDs.
+func TestRetryKeyPinned(t *testing.T) {
+	for id, want := range map[string]string{
+		"01HZEXPIRED00000000000000001": "7bc938c7-c301-5d04-812f-1173df1be181",
+		"":                             "20d20613-9e14-5037-be1c-165a23953049",
+		"x":                            "3178d7d7-5931-5d1c-b80a-141006fc97f6",
+		"日本語イベント":                      "d23ab738-c3ce-5660-8019-b7b533297ec9",
+	} {
+		if got := retryKey(id); got != want {
+			t.Errorf("retryKey(%q) = %s, want %s", id, got, want)
+		}
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/faqbot/faqbot/adapters/internal/retry"
 )
 
 // poster is the Web API calls the adapter makes: chat.postMessage, or a post to a response URL
@@ -35,19 +36,21 @@ var errOutcomeUnknown = errors.New("outcome unknown")
 // api posts messages, retrying 5xx and 429 answers and lost connections. It is safe for
 // concurrent use.
 type api struct {
-	client   poster
-	base     time.Duration
-	attempts int
+	client poster
+	policy retry.Policy
 	// origin is the scheme and host of the API URL: response URLs there are accepted besides
 	// Slack's own (a local stand-in of Slack serves both).
 	origin string
 }
 
 func newAPI(cfg Config) *api {
+	// The SDK reads a Retry-After in seconds only: one given as an HTTP date is turned into
+	// seconds on its way in, so that it is honoured too.
+	hc := *cfg.HTTPClient
+	hc.Transport = retry.SecondsTransport(hc.Transport)
 	c := &api{
-		client: slack.New(cfg.BotToken,
-			slack.OptionHTTPClient(cfg.HTTPClient), slack.OptionAPIURL(cfg.APIURL)),
-		base: cfg.RetryBase, attempts: cfg.MaxAttempts,
+		client: slack.New(cfg.BotToken, slack.OptionHTTPClient(&hc), slack.OptionAPIURL(cfg.APIURL)),
+		policy: retry.Policy{Base: cfg.RetryBase, Attempts: cfg.MaxAttempts, Total: cfg.EventTimeout},
 	}
 	if u, err := url.Parse(cfg.APIURL); err == nil {
 		c.origin = u.Scheme + "://" + u.Host
@@ -186,60 +189,32 @@ func (c *api) find(ctx context.Context, t target, key string, since time.Time) (
 	return false, nil
 }
 
-// call runs op until it succeeds, fails for good, or runs out of attempts or time: a 429 is
-// retried after its Retry-After (or the backoff when it has none), a 5xx or a lost connection
-// after the backoff.
+// call runs op until it succeeds, fails for good, or runs out of attempts or time (the shared
+// retry policy): a 429 is retried after its Retry-After (or the backoff when it has none), a
+// 5xx or a lost connection after the backoff.
 func (c *api) call(ctx context.Context, name string, op func(context.Context) error) outcome {
 	var out outcome
-	for {
-		out.attempts++
+	out.attempts, out.err = retry.Do(ctx, c.policy, func(ctx context.Context) error {
 		err := op(ctx)
-		out.status, out.err = status(err), nil
+		out.status = status(err)
 		if err == nil {
-			return out
+			return nil
 		}
 		var wait time.Duration
 		switch s := out.status; {
 		case ctx.Err() != nil:
-			out.err = fmt.Errorf("slack: %s: %w", name, ctx.Err())
-			return out
+			return retry.Final(fmt.Errorf("slack: %s: %w", name, ctx.Err()))
 		case s == http.StatusTooManyRequests:
 			if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
 				wait = rl.RetryAfter
 			}
 		case s >= 500, s == 0 && isNetwork(err):
 		default:
-			out.err = fmt.Errorf("slack: %s: %s", name, describe(err))
-			return out
+			return retry.Final(fmt.Errorf("slack: %s: %s", name, describe(err)))
 		}
-		out.err = fmt.Errorf("slack: %s: %s", name, describe(err))
-		if out.attempts >= c.attempts {
-			out.err = fmt.Errorf("%w (gave up after %d attempts)", out.err, out.attempts)
-			return out
-		}
-		if wait == 0 {
-			wait = c.backoff(out.attempts)
-		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			out.err = fmt.Errorf("%w (no time left to retry)", out.err)
-			return out
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			out.err = fmt.Errorf("slack: %s: %w", name, ctx.Err())
-			return out
-		case <-t.C:
-		}
-	}
-}
-
-// backoff is the wait before attempt n+1: base·2ⁿ⁻¹, jittered down by up to half, at most 10 s.
-func (c *api) backoff(n int) time.Duration {
-	d := c.base << min(n-1, 16)
-	d = min(d, 10*time.Second)
-	return d/2 + rand.N(d/2+1)
+		return retry.Later(fmt.Errorf("slack: %s: %s", name, describe(err)), wait)
+	}, nil)
+	return out
 }
 
 // status is the HTTP status behind an error of the SDK: 200 for nil or an ok:false answer,

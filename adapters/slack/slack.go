@@ -95,8 +95,11 @@ type Config struct {
 	Queue int
 	// MaxBody is the largest request body accepted (default 1 MiB); larger ones get 413.
 	MaxBody int64
-	// RetryBase is the first backoff after a 5xx or 429 without Retry-After (default 250 ms);
-	// it doubles with each attempt, up to MaxAttempts attempts in all (default 5).
+	// RetryBase is the first backoff after a 5xx, a 429 without Retry-After or a lost
+	// connection (default 250 ms); it doubles with each attempt (jittered by up to half either
+	// way, at most 10 s before jitter), up to MaxAttempts attempts in all (default 5). A
+	// Retry-After (seconds or an HTTP date) is waited for instead, unless it ends past
+	// EventTimeout.
 	RetryBase   time.Duration
 	MaxAttempts int
 	// EventTimeout bounds the work on one event, retries included (default 60 s).

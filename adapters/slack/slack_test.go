@@ -511,6 +511,31 @@ func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
 	}
 }
 
+// TestTooManyRequestsHonoursRetryAfterDate: the SDK reads Retry-After in seconds only; one
+// given as an HTTP date is honoured all the same, on a channel post and on a response URL.
+func TestTooManyRequestsHonoursRetryAfterDate(t *testing.T) {
+	h := newHarness(t)
+	h.api.fail = func(path string, n int) (int, http.Header) {
+		if n == 1 {
+			at := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+			return http.StatusTooManyRequests, http.Header{"Retry-After": {at}}
+		}
+		return 0, nil
+	}
+	h.event(t, mention("Ev0RETRY429D", "U0ASKER001", "C0SUPPORT1", "1717462800.001050", "How many records were leaked?"))
+	h.command(t, "U0ASKER001", "What information was leaked?")
+	h.drain(t)
+	for _, path := range []string{pathPost, pathRespond} {
+		all := h.api.attempts(path)
+		if len(all) != 2 || all[1].Status != http.StatusOK {
+			t.Fatalf("%s: %d attempts, want 2 ending in success", path, len(all))
+		}
+		if gap := all[1].At.Sub(all[0].At); gap < time.Second {
+			t.Errorf("%s: retried after %v, want at least the second the Retry-After date is away", path, gap)
+		}
+	}
+}
+
 func TestGivesUp(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.MaxAttempts = 3 })
 	h.api.fail = func(path string, _ int) (int, http.Header) {

@@ -12,12 +12,28 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/faqbot/faqbot/bot"
 )
 
 func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	fs := env.flags("ask", "ask [--json] [--content DIR] [--index DIR] [QUESTION...]")
 	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
+	fs.Usage = func() {
+		fmt.Fprint(env.stderr, `Usage: faqbot ask [--json] [--content DIR] [--index DIR] [QUESTION...]
+
+Each QUESTION given as an argument is answered on its own, as a first message.
+With none, the lines of standard input are one conversation, as at the prompt
+shown on a terminal, and also when they are piped or with --json: after an
+ask-back, a choice's number ("2") or its words pick that choice; after an
+answer, "yes" or "no" says whether it helped; blank lines are skipped.
+--json prints one object per answered line (or argument), in that order.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
 	cf := contentFlags{progress: true}
 	cf.register(fs, env, true)
 	if err := parse(fs, args); err != nil {
@@ -110,12 +126,9 @@ func converse(ctx context.Context, b *bot.Bot, in io.Reader, out *bufio.Writer, 
 	}
 }
 
-// isTerminal reports whether r is an interactive terminal.
-func isTerminal(r io.Reader) bool {
+// isTerminal reports whether r is an interactive terminal: a file whose descriptor is a
+// terminal device (golang.org/x/term), not merely a character device such as /dev/null.
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && f != nil && term.IsTerminal(int(f.Fd()))
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,33 @@ func copyContent(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// TestCheckUnknownField: faqbot check decodes content files and faqbot.yaml strictly, and
+// names a key nothing takes at its line.
+func TestCheckUnknownField(t *testing.T) {
+	dir := copyContent(t)
+	manifest := filepath.Join(dir, "faqbot.yaml")
+	b, _ := os.ReadFile(manifest)
+	os.WriteFile(manifest, []byte(strings.Replace(string(b), "languages: [ja, en]", "languages: [ja, en]\nlangs: [ja]", 1)), 0o644)
+	entry := filepath.Join(dir, "entries", "my-number.yaml")
+	b, _ = os.ReadFile(entry)
+	os.WriteFile(entry, append(b, "secton: x\n"...), 0o644)
+	entryLines := strings.Count(string(b), "\n") + 1
+
+	out, _, err := runCmd(t, "", "check", "--content", dir)
+	var ex exitError
+	if !errors.As(err, &ex) || ex != 1 {
+		t.Fatalf("err = %v, want exit status 1:\n%s", err, out)
+	}
+	for _, want := range []string{
+		manifest + `:5: unknown field "langs" (expected one of languages, desk, messages)`,
+		fmt.Sprintf(`%s:%d: unknown field "secton" (expected one of id, section, `, entry, entryLines),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
 }
 
 func TestCheckBrokenContent(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/faqbot/faqbot/faq"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // ErrExists is returned by Write when the output directory exists and replacing it was not
