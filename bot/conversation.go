@@ -269,7 +269,9 @@ func langOr(l faq.Lang) faq.Lang {
 
 // Welcome is the greeting for a user who has just added the bot: the content's greeting, with
 // up to n entries offered as choices — the entries of popular that exist, in order, then the
-// first top-level entries of the content.
+// first top-level entries of the content. A follow-up in popular is offered as its top-level
+// entry, with that entry's label: a child's label ("アプリで変更") means nothing without the
+// question it answers, and a tap on the parent asks back which of its follow-ups is meant.
 func (b *Bot) Welcome(lang faq.Lang, popular []string, n int) Reply {
 	e := b.engine.Load()
 	lang = langOr(lang)
@@ -283,7 +285,7 @@ func (b *Bot) Welcome(lang faq.Lang, popular []string, n int) Reply {
 		}
 	}
 	for _, id := range popular {
-		add(e.Content.Entry(id))
+		add(topic(e.Content, e.Content.Entry(id)))
 	}
 	for _, en := range e.Content.Entries {
 		if en.Parent == "" {
@@ -299,6 +301,21 @@ func (b *Bot) Welcome(lang faq.Lang, popular []string, n int) Reply {
 		r.Text = r.Body + "\n" + strings.Join(lines, "\n")
 	}
 	return r
+}
+
+// topic returns the top-level entry of en: en itself when it is no one's follow-up.
+func topic(c *faq.Content, en *faq.Entry) *faq.Entry {
+	for range len(c.Entries) { // bounded: content never has a cycle, but a loop must end
+		if en == nil || en.Parent == "" {
+			break
+		}
+		p := c.Entry(en.Parent)
+		if p == nil {
+			break
+		}
+		en = p
+	}
+	return en
 }
 
 // Popularity counts the answers given per entry, to offer the most asked entries first. The

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -213,12 +214,45 @@ func TestWelcome(t *testing.T) {
 		t.Errorf("Welcome body = %q, want the greeting", r.Body)
 	}
 
-	r = b.Welcome(faq.English, []string{"leak-count", "gone", "change-password-pc"}, 3)
-	if diff := cmp.Diff([]string{"leak-count", "change-password-pc", firsts[0]}, ids(r)); diff != "" {
+	r = b.Welcome(faq.English, []string{"leak-count", "gone", "my-number"}, 3)
+	if diff := cmp.Diff([]string{"leak-count", "my-number", firsts[0]}, ids(r)); diff != "" {
 		t.Errorf("Welcome offers popular entries first (-want +got):\n%s", diff)
 	}
 	if r.Lang != faq.English || r.Choices[0].Label != c.Entry("leak-count").Text[faq.English].Label {
 		t.Errorf("Welcome in English = %+v", r)
+	}
+}
+
+// A popular follow-up is offered as the topic it belongs to, under the topic's own label, once
+// however many of its siblings are popular.
+func TestWelcomeOffersTopics(t *testing.T) {
+	b := convBot(t)
+	c := b.Engine().Content
+	for _, lang := range []faq.Lang{faq.Japanese, faq.English} {
+		r := b.Welcome(lang, []string{"change-password-app", "leak-count", "change-password-pc"}, 3)
+		var got []bot.Choice
+		got = append(got, r.Choices...)
+		want := []bot.Choice{
+			{EntryID: "change-password", Label: c.Entry("change-password").Text[lang].Label},
+			{EntryID: "leak-count", Label: c.Entry("leak-count").Text[lang].Label},
+		}
+		if len(got) != 3 {
+			t.Fatalf("%s: %d choices, want 3: %+v", lang, len(got), got)
+		}
+		if diff := cmp.Diff(want, got[:2]); diff != "" {
+			t.Errorf("%s: popular follow-ups are offered as their topic (-want +got):\n%s", lang, diff)
+		}
+		for _, ch := range got {
+			if p := c.Entry(ch.EntryID).Parent; p != "" {
+				t.Errorf("%s: the greeting offers %s, a follow-up of %s, as %q", lang, ch.EntryID, p, ch.Label)
+			}
+		}
+		if !strings.Contains(r.Text, "・"+want[0].Label) {
+			t.Errorf("%s: the greeting's text lists %q, want the topic's label %q", lang, r.Text, want[0].Label)
+		}
+	}
+	if l := c.Entry("change-password").Text[faq.Japanese].Label; l != "パスワード変更" {
+		t.Errorf("the topic's label is %q", l)
 	}
 }
 

@@ -102,6 +102,18 @@ type Closure struct {
 	From, To string    // To is From when the closure is one day
 }
 
+// Brand is how the company presents the chat to its customers: its name, its colour and a
+// notice that the answers are automated and come from the official Q&A. The zero Brand (a
+// faqbot.yaml without a brand section) is valid: pages then show neutral defaults.
+type Brand struct {
+	Name  Localized // the company's name, as customers know it
+	Color string    // the brand colour, "#rrggbb" (lower case; "#abc" in the file is expanded)
+	// Notice says that the answers are automated and come from the official Q&A.
+	Notice Localized
+	// NoticeURL is the official notice page, an absolute http(s) address; "" when none.
+	NoticeURL string
+}
+
 // Messages are the bot's own texts, per language.
 type Messages struct {
 	Handoff      Localized // identity-specific question: call the desk
@@ -235,6 +247,7 @@ type Learning struct {
 type Content struct {
 	Languages []Lang // languages every entry must have
 	Desk      Desk
+	Brand     Brand
 	Messages  Messages
 	Matcher   Matcher
 	Signals   Signals

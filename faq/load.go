@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net/url"
 	"os"
 	"path"
 	"reflect"
@@ -352,7 +353,15 @@ type manifestYAML struct {
 			To   string        `yaml:"to"`
 		} `yaml:"closures"`
 	} `yaml:"desk"`
+	Brand    *brandYAML               `yaml:"brand"`
 	Messages map[string]localizedYAML `yaml:"messages"`
+}
+
+type brandYAML struct {
+	Name      localizedYAML `yaml:"name"`
+	Color     string        `yaml:"color"`
+	Notice    localizedYAML `yaml:"notice"`
+	NoticeURL string        `yaml:"notice_url"`
 }
 
 var messageKeys = []string{"handoff", "desk_open", "desk_closed", "fallback", "suggestions", "clarify", "ask_back",
@@ -365,6 +374,9 @@ func (l *loader) loadManifest(c *Content) {
 			l.problem(ManifestFile, 0, "missing")
 		}
 		return
+	}
+	for _, k := range []string{"name", "notice"} { // maps: strict decoding takes any key
+		from.unknownKeys(name, child(child(node, "brand"), k), "ja", "en")
 	}
 	from.unknownKeys(name, child(node, "messages"), messageKeys...)
 	var m manifestYAML
@@ -380,6 +392,7 @@ func (l *loader) loadManifest(c *Content) {
 	c.Languages = m.Languages
 	c.Desk = Desk{Name: m.Desk.Name.localized(), Phone: m.Desk.Phone, Hours: m.Desk.Hours.localized(), Open: m.Desk.Open, Close: m.Desk.Close}
 	c.Desk.Closures = from.closures(name, child(child(node, "desk"), "closures"), m.Desk.Closures)
+	c.Brand = from.brand(name, node, m.Brand, m.Languages)
 	if c.Desk.Phone == "" {
 		from.problem(name, lineOf(node, "desk"), "desk: phone is empty")
 	}
@@ -417,6 +430,75 @@ func (l *loader) loadManifest(c *Content) {
 	if from != l {
 		l.problems = append(l.problems, from.problems...)
 	}
+}
+
+// brand checks the brand section of a manifest node: a name and a notice in every language
+// of the content (in one at least when it lists none), a hex colour, and an absolute http(s)
+// address for the notice page when there is one. A manifest without a brand section has the
+// zero Brand.
+func (l *loader) brand(name string, manifest *yaml.Node, y *brandYAML, langs []Lang) Brand {
+	node := child(manifest, "brand")
+	if node == nil {
+		return Brand{}
+	}
+	if node.Kind != yaml.MappingNode || y == nil {
+		l.problem(name, node.Line, "brand: want name, color, notice and (optionally) notice_url")
+		return Brand{}
+	}
+	for _, f := range []struct {
+		key  string
+		text localizedYAML
+	}{{"name", y.Name}, {"notice", y.Notice}} {
+		line := lineOf(node, f.key)
+		if len(langs) == 0 && strings.TrimSpace(f.text[Japanese]) == "" && strings.TrimSpace(f.text[English]) == "" {
+			l.problem(name, line, "brand: %s is empty", f.key)
+		}
+		for _, lang := range langs {
+			if strings.TrimSpace(f.text[lang]) == "" {
+				l.problem(name, line, "brand: %s: missing language %q (faqbot.yaml requires %s)", f.key, lang, joinLangs(langs))
+			}
+		}
+	}
+	b := Brand{Name: y.Name.localized(), Notice: y.Notice.localized(), NoticeURL: y.NoticeURL}
+	if color, ok := hexColor(y.Color); ok {
+		b.Color = color
+	} else if child(node, "color") == nil {
+		l.problem(name, keyLine(manifest, "brand"), `brand: color is missing (a hex colour in quotes, such as "#1f4e79")`)
+	} else if y.Color == "" {
+		// color: #1f4e79 unquoted is a YAML comment: the value is empty.
+		l.problem(name, keyLine(node, "color"), `brand: color is empty (a hex colour in quotes, such as "#1f4e79")`)
+	} else {
+		l.problem(name, lineOf(node, "color"), `brand: color must be a hex colour such as "#1f4e79" or "#148", got %q`, y.Color)
+	}
+	if y.NoticeURL != "" && !absoluteHTTP(y.NoticeURL) {
+		l.problem(name, lineOf(node, "notice_url"), "brand: notice_url must be an absolute http or https address, got %q", y.NoticeURL)
+	}
+	return b
+}
+
+// hexColor returns s, "#rgb" or "#rrggbb", as "#rrggbb" in lower case.
+func hexColor(s string) (string, bool) {
+	if !strings.HasPrefix(s, "#") || len(s) != 4 && len(s) != 7 {
+		return "", false
+	}
+	hex := strings.ToLower(s[1:])
+	for _, r := range hex {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+			return "", false
+		}
+	}
+	if len(hex) == 3 {
+		hex = string([]byte{hex[0], hex[0], hex[1], hex[1], hex[2], hex[2]})
+	}
+	return "#" + hex, true
+}
+
+// absoluteHTTP tells whether s is an absolute http or https address with a host and nothing
+// a link could not carry as it is.
+func absoluteHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil &&
+		!strings.ContainsAny(s, " \t\n\"'<>")
 }
 
 // placeholders are the {names} the bot fills in, per message; a message not listed has none.

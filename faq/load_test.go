@@ -3,6 +3,7 @@ package faq
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -301,4 +302,101 @@ func TestLoadJapaneseOnly(t *testing.T) {
 	if len(c.Messages.Handoff) == 0 || c.Matcher.MinConfidence == 0 {
 		t.Error("faqbot.yaml or matcher.yaml defaults were not taken from the embedded content")
 	}
+}
+
+// TestLoadBrand checks the brand section of faqbot.yaml: the shipped values, faithful to the
+// official Q&A, and every bad value reported at its line.
+func TestLoadBrand(t *testing.T) {
+	c, err := LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := c.Brand
+	if b.Name.In(Japanese) != "株式会社マネースクエア" || b.Name.In(English) != "Money Square, Inc." {
+		t.Errorf("brand name %v", b.Name)
+	}
+	if b.Color != "#1f4e79" {
+		t.Errorf("brand colour %q", b.Color)
+	}
+	// The official Q&A gives no address of the notice page: none is made up.
+	if b.NoticeURL != "" {
+		t.Errorf("notice_url %q, but the official Q&A names no address", b.NoticeURL)
+	}
+	if s := b.Notice.In(Japanese); !strings.Contains(s, "自動") || !strings.Contains(s, "情報漏えいについてお客様からお寄せいただいたご質問ならびに回答") {
+		t.Errorf("ja notice %q: want automated answers from the official Q&A, by its title", s)
+	}
+	if s := b.Notice.In(English); !strings.Contains(s, "automatically") || !strings.Contains(s, "official Q&A") {
+		t.Errorf("en notice %q", s)
+	}
+
+	shipped := manifestWith("languages: [ja, en]")
+	with := func(old, new string) string {
+		t.Helper()
+		if !strings.Contains(shipped, old) {
+			t.Fatalf("the shipped faqbot.yaml no longer holds %q", old)
+		}
+		return strings.Replace(shipped, old, new, 1)
+	}
+	colorLine := lineOfText(shipped, `  color: "#1f4e79"`)
+	nameLine := lineOfText(shipped, "brand:") + 1 // "  name:"
+	tests := []struct {
+		name     string
+		manifest string
+		want     []string
+	}{
+		{"a colour name", with(`color: "#1f4e79"`, "color: navy"),
+			[]string{fmt.Sprintf(`c/faqbot.yaml:%d: brand: color must be a hex colour such as "#1f4e79" or "#148", got "navy"`, colorLine)}},
+		{"five hex digits", with(`color: "#1f4e79"`, `color: "#1f4e7"`),
+			[]string{fmt.Sprintf(`c/faqbot.yaml:%d: brand: color must be a hex colour`, colorLine)}},
+		{"not hex", with(`color: "#1f4e79"`, `color: "#1g4e79"`),
+			[]string{fmt.Sprintf(`c/faqbot.yaml:%d: brand: color must be a hex colour`, colorLine)}},
+		{"unquoted, so a comment", with(`color: "#1f4e79"`, `color: #1f4e79`),
+			[]string{fmt.Sprintf(`c/faqbot.yaml:%d: brand: color is empty (a hex colour in quotes, such as "#1f4e79")`, colorLine)}},
+		{"no English name", with("    en: Money Square, Inc.\n", ""),
+			[]string{fmt.Sprintf(`c/faqbot.yaml:%d: brand: name: missing language "en" (faqbot.yaml requires ja, en)`, nameLine+1)}},
+		{"an address that is not absolute", with(`  color: "#1f4e79"`, "  color: \"#1f4e79\"\n  notice_url: www.example.com/notice"),
+			[]string{fmt.Sprintf(`c/faqbot.yaml:%d: brand: notice_url must be an absolute http or https address, got "www.example.com/notice"`, colorLine+1)}},
+		{"a script address", with(`  color: "#1f4e79"`, "  color: \"#1f4e79\"\n  notice_url: javascript:alert(1)"),
+			[]string{fmt.Sprintf(`c/faqbot.yaml:%d: brand: notice_url must be an absolute http or https address`, colorLine+1)}},
+		{"a misspelt key", with(`  color: "#1f4e79"`, "  colour: \"#1f4e79\""),
+			[]string{fmt.Sprintf(`c/faqbot.yaml:%d: brand: color is missing`, nameLine-1), fmt.Sprintf(`c/faqbot.yaml:%d: unknown field "colour"`, colorLine)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(tree(map[string]string{"entries/a.yaml": goodEntry, "faqbot.yaml": tt.manifest}), "c")
+			var ps Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("Load error = %v, want Problems", err)
+			}
+			if len(ps) != len(tt.want) {
+				t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(ps[i].String(), w) {
+					t.Errorf("problem %d = %q, want prefix %q", i, ps[i].String(), w)
+				}
+			}
+		})
+	}
+
+	t.Run("short colour and an address", func(t *testing.T) {
+		m := strings.Replace(with(`color: "#1f4e79"`, `color: "#FA0"`), "  notice:", "  notice_url: https://www.example.co.jp/news/20170731.html\n  notice:", 1)
+		c, err := Load(tree(map[string]string{"entries/a.yaml": goodEntry, "faqbot.yaml": m}), "c")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Brand.Color != "#ffaa00" || c.Brand.NoticeURL != "https://www.example.co.jp/news/20170731.html" {
+			t.Errorf("brand %+v", c.Brand)
+		}
+	})
+	t.Run("a manifest without a brand", func(t *testing.T) {
+		i, j := strings.Index(shipped, "brand:"), strings.Index(shipped, "messages:")
+		c, err := Load(tree(map[string]string{"entries/a.yaml": goodEntry, "faqbot.yaml": shipped[:i] + shipped[j:]}), "c")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(c.Brand, Brand{}) {
+			t.Errorf("brand %+v, want none", c.Brand)
+		}
+	})
 }

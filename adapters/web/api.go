@@ -40,18 +40,37 @@ type feedbackRequest struct {
 	Lang         string `json:"lang"`
 }
 
-// answer is the body of a reply: the decision as `faqbot ask --json` prints it, and what a
-// page needs besides to show the reply as a customer sees it.
+// answer is the body of a reply: what a page needs to show it as a customer sees it and, for
+// editors only, the decision behind it as `faqbot ask --json` prints it (its fields
+// alongside these; those of the same name hold the same values).
 type answer struct {
-	bot.Explanation
+	// Explanation is the decision: only for editors (Config.Editor), nil for everyone else.
+	*bot.Explanation
 	// Conversation is the id to send with the next message of the conversation.
 	Conversation string `json:"conversation,omitempty"`
+	// Lang is the language of the reply.
+	Lang string `json:"lang"`
+	// Entry is the entry answered (or asked back about), "" when none: the entry whose
+	// "was this helpful?" is asked.
+	Entry string `json:"entry"`
+	// Handoff is true when the reply sends the user to the desk.
+	Handoff bool `json:"handoff"`
 	// Body is the reply without the lines that list Choices, which a page shows as buttons.
 	Body string `json:"body"`
+	// Parts are Body cut into text and the phone numbers of the official content in it,
+	// which a page keeps on one line and makes links to call.
+	Parts []part `json:"parts"`
+	// Choices are the buttons under the reply; ChoiceKind says what they are: "followups"
+	// (which of an entry's follow-ups is meant), "welcome" (the greeting's popular entries)
+	// or "suggestions" (entries the question may have meant).
+	Choices    []bot.Choice `json:"choices,omitempty"`
+	ChoiceKind string       `json:"choice_kind,omitempty"`
 	// Helpful, after an answer, asks whether it helped.
 	Helpful *helpfulAsk `json:"helpful,omitempty"`
 	// Desk, after a hand-off or when no answer was found, is the button that calls the desk.
 	Desk *deskButton `json:"desk,omitempty"`
+
+	ex bot.Explanation // the decision, for the logs, whoever asks
 }
 
 type helpfulAsk struct {
@@ -92,7 +111,7 @@ var (
 const welcomeChoices = 5
 
 // serveAsk answers POST /api/ask: a typed question, or the tap on a button (choice), within a
-// conversation. It answers 200 with the decision; 400 for malformed JSON, an empty query, an
+// conversation. It answers 200 with the reply (and the decision, to an editor); 400 for malformed JSON, an empty query, an
 // invalid lang or conversation id; 404 for a choice that names no entry (any more: content
 // changes), which the page answers by asking to ask again; 405 for a method other than POST;
 // 413 for a body too large (a question longer than bot.MaxText characters gets the TooLong
@@ -169,7 +188,7 @@ func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
 		}
 		h.counters.feedback.Add(1)
 		h.log.InfoContext(ctx, "feedback", "entry", fb.EntryID, "helpful", fb.Helpful, "typed", true)
-		res := h.answer(rep)
+		res := h.answer(rep, h.editor(r))
 		res.Desk, res.Conversation = nil, conv
 		writeJSON(w, http.StatusOK, res)
 		return
@@ -185,15 +204,16 @@ func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	h.cfg.Observer.Replied("web", rep, took)
 	h.counters.answered.Add(1)
-	res := h.answer(rep)
+	res := h.answer(rep, h.editor(r))
 	res.Conversation = conv
-	attrs := []any{"kind", kind, "action", string(res.Action), "lang", res.Lang, "score", res.Score,
+	ex := res.ex
+	attrs := []any{"kind", kind, "action", string(ex.Action), "lang", ex.Lang, "score", ex.Score,
 		"took_ms", float64(took.Microseconds()) / 1000}
-	if res.Entry != "" {
-		attrs = append(attrs, "entry", res.Entry)
+	if ex.Entry != "" {
+		attrs = append(attrs, "entry", ex.Entry)
 	}
-	if len(res.PII) > 0 {
-		attrs = append(attrs, "pii", res.PII)
+	if len(ex.PII) > 0 {
+		attrs = append(attrs, "pii", ex.PII)
 	}
 	h.log.InfoContext(ctx, "answered", attrs...)
 	writeJSON(w, http.StatusOK, res)
@@ -257,7 +277,7 @@ func (h *Handler) serveWelcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := h.bot.Welcome(langOr(lang), h.popular.Top(welcomeChoices), welcomeChoices)
-	writeJSON(w, http.StatusOK, h.answer(rep))
+	writeJSON(w, http.StatusOK, h.answer(rep, h.editor(r)))
 }
 
 // read checks the method and type of an API request and decodes its size-capped JSON body.
@@ -353,12 +373,27 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(append(b, '\n'))
 }
 
-// answer renders a reply of the bot for the page.
-func (h *Handler) answer(rep bot.Reply) answer {
+// answer renders a reply of the bot for the page; with the decision when editor is true.
+func (h *Handler) answer(rep bot.Reply, editor bool) answer {
 	c := h.bot.Engine().Content
 	lang := langOr(rep.Lang)
-	res := answer{Explanation: bot.Explain(rep), Body: rep.Body}
+	ex := bot.Explain(rep)
+	res := answer{ex: ex, Lang: ex.Lang, Entry: ex.Entry, Handoff: ex.Handoff, Body: rep.Body,
+		Parts: h.phones.of(c).parts(rep.Body), Choices: ex.Choices}
+	if editor {
+		res.Explanation = &ex
+	}
 	d := rep.Decision
+	if len(res.Choices) > 0 {
+		switch {
+		case d.Action == nlu.AskBack:
+			res.ChoiceKind = "followups"
+		case d.Greeting:
+			res.ChoiceKind = "welcome"
+		default:
+			res.ChoiceKind = "suggestions"
+		}
+	}
 	if d.Action == nlu.Answer && d.Entry != nil {
 		if ask := c.Messages.HelpfulAsk.In(lang); ask != "" {
 			res.Helpful = &helpfulAsk{Ask: ask, Yes: c.Messages.Yes.In(lang), No: c.Messages.No.In(lang)}

@@ -13,8 +13,9 @@ import (
 	"github.com/faqbot/faqbot/faq"
 )
 
-// The console mounted on a server's mux: a question, then the tap on one of the follow-ups it
-// offers, in the same conversation.
+// The chat mounted on a server's mux: a question, then the tap on one of the follow-ups it
+// offers, in the same conversation, as a customer sees them (Config.Editor is nil: nobody sees
+// the decision behind the replies).
 func ExampleHandler_Register() {
 	c, _ := faq.LoadEmbedded()
 	eng, _ := bot.NewEngine(context.Background(), c, "")
@@ -24,8 +25,10 @@ func ExampleHandler_Register() {
 	h.Register(mux)
 
 	post := func(body string) (res struct {
-		Action, Entry, Conversation string
-		Choices                     []bot.Choice
+		Entry, Conversation string
+		ChoiceKind          string `json:"choice_kind"`
+		Choices             []bot.Choice
+		Action              *string // the decision: not sent to customers
 	}) {
 		req := httptest.NewRequest("POST", "/api/ask", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -35,10 +38,10 @@ func ExampleHandler_Register() {
 		return res
 	}
 	first := post(`{"query":"パスワードを変更したい"}`)
-	fmt.Println(first.Action, first.Entry, first.Choices[0].EntryID, first.Choices[1].EntryID)
+	fmt.Println(first.Entry, first.ChoiceKind, first.Choices[0].EntryID, first.Choices[1].EntryID, first.Action == nil)
 	next := post(fmt.Sprintf(`{"choice":%q,"conversation":%q}`, first.Choices[1].EntryID, first.Conversation))
-	fmt.Println(next.Action, next.Entry, next.Conversation == first.Conversation)
+	fmt.Println(next.Entry, next.Conversation == first.Conversation)
 	// Output:
-	// ask_back change-password change-password-pc change-password-app
-	// answer change-password-app true
+	// change-password followups change-password-pc change-password-app true
+	// change-password-app true
 }

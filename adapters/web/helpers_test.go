@@ -79,9 +79,17 @@ func (failingStore) Put(context.Context, string, bot.State) error { return errSt
 
 var errStoreDown = errors.New("store down")
 
-// newHandler returns a handler over the shipped content with open limits unless cfg sets them.
+// everyone and nobody are Config.Editor functions: every request comes from an editor, none does.
+func everyone(*http.Request) bool { return true }
+func nobody(*http.Request) bool   { return false }
+
+// newHandler returns a handler over the shipped content with open limits unless cfg sets them,
+// whose every reader is an editor (the tests read the decision) unless cfg.Editor says otherwise.
 func newHandler(tb testing.TB, cfg Config) *Handler {
 	tb.Helper()
+	if cfg.Editor == nil {
+		cfg.Editor = everyone
+	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = open{}
 	}

@@ -1,11 +1,13 @@
-// Package web is faqbot's chat console in the browser: a page at / where newcomers, staff and
-// content editors ask questions and see the replies as a customer would (follow-up buttons,
-// suggestions, the desk to call), with a switch that shows the decision behind each reply.
+// Package web is faqbot's chat in the browser: a page at / where customers ask questions and
+// get the official answers (follow-up buttons, suggestions, the desk to call), under the
+// company's name and colour and a notice that the answers are automated and come from the
+// official Q&A (faq.Brand). Editors — whoever Config.Editor says is one — also get a switch
+// that shows the decision behind each reply.
 //
 // The page is plain HTML, CSS and JavaScript embedded in the binary: no build step, nothing
 // loaded from elsewhere. It talks to a small JSON API on the same origin:
 //
-//	POST /api/ask       {"query", "conversation", "choice", "lang"} → the decision (bot.Explanation)
+//	POST /api/ask       {"query", "conversation", "choice", "lang"} → the reply (and, for editors, the decision: bot.Explanation)
 //	POST /api/feedback  {"conversation", "entry", "helpful", "lang"} → {"message"}
 //	GET  /api/welcome   ?lang=ja|en                                   → the greeting and popular entries
 //
@@ -17,8 +19,11 @@
 package web
 
 import (
+	"bytes"
 	"cmp"
 	"embed"
+	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -28,6 +33,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/faq"
 )
 
 //go:embed static
@@ -72,6 +78,10 @@ type Config struct {
 	// question longer than bot.MaxText characters within it gets the content's TooLong reply,
 	// as on every platform.
 	MaxBody int64
+	// Editor tells whether a request comes from a signed-in editor, who sees the decision
+	// behind each reply: the page has the switch that shows it and /api/ask and /api/welcome
+	// answer it (bot.Explanation). nil: nobody is an editor, and customers see replies only.
+	Editor func(*http.Request) bool
 	// Deciding bounds the decisions made at once (default GOMAXPROCS; bot.WithGate: reading and
 	// writing conversation state do not count); the other requests wait their turn, which keeps
 	// the tail latency of a busy server short.
@@ -85,6 +95,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("max_text", bot.MaxText),
 		slog.Bool("custom_limiter", c.Limiter != nil),
 		slog.Bool("custom_addr_limiter", c.AddrLimiter != nil),
+		slog.Bool("editors", c.Editor != nil),
 	)
 }
 
@@ -149,8 +160,9 @@ type Handler struct {
 	cfg      Config
 	log      *slog.Logger
 	assets   http.Handler
-	page     []byte
+	page     *template.Template
 	popular  bot.Popularity
+	phones   phoneCache
 	deciding chan struct{}
 	mux      *http.ServeMux // the routes of Register, for ServeHTTP
 	counters counters
@@ -159,7 +171,7 @@ type Handler struct {
 // New returns a Handler answering with b.
 func New(b *bot.Bot, cfg Config) (*Handler, error) {
 	cfg.defaults()
-	page, err := static.ReadFile("static/index.html")
+	page, err := template.ParseFS(static, "static/index.html")
 	if err != nil {
 		return nil, err
 	}
@@ -181,10 +193,12 @@ func New(b *bot.Bot, cfg Config) (*Handler, error) {
 }
 
 // Register mounts the console on mux: GET / (the page), GET /static/ (its style sheet,
-// script and icon), and /api/ask, /api/feedback and /api/welcome. The API routes take every
-// method and answer a wrong one with 405 in JSON.
+// script and icon, and brand.css, the colours of the content's brand), and /api/ask,
+// /api/feedback and /api/welcome. The API routes take every method and answer a wrong one with
+// 405 in JSON.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", h.servePage)
+	mux.HandleFunc("GET /static/brand.css", h.serveBrand)
 	mux.HandleFunc("GET /static/", h.serveAsset)
 	mux.HandleFunc("/api/ask", h.serveAsk)
 	mux.HandleFunc("/api/feedback", h.serveFeedback)
@@ -218,11 +232,44 @@ func secure(w http.ResponseWriter) {
 	hd.Set("Referrer-Policy", "no-referrer")
 }
 
-func (h *Handler) servePage(w http.ResponseWriter, _ *http.Request) {
+// editor tells whether r comes from an editor (Config.Editor).
+func (h *Handler) editor(r *http.Request) bool { return h.cfg.Editor != nil && h.cfg.Editor(r) }
+
+// pageData is what index.html is filled in with: the brand in both languages (the page picks
+// one, following the browser or the user's switch) and whether the reader is an editor.
+type pageData struct {
+	Name, Notice map[string]string // "ja" and "en"
+	NoticeURL    string
+	Editor       bool
+}
+
+func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	secure(w)
+	b := h.bot.Engine().Content.Brand
+	data := pageData{Name: map[string]string{}, Notice: map[string]string{}, NoticeURL: b.NoticeURL, Editor: h.editor(r)}
+	for _, l := range []faq.Lang{faq.Japanese, faq.English} {
+		data.Name[string(l)] = b.Name.In(l)
+		data.Notice[string(l)] = b.Notice.In(l)
+	}
+	var page bytes.Buffer
+	if err := h.page.Execute(&page, data); err != nil {
+		h.counters.failed.Add(1)
+		h.log.ErrorContext(r.Context(), "page failed", "error", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	w.Write(h.page)
+	w.Header().Set("Vary", "Cookie, Authorization") // what an editor's sign-in may rest on
+	w.Write(page.Bytes())
+}
+
+// serveBrand serves the colours of the content's brand, as CSS custom properties.
+func (h *Handler) serveBrand(w http.ResponseWriter, _ *http.Request) {
+	secure(w)
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	io.WriteString(w, brandPalette(h.bot.Engine().Content.Brand).css())
 }
 
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request) {

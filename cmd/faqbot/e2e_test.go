@@ -158,7 +158,8 @@ func getJSON(t *testing.T, url string, v any) int {
 	return res.StatusCode
 }
 
-// ask posts query to /api/ask; the answer is the decision JSON of ask --json.
+// ask posts query to /api/ask; the answer is the decision JSON of ask --json (of a server
+// that shows the decisions: --debug-decisions).
 func ask(client *http.Client, base, query string) (bot.Explanation, int, error) {
 	body, _ := json.Marshal(map[string]string{"query": query})
 	res, err := client.Post(base+"/api/ask", "application/json", bytes.NewReader(body))
@@ -222,8 +223,8 @@ func TestE2EServeReindexAndStop(t *testing.T) {
 	content := newEditableContent(t)
 	content.write(t, "版0", false)
 	const admin = "e2e-admin-token"
-	p := startBinary(t, map[string]string{"FAQBOT_ADMIN_TOKEN": admin},
-		"--content", content.dir, "--ip-every", "0", "--user-every", "0")
+	p := startBinary(t, map[string]string{"FAQBOT_ADMIN_TOKEN": admin}, // the test reads the decisions
+		"--content", content.dir, "--ip-every", "0", "--user-every", "0", "--debug-decisions")
 	client := &http.Client{Timeout: 10 * time.Second}
 
 	if code := get(t, p.base+"/healthz"); code != http.StatusOK {
@@ -510,7 +511,7 @@ func TestE2EPersonalDataNeverLogged(t *testing.T) {
 		"FAQBOT_LINE_API_URL":  f.line.URL,
 		"SLACK_SIGNING_SECRET": e2eSlackSecret, "SLACK_BOT_TOKEN": "xoxb-e2e-token",
 		"FAQBOT_SLACK_API_URL": f.slack.URL + "/api/",
-	}, "--log-level", "debug", "--ip-every", "0")
+	}, "--log-level", "debug", "--ip-every", "0", "--debug-decisions") // the test reads the decisions
 	personal := []string{"090-1234-5678", "09012345678", "taro.yamada@example.co.jp", "123456789018", "口座番号1234567"}
 	questions := []string{
 		"私の電話番号 090-1234-5678 は漏れましたか",

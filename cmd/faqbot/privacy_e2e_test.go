@@ -99,7 +99,8 @@ func TestE2EPersonalDataNeverStored(t *testing.T) {
 			f := newFakePlatforms(t, 0)
 			env["FAQBOT_LINE_API_URL"] = f.line.URL
 			env["FAQBOT_SLACK_API_URL"] = f.slack.URL + "/api/"
-			p := startBinary(t, env, "--log-level", "debug", "--ip-every", "0", "--user-every", "0")
+			// With the decisions shown, /api/ask answers the masked question too: checked below.
+			p := startBinary(t, env, "--log-level", "debug", "--ip-every", "0", "--user-every", "0", "--debug-decisions")
 			var api bytes.Buffer // every answer of /api/ask
 			var queries []string // their "query" fields
 			client := &http.Client{Timeout: 10 * time.Second}

@@ -127,6 +127,7 @@ func TestReplicasShareRedis(t *testing.T) {
 		"LINE_CHANNEL_SECRET":       e2eLineSecret,
 		"LINE_CHANNEL_ACCESS_TOKEN": "replicas-access-token",
 		"FAQBOT_LINE_API_URL":       api.srv.URL,
+		"FAQBOT_DEBUG_DECISIONS":    "true", // the test reads the answers in the decisions
 	}
 	a, logA := startServe(t, env)
 	b, logB := startServe(t, env)

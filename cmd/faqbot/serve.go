@@ -32,7 +32,8 @@ import (
 const serveSynopsis = `serve [flags]
 
 Serves, on one HTTP port:
-  GET  /                 the web chat console (and /api/ask, /api/feedback, /api/welcome)
+  GET  /                 the web chat (and /api/ask, /api/feedback, /api/welcome); the
+                         decisions behind its replies with --debug-decisions only
   GET  /healthz          alive
   GET  /readyz           the content is loaded: its version (503 while loading or stopping)
   GET  /metrics          Prometheus metrics
@@ -67,6 +68,7 @@ type serveConfig struct {
 	lineAPI     string
 	slackAPI    string
 	editors     string
+	debugDecide bool
 	adminToken  string
 	lineSecret  string
 	lineToken   string
@@ -121,6 +123,9 @@ func (sc *serveConfig) register(fs *flag.FlagSet, env *environment) {
 		"Slack Web API base `URL` (env FAQBOT_SLACK_API_URL)")
 	fs.StringVar(&sc.editors, "editors", env.getenv("FAQBOT_EDITORS"),
 		"comma-separated Slack user `IDS` allowed to run /faq reindex (env FAQBOT_EDITORS)")
+	debugDecide, _ := strconv.ParseBool(env.getenv("FAQBOT_DEBUG_DECISIONS"))
+	fs.BoolVar(&sc.debugDecide, "debug-decisions", debugDecide,
+		"show everyone who opens the web chat the decision behind each reply, as editors see it: for a local run only (env FAQBOT_DEBUG_DECISIONS)")
 	sc.shared.register(fs, env)
 	sc.adminToken = env.getenv("FAQBOT_ADMIN_TOKEN")
 	sc.lineSecret, sc.lineToken = env.getenv("LINE_CHANNEL_SECRET"), env.getenv("LINE_CHANNEL_ACCESS_TOKEN")
@@ -257,8 +262,13 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		}
 		writeJSON(w, status, body)
 	})
+	var editor func(*http.Request) bool // nobody sees the decisions
+	if sc.debugDecide {
+		editor = func(*http.Request) bool { return true }
+		log.Warn("the web chat shows everyone the decision behind each reply (--debug-decisions): for a local run only")
+	}
 	console, err := web.New(b, web.Config{Logger: root, Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback,
-		AddrLimiter: bot.NewMemoryLimiter(sc.ipEvery, sc.ipBurst, nil)})
+		AddrLimiter: bot.NewMemoryLimiter(sc.ipEvery, sc.ipBurst, nil), Editor: editor})
 	if err != nil {
 		return err
 	}

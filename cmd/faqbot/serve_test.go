@@ -221,3 +221,53 @@ func TestServeHalfConfigured(t *testing.T) {
 		t.Errorf("reindex against a server without admin token: %v\n%s", err, stderr.String())
 	}
 }
+
+// The web chat shows the decision behind its replies only with --debug-decisions (or
+// FAQBOT_DEBUG_DECISIONS): without it, no one is an editor.
+func TestServeDebugDecisions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want bool
+	}{
+		{"default", nil, nil, false},
+		{"flag", nil, []string{"--debug-decisions"}, true},
+		{"environment", map[string]string{"FAQBOT_DEBUG_DECISIONS": "1"}, nil, true},
+		{"flag wins", map[string]string{"FAQBOT_DEBUG_DECISIONS": "1"}, []string{"--debug-decisions=false"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"FAQBOT_ADDR": "127.0.0.1:0", "HOME": t.TempDir()}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			base, log := startServe(t, env, tc.args...)
+			res, err := http.Post(base+"/api/ask", "application/json", strings.NewReader(`{"query":"流出した件数は何件ですか"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var m map[string]json.RawMessage
+			if err := json.NewDecoder(res.Body).Decode(&m); err != nil {
+				t.Fatal(err)
+			}
+			_, action := m["action"]
+			_, score := m["score"]
+			if action != tc.want || score != tc.want || string(m["entry"]) != `"leak-count"` {
+				t.Errorf("/api/ask: action %v, score %v, entry %s; want the decision %v", action, score, m["entry"], tc.want)
+			}
+			page, err := http.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(page.Body)
+			page.Body.Close()
+			if got := strings.Contains(string(body), `id="show-decision"`); got != tc.want {
+				t.Errorf("page has the decision switch: %v, want %v", got, tc.want)
+			}
+			if warned := strings.Contains(log.String(), "--debug-decisions"); warned != tc.want {
+				t.Errorf("log warns of the decisions shown: %v, want %v", warned, tc.want)
+			}
+		})
+	}
+}

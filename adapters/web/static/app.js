@@ -1,19 +1,23 @@
-// faqbot console: sends questions and taps to /api/ask and shows the replies as chat bubbles.
-// Every text from the server goes into the page as text (textContent), never as markup.
+// faqbot chat: sends questions and taps to /api/ask and shows the replies as chat bubbles.
+// Every text from the server goes into the page as text (textContent), never as markup. The
+// phone numbers of the bot's replies (official content, marked by the server in "parts") stay
+// on one line and are tel: links on every device; what the user typed is shown as typed.
+// Editors (the server renders the switch for them only) can show the decision behind a reply.
 'use strict';
 
 (() => {
   const strings = {
     ja: {
-      title: 'faqbot お試し',
+      title: 'よくあるご質問',
+      noticeLink: '公式のお知らせ',
       showDecision: '判定を表示',
       reset: '新しい会話',
       inputLabel: '質問',
-      placeholder: '質問を入力してください',
+      placeholder: 'ご質問を入力してください',
       send: '送信',
       log: '会話',
       you: 'あなた',
-      bot: 'faqbot',
+      bot: '自動応答',
       thinking: '回答を作成中…',
       error: 'エラーが発生しました。もう一度お試しください。',
       unknownChoice: 'この項目は見つかりませんでした。内容が更新された可能性があります。もう一度質問してください。',
@@ -35,9 +39,11 @@
       switchTo: 'English',
       switchLabel: 'Switch to English',
       choices: '選択肢',
+      call: '電話をかける ',
     },
     en: {
-      title: 'faqbot console',
+      title: 'Questions & answers',
+      noticeLink: 'Official notice',
       showDecision: 'Show decision',
       reset: 'New chat',
       inputLabel: 'Question',
@@ -45,7 +51,7 @@
       send: 'Send',
       log: 'Conversation',
       you: 'You',
-      bot: 'faqbot',
+      bot: 'Automated answer',
       thinking: 'Writing an answer…',
       error: 'Something went wrong. Please try again.',
       unknownChoice: 'This item was not found; the content may have changed. Please ask again.',
@@ -67,6 +73,7 @@
       switchTo: '日本語',
       switchLabel: '日本語に切り替え',
       choices: 'Choices',
+      call: 'Call ',
     },
   };
 
@@ -75,7 +82,8 @@
   const form = $('ask');
   const input = $('q');
   const sendButton = $('send');
-  const decisionToggle = $('show-decision');
+  const decisionToggle = $('show-decision'); // null unless the reader is an editor
+  const editor = decisionToggle !== null;
 
   const stored = (key) => {
     try { return localStorage.getItem(key); } catch (e) { return null; }
@@ -125,10 +133,32 @@
     return frag;
   }
 
+  // replyText returns a reply of the bot as nodes: its text, its addresses as links, and the
+  // phone numbers the server marked as tel: links (fax numbers as text) kept on one line.
+  function replyText(res) {
+    const frag = document.createDocumentFragment();
+    const parts = Array.isArray(res.parts) ? res.parts : [{ text: res.body || '' }];
+    for (const p of parts) {
+      if (p.phone && typeof p.tel === 'string' && /^\+?[0-9]+$/.test(p.tel)) {
+        frag.append(el('a', { class: 'tel', href: 'tel:' + p.tel, 'aria-label': t('call') + p.text }, p.text));
+      } else if (p.phone) {
+        frag.append(el('span', { class: 'tel' }, p.text));
+      } else {
+        frag.append(linkify(String(p.text || '')));
+      }
+    }
+    return frag;
+  }
+
   function applyStrings() {
     document.documentElement.lang = ui;
-    document.title = t('title');
     for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+    // The brand, in both languages in the page: the company's name and its notice.
+    for (const node of document.querySelectorAll('[data-brand]')) {
+      node.textContent = node.dataset[ui] || node.dataset.ja || '';
+    }
+    const name = document.querySelector('.brand-name');
+    document.title = (name ? name.textContent + ' ' : '') + t('title');
     input.placeholder = t('placeholder');
     log.setAttribute('aria-label', t('log'));
     const sw = $('lang');
@@ -192,10 +222,10 @@
   }
 
   function botBubble(res) {
-    const bubble = el('div', { class: 'bubble' }, el('p', { class: 'text' }, linkify(res.body || res.answer || '')));
+    const bubble = el('div', { class: 'bubble' }, el('p', { class: 'text' }, replyText(res)));
     const choices = res.choices || [];
     if (choices.length) {
-      const kind = res.action === 'ask_back' ? 'followups' : res.reason === 'welcome' ? 'welcome' : 'suggestions';
+      const kind = ['followups', 'welcome', 'suggestions'].includes(res.choice_kind) ? res.choice_kind : 'suggestions';
       const group = el('div', { class: 'choices ' + kind, role: 'group', 'aria-label': t('choices') });
       for (const c of choices) {
         group.append(el('button', {
@@ -210,8 +240,10 @@
         el('a', { class: 'choice desk', href: 'tel:' + res.desk.tel }, res.desk.label)));
     }
     if (res.helpful && res.entry) bubble.append(helpfulBox(res));
+    // The decision comes only to editors; a page without the switch never shows one.
+    const panel = editor && res.action ? decisionPanel(res) : null;
     const row = el('div', { class: 'row bot' + (res.handoff ? ' handoff' : '') },
-      el('span', { class: 'sr-only', text: t('bot') + ': ' }), bubble, decisionPanel(res));
+      el('span', { class: 'sr-only', text: t('bot') + ': ' }), bubble, panel);
     log.append(row);
     scrollTo(row);
     return row;
@@ -318,13 +350,17 @@
     }
   });
   input.addEventListener('input', grow);
-  decisionToggle.addEventListener('change', () => {
-    // Whoever reads the newest reply keeps reading it when the panels open or close.
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  if (editor) {
+    decisionToggle.addEventListener('change', () => {
+      // Whoever reads the newest reply keeps reading it when the panels open or close.
+      const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+      document.body.classList.toggle('show-decision', decisionToggle.checked);
+      if (atBottom) log.scrollTop = log.scrollHeight;
+      store('faqbot.decision', decisionToggle.checked ? '1' : '0');
+    });
+    decisionToggle.checked = stored('faqbot.decision') === '1';
     document.body.classList.toggle('show-decision', decisionToggle.checked);
-    if (atBottom) log.scrollTop = log.scrollHeight;
-    store('faqbot.decision', decisionToggle.checked ? '1' : '0');
-  });
+  }
   $('lang').addEventListener('click', () => {
     ui = ui === 'ja' ? 'en' : 'ja';
     store('faqbot.lang', ui);
@@ -333,8 +369,6 @@
   });
   $('reset').addEventListener('click', reset);
 
-  decisionToggle.checked = stored('faqbot.decision') === '1';
-  document.body.classList.toggle('show-decision', decisionToggle.checked);
   applyStrings();
   welcome();
 })();

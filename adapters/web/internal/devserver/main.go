@@ -2,7 +2,7 @@
 // with the rate limits open, for load tests and for looking at the page before a full
 // "faqbot serve" is at hand:
 //
-//	go run ./adapters/web/internal/devserver -addr 127.0.0.1:18090
+//	go run ./adapters/web/internal/devserver -addr 127.0.0.1:18090 [-debug-decisions]
 //
 // It logs nothing but its address; GET /healthz answers "ok".
 package main
@@ -42,6 +42,7 @@ func (open) Allow(context.Context, string) (bool, error) { return true, nil }
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("devserver", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:18090", "listen on `ADDR` (loopback only)")
+	decisions := fs.Bool("debug-decisions", false, "show the decision behind each reply, as editors see it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,7 +62,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer eng.Close()
-	h, err := web.New(bot.New(eng, nil), web.Config{Limiter: open{}, AddrLimiter: open{}})
+	cfg := web.Config{Limiter: open{}, AddrLimiter: open{}}
+	if *decisions {
+		cfg.Editor = func(*http.Request) bool { return true }
+	}
+	h, err := web.New(bot.New(eng, nil), cfg)
 	if err != nil {
 		return err
 	}
