@@ -1,0 +1,53 @@
+package embed
+
+// The kernels of training and embedding. Every product is converted to float32 before it is
+// added: the Go specification lets a compiler fuse x*y+z into one rounding (it does on arm64,
+// ppc64 and s390x), and an explicit conversion forbids it, so that the vectors are the same on
+// every platform.
+
+// dot returns the dot product of a and b, which have the same length.
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += float32(a[i] * b[i])
+		s1 += float32(a[i+1] * b[i+1])
+		s2 += float32(a[i+2] * b[i+2])
+		s3 += float32(a[i+3] * b[i+3])
+	}
+	for ; i < len(a); i++ {
+		s0 += float32(a[i] * b[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// axpy adds a*x to y, which have the same length.
+func axpy(y []float32, a float32, x []float32) {
+	x = x[:len(y)]
+	i := 0
+	for ; i+4 <= len(y); i += 4 {
+		y[i] += float32(a * x[i])
+		y[i+1] += float32(a * x[i+1])
+		y[i+2] += float32(a * x[i+2])
+		y[i+3] += float32(a * x[i+3])
+	}
+	for ; i < len(y); i++ {
+		y[i] += float32(a * x[i])
+	}
+}
+
+// add adds x to y.
+func add(y, x []float32) {
+	x = x[:len(y)]
+	for i := range y {
+		y[i] += x[i]
+	}
+}
+
+// scale multiplies v by a.
+func scale(v []float32, a float32) {
+	for i := range v {
+		v[i] *= a
+	}
+}
