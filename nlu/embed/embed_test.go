@@ -62,17 +62,17 @@ func newCorpus(seed uint64, groups, perGroup, sentences int) corpus {
 	return c
 }
 
-// trainCorpus trains on a corpus of 20 groups of 10 words, 3,000 sentences, once per test
-// binary.
+// trainCorpus trains on a corpus of 20 groups of 10 words, 2,000 sentences (about 24,000
+// tokens), once per test binary and seed.
 var trained = map[uint64]*Model{}
 
 func trainCorpus(t testing.TB, seed uint64) (*Model, corpus) {
 	t.Helper()
-	c := newCorpus(seed, 20, 10, 3000)
+	c := newCorpus(seed, 20, 10, 2000)
 	if m := trained[seed]; m != nil {
 		return m, c
 	}
-	m, err := Train(context.Background(), c.sentences, Config{Dim: 50, Epochs: 5, Seed: int64(seed)}, nil)
+	m, err := Train(context.Background(), c.sentences, Config{Dim: 32, Epochs: 5, Seed: int64(seed)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestLearnsGroups(t *testing.T) {
 		t.Errorf("same group %.3f, different groups %.3f: margin %.3f, want >= 0.3", ms, mo, ms-mo)
 	}
 	// The margin is learnt: with a learning rate too small to move the vectors there is none.
-	still, err := Train(context.Background(), c.sentences, Config{Dim: 50, Epochs: 1, LR: 1e-9}, nil)
+	still, err := Train(context.Background(), c.sentences, Config{Dim: 32, Epochs: 1, LR: 1e-9}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestTrainCancelAndProgress(t *testing.T) {
-	c := newCorpus(5, 10, 8, 3000)
+	c := newCorpus(5, 10, 8, 1500)
 	var calls [][2]int
 	_, err := Train(context.Background(), c.sentences, Config{Dim: 8, Epochs: 2}, func(done, total int) {
 		calls = append(calls, [2]int{done, total})
@@ -422,4 +422,12 @@ func mean(xs []float32) float64 {
 		s += float64(x)
 	}
 	return s / float64(len(xs))
+}
+
+func (c Config) mustDefaults() Config {
+	c, err := c.withDefaults()
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

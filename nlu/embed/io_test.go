@@ -71,19 +71,17 @@ func TestRoundTrip(t *testing.T) {
 
 func TestReadCorrupt(t *testing.T) {
 	data := encodeModel(t, small(t))
-	// Every truncation and every single flipped bit is an ErrFormat error.
+	// Every truncation and a flipped bit in every byte is an ErrFormat error.
 	for n := range len(data) {
 		if _, err := Read(bytes.NewReader(data[:n])); !errors.Is(err, ErrFormat) {
 			t.Fatalf("truncated to %d bytes: err = %v, want ErrFormat", n, err)
 		}
 	}
 	for i := range data {
-		for bit := range 8 {
-			b := slices.Clone(data)
-			b[i] ^= 1 << bit
-			if _, err := Read(bytes.NewReader(b)); !errors.Is(err, ErrFormat) {
-				t.Fatalf("bit %d of byte %d flipped: err = %v, want ErrFormat", bit, i, err)
-			}
+		b := slices.Clone(data)
+		b[i] ^= 1 << (i % 8)
+		if _, err := Read(bytes.NewReader(b)); !errors.Is(err, ErrFormat) {
+			t.Fatalf("bit %d of byte %d flipped: err = %v, want ErrFormat", i%8, i, err)
 		}
 	}
 	// A checksummed payload that is inconsistent is refused too.

@@ -274,8 +274,7 @@ func (t *trainer) update(o int32, label, lr float32, hidden, grad []float32) {
 	d := t.dim
 	out := t.out[int(o)*d : int(o+1)*d]
 	g := lr * (label - t.sig(dot(out, hidden)))
-	axpy(grad, g, out)
-	axpy(out, g, hidden)
+	step(grad, out, hidden, g)
 }
 
 // finish moves the input rows into the model and derives the words' vectors.

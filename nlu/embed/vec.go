@@ -40,7 +40,14 @@ func axpy(y []float32, a float32, x []float32) {
 // add adds x to y.
 func add(y, x []float32) {
 	x = x[:len(y)]
-	for i := range y {
+	i := 0
+	for ; i+4 <= len(y); i += 4 {
+		y[i] += x[i]
+		y[i+1] += x[i+1]
+		y[i+2] += x[i+2]
+		y[i+3] += x[i+3]
+	}
+	for ; i < len(y); i++ {
 		y[i] += x[i]
 	}
 }
@@ -49,5 +56,29 @@ func add(y, x []float32) {
 func scale(v []float32, a float32) {
 	for i := range v {
 		v[i] *= a
+	}
+}
+
+// step adds g*out to grad and g*hidden to out, in one pass: the two updates of a logistic step
+// of skip-gram, grad taking out's value before its update.
+func step(grad, out, hidden []float32, g float32) {
+	out = out[:len(grad)]
+	hidden = hidden[:len(grad)]
+	i := 0
+	for ; i+4 <= len(grad); i += 4 {
+		o0, o1, o2, o3 := out[i], out[i+1], out[i+2], out[i+3]
+		grad[i] += float32(g * o0)
+		grad[i+1] += float32(g * o1)
+		grad[i+2] += float32(g * o2)
+		grad[i+3] += float32(g * o3)
+		out[i] = o0 + float32(g*hidden[i])
+		out[i+1] = o1 + float32(g*hidden[i+1])
+		out[i+2] = o2 + float32(g*hidden[i+2])
+		out[i+3] = o3 + float32(g*hidden[i+3])
+	}
+	for ; i < len(grad); i++ {
+		o := out[i]
+		grad[i] += float32(g * o)
+		out[i] = o + float32(g*hidden[i])
 	}
 }
