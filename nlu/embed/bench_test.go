@@ -66,3 +66,26 @@ func BenchmarkEmbed(b *testing.B) {
 		m.Embed(q)
 	}
 }
+
+func BenchmarkTrainLSA(b *testing.B) {
+	docs := faqSized()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := TrainLSA(context.Background(), docs, LSAConfig{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEmbedLSA(b *testing.B) {
+	docs := faqSized()
+	l, err := TrainLSA(context.Background(), docs, LSAConfig{Iterations: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := append(docs[7][:6:6], "未知の語", "ほげ")
+	b.ResetTimer()
+	for b.Loop() {
+		l.Embed(q)
+	}
+}
