@@ -423,11 +423,3 @@ func mean(xs []float32) float64 {
 	}
 	return s / float64(len(xs))
 }
-
-func (c Config) mustDefaults() Config {
-	c, err := c.withDefaults()
-	if err != nil {
-		panic(err)
-	}
-	return c
-}
