@@ -145,7 +145,7 @@ func TestLoadProblems(t *testing.T) {
 		{"unknown field at the top of faqbot.yaml", map[string]string{
 			"entries/a.yaml": goodEntry,
 			"faqbot.yaml":    manifestWith("languages: [ja, en]\nlanguage: [ja]"),
-		}, []string{fmt.Sprintf(`c/faqbot.yaml:%d: unknown field "language" (expected one of languages, desk, messages)`,
+		}, []string{fmt.Sprintf(`c/faqbot.yaml:%d: unknown field "language" (expected one of languages, desk, brand, messages)`,
 			lineOfText(manifestWith("languages: [ja, en]\nlanguage: [ja]"), "language:"))}},
 		{"unknown field in the desk and in a closure", map[string]string{
 			"entries/a.yaml": goodEntry,
