@@ -188,6 +188,7 @@ type Matcher struct {
 	Rank          RankWeights
 	Retrieval     Retrieval
 	Learning      Learning
+	Vectors       Vectors
 	// Boosts of the index fields, by field name.
 	Boosts map[string]float64
 }
@@ -197,6 +198,20 @@ type Matcher struct {
 // best hit.
 type RankWeights struct {
 	BM25, Answer, Entry float64
+	// Vector weighs the cosine of the question's and the entry's vectors (see Vectors).
+	Vector float64
+}
+
+// Vectors are the settings of the word vectors the index learns from the FAQ's own text (a
+// subword skip-gram, see faq/embed) when it has at least MinEntries entries.
+type Vectors struct {
+	MinEntries int
+	// Dim, Window, Negative, Epochs and Seed train the skip-gram.
+	Dim, Window, Negative, Epochs int
+	Seed                          int64
+	// Candidates is the number of entries nearest the question by their vectors that a search
+	// adds to those its words found.
+	Candidates int
 }
 
 // Retrieval are the settings of the index's search.

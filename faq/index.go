@@ -29,6 +29,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	text "github.com/faqbot/faqbot/faq/analysis"
+	"github.com/faqbot/faqbot/faq/embed"
 )
 
 // termsTokenizerType is the bleve tokenizer of every field: it splits text that faqbot has
@@ -104,6 +105,12 @@ type Index struct {
 	reader    index.IndexReader
 	docOf     []int32
 	scorePool sync.Pool // of *scores, sized to the documents
+	// vec are the word vectors learnt from the FAQ's text (nil for a small FAQ), docVec every
+	// document's unit vector by document number, answerDocs the answer documents of each entry.
+	vec        *embed.Model
+	docVec     [][]float32
+	answerDocs map[*Entry][]int
+	vecInfo    VectorInfo
 }
 
 const hashKey = "faqbot-content-hash"
@@ -139,6 +146,10 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 			return nil, err
 		}
 		if reuse {
+			if err := ix.buildVectors(ctx); err != nil {
+				ix.bi.Close()
+				return nil, err
+			}
 			ix.raw = nil
 			if err := ix.openReader(); err != nil {
 				ix.bi.Close()
@@ -146,6 +157,10 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 			}
 			return ix, nil
 		}
+	}
+	if err := ix.buildVectors(ctx); err != nil {
+		ix.bi.Close()
+		return nil, err
 	}
 	if err := ix.fill(ctx); err != nil {
 		ix.bi.Close()
@@ -568,6 +583,9 @@ type Hit struct {
 	EntryCoverage float64
 	// Phrase is the best phrase: the entry's phrase of highest Coverage (then Reverse).
 	Phrase *Phrase
+	// Vector is the cosine of the query's vector and the entry's nearest phrasing or answer
+	// (0 when the index has no vectors); an entry found by its vector alone has no Score.
+	Vector float64
 	// TopScore and TopAnswerScore are the best Score and AnswerScore among all the hits of the
 	// search, so that a ranker can read each hit's BM25 relative to the best.
 	TopScore, TopAnswerScore float64
@@ -691,6 +709,9 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		}
 	}
 	ix.releaseScores(found)
+	if ix.vec != nil {
+		hits = ix.nearest(q, hits)
+	}
 	if len(hits) == 0 {
 		return nil, nil
 	}

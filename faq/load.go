@@ -615,6 +615,7 @@ type matcherYAML struct {
 		BM25   float64 `yaml:"bm25"`
 		Answer float64 `yaml:"answer"`
 		Entry  float64 `yaml:"entry"`
+		Vector float64 `yaml:"vector"`
 	} `yaml:"rank"`
 	Retrieval struct {
 		MaxDF            float64 `yaml:"max_df"`
@@ -638,6 +639,15 @@ type matcherYAML struct {
 		HandoffL2     float64 `yaml:"handoff_l2"`
 		MaxIntents    int     `yaml:"max_intents"`
 	} `yaml:"learning"`
+	Vectors struct {
+		MinEntries int   `yaml:"min_entries"`
+		Dim        int   `yaml:"dim"`
+		Window     int   `yaml:"window"`
+		Negative   int   `yaml:"negative"`
+		Epochs     int   `yaml:"epochs"`
+		Seed       int64 `yaml:"seed"`
+		Candidates int   `yaml:"candidates"`
+	} `yaml:"vectors"`
 	Boosts  map[string]float64           `yaml:"boosts"`
 	Signals map[string]map[Lang][]string `yaml:"signals"`
 }
@@ -682,7 +692,7 @@ func (l *loader) loadMatcher(c *Content) {
 	}
 	var m matcherYAML
 	missing := false
-	sections := map[string]any{"thresholds": m.Thresholds, "rank": m.Rank, "retrieval": m.Retrieval, "learning": m.Learning}
+	sections := map[string]any{"thresholds": m.Thresholds, "rank": m.Rank, "retrieval": m.Retrieval, "learning": m.Learning, "vectors": m.Vectors}
 	for _, sec := range slices.Sorted(maps.Keys(sections)) {
 		keys := yamlKeys(sections[sec])
 		n := child(node, sec)
@@ -701,7 +711,9 @@ func (l *loader) loadMatcher(c *Content) {
 		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence, VagueConfidence: t.VagueConfidence,
 			HandoffThreshold: t.Handoff, PhraseWeight: t.PhraseWeight,
 			HandoffPhraseWeight: t.HandoffPhrase, OutsidePhraseWeight: t.OutsidePhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch, UntypedFactor: t.UntypedFactor,
-			Rank:      RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry},
+			Rank: RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry, Vector: m.Rank.Vector},
+			Vectors: Vectors{MinEntries: m.Vectors.MinEntries, Dim: m.Vectors.Dim, Window: m.Vectors.Window, Negative: m.Vectors.Negative,
+				Epochs: m.Vectors.Epochs, Seed: m.Vectors.Seed, Candidates: m.Vectors.Candidates},
 			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, K1: r.K1, B: r.B, AnswerB: r.AnswerB, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
 			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffRate: g.HandoffRate, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
 			Boosts:    m.Boosts}
@@ -710,8 +722,8 @@ func (l *loader) loadMatcher(c *Content) {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds, shares and weights must be between 0 and 1, got %v", v)
 			}
 		}
-		if r.MaxClauses < 1 || r.K1 < 0 || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.HandoffRate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 || g.MaxIntents < 0 {
-			from.problem(name, lineOf(node, "learning"), "retrieval and learning: counts must be at least 1 (folds at least 2), rate positive, l2 not negative")
+		if r.MaxClauses < 1 || r.K1 < 0 || m.Vectors.MinEntries < 0 || m.Vectors.Dim < 1 || m.Vectors.Window < 1 || m.Vectors.Negative < 1 || m.Vectors.Epochs < 1 || m.Vectors.Candidates < 0 || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.HandoffRate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 || g.MaxIntents < 0 {
+			from.problem(name, lineOf(node, "learning"), "retrieval, learning and vectors: counts must be at least 1 (folds at least 2), rate positive, l2 not negative")
 		}
 		for _, k := range boostKeys {
 			if m.Boosts[k] < 0 {

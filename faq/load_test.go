@@ -167,7 +167,7 @@ func TestLoadProblems(t *testing.T) {
 		{"unknown section of matcher.yaml", map[string]string{
 			"entries/a.yaml": goodEntry,
 			"matcher.yaml":   embeddedFile("content/matcher.yaml") + "weights:\n  x: 1\n",
-		}, []string{fmt.Sprintf(`c/matcher.yaml:%d: unknown field "weights" (expected one of thresholds, rank, retrieval, learning, boosts, signals)`,
+		}, []string{fmt.Sprintf(`c/matcher.yaml:%d: unknown field "weights" (expected one of thresholds, rank, retrieval, learning, vectors, boosts, signals)`,
 			strings.Count(embeddedFile("content/matcher.yaml"), "\n")+1)}},
 		{"unknown language in synonyms and out-of-scope", map[string]string{
 			"entries/a.yaml":    goodEntry,

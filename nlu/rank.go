@@ -53,6 +53,7 @@ func (m *Matcher) rank(hits []faq.Hit) []scored {
 		if h.TopAnswerScore > 0 {
 			s.Rank += rw.Answer * h.AnswerScore / h.TopAnswerScore
 		}
+		s.Rank += rw.Vector * h.Vector
 		out[i] = s
 	}
 	slices.SortStableFunc(out, func(a, b scored) int {
@@ -110,4 +111,17 @@ func (m *Matcher) Rank(ctx context.Context, utterance string, k int) ([]Scored, 
 		}
 	}
 	return out, nil
+}
+
+// RankByVector returns up to k entries for an utterance by the cosine of its vector and theirs
+// alone (no words in common needed), with the analysis of Rank; nothing when the index has no
+// vectors. Retrieval by meaning is measured with it against Rank.
+func (m *Matcher) RankByVector(utterance string, k int) []Scored {
+	norm := analysis.Normalize(strip(utterance))
+	clean := blank(norm, m.pii.Find(norm))
+	var out []Scored
+	for _, h := range m.ix.Nearest(m.an.Terms(clean), k) {
+		out = append(out, Scored{Hit: h, Rank: h.Vector})
+	}
+	return out
 }

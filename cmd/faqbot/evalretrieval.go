@@ -107,6 +107,44 @@ func cmdEvalRetrieval(ctx context.Context, env *environment, args []string) erro
 		}
 	}
 	printRetrieval(env.stdout, ireval.Mean(scores), len(scores), unjudged, *split)
+	if vi := ix.Vectors(); vi.Trained {
+		lexical := c.Matcher
+		lexical.Rank.Vector = 0
+		lm := nlu.NewWithConfig(ix, lexical)
+		systems := []struct {
+			name string
+			rank func(q string) ([]nlu.Scored, error)
+		}{
+			{"lexical (BM25, coverage)", func(q string) ([]nlu.Scored, error) { return lm.Rank(ctx, q, runDepth) }},
+			{"vectors only (SIF cosine)", func(q string) ([]nlu.Scored, error) { return m.RankByVector(q, runDepth), nil }},
+			{"fused (faqbot)", func(q string) ([]nlu.Scored, error) { return m.Rank(ctx, q, runDepth) }},
+		}
+		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "\nsystem\tSR@1\tSR@5\tMRR\tMAP\tP@5\tRecall@10\tnDCG@10")
+		for _, sys := range systems {
+			var ms []ireval.Metrics
+			for _, q := range queries {
+				if qrels.Relevant(q.ID) == 0 {
+					continue
+				}
+				hits, err := sys.rank(q.Text)
+				if err != nil {
+					return err
+				}
+				ranking := make([]string, len(hits))
+				for i, h := range hits {
+					ranking[i] = h.Entry.ID
+				}
+				ms = append(ms, ireval.Score(ranking, qrels[q.ID]))
+			}
+			r := ireval.Mean(ms)
+			fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", sys.name, r.SR1, r.SR5, r.MRR, r.AP, r.P5, r.R10, r.NDCG10)
+		}
+		tw.Flush()
+		fmt.Fprintf(env.stdout, "vectors: %d words from %d sentences (%d tokens), trained in %v\n", vi.Words, vi.Sentences, vi.Tokens, vi.Took.Round(time.Millisecond))
+	} else {
+		fmt.Fprintf(env.stdout, "\nvectors: none (%d entries; they are learnt from %d)\n", len(c.Entries), c.Matcher.Vectors.MinEntries)
+	}
 	slices.Sort(lat)
 	fmt.Fprintf(env.stdout, "\nindex: %d entries, %d phrases, built in %v\n", len(c.Entries), ix.Phrases(), built.Round(time.Millisecond))
 	fmt.Fprintf(env.stdout, "query latency: p50 %v, p99 %v, max %v (%d queries)\n",

@@ -77,7 +77,7 @@ func TestCheckUnknownField(t *testing.T) {
 		t.Fatalf("err = %v, want exit status 1:\n%s", err, out)
 	}
 	for _, want := range []string{
-		manifest + `:5: unknown field "langs" (expected one of languages, desk, messages)`,
+		manifest + `:5: unknown field "langs" (expected one of languages, desk, brand, messages)`,
 		fmt.Sprintf(`%s:%d: unknown field "secton" (expected one of id, section, `, entry, entryLines),
 	} {
 		if !strings.Contains(out, want) {

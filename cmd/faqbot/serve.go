@@ -235,7 +235,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 			log.Error("reindex failed; the content served is unchanged", "via", via, "error", err, "version", b.Engine().Version)
 			return res, err
 		}
-		log.Info("reindexed", "via", via, "result", res.String(), "version", res.Version)
+		log.Info("reindexed", "via", via, "result", res.String(), "version", res.Version, "vectors", vectorsInfo(b.Engine().Index.Vectors()))
 		if st := shared.Load(); st != nil && via != viaAnnouncement {
 			st.announce(ctx, res.Version)
 		}
@@ -257,7 +257,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		}
 		body := st.ready(r.Context())
 		for k, v := range map[string]any{"ready": status == http.StatusOK, "version": e.Version,
-			"entries": len(e.Content.Entries), "content": e.Content.Source} {
+			"entries": len(e.Content.Entries), "content": e.Content.Source, "vectors": vectorsInfo(e.Index.Vectors())} {
 			body[k] = v
 		}
 		writeJSON(w, status, body)
@@ -309,7 +309,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	var h http.Handler = mux
 	ready.Store(&h)
 	log.Info("ready", "content", eng.Content.Source, "version", eng.Version, "entries", len(eng.Content.Entries),
-		"took", time.Since(start).Round(time.Millisecond).String())
+		"took", time.Since(start).Round(time.Millisecond).String(), "vectors", vectorsInfo(eng.Index.Vectors()))
 	log.Info("open the web chat in a browser", "url", browseURL(ln.Addr()))
 
 	hup := make(chan os.Signal, 1)
@@ -478,4 +478,14 @@ func browseURL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// vectorsInfo is what /readyz and the log say of the index's word vectors: the corpus they were
+// learnt from and the training time, or why there are none.
+func vectorsInfo(vi faq.VectorInfo) map[string]any {
+	if !vi.Trained {
+		return map[string]any{"trained": false, "why": "the FAQ is too small to learn from"}
+	}
+	return map[string]any{"trained": true, "cached": vi.Cached, "sentences": vi.Sentences, "tokens": vi.Tokens,
+		"words": vi.Words, "took_ms": vi.Took.Milliseconds()}
 }

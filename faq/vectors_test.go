@@ -1,0 +1,74 @@
+package faq
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestVectors: a FAQ too small to learn from gets no vectors; one large enough learns them when
+// its index is built, caches them beside an on-disk index, reads them back on the next build of
+// the same content (the same answers), and trains again when the cache is damaged.
+func TestVectors(t *testing.T) {
+	ctx := context.Background()
+	c := smallFAQ(t)
+	ix, err := NewIndex(ctx, c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.Vectors().Trained || ix.Nearest(ix.Analyzer().Terms("粗大ごみ"), 3) != nil {
+		t.Errorf("a FAQ of %d entries (vectors from %d) has vectors", len(c.Entries), c.Matcher.Vectors.MinEntries)
+	}
+	ix.Close()
+
+	c.Matcher.Vectors.MinEntries = len(c.Entries)
+	dir := t.TempDir()
+	build := func() (*Index, []Hit) {
+		t.Helper()
+		ix, err := NewIndex(ctx, c, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits := ix.Nearest(ix.Analyzer().Terms("粗大ごみの申し込み"), 3)
+		if len(hits) != 3 {
+			t.Fatalf("Nearest found %d entries, want 3", len(hits))
+		}
+		return ix, hits
+	}
+	first, want := build()
+	vi := first.Vectors()
+	if !vi.Trained || vi.Cached || vi.Sentences != 6 || vi.Tokens == 0 || vi.Words == 0 {
+		t.Errorf("first build: %+v, want trained from 6 sentences", vi)
+	}
+	if want[0].Vector < want[1].Vector || want[1].Vector < want[2].Vector {
+		t.Errorf("Nearest not nearest first: %v %v %v", want[0].Vector, want[1].Vector, want[2].Vector)
+	}
+	first.Close()
+
+	again, got := build()
+	if vi := again.Vectors(); !vi.Cached {
+		t.Errorf("second build of the same content: %+v, want the cached vectors", vi)
+	}
+	for i := range want {
+		if got[i].Entry.ID != want[i].Entry.ID || got[i].Vector != want[i].Vector {
+			t.Errorf("cached vectors rank %s (%v) at %d, trained ones %s (%v)", got[i].Entry.ID, got[i].Vector, i, want[i].Entry.ID, want[i].Vector)
+		}
+	}
+	file := filepath.Join(again.Dir(), vectorsFile)
+	again.Close()
+
+	if err := os.WriteFile(file, []byte("not vectors"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	damaged, got := build()
+	defer damaged.Close()
+	if vi := damaged.Vectors(); !vi.Trained || vi.Cached {
+		t.Errorf("after the cache was damaged: %+v, want vectors trained again", vi)
+	}
+	for i := range want {
+		if got[i].Entry.ID != want[i].Entry.ID || got[i].Vector != want[i].Vector {
+			t.Errorf("retrained vectors differ from the first: %s (%v) at %d, want %s (%v)", got[i].Entry.ID, got[i].Vector, i, want[i].Entry.ID, want[i].Vector)
+		}
+	}
+}
