@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,6 +66,15 @@ func TestCheckBrokenContent(t *testing.T) {
 	broken := strings.Replace(string(b), "id: my-number", "id: leak-count", 1)
 	os.WriteFile(entry, []byte(broken), 0o644)
 	os.WriteFile(filepath.Join(dir, "entries", "zz-sjis.yaml"), []byte("id: zz\nja:\n  title: \x8e\xbf\x96\xe2\n"), 0o644)
+	// A placeholder misspelt in a message ({phon} for {phone}) is reported at its line.
+	manifest := filepath.Join(dir, "faqbot.yaml")
+	m, _ := os.ReadFile(manifest)
+	typo := strings.Replace(string(m), "fallback:\n    ja: |-\n      ", "fallback:\n    ja: |-\n      {phon} ", 1)
+	if typo == string(m) {
+		t.Fatal("faqbot.yaml has no Japanese fallback block to misspell a placeholder in")
+	}
+	os.WriteFile(manifest, []byte(typo), 0o644)
+	typoLine := strings.Count(typo[:strings.Index(typo, "{phon}")], "\n") + 1
 
 	out, _, err := runCmd(t, "", "check", "--content", dir)
 	var ex exitError
@@ -74,6 +84,8 @@ func TestCheckBrokenContent(t *testing.T) {
 	for _, want := range []string{
 		filepath.Join(dir, "entries", "my-number.yaml") + ":1: duplicate id \"leak-count\"",
 		filepath.Join(dir, "entries", "zz-sjis.yaml") + ":3: not valid UTF-8",
+		fmt.Sprintf("%s:%d: messages: fallback (ja): unknown placeholder {phon} (this message can use {desk}, {phone}, {hours})",
+			manifest, typoLine),
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
