@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -236,8 +237,17 @@ func TestAskPipedConversation(t *testing.T) {
 	}
 }
 
+// report -h prints report's own usage: its synopsis and what it reads, its source flags in its
+// own words, none of serve's.
 func TestReportHelp(t *testing.T) {
-	_, stderr, _ := runCmd(t, "", "report", "-h")
+	_, stderr, err := runCmd(t, "", "report", "-h")
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("report -h: err = %v, want flag.ErrHelp", err)
+	}
+	if !strings.HasPrefix(stderr, "Usage: faqbot report [--since DURATION] [--redis URL | --data DIR]") ||
+		!strings.Contains(stderr, "Prints, for editors,") {
+		t.Errorf("report -h is not report's usage:\n%s", stderr)
+	}
 	if !strings.Contains(stderr, "read the journal in the data DIR") || strings.Contains(stderr, "redis-pipeline") ||
 		strings.Contains(stderr, "keep feedback") {
 		t.Errorf("report -h shows serve's flags:\n%s", stderr)
