@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
@@ -254,14 +255,28 @@ func TestReportHelp(t *testing.T) {
 	}
 }
 
+// The progress line is rewritten in place: each report returns to the start of the line,
+// writes, and clears what a longer line before left ("1.9s" then "2s" had read "2ss"); the
+// last of a stage ends the line.
 func TestProgressLineClears(t *testing.T) {
 	var buf bytes.Buffer
-	p := progressPrinter(&buf)
-	p(faq.Progress{Stage: "index", Done: 1, Total: 2})
-	p(faq.Progress{Stage: "index", Done: 2, Total: 2})
-	for _, seg := range strings.Split(buf.String(), "\r")[1:] {
-		if !strings.HasSuffix(strings.TrimSuffix(seg, "\n"), "\x1b[K") {
-			t.Errorf("progress segment %q does not clear the rest of the line", seg)
-		}
+	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	p := progressPrinter(&buf, func() time.Time { return clock })
+	for _, step := range []struct {
+		after time.Duration
+		faq.Progress
+	}{
+		{1900 * time.Millisecond, faq.Progress{Stage: "analyse", Done: 9, Total: 10}},
+		{100 * time.Millisecond, faq.Progress{Stage: "analyse", Done: 10, Total: 10}},
+		{500 * time.Millisecond, faq.Progress{Stage: "index", Done: 5, Total: 10}},
+	} {
+		clock = clock.Add(step.after)
+		p(step.Progress)
+	}
+	want := "\ranalyse: 9/10 phrasings (90%) 1.9s\x1b[K" +
+		"\ranalyse: 10/10 phrasings (100%) 2s\x1b[K\n" +
+		"\rindex: 5/10 phrasings (50%) 2.5s\x1b[K"
+	if got := buf.String(); got != want {
+		t.Errorf("progress wrote\n%q\nwant\n%q", got, want)
 	}
 }
