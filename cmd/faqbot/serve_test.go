@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -268,5 +269,23 @@ func TestPlatformOffNamesMissing(t *testing.T) {
 				t.Errorf("the log holds the value of a variable: %s", buf.String())
 			}
 		})
+	}
+}
+
+// The URL serve logs to open: localhost for a listener on every interface, the address itself
+// otherwise, IPv6 in brackets.
+func TestBrowseURL(t *testing.T) {
+	for _, tt := range []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://localhost:8080/"}, // ":8080"
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "http://localhost:8080/"},        // "0.0.0.0:8080"
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 18999}, "http://127.0.0.1:18999/"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 8080}, "http://[::1]:8080/"},
+	} {
+		if got := browseURL(tt.addr); got != tt.want {
+			t.Errorf("browseURL(%s) = %q, want %q", tt.addr, got, tt.want)
+		}
 	}
 }
