@@ -66,8 +66,14 @@ func TestDeskHours(t *testing.T) {
 		{"2026-11-28 11:00", false, "2026-11-30 09:00"}, // Saturday
 		{"2026-11-23 11:00", false, "2026-11-24 09:00"}, // 勤労感謝の日, a Monday
 		{"2027-01-01 11:00", false, "2027-01-04 09:00"}, // 元日 (Friday), then the weekend
+		{"2026-11-25 09:00", true, "2026-11-25 09:00"},  // opening time itself is open
+		{"2026-05-01 17:00", false, "2026-05-07 09:00"}, // Golden Week: 5/3 is a Sunday, so 5/6 (Wed) is 振替休日
+		{"2026-09-21 10:00", false, "2026-09-24 09:00"}, // 敬老の日, 国民の休日 (9/22), 秋分の日 (9/23)
 	}
 	checkHours(t, h, tests)
+	if h.Open(jst("2026-11-25 09:00").Add(-time.Second)) {
+		t.Error("08:59:59 should be closed")
+	}
 	// Any time zone: 01:00 UTC is 10:00 in Japan.
 	if !h.Open(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)) {
 		t.Error("10:00 JST given in UTC should be open")
@@ -80,8 +86,12 @@ func TestDeskClosures(t *testing.T) {
 	h := bot.NewDeskHours(faq.Desk{Open: "09:00", Close: "17:00", Closures: []faq.Closure{
 		{Name: faq.Localized{"ja": "年末年始休業", "en": "New Year holidays"}, From: "12-31", To: "01-03"},
 		{Name: faq.Localized{"ja": "臨時休業"}, From: "2026-12-01", To: "2026-12-01"},
+		{Name: faq.Localized{"ja": "創立記念日"}, From: "2027-05-06", To: "2027-05-06"},
 	}})
 	tests := []hoursCase{
+		{"2027-05-05 18:00", false, "2027-05-07 09:00"}, // こどもの日, then the dated closure (a Thursday)
+		{"2028-01-03 16:00", false, "2028-01-04 09:00"}, // the closure's last day is closed (a Monday) …
+		{"2028-01-04 09:00", true, "2028-01-04 09:00"},  // … and the next morning open
 		{"2026-11-25 16:59", true, "2026-11-25 16:59"},
 		{"2026-11-25 17:00", false, "2026-11-26 09:00"},
 		{"2026-12-01 10:00", false, "2026-12-02 09:00"}, // the dated closure (a Tuesday)
@@ -94,6 +104,28 @@ func TestDeskClosures(t *testing.T) {
 	if !h.Open(jst("2026-11-25 17:00").Add(-time.Second)) {
 		t.Error("16:59:59 should be open")
 	}
+	// An annual closure on 02-29 closes leap years' 29 February only, not 1 March.
+	leap := bot.NewDeskHours(faq.Desk{Open: "09:00", Close: "17:00", Closures: []faq.Closure{{From: "02-29", To: "02-29"}}})
+	checkHours(t, leap, []hoursCase{
+		{"2028-02-29 10:00", false, "2028-03-01 09:00"}, // a Tuesday
+		{"2027-03-01 10:00", true, "2027-03-01 10:00"},  // a Monday
+	})
+	// The closure that keeps the desk closed until it opens is named; the night, a weekend or a
+	// public holiday alone are not a closure.
+	for _, tt := range []struct{ at, want string }{
+		{"2026-12-30 17:30", "年末年始休業"},
+		{"2027-05-05 18:00", "創立記念日"},
+		{"2026-11-30 17:00", "臨時休業"},  // the night, then the dated closure
+		{"2027-04-30 18:00", "創立記念日"}, // a weekend and Golden Week, then the closure: named
+		{"2026-11-26 17:00", ""},      // the night only
+		{"2027-01-08 18:00", ""},      // a Friday evening: the weekend, then 成人の日 (1/11)
+	} {
+		at := jst(tt.at)
+		name, ok := h.Closure(at, h.NextOpen(at))
+		if got := name.In(faq.Japanese); ok != (tt.want != "") || got != tt.want {
+			t.Errorf("Closure(%s) = %q, %v, want %q", tt.at, got, ok, tt.want)
+		}
+	}
 	// The shipped content closes over the new year, and says so in the hand-off.
 	b := bot.New(engine(t), func() time.Time { return jst("2026-12-30 18:00") })
 	r, err := b.Ask(context.Background(), "私の住所は漏れましたか")
@@ -102,6 +134,13 @@ func TestDeskClosures(t *testing.T) {
 	}
 	if want := "次の受付は1月4日(月)9:00(年末年始休業)からです。"; !strings.Contains(r.Text, want) {
 		t.Errorf("hand-off on 12/30 evening lacks %q:\n%s", want, r.Text)
+	}
+	r, err = b.Ask(context.Background(), "Was my address leaked?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "it opens again Monday 4 January at 09:00 (New Year holidays)."; !r.Handoff || !strings.Contains(r.Text, want) {
+		t.Errorf("English hand-off on 12/30 evening lacks %q:\n%s", want, r.Text)
 	}
 }
 

@@ -58,13 +58,23 @@ func closureDays(key string, cl faq.Closure) []*cal.Holiday {
 	}
 	var out []*cal.Holiday
 	for d := from; !d.After(to) && len(out) < 366; d = d.AddDate(0, 0, 1) {
-		h := &cal.Holiday{Name: key, Type: cal.ObservanceOther, Month: d.Month(), Day: d.Day(), Func: cal.CalcDayOfMonth}
+		h := &cal.Holiday{Name: key, Type: cal.ObservanceOther, Month: d.Month(), Day: d.Day(), Func: dayOfMonth}
 		if !annual {
 			h.StartYear, h.EndYear = d.Year(), d.Year()
 		}
 		out = append(out, h)
 	}
 	return out
+}
+
+// dayOfMonth is the holiday's day in year, or none when the year has no such day: an annual
+// 02-29 closes on leap years only (cal.CalcDayOfMonth would make it March 1st).
+func dayOfMonth(h *cal.Holiday, year int) time.Time {
+	d := cal.CalcDayOfMonth(h, year)
+	if d.Day() != h.Day {
+		return time.Time{}
+	}
+	return d
 }
 
 func clock(hhmm string, def time.Duration) time.Duration {

@@ -218,6 +218,18 @@ func TestLoadProblems(t *testing.T) {
 			"entries/a.yaml": goodEntry,
 			"faqbot.yaml":    strings.Replace(manifestWith("languages: [ja, en]"), `from: "12-31"`, `from: "13-01"`, 1),
 		}, []string{`c/faqbot.yaml:`}},
+		{"dated closure running backwards", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml": strings.Replace(manifestWith("languages: [ja, en]"), `from: "12-31"
+      to: "01-03"`, `from: "2027-01-03"
+      to: "2026-12-31"`, 1),
+		}, []string{fmt.Sprintf(`c/faqbot.yaml:%d: desk: closures: "2026-12-31" ends before it starts ("2027-01-03")`,
+			lineOfText(manifestWith(""), "    - name:"))}},
+		{"closure with a key of its own", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml":    strings.Replace(manifestWith("languages: [ja, en]"), `to: "01-03"`, `until: "01-03"`, 1),
+		}, []string{fmt.Sprintf(`c/faqbot.yaml:%d: unknown key "until" (expected one of name, from, to)`,
+			lineOfText(manifestWith(""), `      to: "01-03"`))}},
 		{"several problems in several files", map[string]string{
 			"entries/a.yaml": strings.Replace(goodEntry, "answer: 回答", `answer: ""`, 1),
 			"entries/b.yaml": strings.Replace(goodEntry, "id: a\n", "id: b\nfollowups: [zz]\n", 1),

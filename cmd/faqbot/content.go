@@ -115,7 +115,7 @@ func (cf *contentFlags) engine(ctx context.Context, w io.Writer) (*bot.Engine, e
 		return nil, err
 	}
 	if f, ok := w.(*os.File); ok && cf.progress && isTerminal(f) {
-		ctx = faq.WithProgress(ctx, progressPrinter(w))
+		ctx = faq.WithProgress(ctx, progressPrinter(w, time.Now))
 	}
 	eng, err := bot.NewEngine(ctx, c, cf.index)
 	if err != nil {
@@ -129,13 +129,13 @@ func (cf *contentFlags) engine(ctx context.Context, w io.Writer) (*bot.Engine, e
 }
 
 // progressPrinter prints the progress of a long build on one terminal line, rewritten in place,
-// ending it when a stage is done.
-func progressPrinter(w io.Writer) func(faq.Progress) {
-	start := time.Now()
+// ending it when a stage is done; now is the clock of the time taken (time.Now).
+func progressPrinter(w io.Writer, now func() time.Time) func(faq.Progress) {
+	start := now()
 	return func(p faq.Progress) {
 		// \x1b[K clears what a longer line before left ("1.9s" then "2s" would read "2ss").
 		fmt.Fprintf(w, "\r%s: %d/%d phrasings (%d%%) %s\x1b[K", p.Stage, p.Done, p.Total, p.Done*100/p.Total,
-			time.Since(start).Round(100*time.Millisecond))
+			now().Sub(start).Round(100*time.Millisecond))
 		if p.Done == p.Total {
 			fmt.Fprintln(w)
 		}

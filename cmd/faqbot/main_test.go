@@ -6,11 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
@@ -93,6 +95,15 @@ func TestCheckBrokenContent(t *testing.T) {
 	broken := strings.Replace(string(b), "id: my-number", "id: leak-count", 1)
 	os.WriteFile(entry, []byte(broken), 0o644)
 	os.WriteFile(filepath.Join(dir, "entries", "zz-sjis.yaml"), []byte("id: zz\nja:\n  title: \x8e\xbf\x96\xe2\n"), 0o644)
+	// A placeholder misspelt in a message ({phon} for {phone}) is reported at its line.
+	manifest := filepath.Join(dir, "faqbot.yaml")
+	m, _ := os.ReadFile(manifest)
+	typo := strings.Replace(string(m), "fallback:\n    ja: |-\n      ", "fallback:\n    ja: |-\n      {phon} ", 1)
+	if typo == string(m) {
+		t.Fatal("faqbot.yaml has no Japanese fallback block to misspell a placeholder in")
+	}
+	os.WriteFile(manifest, []byte(typo), 0o644)
+	typoLine := strings.Count(typo[:strings.Index(typo, "{phon}")], "\n") + 1
 
 	out, _, err := runCmd(t, "", "check", "--content", dir)
 	var ex exitError
@@ -102,6 +113,8 @@ func TestCheckBrokenContent(t *testing.T) {
 	for _, want := range []string{
 		filepath.Join(dir, "entries", "my-number.yaml") + ":1: duplicate id \"leak-count\"",
 		filepath.Join(dir, "entries", "zz-sjis.yaml") + ":3: not valid UTF-8",
+		fmt.Sprintf("%s:%d: messages: fallback (ja): unknown placeholder {phon} (this message can use {desk}, {phone}, {hours})",
+			manifest, typoLine),
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -252,22 +265,45 @@ func TestAskPipedConversation(t *testing.T) {
 	}
 }
 
+// report -h prints report's own usage: its synopsis and what it reads, its source flags in its
+// own words, none of serve's.
 func TestReportHelp(t *testing.T) {
-	_, stderr, _ := runCmd(t, "", "report", "-h")
+	_, stderr, err := runCmd(t, "", "report", "-h")
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("report -h: err = %v, want flag.ErrHelp", err)
+	}
+	if !strings.HasPrefix(stderr, "Usage: faqbot report [--since DURATION] [--redis URL | --data DIR]") ||
+		!strings.Contains(stderr, "Prints, for editors,") {
+		t.Errorf("report -h is not report's usage:\n%s", stderr)
+	}
 	if !strings.Contains(stderr, "read the journal in the data DIR") || strings.Contains(stderr, "redis-pipeline") ||
 		strings.Contains(stderr, "keep feedback") {
 		t.Errorf("report -h shows serve's flags:\n%s", stderr)
 	}
 }
 
+// The progress line is rewritten in place: each report returns to the start of the line,
+// writes, and clears what a longer line before left ("1.9s" then "2s" had read "2ss"); the
+// last of a stage ends the line.
 func TestProgressLineClears(t *testing.T) {
 	var buf bytes.Buffer
-	p := progressPrinter(&buf)
-	p(faq.Progress{Stage: "index", Done: 1, Total: 2})
-	p(faq.Progress{Stage: "index", Done: 2, Total: 2})
-	for _, seg := range strings.Split(buf.String(), "\r")[1:] {
-		if !strings.HasSuffix(strings.TrimSuffix(seg, "\n"), "\x1b[K") {
-			t.Errorf("progress segment %q does not clear the rest of the line", seg)
-		}
+	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	p := progressPrinter(&buf, func() time.Time { return clock })
+	for _, step := range []struct {
+		after time.Duration
+		faq.Progress
+	}{
+		{1900 * time.Millisecond, faq.Progress{Stage: "analyse", Done: 9, Total: 10}},
+		{100 * time.Millisecond, faq.Progress{Stage: "analyse", Done: 10, Total: 10}},
+		{500 * time.Millisecond, faq.Progress{Stage: "index", Done: 5, Total: 10}},
+	} {
+		clock = clock.Add(step.after)
+		p(step.Progress)
+	}
+	want := "\ranalyse: 9/10 phrasings (90%) 1.9s\x1b[K" +
+		"\ranalyse: 10/10 phrasings (100%) 2s\x1b[K\n" +
+		"\rindex: 5/10 phrasings (50%) 2.5s\x1b[K"
+	if got := buf.String(); got != want {
+		t.Errorf("progress wrote\n%q\nwant\n%q", got, want)
 	}
 }

@@ -55,17 +55,22 @@ from the environment (FAQBOT_ADMIN_TOKEN), as the server's does.`)
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
-	if resp.StatusCode == http.StatusNotFound {
-		// No /admin/reindex: the server runs without an admin token.
-		fmt.Fprintf(env.stderr, "faqbot reindex: the admin API of %s is off: start the server with FAQBOT_ADMIN_TOKEN set (or send it SIGHUP)\n", *server)
-		return exitError(1)
-	}
 	var out struct {
 		bot.ReloadResult
 		Error    string   `json:"error"`
+		Code     string   `json:"code"`
 		Problems []string `json:"problems"`
 	}
-	if err := json.Unmarshal(body, &out); err != nil {
+	jsonErr := json.Unmarshal(body, &out)
+	if resp.StatusCode == http.StatusNotFound {
+		if jsonErr == nil && out.Code == adminOffCode {
+			fmt.Fprintf(env.stderr, "faqbot reindex: the admin API of %s is off: start the server with FAQBOT_ADMIN_TOKEN set (or send it SIGHUP)\n", *server)
+			return exitError(1)
+		}
+		// Not faqbot's answer: a wrong URL, a proxy, or a faqbot too old to say why.
+		return fmt.Errorf("reindex: %s has no /admin/reindex (%s): is --server a faqbot server?", *server, resp.Status)
+	}
+	if jsonErr != nil {
 		return fmt.Errorf("reindex: %s answered %s, not faqbot's JSON", *server, resp.Status)
 	}
 	switch resp.StatusCode {

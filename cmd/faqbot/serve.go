@@ -273,11 +273,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	console.Register(mux)
-	if sc.adminToken != "" {
-		mux.Handle("POST /admin/reindex", adminReindex(sc.adminToken, reindex))
+	if registerAdmin(mux, sc.adminToken, reindex) {
 		log.Info("admin API is on", "path", "/admin/reindex")
 	} else {
-		mux.Handle("POST /admin/reindex", adminOff())
 		log.Info("admin API is off: set FAQBOT_ADMIN_TOKEN to reindex over HTTP (SIGHUP still reindexes)")
 	}
 
@@ -460,10 +458,28 @@ func lineOff(log *slog.Logger, secret, token string) {
 	}
 }
 
+// adminOffCode is the "code" of the JSON body the admin paths answer while the admin API is off,
+// so that faqbot reindex tells that apart from a 404 of anything else (a proxy, another server).
+const adminOffCode = "admin_off"
+
+// registerAdmin puts the admin API on mux and reports whether it is on: with a token, POST
+// /admin/reindex; without one, every /admin/ path answers 404 with a JSON body that says why
+// ({"error": …, "code": "admin_off"}).
+func registerAdmin(mux *http.ServeMux, token string, reindex func(context.Context, string) (bot.ReloadResult, error)) bool {
+	if token != "" {
+		mux.Handle("POST /admin/reindex", adminReindex(token, reindex))
+		return true
+	}
+	mux.Handle("/admin/", adminOff())
+	return false
+}
+
 // adminOff answers the admin API's requests while it is off: 404 with why.
 func adminOff() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusNotFound, map[string]any{"error": "the admin API is off: start faqbot serve with FAQBOT_ADMIN_TOKEN set"})
+		writeJSON(w, http.StatusNotFound, map[string]any{
+			"error": "the admin API is off: start faqbot serve with FAQBOT_ADMIN_TOKEN set", "code": adminOffCode,
+		})
 	})
 }
 

@@ -17,15 +17,7 @@ func startSlack(ctx context.Context, sc *serveConfig, b *bot.Bot, root *slog.Log
 	mux *http.ServeMux, reindex func(context.Context, string) (bot.ReloadResult, error)) (*platform, error) {
 	log := root.With("component", "serve")
 	if sc.slackBot == "" || (sc.slackSecret == "" && sc.slackApp == "") {
-		switch {
-		case sc.slackBot != "":
-			log.Warn("Slack is off: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (Events API) nor SLACK_APP_TOKEN (Socket Mode)",
-				"missing", "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
-		case sc.slackSecret != "" || sc.slackApp != "":
-			log.Warn("Slack is off: SLACK_BOT_TOKEN is missing", "missing", "SLACK_BOT_TOKEN")
-		default:
-			log.Warn("Slack is off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (Events API) or SLACK_APP_TOKEN (Socket Mode) to turn it on")
-		}
+		slackOff(log, sc.slackBot, sc.slackSecret, sc.slackApp)
 		return nil, nil
 	}
 	cfg := slack.Config{
@@ -58,4 +50,20 @@ func startSlack(ctx context.Context, sc *serveConfig, b *bot.Bot, root *slog.Log
 	}
 	return &platform{"slack", a.Shutdown, func() int { return a.Stats().Queued },
 		func() int64 { s := a.Stats(); return s.Dropped + s.Failed }}, nil
+}
+
+// slackOff logs why Slack is off, naming the variable missing when only part of a way to connect
+// is set: the bot token goes with a signing secret (Events API) or an app token (Socket Mode).
+func slackOff(log *slog.Logger, botToken, signingSecret, appToken string) {
+	switch {
+	case botToken != "":
+		log.Warn("Slack is off: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (Events API) nor SLACK_APP_TOKEN (Socket Mode)",
+			"missing", "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
+	case signingSecret != "":
+		log.Warn("Slack is off: SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is missing", "missing", "SLACK_BOT_TOKEN")
+	case appToken != "":
+		log.Warn("Slack is off: SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is missing", "missing", "SLACK_BOT_TOKEN")
+	default:
+		log.Warn("Slack is off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (Events API) or SLACK_APP_TOKEN (Socket Mode) to turn it on")
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -206,7 +208,7 @@ func TestServeHalfConfigured(t *testing.T) {
 	})
 	for _, want := range []string{
 		`"msg":"LINE is off: LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is missing".*"missing":"LINE_CHANNEL_ACCESS_TOKEN"`,
-		`"msg":"Slack is off: SLACK_BOT_TOKEN is missing".*"missing":"SLACK_BOT_TOKEN"`,
+		`"msg":"Slack is off: SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is missing".*"missing":"SLACK_BOT_TOKEN"`,
 		`"msg":"open the web chat in a browser".*"url":"` + regexp.QuoteMeta(base) + `/"`,
 	} {
 		if !regexp.MustCompile(want).MatchString(log.String()) {
@@ -269,5 +271,71 @@ func TestServeDebugDecisions(t *testing.T) {
 				t.Errorf("log warns of the decisions shown: %v, want %v", warned, tc.want)
 			}
 		})
+	}
+}
+
+// Every way of setting part of a platform's variables keeps it off and logs the one missing by
+// name (the "missing" attribute), never the value of what is set.
+func TestPlatformOffNamesMissing(t *testing.T) {
+	const value = "value-that-must-not-be-logged"
+	tests := []struct {
+		name    string
+		log     func(*slog.Logger)
+		msg     string
+		missing string
+	}{
+		{"LINE secret only", func(l *slog.Logger) { lineOff(l, value, "") },
+			"LINE is off: LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is missing", "LINE_CHANNEL_ACCESS_TOKEN"},
+		{"LINE token only", func(l *slog.Logger) { lineOff(l, "", value) },
+			"LINE is off: LINE_CHANNEL_ACCESS_TOKEN is set but LINE_CHANNEL_SECRET is missing", "LINE_CHANNEL_SECRET"},
+		{"LINE neither", func(l *slog.Logger) { lineOff(l, "", "") },
+			"LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to turn it on", ""},
+		{"Slack bot token only", func(l *slog.Logger) { slackOff(l, value, "", "") },
+			"Slack is off: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (Events API) nor SLACK_APP_TOKEN (Socket Mode)",
+			"SLACK_SIGNING_SECRET or SLACK_APP_TOKEN"},
+		{"Slack signing secret only", func(l *slog.Logger) { slackOff(l, "", value, "") },
+			"Slack is off: SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is missing", "SLACK_BOT_TOKEN"},
+		{"Slack app token only", func(l *slog.Logger) { slackOff(l, "", "", value) },
+			"Slack is off: SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is missing", "SLACK_BOT_TOKEN"},
+		{"Slack signing secret and app token", func(l *slog.Logger) { slackOff(l, "", value, value) },
+			"Slack is off: SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is missing", "SLACK_BOT_TOKEN"},
+		{"Slack none", func(l *slog.Logger) { slackOff(l, "", "", "") },
+			"Slack is off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (Events API) or SLACK_APP_TOKEN (Socket Mode) to turn it on", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			tt.log(slog.New(slog.NewJSONHandler(&buf, nil)))
+			var rec struct {
+				Level, Msg, Missing string
+			}
+			if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+				t.Fatalf("log %q: %v", buf.String(), err)
+			}
+			if rec.Level != "WARN" || rec.Msg != tt.msg || rec.Missing != tt.missing {
+				t.Errorf("logged %s, want WARN %q with missing %q", buf.String(), tt.msg, tt.missing)
+			}
+			if strings.Contains(buf.String(), value) {
+				t.Errorf("the log holds the value of a variable: %s", buf.String())
+			}
+		})
+	}
+}
+
+// The URL serve logs to open: localhost for a listener on every interface, the address itself
+// otherwise, IPv6 in brackets.
+func TestBrowseURL(t *testing.T) {
+	for _, tt := range []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://localhost:8080/"}, // ":8080"
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "http://localhost:8080/"},        // "0.0.0.0:8080"
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 18999}, "http://127.0.0.1:18999/"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 8080}, "http://[::1]:8080/"},
+	} {
+		if got := browseURL(tt.addr); got != tt.want {
+			t.Errorf("browseURL(%s) = %q, want %q", tt.addr, got, tt.want)
+		}
 	}
 }
