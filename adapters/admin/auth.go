@@ -101,7 +101,9 @@ func (k keys) decode(v string, now time.Time) (session, bool) {
 }
 
 // csrfToken is the CSRF token of a session, which every form of the console carries.
-func (k keys) csrfToken(s session) string { return b64.EncodeToString(mac(k.csrf, []byte("session"), s.id)) }
+func (k keys) csrfToken(s session) string {
+	return b64.EncodeToString(mac(k.csrf, []byte("session"), s.id))
+}
 
 // signInToken is the CSRF token the sign-in form carries for the random value of its cookie.
 func (k keys) signInToken(nonce string) string {
