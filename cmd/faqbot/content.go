@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/editor"
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -140,4 +141,29 @@ func progressPrinter(w io.Writer, now func() time.Time) func(faq.Progress) {
 			fmt.Fprintln(w)
 		}
 	}
+}
+
+const contentSynopsis = `content export DIR
+
+Writes the FAQ embedded in the binary into DIR (which must not exist or be empty) as an
+editable copy: YAML files that "faqbot check --content DIR" accepts. Serve it with
+"faqbot serve --content DIR"; the editors' console then writes its edits there.`
+
+// cmdContent is "faqbot content export DIR".
+func cmdContent(_ context.Context, env *environment, args []string) error {
+	fs := env.flags("content", contentSynopsis)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 || fs.Arg(0) != "export" {
+		fs.Usage()
+		return exitError(2)
+	}
+	dir := fs.Arg(1)
+	n, err := editor.Export(dir)
+	if err != nil {
+		return fmt.Errorf("content: %w", err)
+	}
+	fmt.Fprintf(env.stdout, "wrote %d files to %s; serve them with: faqbot serve --content %s\n", n, dir, dir)
+	return nil
 }

@@ -55,6 +55,7 @@ Usage:
   faqbot serve [--addr ADDR] [--content DIR] [--index DIR] [flags]
   faqbot reindex [--server URL]
   faqbot report [--since 168h] [--redis URL | --data DIR] [--top N] [--json]
+  faqbot content export DIR
 
 Run "faqbot COMMAND -h" for a command's flags.
 `
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdReindex(ctx, env, args[1:])
 	case "report":
 		return cmdReport(ctx, env, args[1:])
+	case "content":
+		return cmdContent(ctx, env, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

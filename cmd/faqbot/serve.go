@@ -22,9 +22,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/faqbot/faqbot/adapters/admin"
 	"github.com/faqbot/faqbot/adapters/line"
 	"github.com/faqbot/faqbot/adapters/web"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/editor"
 	"github.com/faqbot/faqbot/bot/metrics"
 	"github.com/faqbot/faqbot/faq"
 )
@@ -37,6 +39,7 @@ Serves, on one HTTP port:
   GET  /healthz          alive
   GET  /readyz           the content is loaded: its version (503 while loading or stopping)
   GET  /metrics          Prometheus metrics
+  GET  /admin/           the editors' console (sign in with FAQBOT_ADMIN_TOKEN; off without it)
   POST /admin/reindex    reload the content (when FAQBOT_ADMIN_TOKEN is set; "faqbot reindex")
   POST /line/webhook     LINE (when LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are set)
   POST /slack/events, /slack/commands, /slack/interactions
@@ -49,7 +52,8 @@ Secrets come from the environment only:
   LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN     LINE Messaging API channel
   SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN              Slack app (xoxb-…)
   SLACK_APP_TOKEN                                    Slack Socket Mode (xapp-…)
-  FAQBOT_ADMIN_TOKEN                                 bearer token of /admin/reindex`
+  FAQBOT_ADMIN_TOKEN                                 bearer token of /admin/reindex, and the
+                                                     editors' console's sign-in`
 
 // serveConfig is serve's configuration: flags whose defaults come from the environment, and
 // secrets from the environment only.
@@ -224,13 +228,23 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	b := bot.New(eng, nil)
 	defer func() { b.Engine().Close() }()
 	mx.Serving(eng.Version, len(eng.Content.Entries))
-	reloader := &bot.Reloader{Bot: b, IndexDir: sc.content.index, CacheDecisions: sc.cache, Load: func(context.Context) (*faq.Content, error) {
-		return sc.content.loadContent()
+	var (
+		shared    atomic.Pointer[state]            // set once the state exists; reindex announces through it
+		workspace atomic.Pointer[editor.Workspace] // the content editors change, once the state exists
+		reindexes bot.ReindexLog                   // the last reindexes, for the editors' console
+	)
+	reloader := &bot.Reloader{Bot: b, IndexDir: sc.content.index, CacheDecisions: sc.cache, Load: func(ctx context.Context) (*faq.Content, error) {
+		return loadServed(ctx, workspace.Load(), b.Engine(), &sc.content)
 	}}
-	var shared atomic.Pointer[state] // set once the state exists; reindex announces through it
 	reindex := func(ctx context.Context, via string) (bot.ReloadResult, error) {
+		at := time.Now()
 		res, err := reloader.Reload(ctx)
 		mx.Reindexed(res, err)
+		ri := bot.NewReindex(at, via, res, err)
+		if st := shared.Load(); st != nil {
+			ri.Replica = st.replica
+		}
+		reindexes.Add(ri)
 		if err != nil {
 			log.Error("reindex failed; the content served is unchanged", "via", via, "error", err, "version", b.Engine().Version)
 			return res, err
@@ -248,6 +262,19 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 	defer st.close()
 	shared.Store(st)
+	ws := editor.New(editor.Config{Dir: sc.content.content, Store: st.bundles})
+	workspace.Store(ws)
+	if st.bundles != nil {
+		// Edits published from the console are bundles in the shared store: a replica that
+		// starts serves the current one, as the others do.
+		bctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if v, err := st.bundles.Head(bctx, editor.Current); err != nil {
+			log.Warn("could not tell whether edited content was published; serving the content given", "error", err)
+		} else if v != "" && v != eng.Version {
+			reindex(bctx, "bundle")
+		}
+		cancel()
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		e := b.Engine()
@@ -262,7 +289,12 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		}
 		writeJSON(w, status, body)
 	})
-	var editor func(*http.Request) bool // nobody sees the decisions
+	adm, err := admin.New(admin.Config{Token: sc.adminToken, Bot: b, Workspace: ws, Source: st.source, Reindex: reindex,
+		Reindexes: reindexes.Last, Replicas: st.replicas, Logger: root})
+	if err != nil {
+		return err
+	}
+	editor := adm.SignedIn // signed-in editors see the decisions behind the chat's replies
 	if sc.debugDecide {
 		editor = func(*http.Request) bool { return true }
 		log.Warn("the web chat shows everyone the decision behind each reply (--debug-decisions): for a local run only")
@@ -277,6 +309,13 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		log.Info("admin API is on", "path", "/admin/reindex")
 	} else {
 		log.Info("admin API is off: set FAQBOT_ADMIN_TOKEN to reindex over HTTP (SIGHUP still reindexes)")
+	}
+
+	adm.Register(mux)
+	if adm.On() {
+		log.Info("editors' console is on", "path", "/admin/", "content", ws.Mode())
+	} else {
+		log.Info("editors' console is off: set FAQBOT_ADMIN_TOKEN to turn it on", "path", "/admin/")
 	}
 
 	var platforms []platform
@@ -372,6 +411,23 @@ func drain(log *slog.Logger, grace time.Duration, platforms []platform, srv *htt
 	return nil
 }
 
+// loadServed loads the content to serve: the bundle published from the editors' console when
+// the replicas share one, else the content given (a directory, or the embedded FAQ). While the
+// shared store is out of reach, a replica serving a bundle keeps it (the reindex fails); one
+// serving the content given reloads that.
+func loadServed(ctx context.Context, ws *editor.Workspace, serving *bot.Engine, cf *contentFlags) (*faq.Content, error) {
+	if ws != nil && ws.Mode() == editor.InBundles {
+		c, ok, err := ws.Load(ctx)
+		switch {
+		case err != nil && strings.HasPrefix(serving.Content.Source, "bundle "):
+			return nil, err
+		case err == nil && ok:
+			return c, nil
+		}
+	}
+	return cf.loadContent()
+}
+
 // adminReindex is POST /admin/reindex: with the right bearer token, it reloads the content and
 // answers the result as JSON — 200 when the new content serves (or nothing changed), 422 with
 // the content's problems (file:line: message) when it is broken and the old content keeps
@@ -463,14 +519,16 @@ func lineOff(log *slog.Logger, secret, token string) {
 const adminOffCode = "admin_off"
 
 // registerAdmin puts the admin API on mux and reports whether it is on: with a token, POST
-// /admin/reindex; without one, every /admin/ path answers 404 with a JSON body that says why
-// ({"error": …, "code": "admin_off"}).
+// /admin/reindex; without one, the admin API's paths (/admin/reindex, /admin/api/) answer 404
+// with a JSON body that says why ({"error": …, "code": "admin_off"}); the console's pages say
+// so in HTML.
 func registerAdmin(mux *http.ServeMux, token string, reindex func(context.Context, string) (bot.ReloadResult, error)) bool {
 	if token != "" {
 		mux.Handle("POST /admin/reindex", adminReindex(token, reindex))
 		return true
 	}
-	mux.Handle("/admin/", adminOff())
+	mux.Handle("/admin/reindex", adminOff())
+	mux.Handle("/admin/api/", adminOff())
 	return false
 }
 

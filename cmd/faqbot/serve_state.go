@@ -13,7 +13,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/faqbot/faqbot/adapters/admin"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/editor"
 	"github.com/faqbot/faqbot/bot/failover"
 	"github.com/faqbot/faqbot/bot/journal"
 	"github.com/faqbot/faqbot/bot/metrics"
@@ -41,6 +43,14 @@ type state struct {
 	ready func(ctx context.Context) map[string]any
 	// close releases the state's resources, once the adapters are stopped.
 	close func() error
+	// source reads the events editors read (nil when they are kept nowhere).
+	source record.Source
+	// bundles is where edits of the content are shared with the other replicas (nil: none).
+	bundles editor.BundleStore
+	// replica names this replica ("" when it is the only one); replicas lists them all with
+	// the content version each serves (nil without shared state).
+	replica  string
+	replicas func(ctx context.Context) ([]admin.Replica, error)
 }
 
 // sharedFlags choose where the state lives: Redis when a URL is given, else this process (with
@@ -158,7 +168,7 @@ func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state
 	st.seen, st.admit = seen, local
 	rec := record.NewRecorder(record.RecorderConfig{Sink: j, Logger: root})
 	registerRecorder(mx, rec)
-	st.feedback, st.observer = rec, tee{mx, rec}
+	st.feedback, st.observer, st.source = rec, tee{mx, rec}, j
 	st.close = func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // part of the constant beyond --shutdown-grace
 		defer cancel()
@@ -213,6 +223,21 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 		"replica", rs.Replica(), "degraded", health.Degraded())
 	local := localParts(sc) // what answers while Redis is away
 	return &state{
+		source:  rs,
+		bundles: rs,
+		replica: rs.Replica(),
+		replicas: func(ctx context.Context) ([]admin.Replica, error) {
+			var infos []redisstore.ReplicaInfo
+			err := health.Do(ctx, "replicas", func(ctx context.Context) (err error) {
+				infos, err = rs.Replicas(ctx, replicaGone)
+				return err
+			})
+			out := make([]admin.Replica, len(infos))
+			for i, r := range infos {
+				out[i] = admin.Replica{ID: r.Replica, Version: r.Version, Seen: r.Seen, Self: r.Replica == rs.Replica()}
+			}
+			return out, err
+		},
 		store:    health.NewStateStore(rs.StateStore(stateTTL), local.Store),
 		seen:     health.NewDeduper(rs.Deduper(dedupeTTL), local.Seen),
 		admit:    health.NewAdmitter(rs.Admitter(dedupeTTL, sc.userEvery, sc.userBurst), local),
