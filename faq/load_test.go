@@ -228,7 +228,7 @@ func TestLoadProblems(t *testing.T) {
 		{"closure with a key of its own", map[string]string{
 			"entries/a.yaml": goodEntry,
 			"faqbot.yaml":    strings.Replace(manifestWith("languages: [ja, en]"), `to: "01-03"`, `until: "01-03"`, 1),
-		}, []string{fmt.Sprintf(`c/faqbot.yaml:%d: unknown key "until" (expected one of name, from, to)`,
+		}, []string{fmt.Sprintf(`c/faqbot.yaml:%d: unknown field "until" (expected one of name, from, to)`,
 			lineOfText(manifestWith(""), `      to: "01-03"`))}},
 		{"several problems in several files", map[string]string{
 			"entries/a.yaml": strings.Replace(goodEntry, "answer: 回答", `answer: ""`, 1),
