@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -13,11 +14,11 @@ func TestReindexLog(t *testing.T) {
 	l := bot.ReindexLog{Keep: 3}
 	at := time.Date(2024, 6, 4, 10, 0, 0, 0, bot.JST)
 	for i := range 5 {
-		l.Add(bot.NewReindex(at.Add(time.Duration(i)*time.Minute), "admin", bot.ReloadResult{Version: fmt.Sprint(i), Changed: true}, nil))
+		l.Add(context.Background(), bot.NewReindex(at.Add(time.Duration(i)*time.Minute), "admin", bot.ReloadResult{Version: fmt.Sprint(i), Changed: true}, nil))
 	}
 	broken := fmt.Errorf("reload: %w", faq.Problems{{File: "c/entries/a.yaml", Line: 3, Msg: "empty answer"}})
-	l.Add(bot.NewReindex(at.Add(time.Hour), "console", bot.ReloadResult{}, broken))
-	last := l.Last()
+	l.Add(context.Background(), bot.NewReindex(at.Add(time.Hour), "console", bot.ReloadResult{}, broken))
+	last := l.Last(context.Background())
 	if len(last) != 3 || last[0].Via != "console" || last[1].Version != "4" || last[2].Version != "3" {
 		t.Fatalf("last = %+v", last)
 	}

@@ -59,8 +59,9 @@ type Config struct {
 	// Reindex reloads the content on this replica and tells the others to (what POST
 	// /admin/reindex does); via names the trigger in the logs.
 	Reindex func(ctx context.Context, via string) (bot.ReloadResult, error)
-	// Reindexes returns the last reindexes, newest first (nil: none known).
-	Reindexes func() []bot.Reindex
+	// Reindexes returns the last reindexes, newest first: every replica's when they are shared
+	// (nil: none known).
+	Reindexes func(ctx context.Context) []bot.Reindex
 	// Replicas returns the replicas and the version each serves (nil: this process alone).
 	Replicas func(ctx context.Context) ([]Replica, error)
 	// Logger receives the console's logs (default: none). They carry actions and entry ids,
@@ -83,6 +84,19 @@ type Config struct {
 	InsecureCookies bool
 	// Top is how many entries and questions the lists of the dashboard show (default 10).
 	Top int
+	// Revoked is where signed-out sessions are remembered until they would have ended, so that
+	// a copied cookie stops working at sign-out (default: this process only; with several
+	// replicas, the shared store, so that every replica refuses it).
+	Revoked Revocations
+}
+
+// Revocations remembers sessions signed out before they end (bot/redisstore.Store's
+// Revocations is one shared by every replica).
+type Revocations interface {
+	// Revoke remembers the session id until it would have ended.
+	Revoke(ctx context.Context, id string, until time.Time) error
+	// IsRevoked tells whether the session id was revoked.
+	IsRevoked(ctx context.Context, id string) (bool, error)
 }
 
 func (c *Config) defaults() {
@@ -100,7 +114,7 @@ func (c *Config) defaults() {
 	c.SignInEvery = cmp.Or(c.SignInEvery, time.Minute)
 	c.Top = cmp.Or(c.Top, 10)
 	if c.Reindexes == nil {
-		c.Reindexes = func() []bot.Reindex { return nil }
+		c.Reindexes = func(context.Context) []bot.Reindex { return nil }
 	}
 }
 
@@ -114,13 +128,15 @@ func remoteHost(r *http.Request) string {
 
 // Console serves the editors' console under /admin/. It is safe for concurrent use.
 type Console struct {
-	cfg    Config
-	log    *slog.Logger
-	keys   keys
-	fails  *failures
-	pages  map[string]*template.Template
-	assets http.Handler
-	mux    *http.ServeMux
+	cfg   Config
+	log   *slog.Logger
+	keys  keys
+	fails *failures
+	// revokedHere are the sessions signed out on this replica (with or without cfg.Revoked).
+	revokedHere *localRevocations
+	pages       map[string]*template.Template
+	assets      http.Handler
+	mux         *http.ServeMux
 }
 
 // New returns the console of cfg.
@@ -135,13 +151,14 @@ func New(cfg Config) (*Console, error) {
 		return nil, err
 	}
 	c := &Console{
-		cfg:    cfg,
-		log:    cfg.Logger.With("component", "admin"),
-		keys:   newKeys(cfg.Token),
-		fails:  newFailures(cfg.SignInEvery, cfg.SignInBurst),
-		pages:  pages,
-		assets: http.StripPrefix("/admin/static/", http.FileServerFS(sub)),
-		mux:    http.NewServeMux(),
+		cfg:         cfg,
+		log:         cfg.Logger.With("component", "admin"),
+		keys:        newKeys(cfg.Token),
+		fails:       newFailures(cfg.SignInEvery, cfg.SignInBurst),
+		revokedHere: &localRevocations{},
+		pages:       pages,
+		assets:      http.StripPrefix("/admin/static/", http.FileServerFS(sub)),
+		mux:         http.NewServeMux(),
 	}
 	c.routes()
 	return c, nil
@@ -165,7 +182,22 @@ func (c *Console) session(r *http.Request) (session, bool) {
 	if err != nil {
 		return session{}, false
 	}
-	return c.keys.decode(ck.Value, c.cfg.Now())
+	s, ok := c.keys.decode(ck.Value, c.cfg.Now())
+	if !ok {
+		return session{}, false
+	}
+	if c.revokedHere.has(s.key(), c.cfg.Now()) {
+		return session{}, false
+	}
+	if c.cfg.Revoked != nil {
+		// While the shared store is away (its guard logs that), sessions signed out on this
+		// replica are refused (above) and others still work, rather than every editor being
+		// signed out until it is back.
+		if revoked, err := c.cfg.Revoked.IsRevoked(r.Context(), s.key()); err == nil && revoked {
+			return session{}, false
+		}
+	}
+	return s, true
 }
 
 // Register mounts the console on mux under /admin/. A more specific pattern registered on mux

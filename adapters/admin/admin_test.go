@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,6 +103,75 @@ func TestSignIn(t *testing.T) {
 	res := f.do(t, "POST", "/admin/signout", url.Values{"csrf": {csrf}}, s)
 	if c := cookieOf(res, SessionCookie); res.StatusCode != http.StatusSeeOther || c == nil || c.MaxAge >= 0 {
 		t.Errorf("sign out: %d, cookie %+v", res.StatusCode, c)
+	}
+	// … and revokes it: a copy of the cookie kept by someone else no longer signs in.
+	if f.console.SignedIn(r(s)) {
+		t.Error("SignedIn true with a cookie signed out")
+	}
+	if res := f.do(t, "GET", "/admin/replicas", nil, s); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a page with a cookie signed out: %d, want a redirect to sign in", res.StatusCode)
+	}
+}
+
+// sharedRevocations is a Revocations shared by consoles, as the Redis one is by replicas.
+type sharedRevocations struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+	down  bool // the store is away
+}
+
+func (s *sharedRevocations) Revoke(_ context.Context, id string, until time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.down {
+		return errors.New("store away")
+	}
+	s.until[id] = until
+	return nil
+}
+
+func (s *sharedRevocations) IsRevoked(_ context.Context, id string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.down {
+		return false, errors.New("store away")
+	}
+	_, ok := s.until[id]
+	return ok, nil
+}
+
+func TestSignOutEveryReplica(t *testing.T) {
+	shared := &sharedRevocations{until: map[string]time.Time{}}
+	a := newFixture(t, func(c *Config) { c.Revoked = shared })
+	b := newFixture(t, func(c *Config) { c.Revoked = shared })
+	s, csrf := a.signIn(t)
+	r := func() *http.Request {
+		req := httptest.NewRequest("GET", "/admin/", nil)
+		req.AddCookie(s)
+		return req
+	}
+	if !b.console.SignedIn(r()) {
+		t.Fatal("a session of one replica is not valid on another with the same token")
+	}
+	if res := a.do(t, "POST", "/admin/signout", url.Values{"csrf": {csrf}}, s); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", res.StatusCode)
+	}
+	if b.console.SignedIn(r()) {
+		t.Error("a session signed out on one replica still valid on another")
+	}
+	// While the store is away, the replica that signed the session out still refuses it.
+	shared.down = true
+	if a.console.SignedIn(r()) {
+		t.Error("a session signed out here is valid while the shared store is away")
+	}
+	s2, csrf2 := b.signIn(t)
+	if res := b.do(t, "POST", "/admin/signout", url.Values{"csrf": {csrf2}}, s2); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out while the store is away: %d", res.StatusCode)
+	}
+	req := httptest.NewRequest("GET", "/admin/", nil)
+	req.AddCookie(s2)
+	if b.console.SignedIn(req) {
+		t.Error("a session signed out while the store is away is still valid on that replica")
 	}
 }
 
@@ -471,7 +541,7 @@ func TestReplicasPanel(t *testing.T) {
 			return []Replica{{ID: "host-a", Version: "v-one", Seen: testNow(), Self: true}, {ID: "host-b", Version: "v-two", Seen: testNow()}}, nil
 		}
 	})
-	f.reindexes.Add(bot.Reindex{At: testNow(), Via: "sighup", Version: "v-one", Previous: "v-zero", Changed: true})
+	f.reindexes.Add(context.Background(), bot.Reindex{At: testNow(), Via: "sighup", Version: "v-one", Previous: "v-zero", Changed: true})
 	s, _ := f.signIn(t)
 	page := readBody(t, f.do(t, "GET", "/admin/replicas", nil, s))
 	for _, want := range []string{"host-a (this one)", "host-b", "v-two", "sighup", "now <code>v-one</code>"} {

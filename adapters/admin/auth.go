@@ -72,6 +72,37 @@ func newSession(now time.Time, ttl time.Duration) session {
 	return session{id: id, expires: now.Add(ttl)}
 }
 
+// key names the session in a list of revoked sessions: its id, base64.
+func (s session) key() string { return b64.EncodeToString(s.id) }
+
+// localRevocations are the sessions signed out in this process, each until it would have ended.
+// It is safe for concurrent use; the zero value is empty.
+type localRevocations struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+func (l *localRevocations) add(key string, until, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.until == nil {
+		l.until = map[string]time.Time{}
+	}
+	for k, t := range l.until { // forget those that ended anyway (sign-outs are rare)
+		if !now.Before(t) {
+			delete(l.until, k)
+		}
+	}
+	l.until[key] = until
+}
+
+func (l *localRevocations) has(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t, ok := l.until[key]
+	return ok && now.Before(t)
+}
+
 // encode is the cookie value: base64(expiry ‖ id) "." base64(HMAC).
 func (k keys) encode(s session) string {
 	payload := binary.BigEndian.AppendUint64(nil, uint64(s.expires.Unix()))

@@ -147,6 +147,17 @@ func (c *Console) serveSignIn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) serveSignOut(w http.ResponseWriter, r *http.Request, _ *view) {
+	// The cookie is signed, not looked up: sign-out revokes it here and, with a shared store,
+	// on every replica, so that a copy of it stops working too.
+	if s, ok := c.session(r); ok {
+		c.revokedHere.add(s.key(), s.expires, c.cfg.Now())
+		if c.cfg.Revoked != nil {
+			if err := c.cfg.Revoked.Revoke(r.Context(), s.key(), s.expires); err != nil {
+				c.log.WarnContext(r.Context(), "could not tell the other replicas that the admin session was signed out", "error", err)
+			}
+		}
+		c.log.InfoContext(r.Context(), "admin signed out")
+	}
 	http.SetCookie(w, c.cookie(SessionCookie, "", -1))
 	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
 }
@@ -357,7 +368,7 @@ func (c *Console) serveReindexAll(w http.ResponseWriter, r *http.Request, v *vie
 }
 
 func (c *Console) replicasInto(ctx context.Context, v *view) {
-	v.Reindexes = c.cfg.Reindexes()
+	v.Reindexes = c.cfg.Reindexes(ctx)
 	if c.cfg.Replicas == nil {
 		v.Replicas = []Replica{{ID: "this process", Version: c.cfg.Bot.Engine().Version, Seen: c.cfg.Now(), Self: true}}
 		return

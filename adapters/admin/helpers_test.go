@@ -111,7 +111,7 @@ func newFixture(t testing.TB, edit func(*Config)) *fixture {
 		Source:    f.journal,
 		Reindex: func(ctx context.Context, via string) (bot.ReloadResult, error) {
 			res, err := rl.Reload(ctx)
-			f.reindexes.Add(bot.NewReindex(f.clock.Now(), via, res, err))
+			f.reindexes.Add(ctx, bot.NewReindex(f.clock.Now(), via, res, err))
 			return res, err
 		},
 		Reindexes: f.reindexes.Last,

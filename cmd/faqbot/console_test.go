@@ -155,6 +155,14 @@ func TestConsoleEditsEveryReplica(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 
+	// The other replica lists the reindex made through this one (the log is shared), and its
+	// own, and takes the same session.
+	onB := &consoleClient{t: t, base: b, cookies: c.cookies, csrf: c.csrf}
+	code, page = onB.send("GET", "/admin/replicas", nil)
+	if code != http.StatusOK || !strings.Contains(page, "<td>console</td>") || !strings.Contains(page, "<td>"+viaAnnouncement+"</td>") {
+		t.Errorf("replica b's reindexes: %d\n%s", code, page)
+	}
+
 	// The API answers the bearer token.
 	req, _ := http.NewRequest("GET", a+"/admin/api/report?since=24h", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -176,6 +184,17 @@ func TestConsoleEditsEveryReplica(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+token)
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusOK {
 		t.Errorf("POST /admin/reindex: %v %v", res, err)
+	}
+
+	// Signing out on one replica signs the session out on every one.
+	session := c.cookies["faqbot_admin"]
+	if code, _ := c.send("POST", "/admin/signout", url.Values{}); code != http.StatusSeeOther {
+		t.Errorf("sign out: %d", code)
+	}
+	// The cookie from before the sign-out, as a copy of it would be.
+	stale := &consoleClient{t: t, base: b, cookies: map[string]*http.Cookie{"faqbot_admin": session}}
+	if code, _ := stale.send("GET", "/admin/replicas", nil); code != http.StatusSeeOther {
+		t.Errorf("a session signed out on replica a: replica b answers %d, want a redirect to sign in", code)
 	}
 
 	// A replica that starts now serves the published content.

@@ -244,7 +244,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		if st := shared.Load(); st != nil {
 			ri.Replica = st.replica
 		}
-		reindexes.Add(ri)
+		reindexes.Add(ctx, ri) // a shared store away is the failover guard's to log
 		if err != nil {
 			log.Error("reindex failed; the content served is unchanged", "via", via, "error", err, "version", b.Engine().Version)
 			return res, err
@@ -262,6 +262,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 	defer st.close()
 	shared.Store(st)
+	if st.share != nil {
+		st.share(&reindexes)
+	}
 	ws := editor.New(editor.Config{Dir: sc.content.content, Store: st.bundles})
 	workspace.Store(ws)
 	if st.bundles != nil {
@@ -290,7 +293,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		writeJSON(w, status, body)
 	})
 	adm, err := admin.New(admin.Config{Token: sc.adminToken, Bot: b, Workspace: ws, Source: st.source, Reindex: reindex,
-		Reindexes: reindexes.Last, Replicas: st.replicas, Logger: root})
+		Reindexes: reindexes.Last, Replicas: st.replicas, Revoked: st.revoked, Logger: root})
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,10 @@ type state struct {
 	source record.Source
 	// bundles is where edits of the content are shared with the other replicas (nil: none).
 	bundles editor.BundleStore
+	// revoked is where the console's signed-out sessions are shared (nil: this process only),
+	// and share makes a reindex log every replica's.
+	revoked admin.Revocations
+	share   func(*bot.ReindexLog)
 	// replica names this replica ("" when it is the only one); replicas lists them all with
 	// the content version each serves (nil without shared state).
 	replica  string
@@ -224,7 +228,9 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 	local := localParts(sc) // what answers while Redis is away
 	return &state{
 		source:  rs,
-		bundles: rs,
+		bundles: guardedBundles{rs, health},
+		revoked: guardedRevocations{rs, health},
+		share:   func(l *bot.ReindexLog) { l.Share(rs, health) },
 		replica: rs.Replica(),
 		replicas: func(ctx context.Context) ([]admin.Replica, error) {
 			var infos []redisstore.ReplicaInfo
