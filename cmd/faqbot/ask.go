@@ -2,14 +2,17 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -18,10 +21,12 @@ import (
 )
 
 func cmdAsk(ctx context.Context, env *environment, args []string) error {
-	fs := env.flags("ask", "ask [--json] [--content DIR] [--index DIR] [QUESTION...]")
+	fs := env.flags("ask", "ask [--json] [--batch] [--workers N] [--content DIR] [--index DIR] [QUESTION...]")
 	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
+	batch := fs.Bool("batch", false, "answer each line of standard input on its own, as a first message, on every core; printed in input order")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "with --batch, decide in `N` workers")
 	fs.Usage = func() {
-		fmt.Fprint(env.stderr, `Usage: faqbot ask [--json] [--content DIR] [--index DIR] [QUESTION...]
+		fmt.Fprint(env.stderr, `Usage: faqbot ask [--json] [--batch] [--workers N] [--content DIR] [--index DIR] [QUESTION...]
 
 Each QUESTION given as an argument is answered on its own, as a first message.
 With none, the lines of standard input are one conversation, as at the prompt
@@ -29,6 +34,8 @@ shown on a terminal, and also when they are piped or with --json: after an
 ask-back, a choice's number ("2") or its words pick that choice; after an
 answer, "yes" or "no" says whether it helped; blank lines are skipped.
 --json prints one object per answered line (or argument), in that order.
+--batch answers each line of standard input on its own instead, as the
+arguments are, deciding on every core and printing in input order.
 
 Flags:
 `)
@@ -67,6 +74,18 @@ Flags:
 			}
 		}
 		return nil
+	}
+	if *batch {
+		return askBatch(ctx, env.stdin, out, max(*workers, 1), func(q string) ([]byte, error) {
+			r, err := b.Ask(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			if *asJSON {
+				return marshalLine(bot.Explain(r))
+			}
+			return []byte(r.Text + "\n\n"), nil
+		})
 	}
 	interactive := isTerminal(env.stdin) && !*asJSON
 	if interactive {
@@ -124,6 +143,88 @@ func converse(ctx context.Context, b *bot.Bot, in io.Reader, out *bufio.Writer, 
 		}
 		fmt.Fprintln(out)
 	}
+}
+
+// askBatch answers every non-blank line of in with answer, in workers goroutines, and writes
+// the answers to out in the order of the lines. At most a few hundred answers wait for an
+// earlier one, so memory stays bounded whatever the input's length. The first error stops it.
+func askBatch(ctx context.Context, in io.Reader, out io.Writer, workers int, answer func(string) ([]byte, error)) error {
+	type job struct {
+		q    string
+		done chan []byte // the answer, once decided (nil: failed)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan job)
+	pending := make(chan job, workers*64) // in input order, for the writer
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				b, err := answer(j.q)
+				if err != nil {
+					cancel(err)
+				}
+				j.done <- b
+			}
+		})
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(pending)
+		defer close(jobs)
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		for sc.Scan() {
+			q := strings.TrimSpace(sc.Text())
+			if q == "" {
+				continue
+			}
+			j := job{q: q, done: make(chan []byte, 1)}
+			select { // pending first: the writer then knows the order before any answer
+			case pending <- j:
+			case <-ctx.Done():
+				readErr <- nil
+				return
+			}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				j.done <- nil
+				readErr <- nil
+				return
+			}
+		}
+		readErr <- sc.Err()
+	}()
+	var werr error
+	for j := range pending {
+		b := <-j.done
+		if b == nil || werr != nil {
+			continue // failed, or the output failed: drain so that the reader and workers end
+		}
+		if _, err := out.Write(b); err != nil {
+			werr = err
+			cancel(err)
+		}
+	}
+	wg.Wait()
+	if err := <-readErr; err != nil {
+		return err
+	}
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return werr
+}
+
+// marshalLine is v as one line of JSON (no HTML escaping), as ask --json prints it.
+func marshalLine(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return buf.Bytes(), err
 }
 
 // isTerminal reports whether r is an interactive terminal: a file whose descriptor is a
