@@ -82,6 +82,7 @@ type meta struct {
 // dictionary is the loaded dictionary.
 type dictionary struct {
 	tok     *tokenizer.Tokenizer
+	kd      *dict.Dict // what tok reads
 	kinds   [][]string // part of speech (4 levels), inflection type, inflection form
 	unk     [][]string // the features of the unknown-word entries
 	entries int
@@ -161,7 +162,7 @@ func open() (*dictionary, error) {
 			return nil, fmt.Errorf("unknown-word features %q: want at least 4", f)
 		}
 	}
-	return &dictionary{tok: tok, kinds: m.Kinds, unk: m.UnkFeatures, entries: m.Entries, source: m.Source, inPlace: inPlace}, nil
+	return &dictionary{tok: tok, kd: kd, kinds: m.Kinds, unk: m.UnkFeatures, entries: m.Entries, source: m.Source, inPlace: inPlace}, nil
 }
 
 // littleEndian reports whether this machine stores integers as the files do.

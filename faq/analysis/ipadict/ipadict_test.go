@@ -1,0 +1,175 @@
+package ipadict
+
+import (
+	"maps"
+	"slices"
+	"testing"
+	"unsafe"
+
+	"github.com/faqbot/faqbot/faq/analysis/internal/corpus"
+	"github.com/google/go-cmp/cmp"
+	"github.com/ikawaha/kagome-dict/ipa"
+	"github.com/ikawaha/kagome/v2/tokenizer"
+)
+
+// kagomeTokenizer is kagome with the dictionary as kagome-dict/ipa decodes it: the reference.
+func kagomeTokenizer(t testing.TB) *tokenizer.Tokenizer {
+	k, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// TestEntries compares the features of every entry with kagome-dict/ipa's.
+func TestEntries(t *testing.T) {
+	d := ipa.Dict()
+	if got, want := load().entries, len(d.Contents); got != want || want != 392127 {
+		t.Fatalf("%d entries, kagome-dict/ipa has %d (392,127 in IPAdic)", got, want)
+	}
+	bad := 0
+	for id := range len(d.Contents) {
+		tok := Token{id: id}
+		var want []string
+		for _, p := range d.POSTable.POSs[id] {
+			want = append(want, d.POSTable.NameList[p])
+		}
+		pos := slices.Clone(want)
+		want = append(want, d.Contents[id]...)
+		got := tok.Features()
+		got2 := []string{}
+		for _, f := range []func() (string, bool){tok.InflectionalType, tok.InflectionalForm, tok.BaseForm, tok.Reading, tok.Pronunciation} {
+			s, ok := f()
+			if !ok {
+				s = "<none>"
+			}
+			got2 = append(got2, s)
+		}
+		if !slices.Equal(got, want) || !slices.Equal(tok.POS(), pos) || !slices.Equal(got2, want[4:]) {
+			if bad++; bad <= 10 {
+				t.Errorf("entry %d: features %q, POS %q, named %q; kagome-dict/ipa: %q", id, got, tok.POS(), got2, want)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d entries differ", bad, len(d.Contents))
+	}
+	for id, want := range d.UnkDict.Contents {
+		tok := Token{id: id, Unknown: true}
+		if got := tok.Features(); !slices.Equal(got, want) || !slices.Equal(tok.POS(), want[:4]) {
+			t.Errorf("unknown-word entry %d: %q, POS %q; kagome-dict/ipa: %q", id, got, tok.POS(), want)
+		}
+		if _, ok := tok.BaseForm(); ok {
+			t.Errorf("unknown-word entry %d has a base form", id)
+		}
+	}
+}
+
+// TestTables compares the tables kagome's lattice reads with kagome-dict/ipa's.
+func TestTables(t *testing.T) {
+	want, got := ipa.Dict(), load().kd
+	for _, c := range []struct {
+		name string
+		ok   bool
+	}{
+		{"morphs", slices.Equal(got.Morphs, want.Morphs)},
+		{"double array", slices.Equal(got.Index.Da, want.Index.Da)},
+		{"homographs", maps.Equal(got.Index.Dup, want.Index.Dup)},
+		{"connection", got.Connection.Row == want.Connection.Row && got.Connection.Col == want.Connection.Col &&
+			slices.Equal(got.Connection.Vec, want.Connection.Vec)},
+		{"character classes", slices.Equal(got.CharClass, want.CharClass)},
+		{"character categories", slices.Equal(got.CharCategory, want.CharCategory)},
+		{"invoke", slices.Equal(got.InvokeList, want.InvokeList)},
+		{"group", slices.Equal(got.GroupList, want.GroupList)},
+		{"unknown-word morphs", slices.Equal(got.UnkDict.Morphs, want.UnkDict.Morphs)},
+		{"unknown-word index", maps.Equal(got.UnkDict.Index, want.UnkDict.Index) && maps.Equal(got.UnkDict.IndexDup, want.UnkDict.IndexDup)},
+		{"unknown-word meta", maps.Equal(got.UnkDict.ContentsMeta, want.UnkDict.ContentsMeta)},
+	} {
+		if !c.ok {
+			t.Errorf("%s differ from kagome-dict/ipa's", c.name)
+		}
+	}
+}
+
+// TestInPlace checks that the tables are views onto the binary, not copies.
+func TestInPlace(t *testing.T) {
+	if !littleEndian {
+		t.Skip("big-endian machine: the tables are decoded copies")
+	}
+	if !load().inPlace {
+		t.Fatal("a table is misaligned in the binary and was copied")
+	}
+	v, ok := view[int16](connBin)
+	if !ok || unsafe.Pointer(&v[0]) != unsafe.Pointer(unsafe.StringData(connBin)) {
+		t.Fatal("the connection costs are not a view onto the embedded file")
+	}
+}
+
+// token is everything a Token says, for comparison with kagome's.
+type token struct {
+	Surface                      string
+	Position                     int
+	Unknown                      bool
+	ID                           int
+	POS, Features                []string
+	Type, Form, Base, Read, Pron string
+	TypeOK, FormOK, BaseOK       bool
+	ReadOK, PronOK               bool
+}
+
+func ours(s string) []token {
+	var out []token
+	for _, t := range Tokenize(s) {
+		tt := token{Surface: t.Surface, Position: t.Position, Unknown: t.Unknown, ID: t.id, POS: t.POS(), Features: t.Features()}
+		tt.Type, tt.TypeOK = t.InflectionalType()
+		tt.Form, tt.FormOK = t.InflectionalForm()
+		tt.Base, tt.BaseOK = t.BaseForm()
+		tt.Read, tt.ReadOK = t.Reading()
+		tt.Pron, tt.PronOK = t.Pronunciation()
+		out = append(out, tt)
+	}
+	return out
+}
+
+func theirs(k *tokenizer.Tokenizer, s string) []token {
+	var out []token
+	for _, t := range k.Tokenize(s) {
+		tt := token{Surface: t.Surface, Position: t.Position, Unknown: t.Class == tokenizer.UNKNOWN, ID: t.ID, POS: t.POS(), Features: t.Features()}
+		tt.Type, tt.TypeOK = t.InflectionalType()
+		tt.Form, tt.FormOK = t.InflectionalForm()
+		tt.Base, tt.BaseOK = t.BaseForm()
+		tt.Read, tt.ReadOK = t.Reading()
+		tt.Pron, tt.PronOK = t.Pronunciation()
+		out = append(out, tt)
+	}
+	return out
+}
+
+// TestSameAsKagome tokenises every text of the shipped content and of the development sets
+// both ways: the words, their offsets, entries and every feature are kagome's.
+func TestSameAsKagome(t *testing.T) {
+	k := kagomeTokenizer(t)
+	texts := corpus.Texts(t)
+	tokens := 0
+	for _, s := range texts {
+		want := theirs(k, s)
+		tokens += len(want)
+		if diff := cmp.Diff(want, ours(s)); diff != "" {
+			t.Errorf("Tokenize(%q) differs from kagome (-kagome +ipadict):\n%s", s, diff)
+		}
+	}
+	t.Logf("%d texts, %d tokens", len(texts), tokens)
+}
+
+// FuzzTokenize checks that any text is split as kagome splits it.
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{"", "公園に行った", "ﾏｲﾅﾝﾊﾞｰ漏れとる?", "abc 123 ＡＢＣ", "\xff\x00あ", "〇九〇の一二三四", "𠮷野家"} {
+		f.Add(s)
+	}
+	k := kagomeTokenizer(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		if diff := cmp.Diff(theirs(k, s), ours(s)); diff != "" {
+			t.Errorf("Tokenize(%q) differs from kagome (-kagome +ipadict):\n%s", s, diff)
+		}
+	})
+}
