@@ -15,9 +15,10 @@
 //	morphs.bin   per entry: int16 left and right context ids and cost
 //	conn.bin     the connection costs, int16, kagome's (transposed) order
 //	chars.bin    the character category of each rune below U+10000
-//	entries.bin  per entry, 14 bytes: uint16 kind (meta.json's kinds: the four levels of the
-//	             part of speech, inflection type, inflection form), then uint32 offsets into
-//	             strings.bin of its base form, reading and pronunciation
+//	entries.bin  per entry, 14 bytes: uint16 kind, then uint32 offsets into strings.bin of
+//	             its base form, reading and pronunciation
+//	kinds.bin    per kind of word, the uint32 offsets into strings.bin of the four levels of
+//	             its part of speech, its inflection type and inflection form
 //	strings.bin  the distinct strings, each a uvarint length and its bytes
 //	meta.json    the rest: dimensions, character classes, the unknown-word dictionary
 //
@@ -52,14 +53,19 @@ var (
 	charsBin string
 	//go:embed data/entries.bin
 	entriesBin string
+	//go:embed data/kinds.bin
+	kindsBin string
 	//go:embed data/strings.bin
 	stringsBin string
 	//go:embed data/meta.json
 	metaJSON []byte
 )
 
-// recordSize is the size of an entry of entries.bin.
-const recordSize = 14
+// The sizes of an entry of entries.bin and of kinds.bin.
+const (
+	recordSize = 14
+	kindSize   = 6 * 4
+)
 
 // meta is meta.json (internal/genipa writes it).
 type meta struct {
@@ -72,7 +78,7 @@ type meta struct {
 	CharClass   []string   `json:"char_class"`
 	InvokeList  []bool     `json:"invoke"`
 	GroupList   []bool     `json:"group"`
-	Kinds       [][]string `json:"kinds"`
+	Kinds       int        `json:"kinds"`
 	UnkIndex    [][2]int32 `json:"unk_index"`
 	UnkIndexDup [][2]int32 `json:"unk_index_dup"`
 	UnkMorphs   [][3]int16 `json:"unk_morphs"`
@@ -152,17 +158,23 @@ func open() (*dictionary, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range m.Kinds {
-		if len(k) != 6 {
-			return nil, fmt.Errorf("kind %q: want 6 features", k)
-		}
+	if len(kindsBin) != m.Kinds*kindSize {
+		return nil, fmt.Errorf("kinds do not match meta.json (%s)", m.Source)
+	}
+	kinds := make([][]string, m.Kinds)
+	flat := make([]string, m.Kinds*kindSize/4)
+	for i := range flat {
+		flat[i] = str(le32(kindsBin, 4*i))
+	}
+	for i := range kinds {
+		kinds[i] = flat[6*i : 6*i+6 : 6*i+6]
 	}
 	for _, f := range m.UnkFeatures {
 		if len(f) < 4 {
 			return nil, fmt.Errorf("unknown-word features %q: want at least 4", f)
 		}
 	}
-	return &dictionary{tok: tok, kd: kd, kinds: m.Kinds, unk: m.UnkFeatures, entries: m.Entries, source: m.Source, inPlace: inPlace}, nil
+	return &dictionary{tok: tok, kd: kd, kinds: kinds, unk: m.UnkFeatures, entries: m.Entries, source: m.Source, inPlace: inPlace}, nil
 }
 
 // littleEndian reports whether this machine stores integers as the files do.

@@ -78,7 +78,7 @@ type Meta struct {
 	CharClass   []string   `json:"char_class"`
 	InvokeList  []bool     `json:"invoke"`
 	GroupList   []bool     `json:"group"`
-	Kinds       [][]string `json:"kinds"` // distinct (4 levels of part of speech, inflection type, form)
+	Kinds       int        `json:"kinds"` // in kinds.bin
 	UnkIndex    [][2]int32 `json:"unk_index"`
 	UnkIndexDup [][2]int32 `json:"unk_index_dup"`
 	UnkMorphs   [][3]int16 `json:"unk_morphs"`
@@ -137,7 +137,8 @@ func encode(d *dict.Dict, version string) (map[string][]byte, error) {
 		ConnRows: d.Connection.Row, ConnCols: d.Connection.Col,
 		CharClass: d.CharClass, InvokeList: d.InvokeList, GroupList: d.GroupList,
 	}
-	kinds := map[string]uint16{}
+	kinds := map[string]uint16{} // distinct (4 levels of part of speech, inflection type, form)
+	var kindsBin []byte
 	records := make([]byte, 0, n*recordSize)
 	for i := range n {
 		pos, c := d.POSTable.POSs[i], d.Contents[i]
@@ -155,12 +156,19 @@ func encode(d *dict.Dict, version string) (map[string][]byte, error) {
 		key := fmt.Sprintf("%q", kind)
 		k, ok := kinds[key]
 		if !ok {
-			if len(meta.Kinds) >= 1<<16 {
+			if meta.Kinds >= 1<<16 {
 				return nil, errors.New("more than 65536 kinds of word")
 			}
-			k = uint16(len(meta.Kinds))
+			k = uint16(meta.Kinds)
 			kinds[key] = k
-			meta.Kinds = append(meta.Kinds, kind)
+			meta.Kinds++
+			for _, s := range kind {
+				off, err := intern(s)
+				if err != nil {
+					return nil, err
+				}
+				kindsBin = binary.LittleEndian.AppendUint32(kindsBin, off)
+			}
 		}
 		records = binary.LittleEndian.AppendUint16(records, k)
 		for _, s := range c[2:] {
@@ -225,6 +233,7 @@ func encode(d *dict.Dict, version string) (map[string][]byte, error) {
 		"conn.bin":    conn,
 		"chars.bin":   d.CharCategory,
 		"entries.bin": records,
+		"kinds.bin":   kindsBin,
 		"strings.bin": strs.Bytes(),
 	}, nil
 }
