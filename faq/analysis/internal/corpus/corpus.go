@@ -43,12 +43,7 @@ func Texts(tb testing.TB) []string {
 		if err := yaml.Unmarshal(b, &v); err != nil {
 			return err
 		}
-		strs(v, func(s string) {
-			add(s)
-			for _, line := range strings.Split(s, "\n") {
-				add(line)
-			}
-		})
+		strs(v, add)
 		return nil
 	})
 	if err != nil {
@@ -72,7 +67,7 @@ func Texts(tb testing.TB) []string {
 			}
 		}
 	}
-	if len(out) < 1000 {
+	if len(out) < 2000 {
 		tb.Fatalf("only %d texts under %s: incomplete checkout?", len(out), root)
 	}
 	return out
