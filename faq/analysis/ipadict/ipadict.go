@@ -231,7 +231,7 @@ func str(off uint32) string {
 	return stringsBin[i : i+int(n)]
 }
 
-// Token is one word of a text.
+// Token is one word of a text. It is a value; its methods are safe for concurrent use.
 type Token struct {
 	Surface  string // the word as written in the text
 	Position int    // byte offset of Surface in the text
