@@ -141,16 +141,31 @@ type token struct {
 	ReadOK, PronOK               bool
 }
 
+// features is what ipadict's Token and kagome's have in common.
+type features interface {
+	POS() []string
+	Features() []string
+	InflectionalType() (string, bool)
+	InflectionalForm() (string, bool)
+	BaseForm() (string, bool)
+	Reading() (string, bool)
+	Pronunciation() (string, bool)
+}
+
+func describe(tt token, f features) token {
+	tt.POS, tt.Features = f.POS(), f.Features()
+	tt.Type, tt.TypeOK = f.InflectionalType()
+	tt.Form, tt.FormOK = f.InflectionalForm()
+	tt.Base, tt.BaseOK = f.BaseForm()
+	tt.Read, tt.ReadOK = f.Reading()
+	tt.Pron, tt.PronOK = f.Pronunciation()
+	return tt
+}
+
 func ours(s string) []token {
 	var out []token
 	for _, t := range Tokenize(s) {
-		tt := token{Surface: t.Surface, Position: t.Position, Unknown: t.Unknown, ID: t.id, POS: t.POS(), Features: t.Features()}
-		tt.Type, tt.TypeOK = t.InflectionalType()
-		tt.Form, tt.FormOK = t.InflectionalForm()
-		tt.Base, tt.BaseOK = t.BaseForm()
-		tt.Read, tt.ReadOK = t.Reading()
-		tt.Pron, tt.PronOK = t.Pronunciation()
-		out = append(out, tt)
+		out = append(out, describe(token{Surface: t.Surface, Position: t.Position, Unknown: t.Unknown, ID: t.id}, t))
 	}
 	return out
 }
@@ -158,13 +173,7 @@ func ours(s string) []token {
 func theirs(k *tokenizer.Tokenizer, s string) []token {
 	var out []token
 	for _, t := range k.Tokenize(s) {
-		tt := token{Surface: t.Surface, Position: t.Position, Unknown: t.Class == tokenizer.UNKNOWN, ID: t.ID, POS: t.POS(), Features: t.Features()}
-		tt.Type, tt.TypeOK = t.InflectionalType()
-		tt.Form, tt.FormOK = t.InflectionalForm()
-		tt.Base, tt.BaseOK = t.BaseForm()
-		tt.Read, tt.ReadOK = t.Reading()
-		tt.Pron, tt.PronOK = t.Pronunciation()
-		out = append(out, tt)
+		out = append(out, describe(token{Surface: t.Surface, Position: t.Position, Unknown: t.Class == tokenizer.UNKNOWN, ID: t.ID}, t))
 	}
 	return out
 }
