@@ -92,7 +92,6 @@ type dictionary struct {
 	kinds   [][]string // part of speech (4 levels), inflection type, inflection form
 	unk     [][]string // the features of the unknown-word entries
 	entries int
-	source  string
 	inPlace bool // every table is a view onto the binary (false: copied, on a big-endian machine)
 }
 
@@ -107,22 +106,16 @@ var load = sync.OnceValue(func() *dictionary {
 // Warm loads the dictionary now rather than on the first Tokenize.
 func Warm() { load() }
 
-// Source is the module and version the embedded dictionary was generated from.
-func Source() string { return load().source }
-
 func open() (*dictionary, error) {
 	var m meta
 	if err := json.Unmarshal(metaJSON, &m); err != nil {
 		return nil, fmt.Errorf("meta.json: %w", err)
 	}
-	inPlace := true
-	da, ok := view[struct{ Base, Check int32 }](daBin)
-	inPlace = inPlace && ok
-	morphs, ok := view[dict.Morph](morphsBin)
-	inPlace = inPlace && ok
-	conn, ok := view[int16](connBin)
-	inPlace = inPlace && ok
+	da, daOK := view[struct{ Base, Check int32 }](daBin)
+	morphs, morphsOK := view[dict.Morph](morphsBin)
+	conn, connOK := view[int16](connBin)
 	chars, _ := view[byte](charsBin)
+	inPlace := daOK && morphsOK && connOK
 	switch {
 	case len(da) != m.Cells, len(morphs) != m.Entries, len(entriesBin) != m.Entries*recordSize,
 		int64(len(conn)) != m.ConnRows*m.ConnCols, len(dupBin) != 8*m.Dups:
@@ -174,7 +167,7 @@ func open() (*dictionary, error) {
 			return nil, fmt.Errorf("unknown-word features %q: want at least 4", f)
 		}
 	}
-	return &dictionary{tok: tok, kd: kd, kinds: kinds, unk: m.UnkFeatures, entries: m.Entries, source: m.Source, inPlace: inPlace}, nil
+	return &dictionary{tok: tok, kd: kd, kinds: kinds, unk: m.UnkFeatures, entries: m.Entries, inPlace: inPlace}, nil
 }
 
 // littleEndian reports whether this machine stores integers as the files do.

@@ -129,6 +129,21 @@ func TestInPlace(t *testing.T) {
 	}
 }
 
+// TestViewCopy checks the copy view makes where a table cannot be used in place (here: one
+// misaligned on purpose).
+func TestViewCopy(t *testing.T) {
+	s := connBin[1 : 1+2*1000]
+	v, ok := view[int16](s)
+	if ok || len(v) != 1000 {
+		t.Fatalf("view of a misaligned table: in place %v, %d values", ok, len(v))
+	}
+	for i, got := range v {
+		if want := int16(le16(s, 2*i)); got != want {
+			t.Fatalf("value %d: %d, want %d", i, got, want)
+		}
+	}
+}
+
 // token is everything a Token says, for comparison with kagome's.
 type token struct {
 	Surface                      string
