@@ -4,12 +4,10 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ikawaha/kagome-dict/ipa"
-	"github.com/ikawaha/kagome/v2/tokenizer"
+	"github.com/faqbot/faqbot/faq/analysis/ipadict"
 	"github.com/kljensen/snowball/english"
 )
 
@@ -96,16 +94,8 @@ func (a *Analyzer) colloquialForm(n string) string {
 	return n
 }
 
-var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
-	t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
-	if err != nil {
-		panic("analysis: kagome: " + err.Error()) // the embedded dictionary is always valid
-	}
-	return t
-})
-
 // Warm loads the Japanese dictionary now rather than on the first question.
-func Warm() { kagome() }
+func Warm() { ipadict.Warm() }
 
 // Terms holds the terms of one text, per field.
 type Terms map[Field][]string
@@ -262,16 +252,39 @@ type japaneseWords struct {
 	yomi     string   // folded reading of the whole text
 }
 
-// japanese analyses normalised text with kagome.
-func japanese(n string) japaneseWords {
+// morpheme is what the analysis reads of one word as kagome (IPA) splits a text.
+type morpheme struct {
+	surface       string
+	unknown       bool     // not in the dictionary
+	pos           []string // part of speech, four levels
+	base, reading string   // "" where the dictionary has none
+}
+
+// morphemes splits normalised text into words (the embedded IPA dictionary, kagome's lattice).
+func morphemes(n string) []morpheme {
+	toks := ipadict.Tokenize(n)
+	out := make([]morpheme, len(toks))
+	for i, tok := range toks {
+		out[i] = morpheme{surface: tok.Surface, unknown: tok.Unknown, pos: tok.POS()}
+		out[i].base, _ = tok.BaseForm()
+		out[i].reading, _ = tok.Reading()
+	}
+	return out
+}
+
+// japanese analyses normalised text.
+func japanese(n string) japaneseWords { return japaneseOf(morphemes(n)) }
+
+// japaneseOf analyses the words of a text.
+func japaneseOf(ms []morpheme) japaneseWords {
 	var jw japaneseWords
 	var y strings.Builder
-	for _, tok := range kagome().Tokenize(n) {
-		surface := tok.Surface
+	for _, tok := range ms {
+		surface := tok.surface
 		if isPunct(surface) {
 			continue
 		}
-		pos := tok.POS()
+		pos := tok.pos
 		if len(pos) > 0 && pos[0] == "記号" {
 			continue
 		}
@@ -282,16 +295,16 @@ func japanese(n string) japaneseWords {
 			}
 			continue
 		}
-		reading, ok := tok.Reading()
-		if !ok || reading == "*" || reading == "" {
+		reading := tok.reading
+		if reading == "*" || reading == "" {
 			reading = surface
 		}
 		y.WriteString(reading)
-		if !contentWord(tok.Class, pos) {
+		if !contentWord(tok.unknown, pos) {
 			continue
 		}
-		base, ok := tok.BaseForm()
-		if !ok || base == "*" || base == "" {
+		base := tok.base
+		if base == "*" || base == "" {
 			base = surface
 		}
 		if jaStop[base] {
@@ -307,8 +320,8 @@ func japanese(n string) japaneseWords {
 	return jw
 }
 
-func contentWord(class tokenizer.TokenClass, pos []string) bool {
-	if class == tokenizer.UNKNOWN {
+func contentWord(unknown bool, pos []string) bool {
+	if unknown {
 		return true
 	}
 	if len(pos) == 0 {

@@ -1,6 +1,10 @@
 package analysis
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/faqbot/faqbot/faq/analysis/ipadict"
+)
 
 // BenchmarkKagome separates the cost of morphology (kagome, IPA) from the rest of the analysis.
 func BenchmarkKagome(b *testing.B) {
@@ -8,7 +12,7 @@ func BenchmarkKagome(b *testing.B) {
 	s := "マイナンバーは漏えいしていないですか、念のため教えてください"
 	b.Run("tokenize", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			kagome().Tokenize(s)
+			ipadict.Tokenize(s)
 		}
 	})
 	b.Run("japanese", func(b *testing.B) {

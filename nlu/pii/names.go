@@ -4,23 +4,14 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ikawaha/kagome-dict/ipa"
-	"github.com/ikawaha/kagome/v2/tokenizer"
+	"github.com/faqbot/faqbot/faq/analysis/ipadict"
 )
 
-// kagome is the Japanese morphological analyser (IPA dictionary, shared with the rest of the
-// process: ipa.Dict loads it once). Its proper-noun tags (人名, 地域) find names and places.
-var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
-	t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
-	if err != nil {
-		panic("pii: kagome: " + err.Error()) // the embedded dictionary is always valid
-	}
-	return t
-})
+// Japanese text is split into words by kagome's lattice over the IPA dictionary (ipadict,
+// shared with the rest of the process). Its proper-noun tags (人名, 地域) find names and places.
 
 // morph is one token of the text: its byte offsets and its part of speech.
 type morph struct {
@@ -61,14 +52,14 @@ type morphs struct {
 func (m *morphs) get() []morph {
 	if !m.done {
 		m.done = true
-		for _, tk := range kagome().Tokenize(m.t) {
+		for _, tk := range ipadict.Tokenize(m.t) {
 			if tk.Surface == "" {
 				continue
 			}
 			var mm morph
 			mm.start, mm.end = tk.Position, tk.Position+len(tk.Surface)
-			copy(mm.pos[:], tk.Features())
-			if tk.Class == tokenizer.UNKNOWN && mm.pos[1] == "" {
+			copy(mm.pos[:], tk.POS())
+			if tk.Unknown && mm.pos[1] == "" {
 				mm.pos[1] = "一般"
 			}
 			m.ms = append(m.ms, mm)

@@ -1,7 +1,7 @@
 // Package pii finds and masks personal data in user text: phone numbers, e-mail addresses,
 // My Numbers, card numbers, bank accounts and ids, passwords and PINs, personal names and
-// postal addresses. It imports nothing of faqbot; it uses kagome (IPA dictionary) for the
-// proper-noun tags of names and places.
+// postal addresses. It imports nothing of faqbot but faq/analysis/ipadict, the IPA dictionary
+// with kagome's tokeniser, for the proper-noun tags of names and places.
 //
 // The rules read a folded form of the text (offsets are mapped back, so matches are always
 // offsets into the text given): NFKC (full-width digits, letters, "@" and half-width katakana
