@@ -153,11 +153,74 @@ type platform struct {
 // cmdServe runs the server until ctx ends, then stops it gracefully: /readyz turns 503, no new
 // request is accepted, the requests being read finish, and the replies the adapters queued go
 // out within the grace period. Replies still queued when it ends are reported as lost, and
-// serve fails.
+// serve fails. SIGHUP reloads the content.
 func cmdServe(ctx context.Context, env *environment, args []string) error {
-	fs := env.flags("serve", serveSynopsis)
-	var sc serveConfig
-	sc.register(fs, env)
+	m := NewMain(env)
+	if err := m.ParseFlags(ctx, args); err != nil {
+		return err
+	}
+	if err := m.Run(ctx); err != nil {
+		return err // Run stopped what it had started
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case err := <-m.Err():
+			m.Close()
+			return fmt.Errorf("serve: %w", err)
+		case <-hup:
+			m.reindex(ctx, "sighup")
+		case <-ctx.Done():
+			return m.Close()
+		}
+	}
+}
+
+// Main is the server of "faqbot serve": ParseFlags reads its configuration, Run starts it and
+// returns once it serves, Close stops it gracefully. cmdServe and the tests drive it alike.
+//
+// Run and Close must not be called concurrently; Close may be called any number of times, after
+// Run has returned (whether or not it failed) or without Run at all.
+type Main struct {
+	env       *environment
+	config    serveConfig
+	root, log *slog.Logger
+
+	ln        net.Listener
+	srv       *http.Server
+	served    chan error    // what srv.Serve returned, when it stops on its own
+	serveDone chan struct{} // closed once srv.Serve has returned
+	debug     *http.Server  // the profiles (nil: off)
+	mx        *metrics.Metrics
+	ready     atomic.Pointer[http.Handler] // the full mux, once everything is wired
+	stopping  atomic.Bool                  // /readyz answers 503
+
+	bot       *bot.Bot
+	shared    atomic.Pointer[state]            // set once the state exists; reindex announces through it
+	workspace atomic.Pointer[editor.Workspace] // the content editors change, once the state exists
+	reindexes bot.ReindexLog                   // the last reindexes, for the editors' console
+	reloader  *bot.Reloader
+	platforms []platform
+	// stopBG ends what runs in the background until Close (Slack Socket Mode); bg waits for it.
+	stopBG context.CancelFunc
+	bg     sync.WaitGroup
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// NewMain returns a server that reads its environment from env and logs to env.stderr.
+func NewMain(env *environment) *Main {
+	return &Main{env: env, stopBG: func() {}}
+}
+
+// ParseFlags reads the configuration from args (the flags after "serve") and the environment.
+// It fails with flag.ErrHelp for -h and with exit status 2 for a wrong flag or an argument.
+func (m *Main) ParseFlags(_ context.Context, args []string) error {
+	fs := m.env.flags("serve", serveSynopsis)
+	m.config.register(fs, m.env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -165,33 +228,94 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		fs.Usage()
 		return exitError(2)
 	}
-	if sc.memLimit > 0 && env.getenv("GOMEMLIMIT") == "" {
+	m.root = slog.New(slog.NewJSONHandler(m.env.stderr, &slog.HandlerOptions{Level: m.config.logLevel}))
+	m.log = m.root.With("component", "serve")
+	return nil
+}
+
+// Addr is the address the server listens on, once Run has started it (nil before).
+func (m *Main) Addr() net.Addr {
+	if m.ln == nil {
+		return nil
+	}
+	return m.ln.Addr()
+}
+
+// Err receives the error of the HTTP server when it stops serving on its own (not through
+// Close).
+func (m *Main) Err() <-chan error { return m.served }
+
+// Run starts the server and returns once it serves everything: it listens first, so that
+// /healthz answers while the index is built (the other paths answer 503 until Run returns),
+// then builds the engine, the state, the web chat, the editors' console and the platforms. ctx
+// bounds the start only. When a step fails, Run stops what the steps before started (the
+// listeners, the goroutines, the state and the index) and returns the step's error.
+func (m *Main) Run(ctx context.Context) (err error) {
+	if m.log == nil {
+		return errors.New("serve: Run before ParseFlags")
+	}
+	defer func() {
+		if err != nil {
+			m.abort()
+		}
+	}()
+	sc := &m.config
+	if sc.memLimit > 0 && m.env.getenv("GOMEMLIMIT") == "" {
 		// The dictionary alone is ~90 MiB of live heap; without a limit, GOGC lets the heap
 		// double under load. The limit makes the collector work harder instead.
 		debug.SetMemoryLimit(int64(sc.memLimit) << 20)
 	}
-	root := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: sc.logLevel}))
-	log := root.With("component", "serve")
 	start := time.Now()
+	if err := m.listen(); err != nil {
+		return err
+	}
+	if sc.debugAddr != "" {
+		if m.debug, err = serveDebug(sc.debugAddr, m.log); err != nil {
+			return err
+		}
+	}
+	eng, err := sc.content.engine(ctx, m.env.stderr)
+	if err != nil {
+		return err
+	}
+	eng.CacheDecisions(sc.cache)
+	m.bot = bot.New(eng, nil)
+	m.mx.Serving(eng.Version, len(eng.Content.Entries))
+	m.reloader = &bot.Reloader{Bot: m.bot, IndexDir: sc.content.index, CacheDecisions: sc.cache, Load: func(ctx context.Context) (*faq.Content, error) {
+		return loadServed(ctx, m.workspace.Load(), m.bot.Engine(), &sc.content)
+	}}
+	st, err := newState(ctx, sc, m.root, m.mx, m.reindex, func() string { return m.bot.Engine().Version })
+	if err != nil {
+		return err
+	}
+	m.shared.Store(st)
+	mux, err := m.handlers(ctx, st)
+	if err != nil {
+		return err
+	}
+	var h http.Handler = mux
+	m.ready.Store(&h)
+	m.log.Info("ready", "content", eng.Content.Source, "version", eng.Version, "entries", len(eng.Content.Entries),
+		"took", time.Since(start).Round(time.Millisecond).String(), "vectors", vectorsInfo(eng.Index.Vectors()))
+	m.log.Info("open the web chat in a browser", "url", browseURL(m.ln.Addr()))
+	return nil
+}
 
-	// Listen first: /healthz answers while the index is built, /readyz once it is.
-	ln, err := net.Listen("tcp", sc.addr)
+// listen opens the port and serves /healthz and /metrics on it at once, the rest once ready.
+func (m *Main) listen() error {
+	ln, err := net.Listen("tcp", m.config.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	var (
-		ready    atomic.Pointer[http.Handler] // the full mux, once the engine is built
-		stopping atomic.Bool
-		mx       = metrics.New()
-	)
+	m.mx = metrics.New()
 	outer := http.NewServeMux()
 	outer.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
-	outer.Handle("GET /metrics", mx.Handler())
+	outer.Handle("GET /metrics", m.mx.Handler())
 	outer.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		h := ready.Load()
+		h := m.ready.Load()
 		if h == nil {
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "faqbot is loading its content", http.StatusServiceUnavailable)
@@ -199,79 +323,42 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		}
 		(*h).ServeHTTP(w, r)
 	})
-	srv := &http.Server{
+	m.ln = ln
+	m.srv = &http.Server{
 		Handler:           outer,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", "addr", ln.Addr().String())
-	if sc.debugAddr != "" {
-		if err := serveDebug(ctx, sc.debugAddr, log); err != nil {
-			return err
+	m.log.Info("listening", "addr", ln.Addr().String())
+	m.served, m.serveDone = make(chan error, 1), make(chan struct{})
+	go func() {
+		defer close(m.serveDone)
+		if err := m.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			m.served <- err
 		}
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	stop := func(sctx context.Context) error { return srv.Shutdown(sctx) }
-	defer srv.Close() // when run returns early
+	}()
+	return nil
+}
 
-	eng, err := sc.content.engine(ctx, env.stderr)
-	if err != nil {
-		stop(context.Background())
-		return err
-	}
-	eng.CacheDecisions(sc.cache)
-	b := bot.New(eng, nil)
-	defer func() { b.Engine().Close() }()
-	mx.Serving(eng.Version, len(eng.Content.Entries))
-	var (
-		shared    atomic.Pointer[state]            // set once the state exists; reindex announces through it
-		workspace atomic.Pointer[editor.Workspace] // the content editors change, once the state exists
-		reindexes bot.ReindexLog                   // the last reindexes, for the editors' console
-	)
-	reloader := &bot.Reloader{Bot: b, IndexDir: sc.content.index, CacheDecisions: sc.cache, Load: func(ctx context.Context) (*faq.Content, error) {
-		return loadServed(ctx, workspace.Load(), b.Engine(), &sc.content)
-	}}
-	reindex := func(ctx context.Context, via string) (bot.ReloadResult, error) {
-		at := time.Now()
-		res, err := reloader.Reload(ctx)
-		mx.Reindexed(res, err)
-		ri := bot.NewReindex(at, via, res, err)
-		if st := shared.Load(); st != nil {
-			ri.Replica = st.replica
-		}
-		reindexes.Add(ri)
-		if err != nil {
-			log.Error("reindex failed; the content served is unchanged", "via", via, "error", err, "version", b.Engine().Version)
-			return res, err
-		}
-		log.Info("reindexed", "via", via, "result", res.String(), "version", res.Version, "vectors", vectorsInfo(b.Engine().Index.Vectors()))
-		if st := shared.Load(); st != nil && via != viaAnnouncement {
-			st.announce(ctx, res.Version)
-		}
-		return res, err
-	}
-
-	st, err := newState(ctx, &sc, root, mx, reindex, func() string { return b.Engine().Version })
-	if err != nil {
-		return err
-	}
-	defer st.close()
-	shared.Store(st)
+// handlers builds the routes served once ready: /readyz, the web chat, the editors' console,
+// the admin API and the platforms. The platforms it starts are in m.platforms even when a later
+// one fails, for Close to stop them.
+func (m *Main) handlers(ctx context.Context, st *state) (*http.ServeMux, error) {
+	sc, log, b := &m.config, m.log, m.bot
 	ws := editor.New(editor.Config{Dir: sc.content.content, Store: st.bundles})
-	workspace.Store(ws)
+	m.workspace.Store(ws)
 	if st.bundles != nil {
 		// Edits published from the console are bundles in the shared store: a replica that
 		// starts serves the current one, as the others do.
 		bctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		if v, err := st.bundles.Head(bctx, editor.Current); err != nil {
 			log.Warn("could not tell whether edited content was published; serving the content given", "error", err)
-		} else if v != "" && v != eng.Version {
-			reindex(bctx, "bundle")
+		} else if v != "" && v != b.Engine().Version {
+			m.reindex(bctx, "bundle")
 		}
 		cancel()
 	}
@@ -279,7 +366,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		e := b.Engine()
 		status := http.StatusOK
-		if stopping.Load() {
+		if m.stopping.Load() {
 			status = http.StatusServiceUnavailable
 		}
 		body := st.ready(r.Context())
@@ -289,28 +376,27 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		}
 		writeJSON(w, status, body)
 	})
-	adm, err := admin.New(admin.Config{Token: sc.adminToken, Bot: b, Workspace: ws, Source: st.source, Reindex: reindex,
-		Reindexes: reindexes.Last, Replicas: st.replicas, Logger: root})
+	adm, err := admin.New(admin.Config{Token: sc.adminToken, Bot: b, Workspace: ws, Source: st.source, Reindex: m.reindex,
+		Reindexes: m.reindexes.Last, Replicas: st.replicas, Logger: m.root})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	editor := adm.SignedIn // signed-in editors see the decisions behind the chat's replies
 	if sc.debugDecide {
 		editor = func(*http.Request) bool { return true }
 		log.Warn("the web chat shows everyone the decision behind each reply (--debug-decisions): for a local run only")
 	}
-	console, err := web.New(b, web.Config{Logger: root, Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback,
+	console, err := web.New(b, web.Config{Logger: m.root, Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback,
 		AddrLimiter: bot.NewMemoryLimiter(sc.ipEvery, sc.ipBurst, nil), Editor: editor})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	console.Register(mux)
-	if registerAdmin(mux, sc.adminToken, reindex) {
+	if registerAdmin(mux, sc.adminToken, m.reindex) {
 		log.Info("admin API is on", "path", "/admin/reindex")
 	} else {
 		log.Info("admin API is off: set FAQBOT_ADMIN_TOKEN to reindex over HTTP (SIGHUP still reindexes)")
 	}
-
 	adm.Register(mux)
 	if adm.On() {
 		log.Info("editors' console is on", "path", "/admin/", "content", ws.Mode())
@@ -318,55 +404,85 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		log.Info("editors' console is off: set FAQBOT_ADMIN_TOKEN to turn it on", "path", "/admin/")
 	}
 
-	var platforms []platform
-	if sc.lineSecret != "" && sc.lineToken != "" {
-		lcfg := line.Config{ChannelSecret: sc.lineSecret, ChannelAccessToken: sc.lineToken, APIURL: sc.lineAPI,
-			Logger: root, Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback}
-		la, err := line.New(b, lcfg)
-		if err != nil {
-			return err
-		}
-		mux.Handle("POST /line/webhook", la)
-		platforms = append(platforms, platform{"line", la.Shutdown, func() int { return la.Stats().Queued },
-			func() int64 { s := la.Stats(); return s.Dropped + s.Failed }})
-		log.Info("LINE is on", "path", "/line/webhook", "line", lcfg)
-	} else {
-		lineOff(log, sc.lineSecret, sc.lineToken)
+	if err := m.startLine(st, mux); err != nil {
+		return nil, err
 	}
-	sp, err := startSlack(ctx, &sc, b, root, st, mux, reindex)
+	if err := m.startSlack(ctx, st, mux); err != nil {
+		return nil, err
+	}
+	for _, p := range m.platforms {
+		m.mx.QueueDepth(p.name, p.queued)
+	}
+	return mux, nil
+}
+
+// reindex reloads the content (via says what asked for it), records and logs the result, and
+// tells the other replicas, unless another replica asked.
+func (m *Main) reindex(ctx context.Context, via string) (bot.ReloadResult, error) {
+	at := time.Now()
+	res, err := m.reloader.Reload(ctx)
+	m.mx.Reindexed(res, err)
+	ri := bot.NewReindex(at, via, res, err)
+	if st := m.shared.Load(); st != nil {
+		ri.Replica = st.replica
+	}
+	m.reindexes.Add(ri)
 	if err != nil {
-		return err
+		m.log.Error("reindex failed; the content served is unchanged", "via", via, "error", err, "version", m.bot.Engine().Version)
+		return res, err
 	}
-	if sp != nil {
-		platforms = append(platforms, *sp)
+	m.log.Info("reindexed", "via", via, "result", res.String(), "version", res.Version, "vectors", vectorsInfo(m.bot.Engine().Index.Vectors()))
+	if st := m.shared.Load(); st != nil && via != viaAnnouncement {
+		st.announce(ctx, res.Version)
 	}
-	for _, p := range platforms {
-		mx.QueueDepth(p.name, p.queued)
-	}
-	var h http.Handler = mux
-	ready.Store(&h)
-	log.Info("ready", "content", eng.Content.Source, "version", eng.Version, "entries", len(eng.Content.Entries),
-		"took", time.Since(start).Round(time.Millisecond).String(), "vectors", vectorsInfo(eng.Index.Vectors()))
-	log.Info("open the web chat in a browser", "url", browseURL(ln.Addr()))
+	return res, err
+}
 
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	for {
-		select {
-		case err := <-served:
-			return fmt.Errorf("serve: %w", err)
-		case <-hup:
-			reindex(ctx, "sighup")
-			continue
-		case <-ctx.Done():
+// Close stops the server gracefully (see cmdServe and drain): /readyz turns 503, the platforms
+// stop taking events and send what they queued within the grace period, the listener closes,
+// then the profiles, the state and the index. It fails when replies were lost, and returns the
+// same on every call.
+func (m *Main) Close() error {
+	m.closeOnce.Do(func() {
+		if m.srv == nil {
+			return // never listened
 		}
-		break
-	}
+		m.log.Info("shutting down", "grace", m.config.grace.String())
+		m.closeErr = m.stop()
+	})
+	return m.closeErr
+}
 
-	log.Info("shutting down", "grace", sc.grace.String())
-	stopping.Store(true) // /readyz answers 503 from now until the listener closes
-	return drain(log, sc.grace, platforms, srv)
+// abort is Close for a Run that failed: the same, quietly but for what went wrong in stopping.
+func (m *Main) abort() {
+	m.closeOnce.Do(func() {
+		if m.srv != nil {
+			if err := m.stop(); err != nil {
+				m.log.Warn("stopping after a failed start", "error", err)
+			}
+		}
+	})
+}
+
+// stop is the body of Close.
+func (m *Main) stop() error {
+	m.stopping.Store(true) // /readyz answers 503 from now until the listener closes
+	m.stopBG()             // Slack Socket Mode takes no more events
+	err := drain(m.log, m.config.grace, m.platforms, m.srv)
+	<-m.serveDone
+	m.bg.Wait()
+	if m.debug != nil {
+		m.debug.Close()
+	}
+	if st := m.shared.Load(); st != nil {
+		if cerr := st.close(); cerr != nil {
+			m.log.Warn("closing the state", "error", cerr)
+		}
+	}
+	if m.bot != nil {
+		m.bot.Engine().Close()
+	}
+	return err
 }
 
 // drain stops the server within grace plus a small constant, whatever the queues hold: the
@@ -479,15 +595,16 @@ func splitList(s string) []string {
 }
 
 // serveDebug serves net/http/pprof's profiles on addr, which must be a loopback address: they
-// show the program, not user data, but are nobody else's business.
-func serveDebug(ctx context.Context, addr string, log *slog.Logger) error {
+// show the program, not user data, but are nobody else's business. The caller closes the
+// server returned.
+func serveDebug(addr string, log *slog.Logger) (*http.Server, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
-		return fmt.Errorf("serve: --debug-addr %s: give a loopback address such as 127.0.0.1:6060", addr)
+		return nil, fmt.Errorf("serve: --debug-addr %s: give a loopback address such as 127.0.0.1:6060", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("serve: debug: %w", err)
+		return nil, fmt.Errorf("serve: debug: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -497,8 +614,27 @@ func serveDebug(ctx context.Context, addr string, log *slog.Logger) error {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
-	context.AfterFunc(ctx, func() { srv.Close() })
 	log.Info("profiles on", "addr", ln.Addr().String())
+	return srv, nil
+}
+
+// startLine turns LINE on when its secret and token are set: POST /line/webhook on mux.
+func (m *Main) startLine(st *state, mux *http.ServeMux) error {
+	sc, log := &m.config, m.log
+	if sc.lineSecret == "" || sc.lineToken == "" {
+		lineOff(log, sc.lineSecret, sc.lineToken)
+		return nil
+	}
+	lcfg := line.Config{ChannelSecret: sc.lineSecret, ChannelAccessToken: sc.lineToken, APIURL: sc.lineAPI,
+		Logger: m.root, Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback}
+	la, err := line.New(m.bot, lcfg)
+	if err != nil {
+		return err
+	}
+	mux.Handle("POST /line/webhook", la)
+	m.platforms = append(m.platforms, platform{"line", la.Shutdown, func() int { return la.Stats().Queued },
+		func() int64 { s := la.Stats(); return s.Dropped + s.Failed }})
+	log.Info("LINE is on", "path", "/line/webhook", "line", lcfg)
 	return nil
 }
 
