@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/faqbot/faqbot/adapters/admin"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/editor"
@@ -167,7 +165,7 @@ func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state
 	local.Seen = seen
 	st.seen, st.admit = seen, local
 	rec := record.NewRecorder(record.RecorderConfig{Sink: j, Logger: root})
-	registerRecorder(mx, rec)
+	mx.Recorder(rec)
 	st.feedback, st.observer, st.source = rec, tee{mx, rec}, j
 	st.close = func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // part of the constant beyond --shutdown-grace
@@ -205,9 +203,9 @@ func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *met
 		health.Fail("startup", err)
 	}
 	cancel()
-	registerHealth(mx, health)
+	mx.SharedState(health)
 	rec := record.NewRecorder(record.RecorderConfig{Sink: rs, Logger: root})
-	registerRecorder(mx, rec)
+	mx.Recorder(rec)
 
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -285,46 +283,5 @@ func (t tee) Replied(platform string, r bot.Reply, took time.Duration) {
 func (t tee) Refused(platform, reason string) {
 	for _, o := range t {
 		o.Refused(platform, reason)
-	}
-}
-
-// registerHealth exports the shared state's health with the metrics.
-func registerHealth(mx *metrics.Metrics, h *failover.Health) {
-	reg := mx.Registry()
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "faqbot_shared_state_degraded",
-		Help: "1 while Redis is out of reach and this replica answers with per-process state, else 0.",
-	}, func() float64 {
-		if h.Degraded() {
-			return 1
-		}
-		return 0
-	}))
-	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Name: "faqbot_shared_state_outages_total",
-		Help: "Times Redis went out of reach.",
-	}, func() float64 { return float64(h.Outages()) }))
-	for _, c := range []string{"admit", "dedupe", "state", "announce", "heartbeat", "replicas"} {
-		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name:        "faqbot_shared_state_fallbacks_total",
-			Help:        "Calls answered without Redis (per-process state, or skipped), by component.",
-			ConstLabels: prometheus.Labels{"component": c},
-		}, func() float64 { return float64(h.Fallbacks()[c]) }))
-	}
-}
-
-// registerRecorder exports the recorder's counters with the metrics.
-func registerRecorder(mx *metrics.Metrics, r *record.Recorder) {
-	reg := mx.Registry()
-	for _, m := range []struct {
-		name, help string
-		f          func(record.RecorderStats) int64
-	}{
-		{"faqbot_events_recorded_total", "Events for editors (feedback, unanswered, hand-offs) written.", func(s record.RecorderStats) int64 { return s.Recorded }},
-		{"faqbot_events_dropped_total", "Events for editors lost: buffer full, or too many waiting for the store.", func(s record.RecorderStats) int64 { return s.Dropped }},
-		{"faqbot_events_write_failures_total", "Failed writes of events for editors (retried).", func(s record.RecorderStats) int64 { return s.Failures }},
-	} {
-		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: m.name, Help: m.help},
-			func() float64 { return float64(m.f(r.Stats())) }))
 	}
 }
