@@ -2,20 +2,15 @@ package main
 
 import (
 	"context"
-	"crypto/subtle"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,7 +18,6 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/adapters/admin"
-	"github.com/faqbot/faqbot/adapters/line"
 	"github.com/faqbot/faqbot/adapters/web"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/editor"
@@ -55,100 +49,9 @@ Secrets come from the environment only:
   FAQBOT_ADMIN_TOKEN                                 bearer token of /admin/reindex, and the
                                                      editors' console's sign-in`
 
-// serveConfig is serve's configuration: flags whose defaults come from the environment, and
-// secrets from the environment only.
-type serveConfig struct {
-	addr        string
-	content     contentFlags
-	grace       time.Duration
-	logLevel    slog.Level
-	userBurst   int
-	userEvery   time.Duration
-	ipBurst     int
-	memLimit    int
-	debugAddr   string
-	cache       int
-	ipEvery     time.Duration
-	lineAPI     string
-	slackAPI    string
-	editors     string
-	debugDecide bool
-	adminToken  string
-	lineSecret  string
-	lineToken   string
-	slackSecret string
-	slackBot    string
-	slackApp    string
-	shared      sharedFlags
-}
-
-func (sc *serveConfig) register(fs *flag.FlagSet, env *environment) {
-	or := func(key, def string) string {
-		if v := env.getenv(key); v != "" {
-			return v
-		}
-		return def
-	}
-	dur := func(key string, def time.Duration) time.Duration {
-		if d, err := time.ParseDuration(env.getenv(key)); err == nil {
-			return d
-		}
-		return def
-	}
-	fs.StringVar(&sc.addr, "addr", or("FAQBOT_ADDR", ":8080"), "listen on `ADDR` (env FAQBOT_ADDR)")
-	sc.content.register(fs, env, true)
-	fs.DurationVar(&sc.grace, "shutdown-grace", dur("FAQBOT_SHUTDOWN_GRACE", 15*time.Second),
-		"on SIGTERM, how long queued replies may take to go out (env FAQBOT_SHUTDOWN_GRACE)")
-	_ = sc.logLevel.UnmarshalText([]byte(or("FAQBOT_LOG_LEVEL", "info")))
-	fs.TextVar(&sc.logLevel, "log-level", sc.logLevel, "log `LEVEL`: debug, info, warn, error (env FAQBOT_LOG_LEVEL)")
-	num := func(key string, def int) int {
-		if n, err := strconv.Atoi(env.getenv(key)); err == nil {
-			return n
-		}
-		return def
-	}
-	fs.IntVar(&sc.userBurst, "user-burst", num("FAQBOT_USER_BURST", 10),
-		"messages one user (LINE, Slack, a web conversation) may send at once (env FAQBOT_USER_BURST)")
-	fs.DurationVar(&sc.userEvery, "user-every", dur("FAQBOT_USER_EVERY", time.Second),
-		"then one message per `DURATION`; 0: no limit (env FAQBOT_USER_EVERY)")
-	fs.IntVar(&sc.ipBurst, "ip-burst", num("FAQBOT_IP_BURST", 60),
-		"web requests one client address may send at once (env FAQBOT_IP_BURST)")
-	fs.DurationVar(&sc.ipEvery, "ip-every", dur("FAQBOT_IP_EVERY", 100*time.Millisecond),
-		"then one per `DURATION`; 0: no limit (env FAQBOT_IP_EVERY)")
-	fs.StringVar(&sc.debugAddr, "debug-addr", env.getenv("FAQBOT_DEBUG_ADDR"),
-		"serve Go's profiles (net/http/pprof) on `ADDR`, a loopback address kept apart from the main port; off when empty (env FAQBOT_DEBUG_ADDR)")
-	fs.IntVar(&sc.memLimit, "memory-limit", num("FAQBOT_MEMORY_LIMIT", 200),
-		"soft limit of the Go heap in `MiB` (runtime/debug.SetMemoryLimit; GOMEMLIMIT, when set, wins); 0: none (env FAQBOT_MEMORY_LIMIT)")
-	fs.IntVar(&sc.cache, "decision-cache", num("FAQBOT_DECISION_CACHE", 10000),
-		"remember the decisions of the last `N` distinct questions (never ones holding personal data); 0: off (env FAQBOT_DECISION_CACHE)")
-	fs.StringVar(&sc.lineAPI, "line-api", or("FAQBOT_LINE_API_URL", line.DefaultAPIURL),
-		"LINE Messaging API base `URL` (env FAQBOT_LINE_API_URL)")
-	fs.StringVar(&sc.slackAPI, "slack-api", or("FAQBOT_SLACK_API_URL", "https://slack.com/api/"),
-		"Slack Web API base `URL` (env FAQBOT_SLACK_API_URL)")
-	fs.StringVar(&sc.editors, "editors", env.getenv("FAQBOT_EDITORS"),
-		"comma-separated Slack user `IDS` allowed to run /faq reindex (env FAQBOT_EDITORS)")
-	debugDecide, _ := strconv.ParseBool(env.getenv("FAQBOT_DEBUG_DECISIONS"))
-	fs.BoolVar(&sc.debugDecide, "debug-decisions", debugDecide,
-		"show everyone who opens the web chat the decision behind each reply, as editors see it: for a local run only (env FAQBOT_DEBUG_DECISIONS)")
-	sc.shared.register(fs, env)
-	sc.adminToken = env.getenv("FAQBOT_ADMIN_TOKEN")
-	sc.lineSecret, sc.lineToken = env.getenv("LINE_CHANNEL_SECRET"), env.getenv("LINE_CHANNEL_ACCESS_TOKEN")
-	sc.slackSecret, sc.slackBot, sc.slackApp = env.getenv("SLACK_SIGNING_SECRET"), env.getenv("SLACK_BOT_TOKEN"), env.getenv("SLACK_APP_TOKEN")
-}
-
 // viaAnnouncement is the reindex trigger of a replica told by another that the content changed;
 // such a reindex is not announced again.
 const viaAnnouncement = "announcement"
-
-// platform is an adapter that answers in the background and must be drained on shutdown.
-type platform struct {
-	name     string
-	shutdown func(context.Context) error
-	queued   func() int
-	// lost counts the replies that did not go out since the adapter started: events dropped
-	// and replies that failed.
-	lost func() int64
-}
 
 // cmdServe runs the server until ctx ends, then stops it gracefully: /readyz turns 503, no new
 // request is accepted, the requests being read finish, and the replies the adapters queued go
@@ -485,48 +388,6 @@ func (m *Main) stop() error {
 	return err
 }
 
-// drain stops the server within grace plus a small constant, whatever the queues hold: the
-// adapters stop taking events at once (their webhooks answer 503, for the platforms to deliver
-// again elsewhere) and send the replies queued while the listener stays open, /readyz saying
-// 503; when grace ends, the decisions and sends in progress are cancelled through their
-// context and what is still queued is abandoned. Then the listener closes, the requests being
-// served get a second to finish. It logs how many replies were not sent, and fails when any
-// was lost.
-func drain(log *slog.Logger, grace time.Duration, platforms []platform, srv *http.Server) error {
-	sctx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	errs := make([]error, len(platforms))
-	lost := make([]int64, len(platforms))
-	var wg sync.WaitGroup
-	for i, p := range platforms {
-		before := p.lost()
-		wg.Go(func() {
-			if err := p.shutdown(sctx); err != nil {
-				errs[i] = fmt.Errorf("%s: %w", p.name, err)
-			}
-			lost[i] = p.lost() - before
-		})
-	}
-	wg.Wait()
-	hctx, hcancel := context.WithTimeout(context.Background(), time.Second)
-	defer hcancel()
-	if err := srv.Shutdown(hctx); err != nil { // no new requests; the ones being read finish
-		srv.Close()
-	}
-	var total int64
-	attrs := []any{}
-	for i, p := range platforms {
-		total += lost[i]
-		attrs = append(attrs, p.name+"_not_sent", lost[i])
-	}
-	if err := errors.Join(errs...); err != nil {
-		log.Error("stopped before everything was sent", append(attrs, "replies_not_sent", total, "error", err)...)
-		return fmt.Errorf("serve: shutdown: %w; %d replies not sent", err, total)
-	}
-	log.Info("stopped", append(attrs, "replies_not_sent", total)...)
-	return nil
-}
-
 // loadServed loads the content to serve: the bundle published from the editors' console when
 // the replicas share one, else the content given (a directory, or the embedded FAQ). While the
 // shared store is out of reach, a replica serving a bundle keeps it (the reindex fails); one
@@ -542,139 +403,6 @@ func loadServed(ctx context.Context, ws *editor.Workspace, serving *bot.Engine, 
 		}
 	}
 	return cf.loadContent()
-}
-
-// adminReindex is POST /admin/reindex: with the right bearer token, it reloads the content and
-// answers the result as JSON — 200 when the new content serves (or nothing changed), 422 with
-// the content's problems (file:line: message) when it is broken and the old content keeps
-// serving.
-func adminReindex(token string, reindex func(context.Context, string) (bot.ReloadResult, error)) http.Handler {
-	want := []byte("Bearer " + token)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="faqbot admin"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "a valid admin token is required"})
-			return
-		}
-		res, err := reindex(r.Context(), "admin")
-		var ps faq.Problems
-		switch {
-		case errors.As(err, &ps):
-			lines := make([]string, len(ps))
-			for i, p := range ps {
-				lines[i] = p.String()
-			}
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "the content has problems; the old content keeps serving", "problems": lines})
-		case err != nil:
-			// Logged in full by reindex; the caller is told no more than that.
-			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "the reindex failed (see the server's log); the old content keeps serving"})
-		default:
-			writeJSON(w, http.StatusOK, res)
-		}
-	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-}
-
-// splitList splits a comma-separated list, dropping empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// serveDebug serves net/http/pprof's profiles on addr, which must be a loopback address: they
-// show the program, not user data, but are nobody else's business. The caller closes the
-// server returned.
-func serveDebug(addr string, log *slog.Logger) (*http.Server, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
-		return nil, fmt.Errorf("serve: --debug-addr %s: give a loopback address such as 127.0.0.1:6060", addr)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("serve: debug: %w", err)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	log.Info("profiles on", "addr", ln.Addr().String())
-	return srv, nil
-}
-
-// startLine turns LINE on when its secret and token are set: POST /line/webhook on mux.
-func (m *Main) startLine(st *state, mux *http.ServeMux) error {
-	sc, log := &m.config, m.log
-	if sc.lineSecret == "" || sc.lineToken == "" {
-		lineOff(log, sc.lineSecret, sc.lineToken)
-		return nil
-	}
-	lcfg := line.Config{ChannelSecret: sc.lineSecret, ChannelAccessToken: sc.lineToken, APIURL: sc.lineAPI,
-		Logger: m.root, Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback}
-	la, err := line.New(m.bot, lcfg)
-	if err != nil {
-		return err
-	}
-	mux.Handle("POST /line/webhook", la)
-	m.platforms = append(m.platforms, platform{"line", la.Shutdown, func() int { return la.Stats().Queued },
-		func() int64 { s := la.Stats(); return s.Dropped + s.Failed }})
-	log.Info("LINE is on", "path", "/line/webhook", "line", lcfg)
-	return nil
-}
-
-// lineOff logs why LINE is off, naming the variable missing when only one of the two is set.
-func lineOff(log *slog.Logger, secret, token string) {
-	switch {
-	case secret != "":
-		log.Warn("LINE is off: LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is missing", "missing", "LINE_CHANNEL_ACCESS_TOKEN")
-	case token != "":
-		log.Warn("LINE is off: LINE_CHANNEL_ACCESS_TOKEN is set but LINE_CHANNEL_SECRET is missing", "missing", "LINE_CHANNEL_SECRET")
-	default:
-		log.Warn("LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to turn it on")
-	}
-}
-
-// adminOffCode is the "code" of the JSON body the admin paths answer while the admin API is off,
-// so that faqbot reindex tells that apart from a 404 of anything else (a proxy, another server).
-const adminOffCode = "admin_off"
-
-// registerAdmin puts the admin API on mux and reports whether it is on: with a token, POST
-// /admin/reindex; without one, the admin API's paths (/admin/reindex, /admin/api/) answer 404
-// with a JSON body that says why ({"error": …, "code": "admin_off"}); the console's pages say
-// so in HTML.
-func registerAdmin(mux *http.ServeMux, token string, reindex func(context.Context, string) (bot.ReloadResult, error)) bool {
-	if token != "" {
-		mux.Handle("POST /admin/reindex", adminReindex(token, reindex))
-		return true
-	}
-	mux.Handle("/admin/reindex", adminOff())
-	mux.Handle("/admin/api/", adminOff())
-	return false
-}
-
-// adminOff answers the admin API's requests while it is off: 404 with why.
-func adminOff() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusNotFound, map[string]any{
-			"error": "the admin API is off: start faqbot serve with FAQBOT_ADMIN_TOKEN set", "code": adminOffCode,
-		})
-	})
 }
 
 // browseURL is the address to open in a browser for a server listening on addr: localhost for
