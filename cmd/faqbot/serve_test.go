@@ -42,11 +42,7 @@ func (l *serveLog) String() string {
 func startServe(t *testing.T, env map[string]string, args ...string) (string, *serveLog) {
 	t.Helper()
 	log := &serveLog{}
-	m := NewMain(&environment{getenv: func(k string) string { return env[k] }, stdin: strings.NewReader(""),
-		stdout: io.Discard, stderr: log})
-	if err := m.ParseFlags(context.Background(), args); err != nil {
-		t.Fatalf("serve %q: %v\n%s", args, err, log)
-	}
+	m := newMain(t, env, log, args...)
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("serve returned %v:\n%s", err, log)
 	}
