@@ -1,6 +1,7 @@
 // Package metrics exports what faqbot does as Prometheus metrics: messages answered and refused
 // per platform and outcome, how long answers take, hand-offs, unanswered questions, reindexes,
-// and the adapters' queue depths. It implements bot.Observer.
+// and the adapters' queue depths; and the internals the server wires in: the health of the
+// state shared in Redis and the recorder of the events editors read. It implements bot.Observer.
 //
 // Labels carry only platforms, outcomes and reasons — never message text, user ids or entry
 // ids typed by a user — so that no personal data can reach the metrics.

@@ -7,18 +7,15 @@ import (
 	"net/http"
 
 	"github.com/faqbot/faqbot/adapters/slack"
-	"github.com/faqbot/faqbot/bot"
 )
 
-// startSlack turns Slack on when its secrets are set: the HTTP endpoints with a signing secret,
-// Socket Mode (in the background, until ctx ends) with an app token. It returns nil when Slack
-// is off.
-func startSlack(ctx context.Context, sc *serveConfig, b *bot.Bot, root *slog.Logger, st *state,
-	mux *http.ServeMux, reindex func(context.Context, string) (bot.ReloadResult, error)) (*platform, error) {
-	log := root.With("component", "serve")
+// startSlack turns Slack on when its secrets are set: the HTTP endpoints on mux with a signing
+// secret, Socket Mode (in the background, until Close) with an app token.
+func (m *Main) startSlack(ctx context.Context, st *state, mux *http.ServeMux) error {
+	sc, log, root, b, reindex := &m.config, m.log, m.root, m.bot, m.reindex
 	if sc.slackBot == "" || (sc.slackSecret == "" && sc.slackApp == "") {
 		slackOff(log, sc.slackBot, sc.slackSecret, sc.slackApp)
-		return nil, nil
+		return nil
 	}
 	cfg := slack.Config{
 		SigningSecret: sc.slackSecret, BotToken: sc.slackBot, AppToken: sc.slackApp, APIURL: sc.slackAPI,
@@ -31,25 +28,28 @@ func startSlack(ctx context.Context, sc *serveConfig, b *bot.Bot, root *slog.Log
 	}
 	a, err := slack.New(b, cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	m.platforms = append(m.platforms, platform{"slack", a.Shutdown, func() int { return a.Stats().Queued },
+		func() int64 { s := a.Stats(); return s.Dropped + s.Failed }})
 	if sc.slackSecret != "" {
 		a.Register(mux)
 		log.Info("Slack Events API is on", "paths", "/slack/events, /slack/commands, /slack/interactions", "slack", cfg)
 	}
 	if sc.slackApp != "" {
-		go func() {
-			if err := a.RunSocketMode(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		m.stopBG = stop
+		m.bg.Go(func() {
+			if err := a.RunSocketMode(sctx); err != nil && !errors.Is(err, context.Canceled) {
 				log.Error("Slack Socket Mode stopped", "error", err)
 			}
-		}()
+		})
 		log.Info("Slack Socket Mode is on", "slack", cfg)
 	}
 	if len(cfg.Editors) == 0 {
 		log.Info("no Slack editors: set FAQBOT_EDITORS to let users run /faq reindex")
 	}
-	return &platform{"slack", a.Shutdown, func() int { return a.Stats().Queued },
-		func() int64 { s := a.Stats(); return s.Dropped + s.Failed }}, nil
+	return nil
 }
 
 // slackOff logs why Slack is off, naming the variable missing when only part of a way to connect

@@ -8,20 +8,14 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/faqbot/faqbot/adapters/admin"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/editor"
-	"github.com/faqbot/faqbot/bot/failover"
 	"github.com/faqbot/faqbot/bot/journal"
 	"github.com/faqbot/faqbot/bot/metrics"
 	"github.com/faqbot/faqbot/bot/record"
-	"github.com/faqbot/faqbot/bot/redisstore"
-	"github.com/faqbot/faqbot/bot/replicas"
 )
 
 // state is what the adapters of one server share, and what several replicas of faqbot must
@@ -171,7 +165,7 @@ func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state
 	local.Seen = seen
 	st.seen, st.admit = seen, local
 	rec := record.NewRecorder(record.RecorderConfig{Sink: j, Logger: root})
-	registerRecorder(mx, rec)
+	mx.Recorder(rec)
 	st.feedback, st.observer, st.source = rec, tee{mx, rec}, j
 	st.close = func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // part of the constant beyond --shutdown-grace
@@ -192,93 +186,6 @@ func localParts(sc *serveConfig) bot.Stepwise {
 	}
 }
 
-// redisState is the state shared in Redis. Each component falls back to its in-process twin
-// while Redis is out of reach, so that answers go on; the events editors read wait in memory
-// until Redis is back.
-func redisState(ctx context.Context, sc *serveConfig, root *slog.Logger, mx *metrics.Metrics,
-	reindex func(ctx context.Context, via string) (bot.ReloadResult, error), version func() string) (*state, error) {
-	log := root.With("component", "state")
-	quietRedisLogs.Do(func() { redisstore.QuietClientLogs(root) })
-	rs, err := redisstore.Open(sc.shared.redisURL, redisstore.Options{Prefix: sc.shared.redisPrefix, Unpipelined: !sc.shared.redisPipeline})
-	if err != nil {
-		return nil, fmt.Errorf("serve: %w", err)
-	}
-	health := failover.NewHealth(failover.HealthConfig{Ping: rs.Ping, Logger: root})
-	pctx, cancel := context.WithTimeout(ctx, time.Second)
-	if err := rs.Ping(pctx); err != nil {
-		health.Fail("startup", err)
-	}
-	cancel()
-	registerHealth(mx, health)
-	rec := record.NewRecorder(record.RecorderConfig{Sink: rs, Logger: root})
-	registerRecorder(mx, rec)
-
-	bg, stopBG := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() { health.Run(bg) })
-
-	proto := replicas.New(replicas.Config{
-		Shared: rs, Guard: health, Version: version, Every: heartbeatEvery, Logger: root,
-		Reindex: func(ctx context.Context) { reindex(ctx, viaAnnouncement) },
-	})
-	wg.Go(func() { proto.Run(bg) })
-
-	log.Info("state shared in Redis", "redis", redactURL(sc.shared.redisURL), "prefix", rs.Prefix(), "pipelined", sc.shared.redisPipeline,
-		"replica", rs.Replica(), "degraded", health.Degraded())
-	local := localParts(sc) // what answers while Redis is away
-	return &state{
-		source:  rs,
-		bundles: guardedBundles{rs, health},
-		revoked: guardedRevocations{rs, health},
-		share:   func(l *bot.ReindexLog) { l.Share(rs, health) },
-		replica: rs.Replica(),
-		replicas: func(ctx context.Context) ([]admin.Replica, error) {
-			var infos []redisstore.ReplicaInfo
-			err := health.Do(ctx, "replicas", func(ctx context.Context) (err error) {
-				infos, err = rs.Replicas(ctx, replicaGone)
-				return err
-			})
-			out := make([]admin.Replica, len(infos))
-			for i, r := range infos {
-				out[i] = admin.Replica{ID: r.Replica, Version: r.Version, Seen: r.Seen, Self: r.Replica == rs.Replica()}
-			}
-			return out, err
-		},
-		store:    health.NewStateStore(rs.StateStore(stateTTL), local.Store),
-		seen:     health.NewDeduper(rs.Deduper(dedupeTTL), local.Seen),
-		admit:    health.NewAdmitter(rs.Admitter(dedupeTTL, sc.userEvery, sc.userBurst), local),
-		feedback: rec,
-		observer: tee{mx, rec},
-		announce: proto.Announce,
-		ready: func(ctx context.Context) map[string]any {
-			info := map[string]any{"shared_state": "redis", "replica": rs.Replica(), "degraded": health.Degraded()}
-			var rs2 []redisstore.ReplicaInfo
-			if health.Do(ctx, "replicas", func(ctx context.Context) (err error) {
-				rs2, err = rs.Replicas(ctx, replicaGone)
-				return err
-			}) == nil {
-				info["replicas"] = rs2
-			}
-			return info
-		},
-		close: func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // part of the constant beyond --shutdown-grace
-			defer cancel()
-			err := rec.Close(ctx)
-			stopBG()
-			wg.Wait()
-			if health.Healthy() {
-				lctx, cancel := context.WithTimeout(context.Background(), time.Second)
-				rs.Leave(lctx)
-				cancel()
-			}
-			return errors.Join(err, rs.Close())
-		},
-	}, nil
-}
-
-var quietRedisLogs sync.Once
-
 // tee is an Observer that tells several.
 type tee []bot.Observer
 
@@ -291,46 +198,5 @@ func (t tee) Replied(platform string, r bot.Reply, took time.Duration) {
 func (t tee) Refused(platform, reason string) {
 	for _, o := range t {
 		o.Refused(platform, reason)
-	}
-}
-
-// registerHealth exports the shared state's health with the metrics.
-func registerHealth(mx *metrics.Metrics, h *failover.Health) {
-	reg := mx.Registry()
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "faqbot_shared_state_degraded",
-		Help: "1 while Redis is out of reach and this replica answers with per-process state, else 0.",
-	}, func() float64 {
-		if h.Degraded() {
-			return 1
-		}
-		return 0
-	}))
-	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Name: "faqbot_shared_state_outages_total",
-		Help: "Times Redis went out of reach.",
-	}, func() float64 { return float64(h.Outages()) }))
-	for _, c := range []string{"admit", "dedupe", "state", "announce", "heartbeat", "replicas"} {
-		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name:        "faqbot_shared_state_fallbacks_total",
-			Help:        "Calls answered without Redis (per-process state, or skipped), by component.",
-			ConstLabels: prometheus.Labels{"component": c},
-		}, func() float64 { return float64(h.Fallbacks()[c]) }))
-	}
-}
-
-// registerRecorder exports the recorder's counters with the metrics.
-func registerRecorder(mx *metrics.Metrics, r *record.Recorder) {
-	reg := mx.Registry()
-	for _, m := range []struct {
-		name, help string
-		f          func(record.RecorderStats) int64
-	}{
-		{"faqbot_events_recorded_total", "Events for editors (feedback, unanswered, hand-offs) written.", func(s record.RecorderStats) int64 { return s.Recorded }},
-		{"faqbot_events_dropped_total", "Events for editors lost: buffer full, or too many waiting for the store.", func(s record.RecorderStats) int64 { return s.Dropped }},
-		{"faqbot_events_write_failures_total", "Failed writes of events for editors (retried).", func(s record.RecorderStats) int64 { return s.Failures }},
-	} {
-		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: m.name, Help: m.help},
-			func() float64 { return float64(m.f(r.Stats())) }))
 	}
 }

@@ -37,47 +37,29 @@ func (l *serveLog) String() string {
 	return l.b.String()
 }
 
-// startServe runs "faqbot serve args..." with the environment env until the test ends, and
-// returns the server's base URL and its log.
+// startServe starts the server of "faqbot serve args..." with the environment env, as cmdServe
+// does, and stops it when the test ends; it returns the server's base URL and its log.
 func startServe(t *testing.T, env map[string]string, args ...string) (string, *serveLog) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	log := &serveLog{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"serve"}, args...), func(k string) string { return env[k] },
-			strings.NewReader(""), io.Discard, log)
-	}()
+	m := newMain(t, env, log, args...)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("serve returned %v:\n%s", err, log)
+	}
 	t.Cleanup(func() {
-		cancel()
 		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve returned %v", err)
-			}
-			if !strings.Contains(log.String(), `"msg":"stopped"`) {
-				t.Errorf("serve did not log its stop:\n%s", log)
-			}
-		case <-time.After(20 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
-	listening := regexp.MustCompile(`"msg":"listening".*?"addr":"([^"]+)"`)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if m := listening.FindStringSubmatch(log.String()); m != nil && strings.Contains(log.String(), `"msg":"ready"`) {
-			return "http://" + m[1], log
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve returned %v:\n%s", err, log)
+		case err := <-m.Err():
+			t.Errorf("the server stopped serving: %v", err)
 		default:
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start:\n%s", log)
+		if err := m.Close(); err != nil {
+			t.Errorf("serve stopped with %v", err)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		if !strings.Contains(log.String(), `"msg":"stopped"`) {
+			t.Errorf("serve did not log its stop:\n%s", log)
+		}
+	})
+	return "http://" + m.Addr().String(), log
 }
 
 // get returns the status of GET url.

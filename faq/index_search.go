@@ -1,0 +1,330 @@
+// Querying the index: the clauses of a query, the search over phrasings and answers, and the
+// hits it returns.
+
+package faq
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	text "github.com/faqbot/faqbot/faq/analysis"
+)
+
+// Hit is one entry found for a query, with its best-matching phrase.
+type Hit struct {
+	Entry *Entry
+	// Score is the BM25 score of the best phrase of the entry.
+	Score float64
+	// AnswerScore is the BM25 score of the entry's answer (0 when the query's words are not
+	// among the answer's, or the answer ranks too low to be found).
+	AnswerScore float64
+	// Coverage is the share of the query's information (IDF-weighted terms, per field,
+	// combined) that the best phrase contains, in [0, 1].
+	Coverage float64
+	// Anchored reports whether the query contains one of the entry's anchor words: words that
+	// most of its phrasings in a language use and few other entries do.
+	Anchored bool
+	// Reverse is the share of the best phrase's information that the query contains.
+	Reverse float64
+	// EntryCoverage is the share of the query's information found anywhere in the entry: in
+	// any of its phrases or in its answer, in [0, 1].
+	EntryCoverage float64
+	// Phrase is the best phrase: the entry's phrase of highest Coverage (then Reverse).
+	Phrase *Phrase
+	// Vector is the cosine of the query's vector and the entry's nearest phrasing or answer
+	// (0 when the index has no vectors); an entry found by its vector alone has no Score.
+	Vector float64
+	// TopScore and TopAnswerScore are the best Score and AnswerScore among all the hits of the
+	// search, so that a ranker can read each hit's BM25 relative to the best.
+	TopScore, TopAnswerScore float64
+}
+
+// inWord reports whether an n-gram lies inside one of the query's Japanese words that df
+// counts: searching for it too costs time and adds nothing.
+func inWord(q text.Terms, df map[string]int, gram string) bool {
+	for _, w := range q[text.JA] {
+		if df[w] > 0 && strings.Contains(w, gram) {
+			return true
+		}
+	}
+	return false
+}
+
+// selectTerms returns the query's terms of field f that df counts in at most limit documents,
+// the rarest max of them; n-grams inside a known word, or of a query with several known words,
+// are left out.
+func selectTerms(q text.Terms, f text.Field, df map[text.Field]map[string]int, limit, max, jaHits int) []string {
+	var terms []string
+	for _, term := range q[f] {
+		if n := df[f][term]; n > 0 && n <= limit && !(f == text.Gram && (inWord(q, df[text.JA], term) || jaHits > 1)) {
+			terms = append(terms, term) // else no document has it, or too many do
+		}
+	}
+	if len(terms) > max {
+		// The rarest terms decide the ranking; the rest only cost time.
+		sort.SliceStable(terms, func(i, j int) bool { return df[f][terms[i]] < df[f][terms[j]] })
+		terms = terms[:max]
+	}
+	return terms
+}
+
+// clauses returns the term queries of q: over the phrases' fields, and over the answers'.
+func (ix *Index) clauses(q text.Terms) []clause {
+	kanaOnly, english := q.KanaOnly(), q.English()
+	known := func(df map[string]int) int { // query words the index knows: when there are several, n-grams add little
+		n := 0
+		for _, w := range q[text.JA] {
+			if df[w] > 0 {
+				n++
+			}
+		}
+		return n
+	}
+	var clauses []clause
+	add := func(field string, terms []string, boost float64) {
+		for _, term := range terms {
+			clauses = append(clauses, clause{field: field, term: term, boost: boost})
+		}
+	}
+	r := ix.content.Matcher.Retrieval
+	jaHits := known(ix.df[text.JA])
+	limit := int(r.MaxDF*float64(len(ix.phrases))) + 1
+	for _, f := range text.Fields {
+		boost := ix.boosts[f]
+		if english && f != text.EN {
+			continue // an English question is read by its English words alone
+		}
+		if boost == 0 || (f == text.Yomi) != kanaOnly && f != text.EN {
+			continue // a question without kanji is best read by its sound, others by their words
+		}
+		add(string(f), selectTerms(q, f, ix.df, limit, r.MaxClauses, jaHits), boost)
+	}
+	if r.AnswerBoost == 0 || len(ix.answers) == 0 {
+		return clauses
+	}
+	jaHits = known(ix.adf[text.JA])
+	limit = int(r.MaxDF*float64(len(ix.answers))) + 1
+	for _, f := range answerFields {
+		boost := ix.boosts[f]
+		if english && f != text.EN || boost == 0 {
+			continue
+		}
+		add(answerField(f), selectTerms(q, f, ix.adf, limit, r.MaxAnswerClauses, jaHits), r.AnswerBoost*boost)
+	}
+	return clauses
+}
+
+// Search returns the entries found for the analysed query q with their statistics, in content
+// order (ranking them is the matcher's job). k is the number of entries the caller will keep:
+// a search fetches enough documents for them. No hit is not an error.
+func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error) {
+	uq := make(text.Terms, len(q))
+	for f, ts := range q {
+		uq[f] = unique(ts)
+	}
+	q = uq
+	clauses := ix.clauses(q)
+	if len(clauses) == 0 {
+		return nil, nil
+	}
+	// A small FAQ is ranked from a few documents; a large one from up to minCandidates.
+	size := max(2*k+4, min(ix.content.Matcher.Retrieval.MinCandidates, len(ix.byEntry)))
+	found, err := ix.bm25(ctx, clauses, size)
+	if err != nil {
+		return nil, err
+	}
+	best := map[*Entry]int{}
+	var hits []Hit
+	for _, doc := range found.top {
+		score := found.sum[doc]
+		var e *Entry
+		answer := int(doc) >= len(ix.phrases)
+		if answer {
+			e = ix.answers[int(doc)-len(ix.phrases)].entry
+		} else {
+			e = ix.phrases[doc].Entry
+		}
+		j, ok := best[e]
+		if !ok {
+			j = len(hits)
+			best[e] = j
+			hits = append(hits, Hit{Entry: e})
+		}
+		if answer {
+			hits[j].AnswerScore = max(hits[j].AnswerScore, score)
+		} else {
+			hits[j].Score = max(hits[j].Score, score)
+		}
+	}
+	ix.releaseScores(found)
+	if ix.vec != nil {
+		hits = ix.nearest(q, hits)
+	}
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	wq := ix.weighQuery(q)
+	var topQ, topA float64
+	for _, h := range hits {
+		topQ, topA = max(topQ, h.Score), max(topA, h.AnswerScore)
+	}
+	got := ix.gather(wq)
+	defer ix.release(got)
+	for i := range hits {
+		h := &hits[i]
+		h.TopScore, h.TopAnswerScore = topQ, topA
+		for _, pi := range ix.byEntry[h.Entry] {
+			p := &ix.phrases[pi]
+			cov, rev := ix.coverage(wq, p, &got.sums[pi])
+			if h.Phrase == nil || cov > h.Coverage || cov == h.Coverage && rev > h.Reverse {
+				h.Coverage, h.Reverse, h.Phrase = cov, rev, p
+			}
+		}
+		h.Anchored = ix.anchored(wq, h.Entry)
+		h.EntryCoverage = ix.entryCoverage(wq, h.Entry)
+	}
+	// Content order, whatever order bleve found them in.
+	slices.SortFunc(hits, func(a, b Hit) int { return cmp.Compare(ix.Order(a.Entry), ix.Order(b.Entry)) })
+	return hits, nil
+}
+
+// Order is the position of e's first phrase in the index: a stable key that breaks ties
+// between entries the same way on every build and run.
+func (ix *Index) Order(e *Entry) int {
+	if ps := ix.byEntry[e]; len(ps) > 0 {
+		return ps[0]
+	}
+	return len(ix.phrases)
+}
+
+// docEntry returns the entry of a bleve document and whether the document is its answer; nil
+// for an id the index does not have.
+func (ix *Index) docEntry(id string) (e *Entry, answer bool) {
+	if rest, ok := strings.CutPrefix(id, "a"); ok {
+		i, err := strconv.Atoi(rest)
+		if err != nil || i < 0 || i >= len(ix.answers) {
+			return nil, false
+		}
+		return ix.answers[i].entry, true
+	}
+	i, err := strconv.Atoi(id)
+	if err != nil || i < 0 || i >= len(ix.phrases) {
+		return nil, false
+	}
+	return ix.phrases[i].Entry, false
+}
+
+// weightedQuery is a query's unique terms with their coverage weights, per field.
+type weightedQuery struct {
+	fields []weightedField
+}
+
+type weightedField struct {
+	field   text.Field
+	fi      int // index of field in text.Fields
+	boost   float64
+	terms   []string
+	ids     []int32   // ids of the terms the phrases have, sorted
+	weights []float64 // weight of each id
+	total   float64   // weight of all terms, known or not
+	// vids are the ids of the terms that phrases or answers have, sorted, and vweights their
+	// weights (the weight of a term no phrase has is that of an unseen term).
+	vids     []int32
+	vweights []float64
+}
+
+// numFields is len(text.Fields).
+const numFields = 4
+
+func (ix *Index) weighQuery(q text.Terms) weightedQuery {
+	unseen := idf(float64(len(ix.phrases)), 0)
+	kanaOnly := q.KanaOnly()
+	english := q.English()
+	var wq weightedQuery
+	for _, f := range text.Fields {
+		qt := q[f]
+		boost := ix.boosts[f]
+		if english && f != text.EN {
+			continue // an English question is read by its English words alone
+		}
+		if len(qt) == 0 || boost == 0 || (f == text.Yomi) != kanaOnly && f != text.EN {
+			continue // a question without kanji is best read by its sound, others by their words
+		}
+		wf := weightedField{field: f, fi: fieldIndex(f), boost: boost, terms: qt}
+		type idw struct {
+			id int32
+			w  float64
+		}
+		known := make([]idw, 0, len(qt))
+		vocab := make([]idw, 0, len(qt))
+		for _, t := range qt {
+			id, inVocab := ix.termID[f][t]
+			w, ok := ix.idf[f][t]
+			if !ok {
+				wf.total += unseen
+				if inVocab {
+					vocab = append(vocab, idw{id, unseen})
+				}
+				continue
+			}
+			wf.total += w
+			known = append(known, idw{id, w})
+			vocab = append(vocab, idw{id, w})
+		}
+		byID := func(a, b idw) int { return cmp.Compare(a.id, b.id) }
+		slices.SortFunc(known, byID)
+		slices.SortFunc(vocab, byID)
+		for _, k := range known {
+			wf.ids = append(wf.ids, k.id)
+			wf.weights = append(wf.weights, k.w)
+		}
+		for _, k := range vocab {
+			wf.vids = append(wf.vids, k.id)
+			wf.vweights = append(wf.vweights, k.w)
+		}
+		wq.fields = append(wq.fields, wf)
+	}
+	return wq
+}
+
+// gather adds up, for every phrase that has any of the query's terms, the weights of the terms
+// it has, per field: what coverage reads, found through the postings of the query's terms
+// rather than by comparing the query with every phrase of every hit.
+// The result is indexed by phrase and comes from a pool: release it when done.
+func (ix *Index) gather(q weightedQuery) *gathered {
+	g, _ := ix.gatherPool.Get().(*gathered)
+	if g == nil {
+		g = &gathered{sums: make([][numFields]float64, len(ix.phrases))}
+	}
+	for _, wf := range q.fields {
+		for i, id := range wf.ids { // ascending ids: each phrase sums its weights in id order
+			for _, p := range ix.postings[wf.fi][id] {
+				s := &g.sums[p]
+				if *s == ([numFields]float64{}) {
+					g.touched = append(g.touched, p)
+				}
+				s[wf.fi] += wf.weights[i]
+			}
+		}
+	}
+	return g
+}
+
+// gathered is what gather found: the summed weights per phrase, and which phrases it touched.
+type gathered struct {
+	sums    [][numFields]float64
+	touched []int32
+}
+
+// release clears what g touched and returns it to ix's pool.
+func (ix *Index) release(g *gathered) {
+	for _, p := range g.touched {
+		g.sums[p] = [numFields]float64{}
+	}
+	g.touched = g.touched[:0]
+	ix.gatherPool.Put(g)
+}
