@@ -9,7 +9,9 @@ package bot
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +35,9 @@ type Engine struct {
 	inflight atomic.Int64
 	// decisions remembers recent decisions by question (nil: none); see CacheDecisions.
 	decisions *lru.Cache[string, nlu.Decision]
+
+	phonesOnce sync.Once
+	phones     map[string]bool // see officialPhones
 }
 
 // CacheDecisions makes the engine remember its last n decisions, by the exact text of the
@@ -105,6 +110,12 @@ func (e *Engine) Close() error { return e.Index.Close() }
 type Bot struct {
 	engine atomic.Pointer[Engine]
 	now    func() time.Time
+	// gate holds a token per decision that Chat.Take makes, process-wide: deciding is
+	// CPU-bound, and it gets all processors but one, which stays free for the webhook handlers
+	// that must acknowledge fast.
+	gate chan struct{}
+	// popular counts the answers given on every platform, for the greeting's choices.
+	popular Popularity
 }
 
 // New returns a Bot over e. now is the clock (time.Now when nil).
@@ -112,7 +123,7 @@ func New(e *Engine, now func() time.Time) *Bot {
 	if now == nil {
 		now = time.Now
 	}
-	b := &Bot{now: now}
+	b := &Bot{now: now, gate: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	b.engine.Store(e)
 	return b
 }
@@ -143,14 +154,34 @@ type Choice struct {
 	Label   string `json:"label"`
 }
 
-// Reply is what the user sees.
+// Reply is what the user sees: complete, so that a platform only has to render it.
 type Reply struct {
+	// Kind says what the reply is (KindAnswer, KindWelcome, KindSlowDown, …).
+	Kind ReplyKind
+	// Entry is the entry the reply shows or asks back about ("" when none); Section is where
+	// it comes from in the official FAQ ("" when not said).
+	Entry, Section string
 	// Text is the full reply as a user reads it, choices included as lines.
 	Text string
 	// Body is the reply without the lines listing Choices, for platforms that show Choices as
 	// buttons.
 	Body     string
-	Choices  []Choice
+	Choices []Choice
+	// Topics are the titles of the content's topics, for a list (KindUsage).
+	Topics []string
+	// ChoiceKind says what Choices are: "followups" (which of an entry's follow-ups is meant),
+	// "welcome" (the greeting's popular entries), "topics" (the content's topics, for usage)
+	// or "suggestions" (entries the question may have meant); "" when there are none.
+	ChoiceKind string
+	// Offers are what a platform may offer under the reply: "was this helpful?" and a button
+	// that calls the desk.
+	Offers Offers
+	// Notices are what the bot noticed of the message.
+	Notices Notices
+	// Phones are the official phone numbers (the content's) that Body holds, in order of
+	// appearance: numbers a platform may show as something to call. A number a user typed is
+	// never one of them.
+	Phones   []string
 	Lang     faq.Lang
 	Handoff  bool
 	Decision nlu.Decision
@@ -168,11 +199,11 @@ type Feedback struct {
 // Ask answers one utterance with no conversation state; one longer than MaxText characters
 // gets the TooLong reply.
 func (b *Bot) Ask(ctx context.Context, utterance string) (Reply, error) {
-	if r, long := b.TooLong(utterance); long {
-		return r, nil
-	}
 	e, release := b.acquire()
 	defer release()
+	if r, long := b.tooLong(e, utterance); long {
+		return r, nil
+	}
 	d, err := e.decide(ctx, utterance)
 	if err != nil {
 		return Reply{}, err
@@ -183,7 +214,11 @@ func (b *Bot) Ask(ctx context.Context, utterance string) (Reply, error) {
 // EntryReply is the reply that shows entry id in lang, as when a user taps a choice. ok is
 // false when the entry does not exist (any more).
 func (b *Bot) EntryReply(id string, lang faq.Lang) (r Reply, ok bool) {
-	e := b.engine.Load()
+	return b.entryReply(b.engine.Load(), id, lang)
+}
+
+// entryReply is EntryReply on e.
+func (b *Bot) entryReply(e *Engine, id string, lang faq.Lang) (r Reply, ok bool) {
 	en := e.Content.Entry(id)
 	if en == nil {
 		return Reply{}, false
@@ -262,6 +297,7 @@ func (b *Bot) render(e *Engine, d nlu.Decision) Reply {
 		}
 		r.Text += "\n" + strings.Join(lines, "\n")
 	}
+	b.finish(e, &r)
 	return r
 }
 

@@ -133,29 +133,32 @@ func (b *Bot) HandleTurn(ctx context.Context, user string, t Turn, text string, 
 
 // handle answers text after t; putErr is the store's error, err any other.
 func (b *Bot) handle(ctx context.Context, user string, t Turn, text string, store StateStore) (r Reply, putErr, err error) {
-	if r, long := b.TooLong(text); long { // nothing of it is read, nor remembered
+	e, release := b.acquire()
+	defer release()
+	return b.handleOn(ctx, e, user, t, text, store)
+}
+
+// handleOn is handle on engine e.
+func (b *Bot) handleOn(ctx context.Context, e *Engine, user string, t Turn, text string, store StateStore) (r Reply, putErr, err error) {
+	if r, long := b.tooLong(e, text); long { // nothing of it is read, nor remembered
 		return r, nil, nil
 	}
 	st := t.State
 	if t.Known && st.Rating != "" {
-		e := b.engine.Load()
 		if helpful, ok := e.Matcher.Feedback(text); ok && e.Content.Entry(st.Rating) != nil {
 			r = b.feedbackReply(e, st.Rating, helpful, langOr(st.Lang))
 			return r, b.remember(ctx, user, store, t, r), nil
 		}
 	}
 	if t.Known && st.Pending != "" {
-		e := b.engine.Load()
 		if parent := e.Content.Entry(st.Pending); parent != nil {
 			if child := e.Matcher.Choose(parent, text); child != nil {
-				if r, found := b.EntryReply(child.ID, langOr(st.Lang)); found {
+				if r, found := b.entryReply(e, child.ID, langOr(st.Lang)); found {
 					return r, b.remember(ctx, user, store, t, r), nil
 				}
 			}
 		}
 	}
-	e, release := b.acquire()
-	defer release()
 	d, err := e.decide(ctx, text)
 	if err != nil {
 		return Reply{}, nil, fmt.Errorf("bot: handle: %w", err)
@@ -187,7 +190,7 @@ func shortASCII(s string) bool {
 // carries the feedback for the platform to record.
 func (b *Bot) feedbackReply(e *Engine, id string, helpful bool, lang faq.Lang) Reply {
 	text := e.Content.Messages.HelpfulThank.In(lang)
-	return Reply{Text: text, Body: text, Lang: lang, Feedback: &Feedback{EntryID: id, Helpful: helpful},
+	return Reply{Kind: KindThanks, Text: text, Body: text, Lang: lang, Feedback: &Feedback{EntryID: id, Helpful: helpful},
 		Decision: nlu.Decision{Action: nlu.DontKnow, Lang: lang, Reason: "feedback on the last answer"}}
 }
 
@@ -210,10 +213,15 @@ func (b *Bot) ChooseTurn(ctx context.Context, user string, t Turn, entryID strin
 
 // choose shows entryID after t; putErr is the store's error.
 func (b *Bot) choose(ctx context.Context, user string, t Turn, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, putErr error) {
+	return b.chooseOn(ctx, b.engine.Load(), user, t, entryID, lang, store)
+}
+
+// chooseOn is choose on engine e.
+func (b *Bot) chooseOn(ctx context.Context, e *Engine, user string, t Turn, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, putErr error) {
 	if lang == "" && t.Known {
 		lang = t.State.Lang
 	}
-	r, ok = b.EntryReply(entryID, langOr(lang))
+	r, ok = b.entryReply(e, entryID, langOr(lang))
 	if !ok {
 		return Reply{}, false, nil
 	}
@@ -273,7 +281,11 @@ func langOr(l faq.Lang) faq.Lang {
 // entry, with that entry's label: a child's label ("アプリで変更") means nothing without the
 // question it answers, and a tap on the parent asks back which of its follow-ups is meant.
 func (b *Bot) Welcome(lang faq.Lang, popular []string, n int) Reply {
-	e := b.engine.Load()
+	return b.welcome(b.engine.Load(), lang, popular, n)
+}
+
+// welcome is Welcome on e.
+func (b *Bot) welcome(e *Engine, lang faq.Lang, popular []string, n int) Reply {
 	lang = langOr(lang)
 	r := b.render(e, nlu.Decision{Action: nlu.DontKnow, Greeting: true, Lang: lang, Reason: "welcome"})
 	var offer []*faq.Entry
@@ -300,6 +312,7 @@ func (b *Bot) Welcome(lang faq.Lang, popular []string, n int) Reply {
 		}
 		r.Text = r.Body + "\n" + strings.Join(lines, "\n")
 	}
+	b.finish(e, &r)
 	return r
 }
 
