@@ -165,7 +165,7 @@ type Reply struct {
 	Text string
 	// Body is the reply without the lines listing Choices, for platforms that show Choices as
 	// buttons.
-	Body     string
+	Body    string
 	Choices []Choice
 	// Topics are the titles of the content's topics, for a list (KindUsage).
 	Topics []string
