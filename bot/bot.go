@@ -185,8 +185,8 @@ type Reply struct {
 	Lang     faq.Lang
 	Handoff  bool
 	Decision nlu.Decision
-	// Feedback is set when the message answered "was this helpful?" in words (はい, いいえ, …):
-	// the platform records it as it records a tap on the buttons.
+	// Feedback is set when the message answered "was this helpful?" (a tap, or in words: はい,
+	// いいえ, …): Chat.Take has recorded it, Handle leaves that to its caller.
 	Feedback *Feedback
 }
 

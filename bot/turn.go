@@ -182,8 +182,8 @@ func (b *Bot) Chat(cfg ChatConfig) *Chat {
 // shared by every Chat of b.
 func (b *Bot) Popularity() *Popularity { return &b.popular }
 
-// welcomeChoices is how many entries a greeting offers.
-const welcomeChoices = 5
+// WelcomeChoices is how many entries the greeting of Chat.Take offers.
+const WelcomeChoices = 5
 
 // ErrAdmit marks the errors of Take that come from admitting the message or from the
 // conversation state: the Outcome returned with them is complete and should still be sent.
@@ -244,7 +244,7 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 	case MsgText:
 		text := strings.TrimSpace(m.Text)
 		if text == "" {
-			return done(c.replied(b.welcome(e, lang, b.popular.Top(welcomeChoices), welcomeChoices), start), nil)
+			return done(c.replied(b.welcome(e, lang, b.popular.Top(WelcomeChoices), WelcomeChoices), start), nil)
 		}
 		r, putErr, err := b.handleOn(ctx, e, m.User, t, text, store)
 		if err != nil {
@@ -260,7 +260,7 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 		}
 		if r.Decision.Greeting {
 			// "Hello": greet as on arrival, with the most asked entries to tap.
-			r = b.welcome(e, r.Lang, b.popular.Top(welcomeChoices), welcomeChoices)
+			r = b.welcome(e, r.Lang, b.popular.Top(WelcomeChoices), WelcomeChoices)
 		}
 		return done(c.replied(r, start), nil)
 
@@ -272,7 +272,7 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 		if !ok {
 			// The entry went away with a content update: greet and offer what there is.
 			out.Missing = true
-			r = b.welcome(e, lang, b.popular.Top(welcomeChoices), welcomeChoices)
+			r = b.welcome(e, lang, b.popular.Top(WelcomeChoices), WelcomeChoices)
 		}
 		return done(c.replied(r, start), nil)
 
@@ -282,10 +282,12 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 			return done(Reply{}, nil)
 		}
 		c.record(ctx, m.Entry, m.Helpful, m.Vote, &errs)
-		return done(note(e, KindThanks, e.Content.Messages.HelpfulThank, lang), nil)
+		r := note(e, KindThanks, e.Content.Messages.HelpfulThank, lang)
+		r.Feedback = &Feedback{EntryID: m.Entry, Helpful: m.Helpful}
+		return done(r, nil)
 
 	case MsgHello:
-		return done(c.replied(b.welcome(e, lang, b.popular.Top(welcomeChoices), welcomeChoices), start), nil)
+		return done(c.replied(b.welcome(e, lang, b.popular.Top(WelcomeChoices), WelcomeChoices), start), nil)
 
 	case MsgUsage:
 		return done(b.usage(e, lang), nil)
@@ -481,3 +483,15 @@ type noStore struct{}
 
 func (noStore) Get(context.Context, string) (State, bool, error) { return State{}, false, nil }
 func (noStore) Put(context.Context, string, State) error         { return nil }
+
+// Lang is a language of the content: what adapters name languages with.
+type Lang = faq.Lang
+
+// The languages of the content.
+const (
+	Japanese = faq.Japanese
+	English  = faq.English
+)
+
+// LangOf tells the language a text is written in (Japanese when it cannot tell).
+func LangOf(text string) Lang { return nlu.DetectLang(text) }

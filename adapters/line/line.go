@@ -180,12 +180,9 @@ type Adapter struct {
 	bot     *bot.Bot
 	cfg     Config
 	log     *slog.Logger
-	api     *api
-	popular bot.Popularity
-	pool    *workpool.Pool[batch]
-	// thinking holds a token per decision being made. Deciding is CPU-bound: it gets all
-	// processors but one, which stays free for the webhook handlers that must acknowledge fast.
-	thinking chan struct{}
+	api  *api
+	chat *bot.Chat
+	pool *workpool.Pool[batch]
 	counters counters
 }
 
@@ -203,7 +200,8 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 			hc: cfg.HTTPClient, endpoint: cfg.APIURL, token: cfg.ChannelAccessToken,
 			policy: retry.Policy{Base: cfg.RetryBase, Attempts: cfg.MaxAttempts, Total: cfg.EventTimeout},
 		},
-		thinking: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+		chat: b.Chat(bot.ChatConfig{Platform: "line", Admitter: cfg.Admitter, Store: cfg.Store,
+			Feedback: cfg.Feedback, Observer: cfg.Observer}),
 	}
 	if _, err := a.api.client(context.Background()); err != nil {
 		return nil, err

@@ -55,7 +55,7 @@ func TestTextQuestion(t *testing.T) {
 	if r.Decision.Entry == nil || r.Decision.Entry.ID != "leak-count" {
 		t.Fatalf("the bot answers %v, want leak-count", r)
 	}
-	if diff := cmp.Diff(wire(t, messages(r, h.bot.Engine().Content)), got.Req.Messages); diff != "" {
+	if diff := cmp.Diff(wire(t, messages(r)), got.Req.Messages); diff != "" {
 		t.Errorf("reply (-want +got):\n%s", diff)
 	}
 	msgs := got.Req.Messages
@@ -410,7 +410,7 @@ func TestFollowGreeting(t *testing.T) {
 	}
 	var first []string
 	for _, e := range c.Entries {
-		if e.Parent == "" && len(first) < welcomeChoices {
+		if e.Parent == "" && len(first) < bot.WelcomeChoices {
 			first = append(first, "entry="+e.ID+"&lang=ja")
 		}
 	}
@@ -557,7 +557,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 				if !ok {
 					t.Fatal("no reply")
 				}
-				msgs := wire(t, messages(r, c))
+				msgs := wire(t, messages(r))
 				checkLimits(t, msgs)
 				if got := len(msgs[len(msgs)-1].items()); got < len(e.Followups) {
 					t.Errorf("%d quick replies for %d follow-ups", got, len(e.Followups))
@@ -582,15 +582,17 @@ func TestLimitsEveryEntry(t *testing.T) {
 		Body: c.Messages.Fallback.In(faq.English) + "\n\n" + c.Messages.Suggestions.In(faq.English), Lang: faq.English,
 		Choices:  []bot.Choice{{EntryID: "leak-count", Label: "How many records"}, {EntryID: "contact", Label: "Contact us"}},
 		Decision: nlu.Decision{Action: nlu.DontKnow, Lang: faq.English},
+		Kind:     bot.KindDontKnow,
+		Offers:   bot.Offers{Desk: &bot.DeskOffer{Label: "Call Customer Desk", Tel: "0120455512"}},
 	}
 	ho, _ := b.Ask(context.Background(), "オペレーターと話したい")
 	for name, r := range map[string]bot.Reply{
-		"welcome": b.Welcome(faq.Japanese, nil, welcomeChoices), "dont-know": dk, "handoff": ho,
+		"welcome": b.Welcome(faq.Japanese, nil, bot.WelcomeChoices), "dont-know": dk, "handoff": ho,
 		"many-choices": {Body: strings.Repeat("長い本文。\n", 3000), Lang: faq.Japanese, Choices: manyChoices(30)},
 	} {
-		t.Run(name, func(t *testing.T) { checkLimits(t, wire(t, messages(r, c))) })
+		t.Run(name, func(t *testing.T) { checkLimits(t, wire(t, messages(r))) })
 	}
-	dkMsgs := wire(t, messages(dk, c))
+	dkMsgs := wire(t, messages(dk))
 	got := buttons(dkMsgs[len(dkMsgs)-1])
 	want := []string{
 		"postback How many records entry=leak-count&lang=en",
@@ -603,7 +605,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	if !ho.Handoff {
 		t.Fatalf("%v is not a hand-off", ho)
 	}
-	msgs := wire(t, messages(ho, c))
+	msgs := wire(t, messages(ho))
 	items := msgs[len(msgs)-1].items()
 	if len(items) != 1 || items[0].Action.URI != "tel:0120455512" {
 		t.Errorf("hand-off quick replies %+v, want a call to the desk", items)

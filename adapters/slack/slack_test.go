@@ -821,7 +821,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	long := bot.Reply{Body: strings.Repeat("長い本文。\n", 30000), Lang: faq.Japanese, Choices: manyChoices(60),
 		Decision: nlu.Decision{Action: nlu.Answer, Entry: c.Entry("leak-count")}}
 	for name, r := range map[string]bot.Reply{
-		"welcome": h.bot.Welcome(faq.Japanese, nil, welcomeChoices), "dont-know": dk, "handoff": ho, "long": long,
+		"welcome": h.bot.Welcome(faq.Japanese, nil, bot.WelcomeChoices), "dont-know": dk, "handoff": ho, "long": long,
 	} {
 		t.Run(name, func(t *testing.T) { checkLimits(t, wireBlocks(t, replyBlocks(r, c, switchWelcome))) })
 	}

@@ -72,8 +72,8 @@ func TestAskExtras(t *testing.T) {
 		t.Errorf("a hand-off asks whether it helped")
 	}
 	res = ask(t, h, map[string]string{"query": "こんにちは"})
-	if len(res.Choices) != welcomeChoices || res.Desk != nil {
-		t.Errorf("a greeting offers %d choices and desk %v, want %d and none", len(res.Choices), res.Desk, welcomeChoices)
+	if len(res.Choices) != bot.WelcomeChoices || res.Desk != nil {
+		t.Errorf("a greeting offers %d choices and desk %v, want %d and none", len(res.Choices), res.Desk, bot.WelcomeChoices)
 	}
 }
 
@@ -262,7 +262,7 @@ func TestWelcome(t *testing.T) {
 	h := newHandler(t, Config{})
 	for _, lang := range []string{"ja", "en"} {
 		w, res := call(t, h, "GET", "/api/welcome?lang="+lang, "", "")
-		if w.Code != 200 || res.Lang != lang || len(res.Choices) != welcomeChoices || res.Body == "" {
+		if w.Code != 200 || res.Lang != lang || len(res.Choices) != bot.WelcomeChoices || res.Body == "" {
 			t.Errorf("welcome in %s: %d, lang %s, %d choices, body %q", lang, w.Code, res.Lang, len(res.Choices), res.Body)
 		}
 	}
