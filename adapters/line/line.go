@@ -177,12 +177,12 @@ func (c *Config) defaults() {
 // Adapter is the LINE webhook handler and the workers that answer its events. It is safe for
 // concurrent use. Shutdown stops it.
 type Adapter struct {
-	bot     *bot.Bot
-	cfg     Config
-	log     *slog.Logger
-	api  *api
-	chat *bot.Chat
-	pool *workpool.Pool[batch]
+	bot      *bot.Bot
+	cfg      Config
+	log      *slog.Logger
+	api      *api
+	chat     *bot.Chat
+	pool     *workpool.Pool[batch]
 	counters counters
 }
 
