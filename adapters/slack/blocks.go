@@ -9,8 +9,6 @@ import (
 
 	"github.com/faqbot/faqbot/adapters/internal/textcut"
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/faq"
-	"github.com/faqbot/faqbot/nlu"
 )
 
 // Slack's Block Kit limits. Lengths are counted in UTF-16 code units, which is never less than
@@ -32,15 +30,15 @@ type uiText struct {
 	lookingUp, source, usage, topics, switchLang string
 }
 
-var uiTexts = map[faq.Lang]uiText{
-	faq.Japanese: {
+var uiTexts = map[bot.Lang]uiText{
+	bot.Japanese: {
 		lookingUp:  "確認しています…",
 		source:     "出典",
 		usage:      "使い方: /faq ご質問（例: /faq 漏えいした件数は？）",
 		topics:     "よくあるご質問",
 		switchLang: "Show in English",
 	},
-	faq.English: {
+	bot.English: {
 		lookingUp:  "Looking that up…",
 		source:     "Source",
 		usage:      "Usage: /faq your question (for example: /faq How many records were leaked?)",
@@ -49,7 +47,7 @@ var uiTexts = map[faq.Lang]uiText{
 	},
 }
 
-func ui(lang faq.Lang) uiText { return uiTexts[langOr(lang)] }
+func ui(lang bot.Lang) uiText { return uiTexts[langOr(lang)] }
 
 // staffText is what editors see of "/faq reindex", in both languages at once.
 var staffText = struct {
@@ -63,18 +61,18 @@ var staffText = struct {
 	failed:     "The content has errors; the previous content keeps serving. / コンテンツに誤りがあります。以前のコンテンツのまま回答を続けます。",
 }
 
-func langOr(l faq.Lang) faq.Lang {
-	if l == faq.English {
-		return faq.English
+func langOr(l bot.Lang) bot.Lang {
+	if l == bot.English {
+		return bot.English
 	}
-	return faq.Japanese
+	return bot.Japanese
 }
 
-func other(l faq.Lang) faq.Lang {
-	if langOr(l) == faq.English {
-		return faq.Japanese
+func other(l bot.Lang) bot.Lang {
+	if langOr(l) == bot.English {
+		return bot.Japanese
 	}
-	return faq.English
+	return bot.English
 }
 
 // What a language button re-renders (the arg of verbLang).
@@ -88,39 +86,27 @@ const (
 // section limit), the entry id and its source section, the choices as buttons, after an answer
 // the question whether it helped, and a button showing the same in the other language when
 // switchArg says what that is ("" for none).
-func replyBlocks(r bot.Reply, c *faq.Content, switchArg string) []slack.Block {
+func replyBlocks(r bot.Reply, switchArg string) []slack.Block {
 	lang := langOr(r.Lang)
-	d := r.Decision
 	var tail []slack.Block
-	if d.Entry != nil && d.Action != nlu.DontKnow {
-		tail = append(tail, sourceBlock(d.Entry, lang))
+	if r.Entry != "" {
+		tail = append(tail, sourceBlock(r.Entry, r.Section, lang))
 	}
-	var choices []slack.BlockElement
-	for i, ch := range r.Choices {
-		if len(choices) == maxActionElements {
-			break
-		}
-		if b := button(fmt.Sprintf("faq.entry.%d", i), actionValue(verbEntry, ch.EntryID, lang), ch.Label); b != nil {
-			choices = append(choices, b)
-		}
+	if b := choiceButtons(r.Choices, lang); b != nil {
+		tail = append(tail, b)
 	}
-	if len(choices) > 0 {
-		tail = append(tail, slack.NewActionBlock("", choices...))
-	}
-	if d.Action == nlu.Answer && d.Entry != nil {
-		if ask := c.Messages.HelpfulAsk.In(lang); ask != "" {
-			var yesNo []slack.BlockElement
-			for _, b := range []*slack.ButtonBlockElement{
-				button("faq.yes", actionValue(verbYes, d.Entry.ID, lang), c.Messages.Yes.In(lang)),
-				button("faq.no", actionValue(verbNo, d.Entry.ID, lang), c.Messages.No.In(lang)),
-			} {
-				if b != nil {
-					yesNo = append(yesNo, b)
-				}
+	if h := r.Offers.Helpful; h != nil {
+		var yesNo []slack.BlockElement
+		for _, b := range []*slack.ButtonBlockElement{
+			button("faq.yes", actionValue(verbYes, h.Entry, lang), h.Yes),
+			button("faq.no", actionValue(verbNo, h.Entry, lang), h.No),
+		} {
+			if b != nil {
+				yesNo = append(yesNo, b)
 			}
-			if len(yesNo) > 0 {
-				tail = append(tail, contextBlock(plain(ask, maxContextText)), slack.NewActionBlock("", yesNo...))
-			}
+		}
+		if len(yesNo) > 0 {
+			tail = append(tail, contextBlock(plain(h.Ask, maxContextText)), slack.NewActionBlock("", yesNo...))
 		}
 	}
 	if switchArg != "" {
@@ -132,32 +118,36 @@ func replyBlocks(r bot.Reply, c *faq.Content, switchArg string) []slack.Block {
 	return append(blocks, tail...)
 }
 
-// usageBlocks is the answer to "/faq" alone: what the bot does, how to ask, and the topics of
-// the content as buttons.
-func usageBlocks(b *bot.Bot, lang faq.Lang) []slack.Block {
-	lang = langOr(lang)
-	u := ui(lang)
-	c := b.Engine().Content
-	intro := b.Welcome(lang, nil, 0).Body
-	blocks := sections(intro+"\n\n"+u.usage, 3)
-	var lines []string
-	var topics []slack.BlockElement
-	for _, e := range c.Entries {
-		if e.Parent != "" || e.OutOfScope {
-			continue
+// choiceButtons is an action block of choices (nil for none).
+func choiceButtons(cs []bot.Choice, lang bot.Lang) slack.Block {
+	var buttons []slack.BlockElement
+	for i, ch := range cs {
+		if len(buttons) == maxActionElements {
+			break
 		}
-		t, _ := e.In(lang)
-		label := cmp.Or(t.Label, t.Title)
-		lines = append(lines, "・"+t.Title)
-		if len(topics) < maxActionElements {
-			if bt := button(fmt.Sprintf("faq.entry.%d", len(topics)), actionValue(verbEntry, e.ID, lang), label); bt != nil {
-				topics = append(topics, bt)
-			}
+		if b := button(fmt.Sprintf("faq.entry.%d", i), actionValue(verbEntry, ch.EntryID, lang), ch.Label); b != nil {
+			buttons = append(buttons, b)
 		}
 	}
+	if len(buttons) == 0 {
+		return nil
+	}
+	return slack.NewActionBlock("", buttons...)
+}
+
+// usageBlocks is the answer to "/faq" alone (a KindUsage reply): what the bot does, how to
+// ask (usage), and the topics of the content as buttons.
+func usageBlocks(r bot.Reply, usage string) []slack.Block {
+	lang := langOr(r.Lang)
+	u := ui(lang)
+	blocks := sections(r.Body+"\n\n"+usage, 3)
+	lines := make([]string, len(r.Topics))
+	for i, t := range r.Topics {
+		lines[i] = "・" + t
+	}
 	blocks = append(blocks, slack.NewSectionBlock(plain(u.topics+"\n"+strings.Join(lines, "\n"), maxSectionText), nil, nil))
-	if len(topics) > 0 {
-		blocks = append(blocks, slack.NewActionBlock("", topics...))
+	if b := choiceButtons(r.Choices, lang); b != nil {
+		blocks = append(blocks, b)
 	}
 	if bt := button("faq.lang", actionValue(verbLang, switchUsage, other(lang)), u.switchLang); bt != nil {
 		blocks = append(blocks, slack.NewActionBlock("", bt))
@@ -170,10 +160,10 @@ func textBlocks(text string) []slack.Block { return sections(text, maxBlocks) }
 
 // sourceBlock names the entry and the section of the official FAQ it comes from, for staff to
 // quote.
-func sourceBlock(e *faq.Entry, lang faq.Lang) slack.Block {
-	s := "`" + escape(e.ID) + "`"
-	if e.Section != "" {
-		s = ui(lang).source + ": " + escape(e.Section) + " · " + s
+func sourceBlock(entry, section string, lang bot.Lang) slack.Block {
+	s := "`" + escape(entry) + "`"
+	if section != "" {
+		s = ui(lang).source + ": " + escape(section) + " · " + s
 	}
 	return contextBlock(slack.NewTextBlockObject(slack.MarkdownType, textcut.Clip(s, maxContextText), false, false))
 }

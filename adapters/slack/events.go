@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/faq"
-	"github.com/faqbot/faqbot/nlu"
 )
 
 // kind is what a job asks for.
@@ -217,7 +215,7 @@ type wireInteraction struct {
 //	lang|welcome|lang  the greeting in lang; lang|usage|lang: the /faq usage in lang
 type action struct {
 	verb, arg string
-	lang      faq.Lang
+	lang      bot.Lang
 	// messageTS is the clicked message; ephemeral is set when only the user sees it (it can then
 	// be answered through the response URL only).
 	messageTS string
@@ -238,8 +236,8 @@ func parseAction(value string) (action, bool) {
 	if !ok1 || !ok2 || arg == "" {
 		return action{}, false
 	}
-	l := faq.Lang(lang)
-	if l != faq.Japanese && l != faq.English {
+	l := bot.Lang(lang)
+	if l != bot.Japanese && l != bot.English {
 		return action{}, false
 	}
 	switch verb {
@@ -249,7 +247,7 @@ func parseAction(value string) (action, bool) {
 	return action{}, false
 }
 
-func actionValue(verb, arg string, lang faq.Lang) string {
+func actionValue(verb, arg string, lang bot.Lang) string {
 	return verb + "|" + arg + "|" + string(lang)
 }
 
@@ -340,12 +338,12 @@ func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time
 	if c.TriggerID != "" {
 		j.events = append(j.events, "slack:trigger:"+c.TriggerID)
 	}
-	lang := nlu.DetectLang(text)
+	lang := bot.LangOf(text)
 	switch strings.ToLower(text) {
 	case "", "help", "ヘルプ":
 		a.counters.accepted.Add(1)
 		a.log.InfoContext(ctx, "usage shown", "event", j.id)
-		return a.usageAck(ctx, j), nil
+		return a.usageAck(ctx), nil
 	case "reindex":
 		switch {
 		case !a.isEditor(c.UserID):
@@ -363,7 +361,7 @@ func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time
 		// Nowhere to answer later: say how to ask instead.
 		a.counters.ignored.Add(1)
 		a.log.InfoContext(ctx, "command without user or response URL", "event", j.id)
-		return a.usageAck(ctx, j), nil
+		return a.usageAck(ctx), nil
 	}
 	a.submit(ctx, tk, j)
 	return ackMessage{ResponseType: "ephemeral", Text: ui(lang).lookingUp}, nil

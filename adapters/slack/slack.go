@@ -198,16 +198,13 @@ func (c *Config) defaults() {
 // Adapter is the Slack request handlers, the Socket Mode client and the workers that answer
 // their events. It is safe for concurrent use. Shutdown stops it.
 type Adapter struct {
-	bot     *bot.Bot
-	cfg     Config
-	log     *slog.Logger
-	api     *api
-	editors map[string]bool
-	popular bot.Popularity
-	pool    *workpool.Pool[job]
-	// thinking holds a token per decision being made. Deciding is CPU-bound: it gets all
-	// processors but one, which stays free for the handlers that must acknowledge fast.
-	thinking  chan struct{}
+	bot       *bot.Bot
+	cfg       Config
+	log       *slog.Logger
+	api       *api
+	editors   map[string]bool
+	chat      *bot.Chat
+	pool      *workpool.Pool[job]
 	reindexMu sync.Mutex // held while a reindex runs: one at a time
 	counters  counters
 }
@@ -224,11 +221,12 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 	}
 	cfg.defaults()
 	a := &Adapter{
-		bot:      b,
-		cfg:      cfg,
-		log:      cfg.Logger.With("component", "slack"),
-		editors:  map[string]bool{},
-		thinking: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+		bot:     b,
+		cfg:     cfg,
+		log:     cfg.Logger.With("component", "slack"),
+		editors: map[string]bool{},
+		chat: b.Chat(bot.ChatConfig{Platform: "slack", Admitter: cfg.Admitter, Store: cfg.Store,
+			Feedback: cfg.Feedback, Observer: cfg.Observer, Seen: cfg.Seen}),
 	}
 	a.api = newAPI(cfg)
 	for _, id := range cfg.Editors {

@@ -787,7 +787,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 				if !ok {
 					t.Fatal("no reply")
 				}
-				blocks := wireBlocks(t, replyBlocks(r, c, switchEntry+e.ID))
+				blocks := wireBlocks(t, replyBlocks(r, switchEntry+e.ID))
 				checkLimits(t, blocks)
 				p := post{Blocks: blocks}
 				if got := len(p.buttons()); got < len(e.Followups)+1 {
@@ -802,7 +802,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 		}
 	}
 	for _, lang := range []faq.Lang{faq.Japanese, faq.English} {
-		t.Run("usage/"+string(lang), func(t *testing.T) { checkLimits(t, wireBlocks(t, usageBlocks(h.bot, lang))) })
+		t.Run("usage/"+string(lang), func(t *testing.T) { checkLimits(t, wireBlocks(t, usageBlocks(usageReply(t, h, lang), ui(lang).usage))) })
 	}
 	h.drain(t)
 	for i, p := range h.api.accepted(pathPost) {
@@ -819,13 +819,15 @@ func TestLimitsEveryEntry(t *testing.T) {
 	}
 	ho, _ := h.bot.Ask(context.Background(), "オペレーターと話したい")
 	long := bot.Reply{Body: strings.Repeat("長い本文。\n", 30000), Lang: faq.Japanese, Choices: manyChoices(60),
-		Decision: nlu.Decision{Action: nlu.Answer, Entry: c.Entry("leak-count")}}
+		Decision: nlu.Decision{Action: nlu.Answer, Entry: c.Entry("leak-count")}, Kind: bot.KindAnswer,
+		Entry: "leak-count", Section: strings.Repeat("節", 4000),
+		Offers: bot.Offers{Helpful: &bot.HelpfulOffer{Entry: "leak-count", Ask: "役に立ちましたか？", Yes: "はい", No: "いいえ"}}}
 	for name, r := range map[string]bot.Reply{
 		"welcome": h.bot.Welcome(faq.Japanese, nil, bot.WelcomeChoices), "dont-know": dk, "handoff": ho, "long": long,
 	} {
-		t.Run(name, func(t *testing.T) { checkLimits(t, wireBlocks(t, replyBlocks(r, c, switchWelcome))) })
+		t.Run(name, func(t *testing.T) { checkLimits(t, wireBlocks(t, replyBlocks(r, switchWelcome))) })
 	}
-	dkPost := post{Blocks: wireBlocks(t, replyBlocks(dk, c, ""))}
+	dkPost := post{Blocks: wireBlocks(t, replyBlocks(dk, ""))}
 	if diff := cmp.Diff([]string{"faq.entry.0 entry|leak-count|en", "faq.entry.1 entry|contact|en"}, dkPost.buttons()); diff != "" {
 		t.Errorf("don't know: suggestions (-want +got):\n%s", diff)
 	}
@@ -834,7 +836,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	if !ho.Handoff {
 		t.Fatalf("%v is not a hand-off", ho)
 	}
-	all := post{Blocks: wireBlocks(t, replyBlocks(ho, c, ""))}.all()
+	all := post{Blocks: wireBlocks(t, replyBlocks(ho, ""))}.all()
 	for _, want := range []string{c.Desk.Phone, c.Desk.Hours.In(faq.Japanese), c.Messages.DeskOpen.In(faq.Japanese)} {
 		if !strings.Contains(all, want) {
 			t.Errorf("hand-off lacks %q:\n%s", want, all)
@@ -842,7 +844,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	}
 	closed := bot.New(h.bot.Engine(), func() time.Time { return time.Date(2024, 6, 8, 10, 0, 0, 0, bot.JST) }) // a Saturday
 	r, _ := closed.EntryReply("am-i-affected", faq.English)
-	all = post{Blocks: wireBlocks(t, replyBlocks(r, c, ""))}.all()
+	all = post{Blocks: wireBlocks(t, replyBlocks(r, ""))}.all()
 	if !strings.Contains(all, "The desk is closed now; it opens again Monday 10 June at 09:00") || !strings.Contains(all, c.Desk.Phone) {
 		t.Errorf("hand-off when closed:\n%s", all)
 	}
@@ -907,4 +909,14 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 			t.Errorf("the logs hold %q:\n%s", s, logs)
 		}
 	}
+}
+
+// usageReply is the bot's usage in lang, as "/faq" alone shows it.
+func usageReply(t *testing.T, h *harness, lang faq.Lang) bot.Reply {
+	t.Helper()
+	out, err := h.a.chat.Take(context.Background(), bot.Message{Kind: bot.MsgUsage, Lang: lang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.Reply
 }
