@@ -26,8 +26,8 @@ const (
 	// MsgHello asks for the greeting, in Lang ("": the conversation's): the user added the bot,
 	// or switched the greeting's language.
 	MsgHello MessageKind = "hello"
-	// MsgUsage asks how to use the bot, in Lang: the greeting and the content's topics. It reads
-	// no shared state.
+	// MsgUsage asks how to use the bot, in Lang: the greeting and the content's topics. Like
+	// every message without Events, Limit and User, it reads no shared state.
 	MsgUsage MessageKind = "usage"
 	// MsgMedia is a message that is not text: Media says what it is (MediaSticker, …).
 	MsgMedia MessageKind = "media"
@@ -68,6 +68,10 @@ type Message struct {
 	// Busy says that the platform cannot answer now (its workers are full): Take admits the
 	// message and, unless it is a repeat or over the limit, answers KindBusy without deciding.
 	Busy bool
+	// Address is the key of a second rate limit, ChatConfig.AddrLimiter's (a client address:
+	// starting a new conversation must not escape the limit), asked once the Admitter has let
+	// the message through; "" for none.
+	Address string
 }
 
 // Outcome is what became of a Message: nothing to send (Repeat), or Reply to send.
@@ -155,6 +159,8 @@ type ChatConfig struct {
 	Feedback FeedbackRecorder
 	// Observer is told of every reply and refusal (nil: NopObserver).
 	Observer Observer
+	// AddrLimiter limits Message.Address (nil: no such limit).
+	AddrLimiter Limiter
 	// Seen counts a vote once (Message.Vote; nil: every vote counts).
 	Seen Deduper
 }
@@ -202,7 +208,7 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 	out := Outcome{Version: e.Version}
 	var errs []error
 	var t Turn
-	if ar := (Arrival{Events: m.Events, Limit: m.Limit, User: m.User}); m.Kind != MsgUsage && (len(ar.Events) > 0 || ar.Limit != "" || ar.User != "") {
+	if ar := (Arrival{Events: m.Events, Limit: m.Limit, User: m.User}); len(ar.Events) > 0 || ar.Limit != "" || ar.User != "" {
 		if m.Busy {
 			ar.User = "" // nothing is decided: the conversation is not read
 		}
@@ -226,6 +232,13 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 		return done(Reply{}, nil)
 	}
 	lang := c.lang(m, t)
+	if !t.Limited && m.Address != "" && c.cfg.AddrLimiter != nil {
+		ok, err := c.cfg.AddrLimiter.Allow(ctx, m.Address)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("address limit: %w", err)) // cannot tell: let it through
+		}
+		t.Limited = err == nil && !ok
+	}
 	if t.Limited {
 		c.cfg.Observer.Refused(c.cfg.Platform, "rate_limited")
 		out.Limited = true
@@ -287,7 +300,8 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 		return done(r, nil)
 
 	case MsgHello:
-		return done(c.replied(b.welcome(e, lang, b.popular.Top(WelcomeChoices), WelcomeChoices), start), nil)
+		// Not a reply to anything asked: the Observer is not told.
+		return done(b.welcome(e, lang, b.popular.Top(WelcomeChoices), WelcomeChoices), nil)
 
 	case MsgUsage:
 		return done(b.usage(e, lang), nil)
@@ -495,3 +509,9 @@ const (
 
 // LangOf tells the language a text is written in (Japanese when it cannot tell).
 func LangOf(text string) Lang { return nlu.DetectLang(text) }
+
+// Brand is the name, colour and notice that a platform shows the content under.
+type Brand = faq.Brand
+
+// Brand is the brand of the content served now.
+func (b *Bot) Brand() Brand { return b.engine.Load().Content.Brand }

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/bot"
 )
 
 // rgb is a colour of the sRGB space, 0–255 per channel.
@@ -89,7 +89,7 @@ type palette struct {
 	brand, onBrand, ink rgb
 }
 
-func brandPalette(b faq.Brand) palette {
+func brandPalette(b bot.Brand) palette {
 	c, ok := parseHex(b.Color)
 	if !ok {
 		c = defaultBrand

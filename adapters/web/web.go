@@ -28,12 +28,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime"
 	"sync/atomic"
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/faq"
 )
 
 //go:embed static
@@ -82,10 +80,6 @@ type Config struct {
 	// behind each reply: the page has the switch that shows it and /api/ask and /api/welcome
 	// answer it (bot.Explanation). nil: nobody is an editor, and customers see replies only.
 	Editor func(*http.Request) bool
-	// Deciding bounds the decisions made at once (default GOMAXPROCS; bot.WithGate: reading and
-	// writing conversation state do not count); the other requests wait their turn, which keeps
-	// the tail latency of a busy server short.
-	Deciding int
 }
 
 // LogValue prints the configuration's limits.
@@ -140,9 +134,6 @@ func (c *Config) defaults() {
 	if c.MaxBody <= 0 {
 		c.MaxBody = defaultMaxBody
 	}
-	if c.Deciding <= 0 {
-		c.Deciding = runtime.GOMAXPROCS(0)
-	}
 }
 
 // remoteHost is the host part of r.RemoteAddr.
@@ -161,9 +152,7 @@ type Handler struct {
 	log      *slog.Logger
 	assets   http.Handler
 	page     *template.Template
-	popular  bot.Popularity
-	phones   phoneCache
-	deciding chan struct{}
+	chat     *bot.Chat
 	mux      *http.ServeMux // the routes of Register, for ServeHTTP
 	counters counters
 }
@@ -180,13 +169,14 @@ func New(b *bot.Bot, cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{
-		bot:      b,
-		cfg:      cfg,
-		log:      cfg.Logger.With("component", "web"),
-		assets:   http.StripPrefix("/static/", http.FileServerFS(sub)),
-		page:     page,
-		deciding: make(chan struct{}, cfg.Deciding),
-		mux:      http.NewServeMux(),
+		bot:    b,
+		cfg:    cfg,
+		log:    cfg.Logger.With("component", "web"),
+		assets: http.StripPrefix("/static/", http.FileServerFS(sub)),
+		page:   page,
+		chat: b.Chat(bot.ChatConfig{Platform: "web", Admitter: cfg.Admitter, Store: cfg.Store,
+			Feedback: cfg.Feedback, Observer: cfg.Observer, AddrLimiter: cfg.AddrLimiter}),
+		mux: http.NewServeMux(),
 	}
 	h.Register(h.mux)
 	return h, nil
@@ -245,9 +235,9 @@ type pageData struct {
 
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	secure(w)
-	b := h.bot.Engine().Content.Brand
+	b := h.bot.Brand()
 	data := pageData{Name: map[string]string{}, Notice: map[string]string{}, NoticeURL: b.NoticeURL, Editor: h.editor(r)}
-	for _, l := range []faq.Lang{faq.Japanese, faq.English} {
+	for _, l := range []bot.Lang{bot.Japanese, bot.English} {
 		data.Name[string(l)] = b.Name.In(l)
 		data.Notice[string(l)] = b.Notice.In(l)
 	}
@@ -269,7 +259,7 @@ func (h *Handler) serveBrand(w http.ResponseWriter, _ *http.Request) {
 	secure(w)
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	io.WriteString(w, brandPalette(h.bot.Engine().Content.Brand).css())
+	io.WriteString(w, brandPalette(h.bot.Brand()).css())
 }
 
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request) {
