@@ -198,7 +198,10 @@ func TestTakeUsageReadsNothing(t *testing.T) {
 
 type admitterFunc func()
 
-func (f admitterFunc) Admit(context.Context, bot.Arrival) (bot.Turn, error) { f(); return bot.Turn{}, nil }
+func (f admitterFunc) Admit(context.Context, bot.Arrival) (bot.Turn, error) {
+	f()
+	return bot.Turn{}, nil
+}
 
 // A hand-off offers the desk, with its number to dial and whether it is open now; the phone
 // numbers of the reply are the content's.
