@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
@@ -40,68 +39,6 @@ type StateStore interface {
 // ErrStore marks the errors of Handle and Choose that come from the state store: the reply
 // returned with them is complete and should still be sent.
 var ErrStore = errors.New("conversation state unavailable")
-
-// MemoryStore is a StateStore in memory. A state expires ttl after it was last put. It is safe
-// for concurrent use.
-type MemoryStore struct {
-	ttl time.Duration
-	now func() time.Time
-
-	mu        sync.Mutex
-	states    map[string]storedState
-	lastSweep time.Time
-}
-
-type storedState struct {
-	State
-	expires time.Time
-}
-
-// NewMemoryStore returns an empty MemoryStore whose states live for ttl. now is the clock
-// (time.Now when nil).
-func NewMemoryStore(ttl time.Duration, now func() time.Time) *MemoryStore {
-	if now == nil {
-		now = time.Now
-	}
-	return &MemoryStore{ttl: ttl, now: now, states: map[string]storedState{}, lastSweep: now()}
-}
-
-// Get returns the state of user unless it has expired. It never fails.
-func (m *MemoryStore) Get(_ context.Context, user string) (State, bool, error) {
-	now := m.now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s, ok := m.states[user]
-	if !ok || !now.Before(s.expires) {
-		return State{}, false, nil
-	}
-	return s.State, true, nil
-}
-
-// Put stores the state of user for the store's ttl. It never fails. Expired states are dropped
-// once per ttl, so the store holds only the users of about the last two ttls.
-func (m *MemoryStore) Put(_ context.Context, user string, s State) error {
-	now := m.now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if now.Sub(m.lastSweep) >= m.ttl {
-		for u, st := range m.states {
-			if !now.Before(st.expires) {
-				delete(m.states, u)
-			}
-		}
-		m.lastSweep = now
-	}
-	m.states[user] = storedState{State: s, expires: now.Add(m.ttl)}
-	return nil
-}
-
-// Len returns the number of states held, expired ones not yet dropped included.
-func (m *MemoryStore) Len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.states)
-}
 
 // Handle answers one message of user in the light of the conversation so far, read from store,
 // and remembers there what was shown. When the user was offered follow-ups and the text names
@@ -368,38 +305,4 @@ func (p *Popularity) Top(n int) []string {
 	})
 	p.mu.Unlock()
 	return ids[:min(n, len(ids))]
-}
-
-// MemoryFeedback records users' answers to "was this helpful?" in memory: per entry id, how
-// many said yes and no. It keeps nothing else. It is safe for concurrent use.
-type MemoryFeedback struct {
-	mu     sync.Mutex
-	counts map[string][2]int // entry id → [no, yes]
-}
-
-// NewMemoryFeedback returns an empty MemoryFeedback.
-func NewMemoryFeedback() *MemoryFeedback {
-	return &MemoryFeedback{counts: map[string][2]int{}}
-}
-
-// Record counts one answer about entry entryID. It never fails.
-func (f *MemoryFeedback) Record(_ context.Context, entryID string, helpful bool) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := f.counts[entryID]
-	if helpful {
-		c[1]++
-	} else {
-		c[0]++
-	}
-	f.counts[entryID] = c
-	return nil
-}
-
-// Counts returns how many users found entry entryID helpful and how many did not.
-func (f *MemoryFeedback) Counts(entryID string) (yes, no int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := f.counts[entryID]
-	return c[1], c[0]
 }

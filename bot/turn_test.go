@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -36,19 +37,19 @@ func (o *recorder) Refused(platform, reason string) {
 type chat struct {
 	*bot.Chat
 	bot      *bot.Bot
-	store    *bot.MemoryStore
-	feedback *bot.MemoryFeedback
+	store    *memstore.Store
+	feedback *memstore.Feedback
 	obs      *recorder
 }
 
 func newChat(t *testing.T, limit int) chat {
 	t.Helper()
 	b := convBot(t)
-	c := chat{bot: b, store: bot.NewMemoryStore(time.Hour, nil), feedback: bot.NewMemoryFeedback(), obs: &recorder{}}
-	seen := bot.NewMemoryDeduper(time.Hour, 1000, nil)
+	c := chat{bot: b, store: memstore.NewStore(time.Hour, nil), feedback: memstore.NewFeedback(), obs: &recorder{}}
+	seen := memstore.NewDeduper(time.Hour, 1000, nil)
 	c.Chat = b.Chat(bot.ChatConfig{
 		Platform: "test",
-		Admitter: bot.Stepwise{Seen: seen, Limiter: bot.NewMemoryLimiter(time.Hour, limit, nil), Store: c.store},
+		Admitter: bot.Stepwise{Seen: seen, Limiter: memstore.NewLimiter(time.Hour, limit, nil), Store: c.store},
 		Store:    c.store, Feedback: c.feedback, Observer: c.obs, Seen: seen,
 	})
 	return c
@@ -155,8 +156,8 @@ func TestTakeLimitedAndBusy(t *testing.T) {
 // The address limit is asked only once the conversation's limit let the message through.
 func TestTakeAddressLimit(t *testing.T) {
 	b := convBot(t)
-	addr := bot.NewMemoryLimiter(time.Hour, 2, nil)
-	c := b.Chat(bot.ChatConfig{Platform: "test", Admitter: bot.Stepwise{Limiter: bot.NewMemoryLimiter(time.Hour, 1, nil)},
+	addr := memstore.NewLimiter(time.Hour, 2, nil)
+	c := b.Chat(bot.ChatConfig{Platform: "test", Admitter: bot.Stepwise{Limiter: memstore.NewLimiter(time.Hour, 1, nil)},
 		AddrLimiter: addr})
 	ctx := context.Background()
 	for i, tc := range []struct {

@@ -35,6 +35,7 @@ import (
 	"github.com/faqbot/faqbot/adapters/internal/retry"
 	"github.com/faqbot/faqbot/adapters/internal/workpool"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 // DefaultAPIURL is the base URL of LINE's Messaging API.
@@ -57,14 +58,14 @@ type Config struct {
 	// Store keeps conversation state (default: in memory, StateTTL).
 	Store    bot.StateStore
 	StateTTL time.Duration // default 30 minutes
-	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
+	// Feedback records answers to "was this helpful?" (default: memstore.NewFeedback()).
 	Feedback bot.FeedbackRecorder
 	// Limiter limits how often one user is answered (default: no limit); a user over the limit
 	// gets the content's SlowDown message.
 	Limiter bot.Limiter
 	// Observer is told about every reply and refusal, for metrics (default: none).
 	Observer bot.Observer
-	// Seen remembers the event ids already taken (default: bot.NewMemoryDeduper(24h, 500,000)).
+	// Seen remembers the event ids already taken (default: memstore.NewDeduper(24h, 500,000)).
 	Seen bot.Deduper
 	// Admitter tells, as a worker takes an event, whether it was taken before, whether its user
 	// is over the limit and the conversation so far (default: bot.Stepwise over Seen, Limiter
@@ -131,16 +132,16 @@ func (c *Config) defaults() {
 		c.StateTTL = 30 * time.Minute
 	}
 	if c.Store == nil {
-		c.Store = bot.NewMemoryStore(c.StateTTL, nil)
+		c.Store = memstore.NewStore(c.StateTTL, nil)
 	}
 	if c.Feedback == nil {
-		c.Feedback = bot.NewMemoryFeedback()
+		c.Feedback = memstore.NewFeedback()
 	}
 	if c.Observer == nil {
 		c.Observer = bot.NopObserver{}
 	}
 	if c.Seen == nil {
-		c.Seen = bot.NewMemoryDeduper(24*time.Hour, 500_000, nil)
+		c.Seen = memstore.NewDeduper(24*time.Hour, 500_000, nil)
 	}
 	if c.Admitter == nil {
 		c.Admitter = bot.Stepwise{Seen: c.Seen, Limiter: c.Limiter, Store: c.Store}

@@ -16,6 +16,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
@@ -390,7 +391,7 @@ func TestFollowUpAndFeedback(t *testing.T) {
 	if got := replies[4].Req.Messages[0].Text; got != c.Messages.HelpfulThank.In(faq.Japanese) {
 		t.Errorf("after feedback: %q, want the thanks", got)
 	}
-	if y, n := h.a.cfg.Feedback.(*bot.MemoryFeedback).Counts("change-password-app"); y != 1 || n != 0 {
+	if y, n := h.a.cfg.Feedback.(*memstore.Feedback).Counts("change-password-app"); y != 1 || n != 0 {
 		t.Errorf("feedback counts %d yes, %d no; want 1, 0", y, n)
 	}
 	if !regexp.MustCompile(`"msg":"feedback".*"event":"01HZFOLLOWUP0000000000000005","entry":"change-password-app","helpful":"yes"`).MatchString(h.logs.String()) {
@@ -720,7 +721,7 @@ func (o *countingObserver) Refused(platform, reason string) {
 func TestRateLimitAndObserver(t *testing.T) {
 	obs := &countingObserver{replied: map[string]int{}, refused: map[string]int{}}
 	h := newHarness(t, func(c *Config) {
-		c.Limiter = bot.NewMemoryLimiter(time.Hour, 2, nil) // two messages, then one an hour
+		c.Limiter = memstore.NewLimiter(time.Hour, 2, nil) // two messages, then one an hour
 		c.Observer = obs
 	})
 	for i := range 3 {

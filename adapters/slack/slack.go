@@ -33,6 +33,7 @@ import (
 
 	"github.com/faqbot/faqbot/adapters/internal/workpool"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 // DefaultAPIURL is the base URL of Slack's Web API.
@@ -59,10 +60,10 @@ type Config struct {
 	// Store keeps conversation state (default: in memory, StateTTL).
 	Store    bot.StateStore
 	StateTTL time.Duration // default 30 minutes
-	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
+	// Feedback records answers to "was this helpful?" (default: memstore.NewFeedback()).
 	Feedback bot.FeedbackRecorder
 	// Seen remembers the events and messages already taken (default:
-	// bot.NewMemoryDeduper(24h, 500,000)).
+	// memstore.NewDeduper(24h, 500,000)).
 	Seen bot.Deduper
 	// Limiter refuses users who send too fast; they get the content's SlowDown message
 	// (default: none).
@@ -152,13 +153,13 @@ func (c *Config) defaults() {
 		c.StateTTL = 30 * time.Minute
 	}
 	if c.Store == nil {
-		c.Store = bot.NewMemoryStore(c.StateTTL, nil)
+		c.Store = memstore.NewStore(c.StateTTL, nil)
 	}
 	if c.Feedback == nil {
-		c.Feedback = bot.NewMemoryFeedback()
+		c.Feedback = memstore.NewFeedback()
 	}
 	if c.Seen == nil {
-		c.Seen = bot.NewMemoryDeduper(24*time.Hour, 500_000, nil)
+		c.Seen = memstore.NewDeduper(24*time.Hour, 500_000, nil)
 	}
 	if c.Admitter == nil {
 		c.Admitter = bot.Stepwise{Seen: c.Seen, Limiter: c.Limiter, Store: c.Store}

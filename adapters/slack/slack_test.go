@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
@@ -588,7 +589,7 @@ func TestResponseURLElsewhereRefused(t *testing.T) {
 }
 
 func TestSlowDown(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.Limiter = bot.NewMemoryLimiter(time.Hour, 1, nil) })
+	h := newHarness(t, func(c *Config) { c.Limiter = memstore.NewLimiter(time.Hour, 1, nil) })
 	h.event(t, dm("Ev0SLOW00001", "U0ASKER001", "D0DIRECT01", "1717462800.001201", "How many records were leaked?"))
 	h.event(t, dm("Ev0SLOW00002", "U0ASKER001", "D0DIRECT01", "1717462800.001202", "What information was leaked?"))
 	h.event(t, dm("Ev0SLOW00003", "U0ASKER002", "D0DIRECT02", "1717462800.001203", "What information was leaked?"))
@@ -633,7 +634,7 @@ func TestObserver(t *testing.T) {
 	o := &countingObserver{}
 	h := newHarness(t, func(c *Config) {
 		c.Observer = o
-		c.Limiter = bot.NewMemoryLimiter(time.Hour, 2, nil)
+		c.Limiter = memstore.NewLimiter(time.Hour, 2, nil)
 	})
 	h.event(t, mention("Ev0OBSERVE01", "U0ASKER001", "C0SUPPORT1", "1717462800.001300", "How many records were leaked?"))
 	h.event(t, mention("Ev0OBSERVE02", "U0ASKER001", "C0SUPPORT1", "1717462800.001301", "パスワードを変更したい"))
@@ -862,7 +863,7 @@ func manyChoices(n int) []bot.Choice {
 // channel or team id, response URL or credential reaches the logs.
 func TestLogsHoldNoPersonalData(t *testing.T) {
 	h := newHarness(t, func(c *Config) {
-		c.Limiter = bot.NewMemoryLimiter(time.Hour, 4, nil)
+		c.Limiter = memstore.NewLimiter(time.Hour, 4, nil)
 		c.Editors = []string{"U0EDITOR01"}
 		c.Reindex = func(context.Context) (string, error) { return "", errors.New("content/x.yaml:1: bad") }
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -191,7 +192,7 @@ func TestDecisionForEditorsOnly(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := testBot(t).Handle(context.Background(), "u", "流出した件数は何件ですか", bot.NewMemoryStore(0, nil))
+	rep, err := testBot(t).Handle(context.Background(), "u", "流出した件数は何件ですか", memstore.NewStore(0, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 //go:embed static
@@ -70,7 +71,7 @@ type Config struct {
 	// Observer is told about every answer to a question or a tap, and about every request
 	// refused by a rate limit (default: bot.NopObserver).
 	Observer bot.Observer
-	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
+	// Feedback records answers to "was this helpful?" (default: memstore.NewFeedback()).
 	Feedback bot.FeedbackRecorder
 	// MaxBody is the largest request body accepted (default 64 KiB); larger ones get 413. A
 	// question longer than bot.MaxText characters within it gets the content's TooLong reply,
@@ -108,13 +109,13 @@ func (c *Config) defaults() {
 		c.MaxConversations = 100_000
 	}
 	if c.Store == nil {
-		c.Store = bot.NewLRUStore(c.StateTTL, c.MaxConversations, nil)
+		c.Store = memstore.NewLRU(c.StateTTL, c.MaxConversations, nil)
 	}
 	if c.Limiter == nil {
-		c.Limiter = bot.NewMemoryLimiter(time.Second, 10, nil)
+		c.Limiter = memstore.NewLimiter(time.Second, 10, nil)
 	}
 	if c.AddrLimiter == nil {
-		c.AddrLimiter = bot.NewMemoryLimiter(100*time.Millisecond, 60, nil)
+		c.AddrLimiter = memstore.NewLimiter(100*time.Millisecond, 60, nil)
 	}
 	if c.Admitter == nil {
 		c.Admitter = bot.Stepwise{Limiter: c.Limiter, Store: c.Store}
@@ -129,7 +130,7 @@ func (c *Config) defaults() {
 		c.Observer = bot.NopObserver{}
 	}
 	if c.Feedback == nil {
-		c.Feedback = bot.NewMemoryFeedback()
+		c.Feedback = memstore.NewFeedback()
 	}
 	if c.MaxBody <= 0 {
 		c.MaxBody = defaultMaxBody

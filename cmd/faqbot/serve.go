@@ -27,6 +27,7 @@ import (
 	"github.com/faqbot/faqbot/adapters/web"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/editor"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/bot/metrics"
 	"github.com/faqbot/faqbot/faq"
 )
@@ -300,7 +301,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		log.Warn("the web chat shows everyone the decision behind each reply (--debug-decisions): for a local run only")
 	}
 	console, err := web.New(b, web.Config{Logger: root, Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback,
-		AddrLimiter: bot.NewMemoryLimiter(sc.ipEvery, sc.ipBurst, nil), Editor: editor})
+		AddrLimiter: memstore.NewLimiter(sc.ipEvery, sc.ipBurst, nil), Editor: editor})
 	if err != nil {
 		return err
 	}
