@@ -1,9 +1,16 @@
 // Package bot owns the conversation: from one incoming message to one outgoing reply, platform
-// neutral — the reply text, the choices to offer as buttons, and whether the user is sent to
-// the customer desk.
+// neutral — the reply text, the choices to offer as buttons, what to offer under it (was it
+// helpful, call the desk), and whether the user is sent to the customer desk.
+//
+// A platform adapter hands each message to Chat.Take, which owns the whole turn on one engine:
+// it admits the message (repeat, rate limit, conversation state in one call), decides, greets,
+// remembers, records ratings and tells the Observer, and returns a complete Outcome. The
+// adapter only translates: platform events into Message, Outcome into the platform's messages.
+// bot re-exports the few content types adapters name (Lang, Brand, Problems), so that they
+// need not import faq or nlu.
 //
 // bot sits on nlu (understanding) and faq (content). It must not import adapters or any chat
-// SDK; adapters translate Reply into LINE, Slack or web messages.
+// SDK; the in-process implementations of its state interfaces are in bot/memstore.
 package bot
 
 import (

@@ -515,3 +515,7 @@ type Brand = faq.Brand
 
 // Brand is the brand of the content served now.
 func (b *Bot) Brand() Brand { return b.engine.Load().Content.Brand }
+
+// Problems are the problems found in content that failed to load (what a failed reload's error
+// wraps), each as "file:line: message".
+type Problems = faq.Problems

@@ -5,17 +5,19 @@
 // The webhook handler verifies the X-Line-Signature of the raw, size-capped body before anything
 // is parsed, hands the events to a bounded pool of workers and acknowledges at once, well
 // within LINE's two seconds, without waiting for any store. The events of one chat go to one
-// worker, in order. A worker first asks the Admitter whether the event was taken before (LINE
-// redelivers; another replica may have it), whether the user is over the rate limit, and what
-// was said before — one round trip to a shared store —, then asks the bot, turns its reply
-// into at most five LINE messages with quick replies, and sends it with the reply token; it
+// worker, in order. A worker translates the event into a bot.Message and hands it to the bot
+// (bot.Chat.Take), which tells whether it was taken before (LINE redelivers; another replica
+// may have it), whether the user is over the rate limit, and what was said before — one round
+// trip to a shared store —, and answers it; the worker turns the outcome into at most five LINE
+// messages with quick replies, and sends it with the reply token; it
 // retries 5xx and 429 answers with backoff (honouring Retry-After) and, when the reply token
 // has expired, pushes the reply with a retry key derived from the event id, so that it is
 // delivered once.
 //
 // SDK types never leave this package, and neither message text nor user ids reach its logs:
-// they carry event ids, entry ids, actions and status codes. It imports bot (never the other
-// way round) and no other adapter; only cmd wires it up.
+// they carry event ids, entry ids, actions and status codes. Of faqbot it imports bot (never
+// the other way round) and adapters/internal only — no faq, no nlu, no other adapter; only cmd
+// wires it up.
 package line
 
 import (

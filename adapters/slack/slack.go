@@ -7,16 +7,18 @@
 // within five minutes) on its raw, size-capped body before anything is parsed. Events go to a
 // bounded pool of workers and are acknowledged at once, well within Slack's three seconds,
 // without waiting for any store. The messages of one user go to one worker, in order. A worker
-// first asks the Admitter whether the event was taken before (Slack retries, and may deliver
-// one message as several events), whether the user is over the rate limit, and what was said
-// before — one round trip to a shared store —, then asks the bot, renders the reply
+// translates each into a bot.Message and hands it to the bot (bot.Chat.Take), which tells
+// whether it was taken before (Slack retries, and may deliver one message as several events),
+// whether the user is over the rate limit, and what was said before — one round trip to a
+// shared store —, and answers it; the worker renders the outcome
 // as blocks — the answer, the entry id and the section of the official FAQ it comes from,
 // buttons for follow-ups, "was this helpful?" and the other language — and posts it, retrying
 // 5xx and 429 answers with backoff (honouring Retry-After).
 //
 // SDK types never leave this package, and neither message text nor Slack user, channel or team
-// ids reach its logs: they carry event ids, entry ids, actions and status codes. It imports bot
-// (never the other way round) and no other adapter; only cmd wires it up.
+// ids reach its logs: they carry event ids, entry ids, actions and status codes. Of faqbot it
+// imports bot (never the other way round) and adapters/internal only — no faq, no nlu, no other
+// adapter; only cmd wires it up.
 package slack
 
 import (

@@ -15,7 +15,8 @@
 // neither questions, conversation ids nor addresses reach the logs, which carry actions, entry
 // ids, languages, personal-data kinds and status codes.
 //
-// web imports bot (never the other way round) and no other adapter; only cmd wires it up.
+// Of faqbot, web imports bot (never the other way round) only — no faq, no nlu, no other
+// adapter; only cmd wires it up.
 package web
 
 import (
