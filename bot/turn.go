@@ -29,6 +29,9 @@ const (
 	// MsgUsage asks how to use the bot, in Lang: the greeting and the content's topics. Like
 	// every message without Events, Limit and User, it reads no shared state.
 	MsgUsage MessageKind = "usage"
+	// MsgJoin says that the bot was added to a group or a room: it gets the content's Join
+	// message, how to ask there.
+	MsgJoin MessageKind = "join"
 	// MsgMedia is a message that is not text: Media says what it is (MediaSticker, …).
 	MsgMedia MessageKind = "media"
 )
@@ -90,6 +93,9 @@ type Outcome struct {
 	Version string
 	// Took is how long the turn took.
 	Took time.Duration
+	// Messages are the content's messages on the engine the turn was decided on, for the texts
+	// a platform adds around the reply (button labels, headings).
+	Messages *Messages
 }
 
 // ReplyKind is what a Reply is.
@@ -108,8 +114,10 @@ const (
 	// KindThanks thanks for a rating (tapped or typed).
 	KindThanks ReplyKind = "thanks"
 	// KindUsage is how to use the bot: the greeting, Topics and their choices.
-	KindUsage    ReplyKind = "usage"
-	KindTooLong  ReplyKind = "too_long"
+	KindUsage   ReplyKind = "usage"
+	KindTooLong ReplyKind = "too_long"
+	// KindJoin says how to ask in a group or a room the bot was added to.
+	KindJoin     ReplyKind = "join"
 	KindMedia    ReplyKind = "media"
 	KindSlowDown ReplyKind = "slow_down"
 	KindBusy     ReplyKind = "busy"
@@ -205,7 +213,7 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 	b := c.bot
 	e, release := b.acquire()
 	defer release()
-	out := Outcome{Version: e.Version}
+	out := Outcome{Version: e.Version, Messages: &e.Content.Messages}
 	var errs []error
 	var t Turn
 	if ar := (Arrival{Events: m.Events, Limit: m.Limit, User: m.User}); len(ar.Events) > 0 || ar.Limit != "" || ar.User != "" {
@@ -306,8 +314,18 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 	case MsgUsage:
 		return done(b.usage(e, lang), nil)
 
+	case MsgJoin:
+		return done(note(e, KindJoin, e.Content.Messages.Join, lang), nil)
+
 	case MsgMedia:
-		return done(note(e, KindMedia, e.Content.Messages.NonText, lang), nil)
+		r := note(e, KindMedia, e.Content.Messages.NonText, lang)
+		media, ok := e.Content.Messages.MediaNames[m.Media]
+		if !ok {
+			media = e.Content.Messages.MediaNames[MediaFile]
+		}
+		r.Text = strings.ReplaceAll(r.Text, "{media}", media.In(lang))
+		r.Body = r.Text
+		return done(r, nil)
 	}
 	return done(Reply{}, fmt.Errorf("bot: take: unknown message kind %q", m.Kind))
 }
@@ -519,3 +537,11 @@ func (b *Bot) Brand() Brand { return b.engine.Load().Content.Brand }
 // Problems are the problems found in content that failed to load (what a failed reload's error
 // wraps), each as "file:line: message".
 type Problems = faq.Problems
+
+// Messages are the content's messages: what a platform needs besides a reply (button labels,
+// headings, what editors see of a reindex).
+type Messages = faq.Messages
+
+// Messages are the messages of the content served now. A platform rendering an Outcome uses
+// Outcome.Messages instead: those of the engine the reply was decided on.
+func (b *Bot) Messages() *Messages { return &b.engine.Load().Content.Messages }

@@ -144,9 +144,9 @@ func (a *Adapter) answer(ctx context.Context, j job, busy bool) {
 		a.logFeedback(ctx, j, m, r)
 		blocks = textBlocks(r.Text)
 	case bot.KindUsage:
-		blocks = usageBlocks(r, ui(r.Lang).usage)
+		blocks = usageBlocks(r, out.Messages, out.Messages.Usage.In(r.Lang))
 	default:
-		blocks = replyBlocks(r, switchOf(r))
+		blocks = replyBlocks(r, out.Messages, switchOf(r))
 	}
 	a.deliver(ctx, j, t, cmp.Or(r.Text, r.Body), blocks, describeReply(r)...)
 }
@@ -203,8 +203,9 @@ func describeReply(r bot.Reply) []any {
 // reindex runs "/faq reindex" for an editor and tells them how it went.
 func (a *Adapter) reindex(ctx context.Context, j job) {
 	t := j.target()
+	msgs := a.bot.Messages()
 	if !a.reindexMu.TryLock() {
-		a.deliver(ctx, j, t, staffText.busy, textBlocks(staffText.busy), "action", "reindex_busy")
+		a.deliver(ctx, j, t, both(msgs.ReindexBusy), textBlocks(both(msgs.ReindexBusy)), "action", "reindex_busy")
 		return
 	}
 	defer a.reindexMu.Unlock()
@@ -216,12 +217,12 @@ func (a *Adapter) reindex(ctx context.Context, j job) {
 		problems := strings.TrimSpace(err.Error())
 		a.log.WarnContext(ctx, "reindex failed", "event", j.id, "ms", time.Since(t0).Milliseconds(),
 			"problems", strings.Count(problems, "\n")+1, "error", problems)
-		blocks := append(textBlocks(staffText.failed), sections(problems, maxBlocks-1)...)
-		a.deliver(ctx, j, t, staffText.failed, blocks[:min(len(blocks), maxBlocks)], "action", "reindex_failed")
+		blocks := append(textBlocks(both(msgs.ReindexFailed)), sections(problems, maxBlocks-1)...)
+		a.deliver(ctx, j, t, both(msgs.ReindexFailed), blocks[:min(len(blocks), maxBlocks)], "action", "reindex_failed")
 		return
 	}
 	a.log.InfoContext(ctx, "reindexed", "event", j.id, "ms", time.Since(t0).Milliseconds())
-	text := strings.TrimSpace(staffText.done + "\n" + summary)
+	text := strings.TrimSpace(both(msgs.Reindexed) + "\n" + summary)
 	a.deliver(ctx, j, t, text, textBlocks(text), "action", "reindexed")
 }
 
@@ -230,9 +231,9 @@ func (a *Adapter) reindex(ctx context.Context, j job) {
 // Japanese with a button that shows it all in English.
 func (a *Adapter) usageAck(ctx context.Context) ackMessage {
 	out, _ := a.chat.Take(ctx, bot.Message{Kind: bot.MsgUsage}) // nothing shared is read: no error
-	usage := ui(bot.Japanese).usage + "\n" + ui(bot.English).usage
+	usage := out.Messages.Usage.In(bot.Japanese) + "\n" + out.Messages.Usage.In(bot.English)
 	ack := ackMessage{ResponseType: "ephemeral", Text: usage}
-	if b, err := marshalBlocks(usageBlocks(out.Reply, usage)); err == nil {
+	if b, err := marshalBlocks(usageBlocks(out.Reply, out.Messages, usage)); err == nil {
 		ack.Blocks = b
 	}
 	return ack

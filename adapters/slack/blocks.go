@@ -25,40 +25,10 @@ const (
 	maxFallbackText = 3000
 )
 
-// The adapter's own words: the few texts the content does not hold.
-type uiText struct {
-	lookingUp, source, usage, topics, switchLang string
-}
-
-var uiTexts = map[bot.Lang]uiText{
-	bot.Japanese: {
-		lookingUp:  "確認しています…",
-		source:     "出典",
-		usage:      "使い方: /faq ご質問（例: /faq 漏えいした件数は？）",
-		topics:     "よくあるご質問",
-		switchLang: "Show in English",
-	},
-	bot.English: {
-		lookingUp:  "Looking that up…",
-		source:     "Source",
-		usage:      "Usage: /faq your question (for example: /faq How many records were leaked?)",
-		topics:     "Topics",
-		switchLang: "日本語で表示",
-	},
-}
-
-func ui(lang bot.Lang) uiText { return uiTexts[langOr(lang)] }
-
-// staffText is what editors see of "/faq reindex", in both languages at once.
-var staffText = struct {
-	notEditor, noReindex, reindexing, busy, done, failed string
-}{
-	notEditor:  "Only content editors may run /faq reindex. / /faq reindex はコンテンツ編集者のみ実行できます。",
-	noReindex:  "Reindexing is not available on this server. / このサーバーでは再インデックスできません。",
-	reindexing: "Reindexing… / 再インデックス中…",
-	busy:       "A reindex is already running. / 再インデックスはすでに実行中です。",
-	done:       "Reindexed. / 再インデックスしました。",
-	failed:     "The content has errors; the previous content keeps serving. / コンテンツに誤りがあります。以前のコンテンツのまま回答を続けます。",
+// both is a message in both languages at once, English first: what editors see of
+// "/faq reindex", whatever language they speak.
+func both(l interface{ In(bot.Lang) string }) string {
+	return l.In(bot.English) + " / " + l.In(bot.Japanese)
 }
 
 func langOr(l bot.Lang) bot.Lang {
@@ -86,11 +56,11 @@ const (
 // section limit), the entry id and its source section, the choices as buttons, after an answer
 // the question whether it helped, and a button showing the same in the other language when
 // switchArg says what that is ("" for none).
-func replyBlocks(r bot.Reply, switchArg string) []slack.Block {
+func replyBlocks(r bot.Reply, msgs *bot.Messages, switchArg string) []slack.Block {
 	lang := langOr(r.Lang)
 	var tail []slack.Block
 	if r.Entry != "" {
-		tail = append(tail, sourceBlock(r.Entry, r.Section, lang))
+		tail = append(tail, sourceBlock(r.Entry, r.Section, msgs.Source.In(lang)))
 	}
 	if b := choiceButtons(r.Choices, lang); b != nil {
 		tail = append(tail, b)
@@ -110,7 +80,7 @@ func replyBlocks(r bot.Reply, switchArg string) []slack.Block {
 		}
 	}
 	if switchArg != "" {
-		if b := button("faq.lang", actionValue(verbLang, switchArg, other(lang)), ui(lang).switchLang); b != nil {
+		if b := button("faq.lang", actionValue(verbLang, switchArg, other(lang)), msgs.SwitchLang.In(lang)); b != nil {
 			tail = append(tail, slack.NewActionBlock("", b))
 		}
 	}
@@ -137,19 +107,18 @@ func choiceButtons(cs []bot.Choice, lang bot.Lang) slack.Block {
 
 // usageBlocks is the answer to "/faq" alone (a KindUsage reply): what the bot does, how to
 // ask (usage), and the topics of the content as buttons.
-func usageBlocks(r bot.Reply, usage string) []slack.Block {
+func usageBlocks(r bot.Reply, msgs *bot.Messages, usage string) []slack.Block {
 	lang := langOr(r.Lang)
-	u := ui(lang)
 	blocks := sections(r.Body+"\n\n"+usage, 3)
 	lines := make([]string, len(r.Topics))
 	for i, t := range r.Topics {
 		lines[i] = "・" + t
 	}
-	blocks = append(blocks, slack.NewSectionBlock(plain(u.topics+"\n"+strings.Join(lines, "\n"), maxSectionText), nil, nil))
+	blocks = append(blocks, slack.NewSectionBlock(plain(msgs.Topics.In(lang)+"\n"+strings.Join(lines, "\n"), maxSectionText), nil, nil))
 	if b := choiceButtons(r.Choices, lang); b != nil {
 		blocks = append(blocks, b)
 	}
-	if bt := button("faq.lang", actionValue(verbLang, switchUsage, other(lang)), u.switchLang); bt != nil {
+	if bt := button("faq.lang", actionValue(verbLang, switchUsage, other(lang)), msgs.SwitchLang.In(lang)); bt != nil {
 		blocks = append(blocks, slack.NewActionBlock("", bt))
 	}
 	return blocks
@@ -160,10 +129,10 @@ func textBlocks(text string) []slack.Block { return sections(text, maxBlocks) }
 
 // sourceBlock names the entry and the section of the official FAQ it comes from, for staff to
 // quote.
-func sourceBlock(entry, section string, lang bot.Lang) slack.Block {
+func sourceBlock(entry, section, source string) slack.Block {
 	s := "`" + escape(entry) + "`"
 	if section != "" {
-		s = ui(lang).source + ": " + escape(section) + " · " + s
+		s = source + ": " + escape(section) + " · " + s
 	}
 	return contextBlock(slack.NewTextBlockObject(slack.MarkdownType, textcut.Clip(s, maxContextText), false, false))
 }

@@ -348,14 +348,14 @@ func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time
 		switch {
 		case !a.isEditor(c.UserID):
 			a.log.WarnContext(ctx, "reindex refused", "event", j.id, "reason", "not an editor")
-			return ackMessage{ResponseType: "ephemeral", Text: staffText.notEditor}, nil
+			return ackMessage{ResponseType: "ephemeral", Text: both(a.bot.Messages().ReindexNotEditor)}, nil
 		case a.cfg.Reindex == nil:
 			a.log.WarnContext(ctx, "reindex refused", "event", j.id, "reason", "not configured")
-			return ackMessage{ResponseType: "ephemeral", Text: staffText.noReindex}, nil
+			return ackMessage{ResponseType: "ephemeral", Text: both(a.bot.Messages().ReindexOff)}, nil
 		}
 		j.kind = kindReindex
 		a.submit(ctx, tk, j)
-		return ackMessage{ResponseType: "ephemeral", Text: staffText.reindexing}, nil
+		return ackMessage{ResponseType: "ephemeral", Text: both(a.bot.Messages().Reindexing)}, nil
 	}
 	if j.user == "" || j.responseURL == "" {
 		// Nowhere to answer later: say how to ask instead.
@@ -364,7 +364,7 @@ func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time
 		return a.usageAck(ctx), nil
 	}
 	a.submit(ctx, tk, j)
-	return ackMessage{ResponseType: "ephemeral", Text: ui(lang).lookingUp}, nil
+	return ackMessage{ResponseType: "ephemeral", Text: a.bot.Messages().LookingUp.In(lang)}, nil
 }
 
 // takeInteraction queues a button click. It fails as takeEvent does.

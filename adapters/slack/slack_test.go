@@ -788,7 +788,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 				if !ok {
 					t.Fatal("no reply")
 				}
-				blocks := wireBlocks(t, replyBlocks(r, switchEntry+e.ID))
+				blocks := wireBlocks(t, replyBlocks(r, h.bot.Messages(), switchEntry+e.ID))
 				checkLimits(t, blocks)
 				p := post{Blocks: blocks}
 				if got := len(p.buttons()); got < len(e.Followups)+1 {
@@ -803,7 +803,9 @@ func TestLimitsEveryEntry(t *testing.T) {
 		}
 	}
 	for _, lang := range []faq.Lang{faq.Japanese, faq.English} {
-		t.Run("usage/"+string(lang), func(t *testing.T) { checkLimits(t, wireBlocks(t, usageBlocks(usageReply(t, h, lang), ui(lang).usage))) })
+		t.Run("usage/"+string(lang), func(t *testing.T) {
+			checkLimits(t, wireBlocks(t, usageBlocks(usageReply(t, h, lang), h.bot.Messages(), h.bot.Messages().Usage.In(lang))))
+		})
 	}
 	h.drain(t)
 	for i, p := range h.api.accepted(pathPost) {
@@ -826,9 +828,9 @@ func TestLimitsEveryEntry(t *testing.T) {
 	for name, r := range map[string]bot.Reply{
 		"welcome": h.bot.Welcome(faq.Japanese, nil, bot.WelcomeChoices), "dont-know": dk, "handoff": ho, "long": long,
 	} {
-		t.Run(name, func(t *testing.T) { checkLimits(t, wireBlocks(t, replyBlocks(r, switchWelcome))) })
+		t.Run(name, func(t *testing.T) { checkLimits(t, wireBlocks(t, replyBlocks(r, h.bot.Messages(), switchWelcome))) })
 	}
-	dkPost := post{Blocks: wireBlocks(t, replyBlocks(dk, ""))}
+	dkPost := post{Blocks: wireBlocks(t, replyBlocks(dk, h.bot.Messages(), ""))}
 	if diff := cmp.Diff([]string{"faq.entry.0 entry|leak-count|en", "faq.entry.1 entry|contact|en"}, dkPost.buttons()); diff != "" {
 		t.Errorf("don't know: suggestions (-want +got):\n%s", diff)
 	}
@@ -837,7 +839,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	if !ho.Handoff {
 		t.Fatalf("%v is not a hand-off", ho)
 	}
-	all := post{Blocks: wireBlocks(t, replyBlocks(ho, ""))}.all()
+	all := post{Blocks: wireBlocks(t, replyBlocks(ho, h.bot.Messages(), ""))}.all()
 	for _, want := range []string{c.Desk.Phone, c.Desk.Hours.In(faq.Japanese), c.Messages.DeskOpen.In(faq.Japanese)} {
 		if !strings.Contains(all, want) {
 			t.Errorf("hand-off lacks %q:\n%s", want, all)
@@ -845,7 +847,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	}
 	closed := bot.New(h.bot.Engine(), func() time.Time { return time.Date(2024, 6, 8, 10, 0, 0, 0, bot.JST) }) // a Saturday
 	r, _ := closed.EntryReply("am-i-affected", faq.English)
-	all = post{Blocks: wireBlocks(t, replyBlocks(r, ""))}.all()
+	all = post{Blocks: wireBlocks(t, replyBlocks(r, h.bot.Messages(), ""))}.all()
 	if !strings.Contains(all, "The desk is closed now; it opens again Monday 10 June at 09:00") || !strings.Contains(all, c.Desk.Phone) {
 		t.Errorf("hand-off when closed:\n%s", all)
 	}
