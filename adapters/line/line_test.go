@@ -457,10 +457,12 @@ func TestNonTextMessage(t *testing.T) {
 	if len(replies) != 3 {
 		t.Fatalf("%d replies, want 3", len(replies))
 	}
-	want := h.bot.Engine().Content.Messages.NonText.In(faq.Japanese)
+	msgs := h.bot.Engine().Content.Messages
+	named := map[string]string{"token-st": "sticker", "token-img": "image", "token-loc": "location"}
 	for _, r := range replies {
+		want := strings.ReplaceAll(msgs.NonText.In(faq.Japanese), "{media}", msgs.MediaNames[named[r.Req.ReplyToken]].In(faq.Japanese))
 		if len(r.Req.Messages) != 1 || r.Req.Messages[0].Text != want || r.Req.Messages[0].QuickReply != nil {
-			t.Errorf("reply to %s: %+v, want the plain non-text notice", r.Req.ReplyToken, r.Req.Messages)
+			t.Errorf("reply to %s: %+v, want the plain notice naming what was sent: %q", r.Req.ReplyToken, r.Req.Messages, want)
 		}
 	}
 }
