@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
@@ -20,6 +21,7 @@ const (
 	kindText     kind = "text"
 	kindPostback kind = "postback"
 	kindFollow   kind = "follow"
+	kindJoin     kind = "join"
 	kindNonText  kind = "non_text"
 )
 
@@ -59,8 +61,12 @@ type wireEvent struct {
 		RoomID  string `json:"roomId"`
 	} `json:"source"`
 	Message *struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
+		Type            string `json:"type"`
+		Text            string `json:"text"`
+		QuotedMessageID string `json:"quotedMessageId"`
+		Mention         *struct {
+			Mentionees []mentionee `json:"mentionees"`
+		} `json:"mention"`
 	} `json:"message"`
 	Postback *struct {
 		Data string `json:"data"`
@@ -84,6 +90,8 @@ func (a *Adapter) toJob(raw json.RawMessage, received time.Time) (j job, ok bool
 		j.kind, j.text = kindPostback, e.Postback.Data
 	case e.Type == "follow":
 		j.kind = kindFollow
+	case e.Type == "join":
+		j.kind = kindJoin
 	default:
 		a.log.Debug("event ignored", "type", e.Type, "event", e.WebhookEventID)
 		return job{}, false
@@ -103,6 +111,10 @@ func (a *Adapter) toJob(raw json.RawMessage, received time.Time) (j job, ok bool
 			j.chat, j.user = s.RoomID, "room:"+s.RoomID+"/"+s.UserID
 		}
 	}
+	if !j.oneToOne && !a.addressed(&j, &e) {
+		a.log.Debug("group message not addressed to the bot ignored", "event", j.id, "kind", j.kind)
+		return job{}, false
+	}
 	if e.DeliveryContext != nil {
 		j.redelivery = e.DeliveryContext.IsRedelivery
 	}
@@ -111,6 +123,64 @@ func (a *Adapter) toJob(raw json.RawMessage, received time.Time) (j job, ok bool
 		return job{}, false
 	}
 	return j, true
+}
+
+// mentionee is one mention in a text message: where it is in the text (in UTF-16 code units)
+// and whether it mentions the bot.
+type mentionee struct {
+	Index  int  `json:"index"`
+	Length int  `json:"length"`
+	IsSelf bool `json:"isSelf"`
+}
+
+// addressed tells whether a message in a group or a room is for the bot: a text that mentions
+// it (the mention is then cut from the text) or that replies to a message it sent, a tap on one
+// of its buttons, or the bot's joining. Anything else — chat among the members, their stickers
+// and images — gets no answer.
+func (a *Adapter) addressed(j *job, e *wireEvent) bool {
+	switch j.kind {
+	case kindPostback, kindJoin:
+		return true
+	case kindText:
+	default:
+		return false
+	}
+	m := e.Message
+	var self []mentionee
+	if m.Mention != nil {
+		for _, mn := range m.Mention.Mentionees {
+			if mn.IsSelf {
+				self = append(self, mn)
+			}
+		}
+	}
+	if len(self) > 0 {
+		j.text = cutMentions(j.text, self)
+		return true
+	}
+	return m.QuotedMessageID != "" && a.sent.has(m.QuotedMessageID)
+}
+
+// cutMentions removes the mentions ms from text (indexes in UTF-16 code units, as LINE counts
+// them); a mention that does not fit the text is left in.
+func cutMentions(text string, ms []mentionee) string {
+	u := utf16.Encode([]rune(text))
+	drop := make([]bool, len(u))
+	for _, m := range ms {
+		if m.Index < 0 || m.Length <= 0 || m.Index+m.Length > len(u) {
+			continue
+		}
+		for i := m.Index; i < m.Index+m.Length; i++ {
+			drop[i] = true
+		}
+	}
+	kept := u[:0:0]
+	for i, c := range u {
+		if !drop[i] {
+			kept = append(kept, c)
+		}
+	}
+	return strings.Join(strings.Fields(string(utf16.Decode(kept))), " ")
 }
 
 // process answers one job: the bot takes it, and the reply is rendered and delivered.
@@ -172,6 +242,8 @@ func (j job) message() (m bot.Message, ok bool) {
 		}
 	case kindFollow:
 		m.Kind = bot.MsgHello
+	case kindJoin:
+		m.Kind = bot.MsgJoin
 	case kindNonText:
 		m.Kind, m.Media = bot.MsgMedia, j.media
 	default:

@@ -186,6 +186,7 @@ type Adapter struct {
 	api      *api
 	chat     *bot.Chat
 	pool     *workpool.Pool[batch]
+	sent     sentIDs // messages sent to groups and rooms: a quote of one is for the bot
 	counters counters
 }
 

@@ -535,7 +535,7 @@ func TestLoadingAnimation(t *testing.T) {
 		c.RetryBase = 60 * time.Millisecond
 	})
 	h2.api.fail = h.api.fail
-	ev := textEvent("01HZLOADING00000000000000002", "token-l2", userID(8), "How many records were leaked?")
+	ev := mention(textEvent("01HZLOADING00000000000000002", "token-l2", userID(8), "@FAQ How many records were leaked?"), 0, 4)
 	ev["source"] = group("C0123456789abcdef0123456789abcdef", userID(8))
 	h2.send(t, ev)
 	h2.drain(t)
@@ -747,4 +747,52 @@ func TestRateLimitAndObserver(t *testing.T) {
 	if obs.replied["line:answer"] != 3 || obs.refused["line:rate_limited"] != 1 {
 		t.Errorf("observed replies %v, refusals %v", obs.replied, obs.refused)
 	}
+}
+
+// In a group the bot answers only what is for it: a text that mentions it (the mention cut from
+// the question) or replies to one of its messages, and taps on its buttons; it greets the group
+// it joins with how to ask there, and stays silent on everything else.
+func TestGroups(t *testing.T) {
+	h := newHarness(t)
+	const room = "C0123456789abcdef0123456789abcdef"
+	in := func(e event) event { e["source"] = group(room, userID(9)); return e }
+	h.send(t, baseEvent("join", "01HZGROUP00000000000000000001", "token-join", map[string]any{"type": "group", "groupId": room}))
+	h.send(t, in(textEvent("01HZGROUP00000000000000000002", "token-chat", userID(9), "How many records were leaked?")))
+	h.send(t, in(stickerEvent("01HZGROUP00000000000000000003", "token-sticker", userID(9))))
+	h.send(t, in(mention(textEvent("01HZGROUP00000000000000000004", "token-mention", userID(9), "@FAQ 漏えいした件数は？"), 0, 4)))
+	waitFor(t, "the answer to the mention", func() bool { return len(h.api.accepted(pathReply)) == 2 })
+	// The fake API sends every message as id "1": a reply quoting it is for the bot.
+	quote := in(textEvent("01HZGROUP00000000000000000005", "token-quote", userID(9), "How many records were leaked?"))
+	quote["message"].(map[string]any)["quotedMessageId"] = "1"
+	other := in(textEvent("01HZGROUP00000000000000000006", "token-other", userID(9), "How many records were leaked?"))
+	other["message"].(map[string]any)["quotedMessageId"] = "2"
+	h.send(t, quote, other)
+	h.drain(t)
+
+	content := h.bot.Engine().Content
+	got := map[string]string{}
+	var tokens []string
+	for _, r := range h.api.accepted(pathReply) {
+		got[r.Req.ReplyToken] = r.Req.Messages[0].Text
+		tokens = append(tokens, r.Req.ReplyToken)
+	}
+	if diff := cmp.Diff([]string{"token-join", "token-mention", "token-quote"}, tokens); diff != "" {
+		t.Errorf("replies in the group (-want +got):\n%s", diff)
+	}
+	if got["token-join"] != content.Messages.Join.In(faq.Japanese) {
+		t.Errorf("join: %q, want the join message", got["token-join"])
+	}
+	if got["token-mention"] != content.Entry("leak-count").Text[faq.Japanese].Answer {
+		t.Errorf("mention: %q, want the answer of leak-count (the mention cut)", got["token-mention"])
+	}
+	if got := cutMentions("@FAQ 😀 漏えい @FAQ", []mentionee{{0, 4, true}, {12, 4, true}, {40, 4, true}}); got != "😀 漏えい" {
+		t.Errorf("cutMentions = %q", got)
+	}
+}
+
+// mention marks text event e as mentioning the bot at index, for length UTF-16 units.
+func mention(e event, index, length int) event {
+	e["message"].(map[string]any)["mention"] = map[string]any{"mentionees": []any{
+		map[string]any{"index": index, "length": length, "type": "user", "isSelf": true}}}
+	return e
 }
