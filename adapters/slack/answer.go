@@ -57,6 +57,9 @@ func (a *Adapter) message(j job) (m bot.Message, t target, ok bool) {
 	t = j.target()
 	if j.kind != kindAction {
 		m.Kind, m.Text = bot.MsgText, plainQuestion(j.text)
+		if j.media != "" {
+			m.Kind, m.Media = bot.MsgMedia, j.media
+		}
 		return m, t, true
 	}
 	act := j.action

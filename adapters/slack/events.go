@@ -33,6 +33,7 @@ type job struct {
 	responseURL string
 	// text is the question as sent (Slack markup included); action the clicked button.
 	text     string
+	media    string // what a message without text held (bot.MediaFile), "" for text
 	action   action
 	received time.Time
 	retry    int // X-Slack-Retry-Num or the envelope's retry_attempt
@@ -144,8 +145,12 @@ func eventJob(env *wireEnvelope, received time.Time, retry int) (j job, why stri
 	switch {
 	case e.BotID != "" || e.Subtype == "bot_message":
 		return job{}, "bot", false // this bot's own messages, and other bots'
+	case e.Subtype == "file_share" && strings.TrimSpace(plainQuestion(string(e.Text))) == "":
+		j.media = bot.MediaFile // a file alone: say what the bot cannot read
+	case e.Subtype == "file_share":
+		// A file with a question: the question is answered.
 	case e.Subtype != "":
-		return job{}, "subtype", false // edits, deletions, joins, file shares, …
+		return job{}, "subtype", false // edits, deletions, joins, …
 	case len(e.Edited) > 0 && string(e.Edited) != "null":
 		return job{}, "edited", false
 	case e.User == "" || e.Channel == "":

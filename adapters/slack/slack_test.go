@@ -923,3 +923,34 @@ func usageReply(t *testing.T, h *harness, lang faq.Lang) bot.Reply {
 	}
 	return out.Reply
 }
+
+// A direct message with a file and a question answers the question; a file alone gets the
+// notice naming what the bot cannot read.
+func TestDirectMessageWithFile(t *testing.T) {
+	h := newHarness(t)
+	withFile := func(env envelope) envelope {
+		ev := env["event"].(map[string]any)
+		ev["subtype"] = "file_share"
+		ev["files"] = []any{map[string]any{"id": "F0FILE0001", "name": "screenshot.png", "mimetype": "image/png"}}
+		return env
+	}
+	h.event(t, withFile(dm("Ev0FILE0001", "U0ASKER001", "D0DIRECT01", "1717462800.000401", "How many records were leaked?")))
+	h.event(t, withFile(dm("Ev0FILE0002", "U0ASKER002", "D0DIRECT02", "1717462800.000402", "")))
+	h.drain(t)
+	posts := h.api.accepted(pathPost)
+	if len(posts) != 2 {
+		t.Fatalf("%d posts, want 2", len(posts))
+	}
+	byChannel := map[string]string{}
+	for _, p := range posts {
+		byChannel[p.Channel] = p.all()
+	}
+	if !strings.Contains(byChannel["D0DIRECT01"], "`leak-count`") {
+		t.Errorf("a file with a question:\n%s\nwant the answer of leak-count", byChannel["D0DIRECT01"])
+	}
+	msgs := h.bot.Messages()
+	want := strings.ReplaceAll(msgs.NonText.In(faq.Japanese), "{media}", msgs.MediaNames["file"].In(faq.Japanese))
+	if !strings.Contains(byChannel["D0DIRECT02"], want) {
+		t.Errorf("a file alone:\n%s\nwant %q", byChannel["D0DIRECT02"], want)
+	}
+}
