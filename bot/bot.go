@@ -61,19 +61,28 @@ func (e *Engine) CacheDecisions(n int) {
 	e.decisions, _ = lru.New[string, nlu.Decision](n) // n > 0: cannot fail
 }
 
-// decide is e.Matcher.Decide through the decision cache.
+// decide is e.Matcher.Decide, with the rule for brief messages (Engine.brief), through the
+// decision cache.
 func (e *Engine) decide(ctx context.Context, utterance string) (nlu.Decision, error) {
 	if e.decisions == nil {
-		return gated(ctx, e.Matcher.Decide, utterance)
+		return e.decideNow(ctx, utterance)
 	}
 	if d, ok := e.decisions.Get(utterance); ok {
 		return d, nil
 	}
-	d, err := gated(ctx, e.Matcher.Decide, utterance)
+	d, err := e.decideNow(ctx, utterance)
 	if err == nil && len(d.PII) == 0 {
 		e.decisions.Add(utterance, d)
 	}
 	return d, err
+}
+
+func (e *Engine) decideNow(ctx context.Context, utterance string) (nlu.Decision, error) {
+	d, err := gated(ctx, e.Matcher.Decide, utterance)
+	if err != nil {
+		return d, err
+	}
+	return e.brief(strings.TrimSpace(utterance), d), nil
 }
 
 type gateKey struct{}
