@@ -23,24 +23,6 @@ func convBot(t *testing.T) *bot.Bot {
 	return bot.New(engine(t), func() time.Time { return time.Date(2024, 6, 4, 10, 0, 0, 0, bot.JST) })
 }
 
-// fakeClock is a clock that tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 func TestHandleFollowUp(t *testing.T) {
 	ctx := context.Background()
 	b := convBot(t)

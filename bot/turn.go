@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -439,23 +440,12 @@ func (b *Bot) finish(e *Engine, r *Reply) {
 	if (r.Handoff || d.Action == nlu.DontKnow && !d.Greeting) && c.Desk.Phone != "" {
 		r.Offers.Desk = &DeskOffer{
 			Label: strings.ReplaceAll(c.Messages.CallDesk.In(lang), "{desk}", c.Desk.Name.In(lang)),
-			Tel:   dialDigits(c.Desk.Phone),
+			Tel:   Dial(c.Desk.Phone),
 			Open:  e.Hours.Open(b.now()),
 		}
 	}
 	r.Notices = Notices{PersonalData: len(d.PII) > 0, TooLong: d.Reason == "too_long"}
 	r.Phones = e.phonesIn(r.Body)
-}
-
-// dialDigits keeps the digits of a phone number (and +), for a tel: link.
-func dialDigits(phone string) string {
-	var sb strings.Builder
-	for _, r := range phone {
-		if r >= '0' && r <= '9' || r == '+' {
-			sb.WriteRune(r)
-		}
-	}
-	return sb.String()
 }
 
 // phoneNumber matches the way Japanese phone numbers are written in the content: 0120-455-512,
@@ -545,3 +535,30 @@ type Messages = faq.Messages
 // Messages are the messages of the content served now. A platform rendering an Outcome uses
 // Outcome.Messages instead: those of the engine the reply was decided on.
 func (b *Bot) Messages() *Messages { return &b.engine.Load().Content.Messages }
+
+// LogFailure logs an error of Take for an adapter, with attrs (never the message's text): a
+// warning when the shared state failed (the outcome is complete and is sent all the same), an
+// error when deciding failed (only its operation: the error may come from deep in the index
+// and quote the question). It logs nothing for nil.
+func LogFailure(ctx context.Context, log *slog.Logger, err error, attrs ...any) {
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrStore):
+		// Answering twice is better than never, and a limit that cannot tell lets the message
+		// through: the turn went on with what could be told.
+		log.WarnContext(ctx, "shared state unavailable: answered as a new message", append(attrs, "error", "store")...)
+	default:
+		log.ErrorContext(ctx, "answer failed", append(attrs, "error", "engine")...)
+	}
+}
+
+// Dial keeps the digits of a phone number (and +), for a tel: link.
+func Dial(phone string) string {
+	var sb strings.Builder
+	for _, r := range phone {
+		if r >= '0' && r <= '9' || r == '+' {
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}

@@ -206,7 +206,7 @@ func TestLoadProblems(t *testing.T) {
 			lineOfText(withoutClarify("  clarify:\n    ja: お電話は{phon}へ\n"), "    ja: お電話は"))}},
 		{"the non-text notice names the media, nothing else", map[string]string{
 			"entries/a.yaml": goodEntry,
-			"faqbot.yaml": strings.Replace(embeddedFile("content/faqbot.yaml"), "{media}にはお答えできません", "{medium}にはお答えできません", 1),
+			"faqbot.yaml":    strings.Replace(embeddedFile("content/faqbot.yaml"), "{media}にはお答えできません", "{medium}にはお答えできません", 1),
 		}, []string{fmt.Sprintf("c/faqbot.yaml:%d: messages: non_text (ja): unknown placeholder {medium} (this message can use {media})",
 			lineOfText(embeddedFile("content/faqbot.yaml"), "    ja: 申し訳ございません。{media}"))}},
 		{"placeholder of another message, in a block", map[string]string{

@@ -3,7 +3,6 @@ package line
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -263,16 +262,7 @@ func (a *Adapter) answer(ctx context.Context, j job, busy bool) (msgs []messagin
 	}
 	m.Busy = busy
 	out, err := a.chat.Take(ctx, m)
-	switch {
-	case err == nil:
-	case errors.Is(err, bot.ErrStore):
-		// Answering twice is better than never, and a limit that cannot tell lets the message
-		// through: go on with what could be told, and say so.
-		a.log.WarnContext(ctx, "shared state unavailable: answered as a new message", "event", j.id, "error", "store")
-	default:
-		// The error may come from deep in the index: log its operation only, not its text.
-		a.log.ErrorContext(ctx, "answer failed", "event", j.id, "error", "engine")
-	}
+	bot.LogFailure(ctx, a.log, err, "event", j.id)
 	r := out.Reply
 	switch {
 	case out.Repeat:

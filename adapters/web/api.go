@@ -184,13 +184,11 @@ func (h *Handler) take(w http.ResponseWriter, r *http.Request, op, conv string, 
 		return out, false
 	case err != nil && !errors.Is(err, bot.ErrStore):
 		h.counters.failed.Add(1)
-		// The error may come from deep in the index: name the operation only, not its text.
-		h.log.ErrorContext(ctx, "answer failed", "kind", op, "error", "engine")
+		bot.LogFailure(ctx, h.log, err, "kind", op)
 		h.writeError(w, errInternal)
 		return out, false
-	case err != nil:
-		h.log.WarnContext(ctx, "shared state unavailable: answered as a new message", "error", "store")
 	}
+	bot.LogFailure(ctx, h.log, err)
 	if out.Limited {
 		h.limited(w, r, op, conv, out.Reply.Text)
 		return out, false

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/faqbot/faqbot/bot"
 )
 
 // part is a piece of a reply's text as the page shows it: text, or a phone number that never
@@ -56,7 +58,7 @@ func parts(text string, phones []string) []part {
 		}
 		ph := part{Text: num, Phone: true}
 		if !isFax(text[last:f.i]) {
-			ph.Tel = digits(num)
+			ph.Tel = bot.Dial(num)
 		}
 		out = append(out, ph)
 		last = f.j
@@ -80,15 +82,4 @@ func isFax(before string) bool {
 		}
 	}
 	return false
-}
-
-// digits keeps the digits of a phone number, for a tel: link.
-func digits(phone string) string {
-	var b strings.Builder
-	for _, r := range phone {
-		if r >= '0' && r <= '9' || r == '+' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
