@@ -87,12 +87,13 @@ func (e *Engine) decideNow(ctx context.Context, utterance string) (nlu.Decision,
 
 type gateKey struct{}
 
-// WithGate returns a context under which the bot makes a decision — the CPU-bound analysis and
+// withGate returns a context under which the bot makes a decision — the CPU-bound analysis and
 // search, not a remembered decision nor the state it reads and writes — only while holding a
-// token of gate, a buffered channel: an adapter bounds the decisions it runs at once, so that
-// a processor stays free for acknowledging webhooks, without holding a token while it waits
-// for a shared store. A decision waiting for a token gives up when ctx ends.
-func WithGate(ctx context.Context, gate chan struct{}) context.Context {
+// token of gate, a buffered channel: Chat.Take bounds the decisions the process runs at once
+// (Bot.gate), so that a processor stays free for acknowledging webhooks, without holding a
+// token while it waits for a shared store. A decision waiting for a token gives up when ctx
+// ends.
+func withGate(ctx context.Context, gate chan struct{}) context.Context {
 	return context.WithValue(ctx, gateKey{}, gate)
 }
 

@@ -141,13 +141,6 @@ func (b *Bot) Choose(ctx context.Context, user, entryID string, lang faq.Lang, s
 	return r, ok, storeErr("choose", getErr, putErr)
 }
 
-// ChooseTurn is Choose for a tap whose conversation so far t has already told, as HandleTurn
-// is for Handle.
-func (b *Bot) ChooseTurn(ctx context.Context, user string, t Turn, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, err error) {
-	r, ok, putErr := b.choose(ctx, user, t, entryID, lang, store)
-	return r, ok, storeErr("choose", putErr)
-}
-
 // choose shows entryID after t; putErr is the store's error.
 func (b *Bot) choose(ctx context.Context, user string, t Turn, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, putErr error) {
 	return b.chooseOn(ctx, b.engine.Load(), user, t, entryID, lang, store)

@@ -257,7 +257,7 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 		c.cfg.Observer.Refused(c.cfg.Platform, "busy")
 		return done(note(e, KindBusy, e.Content.Messages.Busy, lang), nil)
 	}
-	ctx = WithGate(ctx, b.gate)
+	ctx = withGate(ctx, b.gate)
 	store := c.cfg.Store
 	if store == nil {
 		store = noStore{}

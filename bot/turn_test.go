@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -225,4 +226,29 @@ func TestTakeHandoffOffersDesk(t *testing.T) {
 	if !out.Reply.Notices.PersonalData {
 		t.Errorf("personal data not noticed: %+v", out.Reply.Notices)
 	}
+}
+
+// An adapter hands each message to Take and renders the outcome: here a question, a redelivery
+// of it, and the tap on "was this helpful?".
+func ExampleChat_Take() {
+	c, _ := faq.LoadEmbedded()
+	e, _ := bot.NewEngine(context.Background(), c, "")
+	store := memstore.NewStore(30*time.Minute, nil)
+	chat := bot.New(e, nil).Chat(bot.ChatConfig{
+		Platform: "example",
+		Admitter: bot.Stepwise{Seen: memstore.NewDeduper(time.Hour, 1000, nil), Store: store},
+		Store:    store, Feedback: memstore.NewFeedback(),
+	})
+	ctx := context.Background()
+	ask := bot.Message{Kind: bot.MsgText, Events: []string{"ev-1"}, User: "u1", Text: "How many records were leaked?"}
+	out, _ := chat.Take(ctx, ask)
+	fmt.Println(out.Reply.Kind, out.Reply.Entry, out.Reply.Offers.Helpful.Ask)
+	out, _ = chat.Take(ctx, ask)
+	fmt.Println("repeat:", out.Repeat)
+	out, _ = chat.Take(ctx, bot.Message{Kind: bot.MsgRating, Events: []string{"ev-2"}, User: "u1", Entry: "leak-count", Helpful: true})
+	fmt.Println(out.Reply.Kind, out.Reply.Text)
+	// Output:
+	// answer leak-count Was this answer helpful?
+	// repeat: true
+	// thanks Thank you for your feedback.
 }
