@@ -26,7 +26,7 @@ var (
 // minContrast is WCAG 2's AA ratio for normal text.
 const minContrast = 4.5
 
-// parseHex reads "#rrggbb" (the form faq.Brand.Color is checked to have).
+// parseHex reads "#rrggbb" (the form bot.Brand.Color is checked to have).
 func parseHex(s string) (rgb, bool) {
 	if len(s) != 7 || s[0] != '#' {
 		return rgb{}, false

@@ -1,7 +1,7 @@
 // Package web is faqbot's chat in the browser: a page at / where customers ask questions and
 // get the official answers (follow-up buttons, suggestions, the desk to call), under the
 // company's name and colour and a notice that the answers are automated and come from the
-// official Q&A (faq.Brand). Editors — whoever Config.Editor says is one — also get a switch
+// official Q&A (bot.Brand). Editors — whoever Config.Editor says is one — also get a switch
 // that shows the decision behind each reply.
 //
 // The page is plain HTML, CSS and JavaScript embedded in the binary: no build step, nothing
