@@ -9,14 +9,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 )
 
 func TestStepwise(t *testing.T) {
 	ctx := context.Background()
-	store := bot.NewMemoryStore(time.Hour, nil)
-	limiter := bot.NewMemoryLimiter(time.Hour, 2, nil)
-	ad := bot.Stepwise{Seen: bot.NewMemoryDeduper(time.Hour, 100, nil), Limiter: limiter, Store: store}
+	store := memstore.NewStore(time.Hour, nil)
+	limiter := memstore.NewLimiter(time.Hour, 2, nil)
+	ad := bot.Stepwise{Seen: memstore.NewDeduper(time.Hour, 100, nil), Limiter: limiter, Store: store}
 	want := bot.State{Pending: "change-password", Last: "change-password", Lang: faq.English}
 	store.Put(ctx, "u1", want)
 
@@ -60,7 +61,7 @@ func TestStepwise(t *testing.T) {
 func TestHandleTurn(t *testing.T) {
 	ctx := context.Background()
 	b := convBot(t)
-	store := bot.NewMemoryStore(time.Hour, nil)
+	store := memstore.NewStore(time.Hour, nil)
 	r, err := b.HandleTurn(ctx, "u1", bot.Turn{State: bot.State{Pending: "change-password", Lang: faq.English}, Known: true}, "PC", store)
 	if err != nil || r.Decision.Entry == nil || r.Decision.Entry.ID != "change-password-pc" || r.Lang != faq.English {
 		t.Fatalf("PC after the ask-back: %+v, %v; want change-password-pc in English", r.Decision, err)

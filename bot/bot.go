@@ -1,15 +1,24 @@
 // Package bot owns the conversation: from one incoming message to one outgoing reply, platform
-// neutral — the reply text, the choices to offer as buttons, and whether the user is sent to
-// the customer desk.
+// neutral — the reply text, the choices to offer as buttons, what to offer under it (was it
+// helpful, call the desk), and whether the user is sent to the customer desk.
+//
+// A platform adapter hands each message to Chat.Take, which owns the whole turn on one engine:
+// it admits the message (repeat, rate limit, conversation state in one call), decides, greets,
+// remembers, records ratings and tells the Observer, and returns a complete Outcome. The
+// adapter only translates: platform events into Message, Outcome into the platform's messages.
+// bot re-exports the few content types adapters name (Lang, Brand, Problems), so that they
+// need not import faq or nlu.
 //
 // bot sits on nlu (understanding) and faq (content). It must not import adapters or any chat
-// SDK; adapters translate Reply into LINE, Slack or web messages.
+// SDK; the in-process implementations of its state interfaces are in bot/memstore.
 package bot
 
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +42,9 @@ type Engine struct {
 	inflight atomic.Int64
 	// decisions remembers recent decisions by question (nil: none); see CacheDecisions.
 	decisions *lru.Cache[string, nlu.Decision]
+
+	phonesOnce sync.Once
+	phones     map[string]bool // see officialPhones
 }
 
 // CacheDecisions makes the engine remember its last n decisions, by the exact text of the
@@ -49,29 +61,39 @@ func (e *Engine) CacheDecisions(n int) {
 	e.decisions, _ = lru.New[string, nlu.Decision](n) // n > 0: cannot fail
 }
 
-// decide is e.Matcher.Decide through the decision cache.
+// decide is e.Matcher.Decide, with the rule for brief messages (Engine.brief), through the
+// decision cache.
 func (e *Engine) decide(ctx context.Context, utterance string) (nlu.Decision, error) {
 	if e.decisions == nil {
-		return gated(ctx, e.Matcher.Decide, utterance)
+		return e.decideNow(ctx, utterance)
 	}
 	if d, ok := e.decisions.Get(utterance); ok {
 		return d, nil
 	}
-	d, err := gated(ctx, e.Matcher.Decide, utterance)
+	d, err := e.decideNow(ctx, utterance)
 	if err == nil && len(d.PII) == 0 {
 		e.decisions.Add(utterance, d)
 	}
 	return d, err
 }
 
+func (e *Engine) decideNow(ctx context.Context, utterance string) (nlu.Decision, error) {
+	d, err := gated(ctx, e.Matcher.Decide, utterance)
+	if err != nil {
+		return d, err
+	}
+	return e.brief(strings.TrimSpace(utterance), d), nil
+}
+
 type gateKey struct{}
 
-// WithGate returns a context under which the bot makes a decision — the CPU-bound analysis and
+// withGate returns a context under which the bot makes a decision — the CPU-bound analysis and
 // search, not a remembered decision nor the state it reads and writes — only while holding a
-// token of gate, a buffered channel: an adapter bounds the decisions it runs at once, so that
-// a processor stays free for acknowledging webhooks, without holding a token while it waits
-// for a shared store. A decision waiting for a token gives up when ctx ends.
-func WithGate(ctx context.Context, gate chan struct{}) context.Context {
+// token of gate, a buffered channel: Chat.Take bounds the decisions the process runs at once
+// (Bot.gate), so that a processor stays free for acknowledging webhooks, without holding a
+// token while it waits for a shared store. A decision waiting for a token gives up when ctx
+// ends.
+func withGate(ctx context.Context, gate chan struct{}) context.Context {
 	return context.WithValue(ctx, gateKey{}, gate)
 }
 
@@ -105,6 +127,12 @@ func (e *Engine) Close() error { return e.Index.Close() }
 type Bot struct {
 	engine atomic.Pointer[Engine]
 	now    func() time.Time
+	// gate holds a token per decision that Chat.Take makes, process-wide: deciding is
+	// CPU-bound, and it gets all processors but one, which stays free for the webhook handlers
+	// that must acknowledge fast.
+	gate chan struct{}
+	// popular counts the answers given on every platform, for the greeting's choices.
+	popular Popularity
 }
 
 // New returns a Bot over e. now is the clock (time.Now when nil).
@@ -112,7 +140,7 @@ func New(e *Engine, now func() time.Time) *Bot {
 	if now == nil {
 		now = time.Now
 	}
-	b := &Bot{now: now}
+	b := &Bot{now: now, gate: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	b.engine.Store(e)
 	return b
 }
@@ -143,19 +171,39 @@ type Choice struct {
 	Label   string `json:"label"`
 }
 
-// Reply is what the user sees.
+// Reply is what the user sees: complete, so that a platform only has to render it.
 type Reply struct {
+	// Kind says what the reply is (KindAnswer, KindWelcome, KindSlowDown, …).
+	Kind ReplyKind
+	// Entry is the entry the reply shows or asks back about ("" when none); Section is where
+	// it comes from in the official FAQ ("" when not said).
+	Entry, Section string
 	// Text is the full reply as a user reads it, choices included as lines.
 	Text string
 	// Body is the reply without the lines listing Choices, for platforms that show Choices as
 	// buttons.
-	Body     string
-	Choices  []Choice
+	Body    string
+	Choices []Choice
+	// Topics are the titles of the content's topics, for a list (KindUsage).
+	Topics []string
+	// ChoiceKind says what Choices are: "followups" (which of an entry's follow-ups is meant),
+	// "welcome" (the greeting's popular entries), "topics" (the content's topics, for usage)
+	// or "suggestions" (entries the question may have meant); "" when there are none.
+	ChoiceKind string
+	// Offers are what a platform may offer under the reply: "was this helpful?" and a button
+	// that calls the desk.
+	Offers Offers
+	// Notices are what the bot noticed of the message.
+	Notices Notices
+	// Phones are the official phone numbers (the content's) that Body holds, in order of
+	// appearance: numbers a platform may show as something to call. A number a user typed is
+	// never one of them.
+	Phones   []string
 	Lang     faq.Lang
 	Handoff  bool
 	Decision nlu.Decision
-	// Feedback is set when the message answered "was this helpful?" in words (はい, いいえ, …):
-	// the platform records it as it records a tap on the buttons.
+	// Feedback is set when the message answered "was this helpful?" (a tap, or in words: はい,
+	// いいえ, …): Chat.Take has recorded it, Handle leaves that to its caller.
 	Feedback *Feedback
 }
 
@@ -168,11 +216,11 @@ type Feedback struct {
 // Ask answers one utterance with no conversation state; one longer than MaxText characters
 // gets the TooLong reply.
 func (b *Bot) Ask(ctx context.Context, utterance string) (Reply, error) {
-	if r, long := b.TooLong(utterance); long {
-		return r, nil
-	}
 	e, release := b.acquire()
 	defer release()
+	if r, long := b.tooLong(e, utterance); long {
+		return r, nil
+	}
 	d, err := e.decide(ctx, utterance)
 	if err != nil {
 		return Reply{}, err
@@ -183,7 +231,11 @@ func (b *Bot) Ask(ctx context.Context, utterance string) (Reply, error) {
 // EntryReply is the reply that shows entry id in lang, as when a user taps a choice. ok is
 // false when the entry does not exist (any more).
 func (b *Bot) EntryReply(id string, lang faq.Lang) (r Reply, ok bool) {
-	e := b.engine.Load()
+	return b.entryReply(b.engine.Load(), id, lang)
+}
+
+// entryReply is EntryReply on e.
+func (b *Bot) entryReply(e *Engine, id string, lang faq.Lang) (r Reply, ok bool) {
 	en := e.Content.Entry(id)
 	if en == nil {
 		return Reply{}, false
@@ -262,6 +314,7 @@ func (b *Bot) render(e *Engine, d nlu.Decision) Reply {
 		}
 		r.Text += "\n" + strings.Join(lines, "\n")
 	}
+	b.finish(e, &r)
 	return r
 }
 

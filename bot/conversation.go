@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
@@ -41,68 +40,6 @@ type StateStore interface {
 // returned with them is complete and should still be sent.
 var ErrStore = errors.New("conversation state unavailable")
 
-// MemoryStore is a StateStore in memory. A state expires ttl after it was last put. It is safe
-// for concurrent use.
-type MemoryStore struct {
-	ttl time.Duration
-	now func() time.Time
-
-	mu        sync.Mutex
-	states    map[string]storedState
-	lastSweep time.Time
-}
-
-type storedState struct {
-	State
-	expires time.Time
-}
-
-// NewMemoryStore returns an empty MemoryStore whose states live for ttl. now is the clock
-// (time.Now when nil).
-func NewMemoryStore(ttl time.Duration, now func() time.Time) *MemoryStore {
-	if now == nil {
-		now = time.Now
-	}
-	return &MemoryStore{ttl: ttl, now: now, states: map[string]storedState{}, lastSweep: now()}
-}
-
-// Get returns the state of user unless it has expired. It never fails.
-func (m *MemoryStore) Get(_ context.Context, user string) (State, bool, error) {
-	now := m.now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s, ok := m.states[user]
-	if !ok || !now.Before(s.expires) {
-		return State{}, false, nil
-	}
-	return s.State, true, nil
-}
-
-// Put stores the state of user for the store's ttl. It never fails. Expired states are dropped
-// once per ttl, so the store holds only the users of about the last two ttls.
-func (m *MemoryStore) Put(_ context.Context, user string, s State) error {
-	now := m.now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if now.Sub(m.lastSweep) >= m.ttl {
-		for u, st := range m.states {
-			if !now.Before(st.expires) {
-				delete(m.states, u)
-			}
-		}
-		m.lastSweep = now
-	}
-	m.states[user] = storedState{State: s, expires: now.Add(m.ttl)}
-	return nil
-}
-
-// Len returns the number of states held, expired ones not yet dropped included.
-func (m *MemoryStore) Len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.states)
-}
-
 // Handle answers one message of user in the light of the conversation so far, read from store,
 // and remembers there what was shown. When the user was offered follow-ups and the text names
 // one of them (Matcher.Choose), that follow-up is answered in the conversation's language;
@@ -133,29 +70,32 @@ func (b *Bot) HandleTurn(ctx context.Context, user string, t Turn, text string, 
 
 // handle answers text after t; putErr is the store's error, err any other.
 func (b *Bot) handle(ctx context.Context, user string, t Turn, text string, store StateStore) (r Reply, putErr, err error) {
-	if r, long := b.TooLong(text); long { // nothing of it is read, nor remembered
+	e, release := b.acquire()
+	defer release()
+	return b.handleOn(ctx, e, user, t, text, store)
+}
+
+// handleOn is handle on engine e.
+func (b *Bot) handleOn(ctx context.Context, e *Engine, user string, t Turn, text string, store StateStore) (r Reply, putErr, err error) {
+	if r, long := b.tooLong(e, text); long { // nothing of it is read, nor remembered
 		return r, nil, nil
 	}
 	st := t.State
 	if t.Known && st.Rating != "" {
-		e := b.engine.Load()
 		if helpful, ok := e.Matcher.Feedback(text); ok && e.Content.Entry(st.Rating) != nil {
 			r = b.feedbackReply(e, st.Rating, helpful, langOr(st.Lang))
 			return r, b.remember(ctx, user, store, t, r), nil
 		}
 	}
 	if t.Known && st.Pending != "" {
-		e := b.engine.Load()
 		if parent := e.Content.Entry(st.Pending); parent != nil {
 			if child := e.Matcher.Choose(parent, text); child != nil {
-				if r, found := b.EntryReply(child.ID, langOr(st.Lang)); found {
+				if r, found := b.entryReply(e, child.ID, langOr(st.Lang)); found {
 					return r, b.remember(ctx, user, store, t, r), nil
 				}
 			}
 		}
 	}
-	e, release := b.acquire()
-	defer release()
 	d, err := e.decide(ctx, text)
 	if err != nil {
 		return Reply{}, nil, fmt.Errorf("bot: handle: %w", err)
@@ -187,7 +127,7 @@ func shortASCII(s string) bool {
 // carries the feedback for the platform to record.
 func (b *Bot) feedbackReply(e *Engine, id string, helpful bool, lang faq.Lang) Reply {
 	text := e.Content.Messages.HelpfulThank.In(lang)
-	return Reply{Text: text, Body: text, Lang: lang, Feedback: &Feedback{EntryID: id, Helpful: helpful},
+	return Reply{Kind: KindThanks, Text: text, Body: text, Lang: lang, Feedback: &Feedback{EntryID: id, Helpful: helpful},
 		Decision: nlu.Decision{Action: nlu.DontKnow, Lang: lang, Reason: "feedback on the last answer"}}
 }
 
@@ -201,19 +141,17 @@ func (b *Bot) Choose(ctx context.Context, user, entryID string, lang faq.Lang, s
 	return r, ok, storeErr("choose", getErr, putErr)
 }
 
-// ChooseTurn is Choose for a tap whose conversation so far t has already told, as HandleTurn
-// is for Handle.
-func (b *Bot) ChooseTurn(ctx context.Context, user string, t Turn, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, err error) {
-	r, ok, putErr := b.choose(ctx, user, t, entryID, lang, store)
-	return r, ok, storeErr("choose", putErr)
-}
-
 // choose shows entryID after t; putErr is the store's error.
 func (b *Bot) choose(ctx context.Context, user string, t Turn, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, putErr error) {
+	return b.chooseOn(ctx, b.engine.Load(), user, t, entryID, lang, store)
+}
+
+// chooseOn is choose on engine e.
+func (b *Bot) chooseOn(ctx context.Context, e *Engine, user string, t Turn, entryID string, lang faq.Lang, store StateStore) (r Reply, ok bool, putErr error) {
 	if lang == "" && t.Known {
 		lang = t.State.Lang
 	}
-	r, ok = b.EntryReply(entryID, langOr(lang))
+	r, ok = b.entryReply(e, entryID, langOr(lang))
 	if !ok {
 		return Reply{}, false, nil
 	}
@@ -273,7 +211,11 @@ func langOr(l faq.Lang) faq.Lang {
 // entry, with that entry's label: a child's label ("アプリで変更") means nothing without the
 // question it answers, and a tap on the parent asks back which of its follow-ups is meant.
 func (b *Bot) Welcome(lang faq.Lang, popular []string, n int) Reply {
-	e := b.engine.Load()
+	return b.welcome(b.engine.Load(), lang, popular, n)
+}
+
+// welcome is Welcome on e.
+func (b *Bot) welcome(e *Engine, lang faq.Lang, popular []string, n int) Reply {
 	lang = langOr(lang)
 	r := b.render(e, nlu.Decision{Action: nlu.DontKnow, Greeting: true, Lang: lang, Reason: "welcome"})
 	var offer []*faq.Entry
@@ -300,6 +242,7 @@ func (b *Bot) Welcome(lang faq.Lang, popular []string, n int) Reply {
 		}
 		r.Text = r.Body + "\n" + strings.Join(lines, "\n")
 	}
+	b.finish(e, &r)
 	return r
 }
 
@@ -355,38 +298,4 @@ func (p *Popularity) Top(n int) []string {
 	})
 	p.mu.Unlock()
 	return ids[:min(n, len(ids))]
-}
-
-// MemoryFeedback records users' answers to "was this helpful?" in memory: per entry id, how
-// many said yes and no. It keeps nothing else. It is safe for concurrent use.
-type MemoryFeedback struct {
-	mu     sync.Mutex
-	counts map[string][2]int // entry id → [no, yes]
-}
-
-// NewMemoryFeedback returns an empty MemoryFeedback.
-func NewMemoryFeedback() *MemoryFeedback {
-	return &MemoryFeedback{counts: map[string][2]int{}}
-}
-
-// Record counts one answer about entry entryID. It never fails.
-func (f *MemoryFeedback) Record(_ context.Context, entryID string, helpful bool) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := f.counts[entryID]
-	if helpful {
-		c[1]++
-	} else {
-		c[0]++
-	}
-	f.counts[entryID] = c
-	return nil
-}
-
-// Counts returns how many users found entry entryID helpful and how many did not.
-func (f *MemoryFeedback) Counts(entryID string) (yes, no int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := f.counts[entryID]
-	return c[1], c[0]
 }

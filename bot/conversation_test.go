@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
@@ -23,61 +23,10 @@ func convBot(t *testing.T) *bot.Bot {
 	return bot.New(engine(t), func() time.Time { return time.Date(2024, 6, 4, 10, 0, 0, 0, bot.JST) })
 }
 
-// fakeClock is a clock that tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func TestMemoryStoreTTL(t *testing.T) {
-	ctx := context.Background()
-	clock := &fakeClock{t: time.Date(2024, 6, 4, 10, 0, 0, 0, time.UTC)}
-	s := bot.NewMemoryStore(time.Minute, clock.now)
-
-	if _, ok, err := s.Get(ctx, "u1"); ok || err != nil {
-		t.Fatalf("Get of an unknown user = ok %v, err %v; want absent", ok, err)
-	}
-	want := bot.State{Pending: "change-password", Last: "change-password", Lang: faq.English}
-	if err := s.Put(ctx, "u1", want); err != nil {
-		t.Fatal(err)
-	}
-	clock.add(59 * time.Second)
-	got, ok, err := s.Get(ctx, "u1")
-	if !ok || err != nil {
-		t.Fatalf("Get before the ttl = ok %v, err %v; want the state", ok, err)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("state (-want +got):\n%s", diff)
-	}
-	clock.add(time.Second)
-	if _, ok, _ := s.Get(ctx, "u1"); ok {
-		t.Error("Get at the ttl still finds the state")
-	}
-
-	// Expired states are dropped by a later Put.
-	clock.add(time.Minute)
-	s.Put(ctx, "u2", bot.State{})
-	if n := s.Len(); n != 1 {
-		t.Errorf("after the sweep the store holds %d states, want 1", n)
-	}
-}
-
 func TestHandleFollowUp(t *testing.T) {
 	ctx := context.Background()
 	b := convBot(t)
-	store := bot.NewMemoryStore(time.Hour, nil)
+	store := memstore.NewStore(time.Hour, nil)
 
 	r, err := b.Handle(ctx, "u1", "パスワードを変更したい", store)
 	if err != nil {
@@ -119,7 +68,7 @@ func TestHandleFollowUp(t *testing.T) {
 func TestHandleNewQuestionClearsPending(t *testing.T) {
 	ctx := context.Background()
 	b := convBot(t)
-	store := bot.NewMemoryStore(time.Hour, nil)
+	store := memstore.NewStore(time.Hour, nil)
 	if _, err := b.Handle(ctx, "u1", "How do I change my password?", store); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +85,7 @@ func TestHandleNewQuestionClearsPending(t *testing.T) {
 func TestChoose(t *testing.T) {
 	ctx := context.Background()
 	b := convBot(t)
-	store := bot.NewMemoryStore(time.Hour, nil)
+	store := memstore.NewStore(time.Hour, nil)
 	store.Put(ctx, "u1", bot.State{Pending: "change-password", Lang: faq.English})
 
 	r, ok, err := b.Choose(ctx, "u1", "change-password-app", "", store)
@@ -272,43 +221,11 @@ func TestPopularity(t *testing.T) {
 	}
 }
 
-func TestMemoryFeedback(t *testing.T) {
-	f := bot.NewMemoryFeedback()
-	ctx := context.Background()
-	f.Record(ctx, "contact", true)
-	f.Record(ctx, "contact", true)
-	f.Record(ctx, "contact", false)
-	if yes, no := f.Counts("contact"); yes != 2 || no != 1 {
-		t.Errorf("Counts = %d yes, %d no; want 2, 1", yes, no)
-	}
-	if yes, no := f.Counts("other"); yes+no != 0 {
-		t.Errorf("Counts of an entry without feedback = %d, %d", yes, no)
-	}
-}
-
-func TestMemoryStoreConcurrent(t *testing.T) {
-	s := bot.NewMemoryStore(time.Millisecond, nil)
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Go(func() {
-			for j := range 200 {
-				u := string(rune('a' + (i+j)%5))
-				s.Put(ctx, u, bot.State{Last: u})
-				if st, ok, _ := s.Get(ctx, u); ok && !slices.Contains([]string{"a", "b", "c", "d", "e"}, st.Last) {
-					t.Errorf("Get(%s) = %+v", u, st)
-				}
-			}
-		})
-	}
-	wg.Wait()
-}
-
 // TestHandleConcurrent answers hand-offs (which consult the desk calendar) and follow-ups from
 // many goroutines at once; run with -race.
 func TestHandleConcurrent(t *testing.T) {
 	b := convBot(t)
-	store := bot.NewMemoryStore(time.Hour, nil)
+	store := memstore.NewStore(time.Hour, nil)
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	for i := range 8 {

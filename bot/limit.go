@@ -17,7 +17,10 @@ const MaxText = 2000
 // polite reply to it, in the language of its first MaxText characters. The reply's decision
 // is DontKnow with reason "too_long" and carries no text of the message (Masked is empty), so
 // that nothing of it is recorded. It reads at most MaxText+1 characters of text.
-func (b *Bot) TooLong(text string) (Reply, bool) {
+func (b *Bot) TooLong(text string) (Reply, bool) { return b.tooLong(b.engine.Load(), text) }
+
+// tooLong is TooLong on e.
+func (b *Bot) tooLong(e *Engine, text string) (Reply, bool) {
 	if len(text) <= MaxText { // bytes: never fewer than characters
 		return Reply{}, false
 	}
@@ -33,12 +36,14 @@ func (b *Bot) TooLong(text string) (Reply, bool) {
 		return Reply{}, false
 	}
 	lang := nlu.DetectLang(text[:cut])
-	msg := b.engine.Load().Content.Messages.TooLong.In(lang)
+	msg := e.Content.Messages.TooLong.In(lang)
 	msg = strings.ReplaceAll(msg, "{max}", formatCount(MaxText))
-	return Reply{
+	r := Reply{
 		Text: msg, Body: msg, Lang: lang,
 		Decision: nlu.Decision{Action: nlu.DontKnow, Lang: lang, Reason: "too_long"},
-	}, true
+	}
+	b.finish(e, &r)
+	return r, true
 }
 
 // formatCount writes n with thousands separators.

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
@@ -15,7 +16,7 @@ import (
 func TestTooLong(t *testing.T) {
 	b := bot.New(engine(t), nil)
 	ctx := context.Background()
-	store := bot.NewMemoryStore(time.Minute, nil)
+	store := memstore.NewStore(time.Minute, nil)
 	for _, tc := range []struct {
 		name string
 		text string

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts under testdata/")
@@ -47,7 +48,7 @@ func TestConversations(t *testing.T) {
 	ctx := context.Background()
 	var out bytes.Buffer
 	for _, c := range conversations {
-		store := bot.NewMemoryStore(time.Hour, nil)
+		store := memstore.NewStore(time.Hour, nil)
 		fmt.Fprintf(&out, "== %s\n", c.name)
 		for _, turn := range c.turns {
 			r, err := b.Handle(ctx, c.name, turn, store)

@@ -116,16 +116,20 @@ type Brand struct {
 
 // Messages are the bot's own texts, per language.
 type Messages struct {
-	Handoff      Localized // identity-specific question: call the desk
-	DeskOpen     Localized // appended when the desk is open now
-	DeskClosed   Localized // appended when the desk is closed now
-	Fallback     Localized // no answer found
-	Suggestions  Localized // introduces suggested entries
-	Clarify      Localized // the question names no topic: what would you like to know?
-	AskBack      Localized // introduces the choices of a parent entry
-	PIIAdvice    Localized // the user sent personal data
-	Greeting     Localized // a user added the bot or said hello
-	NonText      Localized // stickers, images, locations
+	Handoff     Localized // identity-specific question: call the desk
+	DeskOpen    Localized // appended when the desk is open now
+	DeskClosed  Localized // appended when the desk is closed now
+	Fallback    Localized // no answer found
+	Suggestions Localized // introduces suggested entries
+	Clarify     Localized // the question names no topic: what would you like to know?
+	AskBack     Localized // introduces the choices of a parent entry
+	PIIAdvice   Localized // the user sent personal data
+	Greeting    Localized // a user added the bot or said hello
+	Join        Localized // the bot was added to a group or a room: how to ask there
+	NonText     Localized // a message that is not text; {media} names what it held
+	// MediaNames name what a message that is not text held, by kind: image, video, audio,
+	// file, location, sticker.
+	MediaNames   map[string]Localized
 	Busy         Localized // too many requests in flight
 	SlowDown     Localized // one user sends faster than the rate limit
 	TooLong      Localized // a message longer than the bot reads; {max} is the limit
@@ -133,6 +137,12 @@ type Messages struct {
 	HelpfulThank Localized // after feedback
 	Yes, No      Localized // button labels of the answers to HelpfulAsk
 	CallDesk     Localized // button label that calls the desk; {desk} is its name
+	// What Slack shows besides the content's answers: the first answer to a question asked
+	// with the slash command, the usage, the heading of the topics, the label of an answer's
+	// source, and the button that shows a reply in the other language.
+	LookingUp, Usage, Topics, Source, SwitchLang Localized
+	// What editors see of a reindex asked for in chat.
+	ReindexNotEditor, ReindexOff, Reindexing, ReindexBusy, Reindexed, ReindexFailed Localized
 }
 
 // Signals are the word lists of the matcher's signals, per language: the features the

@@ -365,7 +365,10 @@ type brandYAML struct {
 }
 
 var messageKeys = []string{"handoff", "desk_open", "desk_closed", "fallback", "suggestions", "clarify", "ask_back",
-	"pii_advice", "greeting", "non_text", "busy", "slow_down", "too_long", "helpful_ask", "helpful_thanks", "yes", "no", "call_desk"}
+	"pii_advice", "greeting", "join", "non_text", "media_image", "media_video", "media_audio", "media_file",
+	"media_location", "media_sticker", "busy", "slow_down", "too_long", "helpful_ask", "helpful_thanks", "yes", "no",
+	"call_desk", "looking_up", "usage", "topics", "source", "switch_lang", "reindex_not_editor", "reindex_off",
+	"reindexing", "reindex_busy", "reindexed", "reindex_failed"}
 
 func (l *loader) loadManifest(c *Content) {
 	node, name, from := l.fallback(ManifestFile)
@@ -426,6 +429,16 @@ func (l *loader) loadManifest(c *Content) {
 		SlowDown: m.Messages["slow_down"].localized(), TooLong: m.Messages["too_long"].localized(),
 		HelpfulAsk: m.Messages["helpful_ask"].localized(), HelpfulThank: m.Messages["helpful_thanks"].localized(),
 		Yes: m.Messages["yes"].localized(), No: m.Messages["no"].localized(), CallDesk: m.Messages["call_desk"].localized(),
+		Join: m.Messages["join"].localized(),
+		MediaNames: map[string]Localized{"image": m.Messages["media_image"].localized(), "video": m.Messages["media_video"].localized(),
+			"audio": m.Messages["media_audio"].localized(), "file": m.Messages["media_file"].localized(),
+			"location": m.Messages["media_location"].localized(), "sticker": m.Messages["media_sticker"].localized()},
+		LookingUp: m.Messages["looking_up"].localized(), Usage: m.Messages["usage"].localized(),
+		Topics: m.Messages["topics"].localized(), Source: m.Messages["source"].localized(),
+		SwitchLang: m.Messages["switch_lang"].localized(), ReindexNotEditor: m.Messages["reindex_not_editor"].localized(),
+		ReindexOff: m.Messages["reindex_off"].localized(), Reindexing: m.Messages["reindexing"].localized(),
+		ReindexBusy: m.Messages["reindex_busy"].localized(), Reindexed: m.Messages["reindexed"].localized(),
+		ReindexFailed: m.Messages["reindex_failed"].localized(),
 	}
 	if from != l {
 		l.problems = append(l.problems, from.problems...)
@@ -505,7 +518,7 @@ func absoluteHTTP(s string) bool {
 var placeholders = map[string][]string{
 	"handoff": {"desk", "phone", "hours"}, "fallback": {"desk", "phone", "hours"}, "clarify": {"desk", "phone", "hours"},
 	"ask_back": {"desk", "phone", "hours"}, "greeting": {"desk", "phone", "hours"},
-	"desk_closed": {"next"}, "too_long": {"max"}, "call_desk": {"desk"},
+	"desk_closed": {"next"}, "too_long": {"max"}, "call_desk": {"desk"}, "non_text": {"media"},
 }
 
 var placeholder = regexp.MustCompile(`\{([^{}\s]*)\}`)

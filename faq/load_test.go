@@ -204,6 +204,11 @@ func TestLoadProblems(t *testing.T) {
 			"faqbot.yaml":    withoutClarify("  clarify:\n    ja: お電話は{phon}へ\n    en: Call {desk} at {phone}\n"),
 		}, []string{fmt.Sprintf("c/faqbot.yaml:%d: messages: clarify (ja): unknown placeholder {phon} (this message can use {desk}, {phone}, {hours})",
 			lineOfText(withoutClarify("  clarify:\n    ja: お電話は{phon}へ\n"), "    ja: お電話は"))}},
+		{"the non-text notice names the media, nothing else", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml":    strings.Replace(embeddedFile("content/faqbot.yaml"), "{media}にはお答えできません", "{medium}にはお答えできません", 1),
+		}, []string{fmt.Sprintf("c/faqbot.yaml:%d: messages: non_text (ja): unknown placeholder {medium} (this message can use {media})",
+			lineOfText(embeddedFile("content/faqbot.yaml"), "    ja: 申し訳ございません。{media}"))}},
 		{"placeholder of another message, in a block", map[string]string{
 			"entries/a.yaml": goodEntry,
 			"faqbot.yaml":    withoutClarify("  clarify:\n    ja: |-\n      一行目\n      次は{next}\n    en: x\n"),

@@ -14,7 +14,6 @@ import (
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/editor"
 	"github.com/faqbot/faqbot/bot/record"
-	"github.com/faqbot/faqbot/faq"
 )
 
 // maxForm bounds the body of a form.
@@ -271,14 +270,14 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, v *view, what str
 }
 
 func (c *Console) servePhrasing(w http.ResponseWriter, r *http.Request, v *view) {
-	c.edit(w, r, v, func(ctx context.Context, ws *editor.Workspace, lang faq.Lang, q string) (editor.Change, error) {
+	c.edit(w, r, v, func(ctx context.Context, ws *editor.Workspace, lang bot.Lang, q string) (editor.Change, error) {
 		v.Entry = r.PostFormValue("entry")
 		return ws.AddPhrasing(ctx, v.Entry, lang, q)
 	})
 }
 
 func (c *Console) serveOutOfScope(w http.ResponseWriter, r *http.Request, v *view) {
-	c.edit(w, r, v, func(ctx context.Context, ws *editor.Workspace, lang faq.Lang, q string) (editor.Change, error) {
+	c.edit(w, r, v, func(ctx context.Context, ws *editor.Workspace, lang bot.Lang, q string) (editor.Change, error) {
 		v.OutOfScope = true
 		return ws.AddOutOfScope(ctx, lang, q)
 	})
@@ -287,7 +286,7 @@ func (c *Console) serveOutOfScope(w http.ResponseWriter, r *http.Request, v *vie
 // edit makes an edit of the form's question and shows the change: its diff, the content's
 // problems with it, and what the bot over the edited content answers.
 func (c *Console) edit(w http.ResponseWriter, r *http.Request, v *view,
-	do func(context.Context, *editor.Workspace, faq.Lang, string) (editor.Change, error)) {
+	do func(context.Context, *editor.Workspace, bot.Lang, string) (editor.Change, error)) {
 	v.Title = "Change"
 	v.Question = question(r)
 	lang, ok := editor.Lang(r.PostFormValue("lang"))
@@ -352,7 +351,7 @@ func (c *Console) serveReindexAll(w http.ResponseWriter, r *http.Request, v *vie
 		status = http.StatusUnprocessableEntity
 		v.Result = nil
 		v.Error = "The reindex failed; the content served is unchanged."
-		var ps faq.Problems
+		var ps bot.Problems
 		if errors.As(err, &ps) {
 			v.Error = "The content has problems; the content served is unchanged."
 			for _, p := range ps {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -16,7 +16,7 @@ import (
 func TestBurstAnsweredInFull(t *testing.T) {
 	now := testNow()
 	h := newHarness(t, func(c *Config) {
-		c.Limiter = bot.NewMemoryLimiter(time.Hour, 10, func() time.Time { return now })
+		c.Limiter = memstore.NewLimiter(time.Hour, 10, func() time.Time { return now })
 		c.Workers, c.Queue = 2, 4
 	})
 	var events []event

@@ -3,6 +3,7 @@ package line
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,13 +31,18 @@ func (a *Adapter) deliver(ctx context.Context, j job, msgs []messaging_api.Messa
 		}
 	}
 	if j.replyToken != "" {
+		var sent []messaging_api.SentMessage
 		out := a.api.call(ctx, "reply", false, waiting, func(cl *messaging_api.MessagingApiAPI) (*http.Response, error) {
-			res, _, err := cl.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{ReplyToken: j.replyToken, Messages: msgs})
+			res, body, err := cl.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{ReplyToken: j.replyToken, Messages: msgs})
+			if body != nil {
+				sent = body.SentMessages
+			}
 			return res, err
 		})
 		switch {
 		case out.err == nil:
 			a.counters.replied.Add(1)
+			a.remember(j, sent)
 			log.InfoContext(ctx, "replied", append(attrs, "status", out.status, "attempts", out.attempts, "ms", ms(j.received))...)
 			return
 		case out.invalidToken && out.uncertain:
@@ -57,8 +63,12 @@ func (a *Adapter) deliver(ctx context.Context, j job, msgs []messaging_api.Messa
 		return
 	}
 	key := retryKey(j.id)
+	var sent []messaging_api.SentMessage
 	out := a.api.call(ctx, "push", true, waiting, func(cl *messaging_api.MessagingApiAPI) (*http.Response, error) {
-		res, _, err := cl.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{To: j.chat, Messages: msgs}, key)
+		res, body, err := cl.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{To: j.chat, Messages: msgs}, key)
+		if body != nil {
+			sent = body.SentMessages
+		}
 		return res, err
 	})
 	if out.err != nil {
@@ -67,6 +77,7 @@ func (a *Adapter) deliver(ctx context.Context, j job, msgs []messaging_api.Messa
 		return
 	}
 	a.counters.pushed.Add(1)
+	a.remember(j, sent)
 	if out.duplicate {
 		// An earlier attempt, here or in another process, was accepted: its answer got lost.
 		log.InfoContext(ctx, "push already accepted", append(attrs, "status", out.status, "attempts", out.attempts, "retry_key", key)...)
@@ -76,3 +87,53 @@ func (a *Adapter) deliver(ctx context.Context, j job, msgs []messaging_api.Messa
 }
 
 func ms(since time.Time) int64 { return time.Since(since).Milliseconds() }
+
+// remember keeps the ids of the messages sent to a group or a room, so that a member's reply
+// quoting one of them is answered without a mention.
+func (a *Adapter) remember(j job, sent []messaging_api.SentMessage) {
+	if j.oneToOne {
+		return
+	}
+	for _, m := range sent {
+		a.sent.add(m.Id)
+	}
+}
+
+// sentIDs are the ids of the messages the adapter sent to groups and rooms lately: at most
+// maxSent, the oldest forgotten first. They are this process's only (another replica's
+// messages are not known here: a reply quoting one needs a mention). Safe for concurrent use.
+type sentIDs struct {
+	mu   sync.Mutex
+	ids  map[string]struct{}
+	ring []string
+	next int
+}
+
+// maxSent bounds the sent message ids remembered.
+const maxSent = 50_000
+
+func (s *sentIDs) add(id string) {
+	if id == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ids == nil {
+		s.ids, s.ring = map[string]struct{}{}, make([]string, maxSent)
+	}
+	if _, ok := s.ids[id]; ok {
+		return
+	}
+	if old := s.ring[s.next]; old != "" {
+		delete(s.ids, old)
+	}
+	s.ring[s.next], s.next = id, (s.next+1)%maxSent
+	s.ids[id] = struct{}{}
+}
+
+func (s *sentIDs) has(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.ids[id]
+	return ok
+}

@@ -3,16 +3,14 @@ package line
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/faq"
-	"github.com/faqbot/faqbot/nlu"
 )
 
 // kind is what a job asks for.
@@ -22,6 +20,7 @@ const (
 	kindText     kind = "text"
 	kindPostback kind = "postback"
 	kindFollow   kind = "follow"
+	kindJoin     kind = "join"
 	kindNonText  kind = "non_text"
 )
 
@@ -36,6 +35,7 @@ type job struct {
 	user       string
 	oneToOne   bool
 	text       string // the message text, or the postback data
+	media      string // what a non-text message holds (bot.MediaSticker, …)
 	received   time.Time
 	redelivery bool
 }
@@ -60,8 +60,12 @@ type wireEvent struct {
 		RoomID  string `json:"roomId"`
 	} `json:"source"`
 	Message *struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
+		Type            string `json:"type"`
+		Text            string `json:"text"`
+		QuotedMessageID string `json:"quotedMessageId"`
+		Mention         *struct {
+			Mentionees []mentionee `json:"mentionees"`
+		} `json:"mention"`
 	} `json:"message"`
 	Postback *struct {
 		Data string `json:"data"`
@@ -80,11 +84,13 @@ func (a *Adapter) toJob(raw json.RawMessage, received time.Time) (j job, ok bool
 	case e.Type == "message" && e.Message != nil && e.Message.Type == "text":
 		j.kind, j.text = kindText, e.Message.Text
 	case e.Type == "message" && e.Message != nil:
-		j.kind = kindNonText // stickers, images, video, audio, files, locations
+		j.kind, j.media = kindNonText, e.Message.Type // sticker, image, video, audio, file, location
 	case e.Type == "postback" && e.Postback != nil:
 		j.kind, j.text = kindPostback, e.Postback.Data
 	case e.Type == "follow":
 		j.kind = kindFollow
+	case e.Type == "join":
+		j.kind = kindJoin
 	default:
 		a.log.Debug("event ignored", "type", e.Type, "event", e.WebhookEventID)
 		return job{}, false
@@ -104,6 +110,10 @@ func (a *Adapter) toJob(raw json.RawMessage, received time.Time) (j job, ok bool
 			j.chat, j.user = s.RoomID, "room:"+s.RoomID+"/"+s.UserID
 		}
 	}
+	if !j.oneToOne && !a.addressed(&j, &e) {
+		a.log.Debug("group message not addressed to the bot ignored", "event", j.id, "kind", j.kind)
+		return job{}, false
+	}
 	if e.DeliveryContext != nil {
 		j.redelivery = e.DeliveryContext.IsRedelivery
 	}
@@ -114,12 +124,70 @@ func (a *Adapter) toJob(raw json.RawMessage, received time.Time) (j job, ok bool
 	return j, true
 }
 
-// process answers one job: decides, renders and delivers the reply.
+// mentionee is one mention in a text message: where it is in the text (in UTF-16 code units)
+// and whether it mentions the bot.
+type mentionee struct {
+	Index  int  `json:"index"`
+	Length int  `json:"length"`
+	IsSelf bool `json:"isSelf"`
+}
+
+// addressed tells whether a message in a group or a room is for the bot: a text that mentions
+// it (the mention is then cut from the text) or that replies to a message it sent, a tap on one
+// of its buttons, or the bot's joining. Anything else — chat among the members, their stickers
+// and images — gets no answer.
+func (a *Adapter) addressed(j *job, e *wireEvent) bool {
+	switch j.kind {
+	case kindPostback, kindJoin:
+		return true
+	case kindText:
+	default:
+		return false
+	}
+	m := e.Message
+	var self []mentionee
+	if m.Mention != nil {
+		for _, mn := range m.Mention.Mentionees {
+			if mn.IsSelf {
+				self = append(self, mn)
+			}
+		}
+	}
+	if len(self) > 0 {
+		j.text = cutMentions(j.text, self)
+		return true
+	}
+	return m.QuotedMessageID != "" && a.sent.has(m.QuotedMessageID)
+}
+
+// cutMentions removes the mentions ms from text (indexes in UTF-16 code units, as LINE counts
+// them); a mention that does not fit the text is left in.
+func cutMentions(text string, ms []mentionee) string {
+	u := utf16.Encode([]rune(text))
+	drop := make([]bool, len(u))
+	for _, m := range ms {
+		if m.Index < 0 || m.Length <= 0 || m.Index+m.Length > len(u) {
+			continue
+		}
+		for i := m.Index; i < m.Index+m.Length; i++ {
+			drop[i] = true
+		}
+	}
+	kept := u[:0:0]
+	for i, c := range u {
+		if !drop[i] {
+			kept = append(kept, c)
+		}
+	}
+	return strings.Join(strings.Fields(string(utf16.Decode(kept))), " ")
+}
+
+// process answers one job: the bot takes it, and the reply is rendered and delivered.
 func (a *Adapter) process(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.EventTimeout)
 	defer cancel()
 	ld := a.startLoading(ctx, j)
-	msgs, attrs := a.answer(bot.WithGate(ctx, a.thinking), j)
+	msgs, attrs := a.answer(ctx, j, false)
 	ld.stop()
 	if ctx.Err() != nil {
 		a.abandon(j)
@@ -136,179 +204,107 @@ func (a *Adapter) process(ctx context.Context, j job) {
 func (a *Adapter) answerBusy(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.EventTimeout)
 	defer cancel()
-	ar := j.arrival()
-	t, ok := a.admit(ctx, j, bot.Arrival{Events: ar.Events, Limit: ar.Limit})
-	if !ok {
-		return
+	if msgs, attrs := a.answer(ctx, j, true); len(msgs) > 0 {
+		a.deliver(ctx, j, msgs, nil, attrs...)
 	}
-	lang := faq.Japanese
-	if j.kind == kindText {
-		lang = nlu.DetectLang(j.text)
-	}
-	content := a.bot.Engine().Content
-	if t.Limited {
-		a.cfg.Observer.Refused("line", "rate_limited")
-		a.deliver(ctx, j, textOnly(content.Messages.SlowDown.In(lang)), nil, "action", "rate_limited")
-		return
-	}
-	a.cfg.Observer.Refused("line", "busy")
-	a.deliver(ctx, j, textOnly(content.Messages.Busy.In(lang)), nil, "action", "busy")
 }
 
-// arrival is j as the shared state sees it: its event id, the rate limit of its user (for the
-// messages and taps that get answers) and its conversation.
-func (j job) arrival() bot.Arrival {
-	ar := bot.Arrival{User: j.user}
+// message is j in the bot's terms; ok is false for a postback the adapter did not send.
+func (j job) message() (m bot.Message, ok bool) {
+	m = bot.Message{User: j.user}
 	if j.id != "" {
-		ar.Events = []string{"line:" + j.id}
+		m.Events = []string{"line:" + j.id}
 	}
-	if j.kind == kindText || j.kind == kindPostback {
-		ar.Limit = "line:" + j.user
-	}
-	return ar
-}
-
-// admit asks the Admitter about ar, j's arrival; ok is false when j's event was taken before
-// (here, or by another replica).
-func (a *Adapter) admit(ctx context.Context, j job, ar bot.Arrival) (t bot.Turn, ok bool) {
-	t, err := a.cfg.Admitter.Admit(ctx, ar)
-	if err != nil {
-		// Answering twice is better than never, and a limit that cannot tell lets the message
-		// through: go on with what could be told, and say so.
-		a.log.WarnContext(ctx, "admission failed: answered as a new message", "event", j.id, "error", err)
-	}
-	if t.Repeat {
-		a.counters.duplicates.Add(1)
-		a.log.InfoContext(ctx, "repeated event ignored", "event", j.id, "redelivery", j.redelivery)
-		return t, false
-	}
-	return t, true
-}
-
-// answer decides the reply to j. It returns no messages when j gets no reply; attrs describe
-// the reply for the log (never its text).
-func (a *Adapter) answer(ctx context.Context, j job) (msgs []messaging_api.MessageInterface, attrs []any) {
-	t, ok := a.admit(ctx, j, j.arrival())
-	if !ok {
-		return nil, nil
-	}
-	content := a.bot.Engine().Content
-	if t.Limited {
-		a.cfg.Observer.Refused("line", "rate_limited")
-		return textOnly(content.Messages.SlowDown.In(turnLang(t, ""))), []any{"action", "rate_limited"}
-	}
-	start := time.Now()
 	switch j.kind {
 	case kindText:
-		r, err := a.bot.HandleTurn(ctx, j.user, t, j.text, a.cfg.Store)
-		if err != nil && !errors.Is(err, bot.ErrStore) {
-			// The error may come from deep in the index: log its operation only, not its text.
-			a.log.ErrorContext(ctx, "answer failed", "event", j.id, "error", "engine")
-			return textOnly(content.Messages.Busy.In(nlu.DetectLang(j.text))), []any{"action", "error"}
-		}
-		a.storeFailed(ctx, j, err)
-		if fb := r.Feedback; fb != nil {
-			// はい / いいえ typed after "was this helpful?": recorded as a tap on the buttons is.
-			if err := a.cfg.Feedback.Record(ctx, fb.EntryID, fb.Helpful); err != nil {
-				a.log.WarnContext(ctx, "feedback not recorded", "event", j.id, "entry", fb.EntryID, "error", err)
-			}
-			a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", fb.EntryID, "helpful", fb.Helpful, "typed", true)
-			return textOnly(r.Text), []any{"action", "feedback", "entry", fb.EntryID}
-		}
-		if r.Decision.Greeting {
-			// "Hello": greet as on arrival, with the most asked entries to tap.
-			r = a.bot.Welcome(r.Lang, a.popular.Top(welcomeChoices), welcomeChoices)
-			return messages(r, content), []any{"action", "welcome", "lang", string(r.Lang)}
-		}
-		return a.reply(r, content, time.Since(start))
-
+		m.Kind, m.Text, m.Limit = bot.MsgText, j.text, "line:"+j.user
 	case kindPostback:
-		return a.postback(ctx, j, t, content)
-
-	case kindFollow:
-		r := a.bot.Welcome(turnLang(t, ""), a.popular.Top(welcomeChoices), welcomeChoices)
-		return messages(r, content), []any{"action", "welcome"}
-
-	case kindNonText:
-		return textOnly(content.Messages.NonText.In(turnLang(t, ""))), []any{"action", "non_text"}
-	}
-	return nil, nil
-}
-
-// welcomeChoices is how many entries a greeting offers.
-const welcomeChoices = 5
-
-// reply renders a reply of the bot and counts the answer; took is how long the bot took.
-func (a *Adapter) reply(r bot.Reply, content *faq.Content, took time.Duration) ([]messaging_api.MessageInterface, []any) {
-	a.cfg.Observer.Replied("line", r, took)
-	d := r.Decision
-	attrs := []any{"action", string(d.Action), "lang", string(r.Lang), "confidence", d.Confidence}
-	if d.Entry != nil {
-		attrs = append(attrs, "entry", d.Entry.ID)
-		if d.Action == nlu.Answer {
-			a.popular.Add(d.Entry.ID)
+		m.Limit = "line:" + j.user
+		q, err := url.ParseQuery(j.text)
+		if err != nil {
+			return bot.Message{}, false
 		}
+		if l := bot.Lang(q.Get("lang")); l == bot.Japanese || l == bot.English {
+			m.Lang = l
+		}
+		switch {
+		case q.Has("entry"):
+			m.Kind, m.Entry = bot.MsgChoice, q.Get("entry")
+		case q.Has("helpful"):
+			id, answer, _ := strings.Cut(q.Get("helpful"), ":")
+			if answer != "yes" && answer != "no" {
+				return bot.Message{}, false
+			}
+			m.Kind, m.Entry, m.Helpful = bot.MsgRating, id, answer == "yes"
+		default:
+			return bot.Message{}, false
+		}
+	case kindFollow:
+		m.Kind = bot.MsgHello
+	case kindJoin:
+		m.Kind = bot.MsgJoin
+	case kindNonText:
+		m.Kind, m.Media = bot.MsgMedia, j.media
+	default:
+		return bot.Message{}, false
 	}
-	if len(d.PII) > 0 {
-		attrs = append(attrs, "pii", d.PII)
-	}
-	return messages(r, content), attrs
+	return m, true
 }
 
-// postback answers a tap on a quick reply: "entry=ID&lang=L" shows an entry,
-// "helpful=ID:yes|no&lang=L" records feedback.
-func (a *Adapter) postback(ctx context.Context, j job, t bot.Turn, content *faq.Content) ([]messaging_api.MessageInterface, []any) {
-	q, err := url.ParseQuery(j.text)
-	if err != nil {
+// answer has the bot take j (busy: the workers had no room for it) and renders the outcome.
+// It returns no messages when j gets no reply; attrs describe the reply for the log (never its
+// text).
+func (a *Adapter) answer(ctx context.Context, j job, busy bool) (msgs []messaging_api.MessageInterface, attrs []any) {
+	m, ok := j.message()
+	if !ok {
 		a.log.InfoContext(ctx, "unknown postback ignored", "event", j.id)
 		return nil, nil
 	}
-	lang := faq.Lang(q.Get("lang"))
-	if lang != faq.Japanese && lang != faq.English {
-		lang = ""
-	}
+	m.Busy = busy
+	out, err := a.chat.Take(ctx, m)
+	bot.LogFailure(ctx, a.log, err, "event", j.id)
+	r := out.Reply
 	switch {
-	case q.Has("entry"):
-		start := time.Now()
-		r, ok, err := a.bot.ChooseTurn(ctx, j.user, t, q.Get("entry"), lang, a.cfg.Store)
-		a.storeFailed(ctx, j, err)
-		if !ok {
-			// The entry went away with a content update: greet and offer what there is.
-			a.log.InfoContext(ctx, "chosen entry not found", "event", j.id)
-			r = a.bot.Welcome(turnLang(t, lang), a.popular.Top(welcomeChoices), welcomeChoices)
-			return messages(r, content), []any{"action", "welcome"}
-		}
-		return a.reply(r, content, time.Since(start))
-
-	case q.Has("helpful"):
-		id, answer, _ := strings.Cut(q.Get("helpful"), ":")
-		if content.Entry(id) == nil || (answer != "yes" && answer != "no") {
-			a.log.InfoContext(ctx, "unknown feedback ignored", "event", j.id)
-			return nil, nil
-		}
-		if err := a.cfg.Feedback.Record(ctx, id, answer == "yes"); err != nil {
-			a.log.WarnContext(ctx, "feedback not recorded", "event", j.id, "entry", id, "error", err)
-		}
-		a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", id, "helpful", answer)
-		return textOnly(content.Messages.HelpfulThank.In(turnLang(t, lang))), []any{"action", "feedback", "entry", id}
+	case out.Repeat:
+		a.counters.duplicates.Add(1)
+		a.log.InfoContext(ctx, "repeated event ignored", "event", j.id, "redelivery", j.redelivery)
+		return nil, nil
+	case out.Missing && m.Kind == bot.MsgChoice:
+		a.log.InfoContext(ctx, "chosen entry not found", "event", j.id)
+	case out.Missing:
+		a.log.InfoContext(ctx, "unknown feedback ignored", "event", j.id)
+		return nil, nil
+	case r.Feedback != nil && m.Kind == bot.MsgRating:
+		a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", m.Entry, "helpful", map[bool]string{true: "yes", false: "no"}[m.Helpful])
+	case r.Feedback != nil:
+		a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", r.Feedback.EntryID, "helpful", r.Feedback.Helpful, "typed", true)
 	}
-	a.log.InfoContext(ctx, "unknown postback ignored", "event", j.id)
-	return nil, nil
+	if r.Kind == "" {
+		return nil, nil
+	}
+	return messages(r), describe(r)
 }
 
-// turnLang is lang, or else the language of the conversation t tells (Japanese when unknown).
-func turnLang(t bot.Turn, lang faq.Lang) faq.Lang {
-	switch {
-	case lang != "":
-		return lang
-	case t.Known && t.State.Lang != "":
-		return t.State.Lang
+// describe describes a reply for the log: its action, language, confidence, entry and the
+// kinds of personal data seen; never its text.
+func describe(r bot.Reply) []any {
+	action := string(r.Decision.Action)
+	switch r.Kind {
+	case bot.KindThanks:
+		return []any{"action", "feedback", "entry", r.Feedback.EntryID}
+	case bot.KindWelcome:
+		return []any{"action", "welcome", "lang", string(r.Lang)}
+	case bot.KindSlowDown:
+		return []any{"action", "rate_limited"}
+	case bot.KindBusy, bot.KindError, bot.KindMedia:
+		return []any{"action", map[bot.ReplyKind]string{bot.KindBusy: "busy", bot.KindError: "error", bot.KindMedia: "non_text"}[r.Kind]}
 	}
-	return faq.Japanese
-}
-
-func (a *Adapter) storeFailed(ctx context.Context, j job, err error) {
-	if err != nil {
-		a.log.WarnContext(ctx, "conversation state unavailable", "event", j.id, "error", "store")
+	attrs := []any{"action", action, "lang", string(r.Lang), "confidence", r.Decision.Confidence}
+	if r.Entry != "" {
+		attrs = append(attrs, "entry", r.Entry)
 	}
+	if len(r.Decision.PII) > 0 {
+		attrs = append(attrs, "pii", r.Decision.PII)
+	}
+	return attrs
 }

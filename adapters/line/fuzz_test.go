@@ -16,7 +16,7 @@ func TestRecordedWebhooks(t *testing.T) {
 		"sticker.json":                  1,
 		"postback.json":                 1,
 		"follow_and_others.json":        1, // the follow; unfollow and unsend get no answer
-		"group_redelivery_standby.json": 1, // the group message; the standby one gets none
+		"group_redelivery_standby.json": 1, // the group message that mentions the bot; the standby one and the chat among members get none
 	} {
 		t.Run(file, func(t *testing.T) {
 			body, err := os.ReadFile(filepath.Join("testdata", "webhooks", file))

@@ -5,17 +5,19 @@
 // The webhook handler verifies the X-Line-Signature of the raw, size-capped body before anything
 // is parsed, hands the events to a bounded pool of workers and acknowledges at once, well
 // within LINE's two seconds, without waiting for any store. The events of one chat go to one
-// worker, in order. A worker first asks the Admitter whether the event was taken before (LINE
-// redelivers; another replica may have it), whether the user is over the rate limit, and what
-// was said before — one round trip to a shared store —, then asks the bot, turns its reply
-// into at most five LINE messages with quick replies, and sends it with the reply token; it
+// worker, in order. A worker translates the event into a bot.Message and hands it to the bot
+// (bot.Chat.Take), which tells whether it was taken before (LINE redelivers; another replica
+// may have it), whether the user is over the rate limit, and what was said before — one round
+// trip to a shared store —, and answers it; the worker turns the outcome into at most five LINE
+// messages with quick replies, and sends it with the reply token; it
 // retries 5xx and 429 answers with backoff (honouring Retry-After) and, when the reply token
 // has expired, pushes the reply with a retry key derived from the event id, so that it is
 // delivered once.
 //
 // SDK types never leave this package, and neither message text nor user ids reach its logs:
-// they carry event ids, entry ids, actions and status codes. It imports bot (never the other
-// way round) and no other adapter; only cmd wires it up.
+// they carry event ids, entry ids, actions and status codes. Of faqbot it imports bot (never
+// the other way round) and adapters/internal only — no faq, no nlu, no other adapter; only cmd
+// wires it up.
 package line
 
 import (
@@ -35,6 +37,7 @@ import (
 	"github.com/faqbot/faqbot/adapters/internal/retry"
 	"github.com/faqbot/faqbot/adapters/internal/workpool"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 // DefaultAPIURL is the base URL of LINE's Messaging API.
@@ -57,14 +60,14 @@ type Config struct {
 	// Store keeps conversation state (default: in memory, StateTTL).
 	Store    bot.StateStore
 	StateTTL time.Duration // default 30 minutes
-	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
+	// Feedback records answers to "was this helpful?" (default: memstore.NewFeedback()).
 	Feedback bot.FeedbackRecorder
 	// Limiter limits how often one user is answered (default: no limit); a user over the limit
 	// gets the content's SlowDown message.
 	Limiter bot.Limiter
 	// Observer is told about every reply and refusal, for metrics (default: none).
 	Observer bot.Observer
-	// Seen remembers the event ids already taken (default: bot.NewMemoryDeduper(24h, 500,000)).
+	// Seen remembers the event ids already taken (default: memstore.NewDeduper(24h, 500,000)).
 	Seen bot.Deduper
 	// Admitter tells, as a worker takes an event, whether it was taken before, whether its user
 	// is over the limit and the conversation so far (default: bot.Stepwise over Seen, Limiter
@@ -131,16 +134,16 @@ func (c *Config) defaults() {
 		c.StateTTL = 30 * time.Minute
 	}
 	if c.Store == nil {
-		c.Store = bot.NewMemoryStore(c.StateTTL, nil)
+		c.Store = memstore.NewStore(c.StateTTL, nil)
 	}
 	if c.Feedback == nil {
-		c.Feedback = bot.NewMemoryFeedback()
+		c.Feedback = memstore.NewFeedback()
 	}
 	if c.Observer == nil {
 		c.Observer = bot.NopObserver{}
 	}
 	if c.Seen == nil {
-		c.Seen = bot.NewMemoryDeduper(24*time.Hour, 500_000, nil)
+		c.Seen = memstore.NewDeduper(24*time.Hour, 500_000, nil)
 	}
 	if c.Admitter == nil {
 		c.Admitter = bot.Stepwise{Seen: c.Seen, Limiter: c.Limiter, Store: c.Store}
@@ -177,15 +180,13 @@ func (c *Config) defaults() {
 // Adapter is the LINE webhook handler and the workers that answer its events. It is safe for
 // concurrent use. Shutdown stops it.
 type Adapter struct {
-	bot     *bot.Bot
-	cfg     Config
-	log     *slog.Logger
-	api     *api
-	popular bot.Popularity
-	pool    *workpool.Pool[batch]
-	// thinking holds a token per decision being made. Deciding is CPU-bound: it gets all
-	// processors but one, which stays free for the webhook handlers that must acknowledge fast.
-	thinking chan struct{}
+	bot      *bot.Bot
+	cfg      Config
+	log      *slog.Logger
+	api      *api
+	chat     *bot.Chat
+	pool     *workpool.Pool[batch]
+	sent     sentIDs // messages sent to groups and rooms: a quote of one is for the bot
 	counters counters
 }
 
@@ -203,7 +204,8 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 			hc: cfg.HTTPClient, endpoint: cfg.APIURL, token: cfg.ChannelAccessToken,
 			policy: retry.Policy{Base: cfg.RetryBase, Attempts: cfg.MaxAttempts, Total: cfg.EventTimeout},
 		},
-		thinking: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+		chat: b.Chat(bot.ChatConfig{Platform: "line", Admitter: cfg.Admitter, Store: cfg.Store,
+			Feedback: cfg.Feedback, Observer: cfg.Observer}),
 	}
 	if _, err := a.api.client(context.Background()); err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
@@ -55,7 +56,7 @@ func TestTextQuestion(t *testing.T) {
 	if r.Decision.Entry == nil || r.Decision.Entry.ID != "leak-count" {
 		t.Fatalf("the bot answers %v, want leak-count", r)
 	}
-	if diff := cmp.Diff(wire(t, messages(r, h.bot.Engine().Content)), got.Req.Messages); diff != "" {
+	if diff := cmp.Diff(wire(t, messages(r)), got.Req.Messages); diff != "" {
 		t.Errorf("reply (-want +got):\n%s", diff)
 	}
 	msgs := got.Req.Messages
@@ -390,7 +391,7 @@ func TestFollowUpAndFeedback(t *testing.T) {
 	if got := replies[4].Req.Messages[0].Text; got != c.Messages.HelpfulThank.In(faq.Japanese) {
 		t.Errorf("after feedback: %q, want the thanks", got)
 	}
-	if y, n := h.a.cfg.Feedback.(*bot.MemoryFeedback).Counts("change-password-app"); y != 1 || n != 0 {
+	if y, n := h.a.cfg.Feedback.(*memstore.Feedback).Counts("change-password-app"); y != 1 || n != 0 {
 		t.Errorf("feedback counts %d yes, %d no; want 1, 0", y, n)
 	}
 	if !regexp.MustCompile(`"msg":"feedback".*"event":"01HZFOLLOWUP0000000000000005","entry":"change-password-app","helpful":"yes"`).MatchString(h.logs.String()) {
@@ -410,7 +411,7 @@ func TestFollowGreeting(t *testing.T) {
 	}
 	var first []string
 	for _, e := range c.Entries {
-		if e.Parent == "" && len(first) < welcomeChoices {
+		if e.Parent == "" && len(first) < bot.WelcomeChoices {
 			first = append(first, "entry="+e.ID+"&lang=ja")
 		}
 	}
@@ -456,10 +457,12 @@ func TestNonTextMessage(t *testing.T) {
 	if len(replies) != 3 {
 		t.Fatalf("%d replies, want 3", len(replies))
 	}
-	want := h.bot.Engine().Content.Messages.NonText.In(faq.Japanese)
+	msgs := h.bot.Engine().Content.Messages
+	named := map[string]string{"token-st": "sticker", "token-img": "image", "token-loc": "location"}
 	for _, r := range replies {
+		want := strings.ReplaceAll(msgs.NonText.In(faq.Japanese), "{media}", msgs.MediaNames[named[r.Req.ReplyToken]].In(faq.Japanese))
 		if len(r.Req.Messages) != 1 || r.Req.Messages[0].Text != want || r.Req.Messages[0].QuickReply != nil {
-			t.Errorf("reply to %s: %+v, want the plain non-text notice", r.Req.ReplyToken, r.Req.Messages)
+			t.Errorf("reply to %s: %+v, want the plain notice naming what was sent: %q", r.Req.ReplyToken, r.Req.Messages, want)
 		}
 	}
 }
@@ -532,7 +535,7 @@ func TestLoadingAnimation(t *testing.T) {
 		c.RetryBase = 60 * time.Millisecond
 	})
 	h2.api.fail = h.api.fail
-	ev := textEvent("01HZLOADING00000000000000002", "token-l2", userID(8), "How many records were leaked?")
+	ev := mention(textEvent("01HZLOADING00000000000000002", "token-l2", userID(8), "@FAQ How many records were leaked?"), 0, 4)
 	ev["source"] = group("C0123456789abcdef0123456789abcdef", userID(8))
 	h2.send(t, ev)
 	h2.drain(t)
@@ -557,7 +560,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 				if !ok {
 					t.Fatal("no reply")
 				}
-				msgs := wire(t, messages(r, c))
+				msgs := wire(t, messages(r))
 				checkLimits(t, msgs)
 				if got := len(msgs[len(msgs)-1].items()); got < len(e.Followups) {
 					t.Errorf("%d quick replies for %d follow-ups", got, len(e.Followups))
@@ -582,15 +585,17 @@ func TestLimitsEveryEntry(t *testing.T) {
 		Body: c.Messages.Fallback.In(faq.English) + "\n\n" + c.Messages.Suggestions.In(faq.English), Lang: faq.English,
 		Choices:  []bot.Choice{{EntryID: "leak-count", Label: "How many records"}, {EntryID: "contact", Label: "Contact us"}},
 		Decision: nlu.Decision{Action: nlu.DontKnow, Lang: faq.English},
+		Kind:     bot.KindDontKnow,
+		Offers:   bot.Offers{Desk: &bot.DeskOffer{Label: "Call Customer Desk", Tel: "0120455512"}},
 	}
 	ho, _ := b.Ask(context.Background(), "オペレーターと話したい")
 	for name, r := range map[string]bot.Reply{
-		"welcome": b.Welcome(faq.Japanese, nil, welcomeChoices), "dont-know": dk, "handoff": ho,
+		"welcome": b.Welcome(faq.Japanese, nil, bot.WelcomeChoices), "dont-know": dk, "handoff": ho,
 		"many-choices": {Body: strings.Repeat("長い本文。\n", 3000), Lang: faq.Japanese, Choices: manyChoices(30)},
 	} {
-		t.Run(name, func(t *testing.T) { checkLimits(t, wire(t, messages(r, c))) })
+		t.Run(name, func(t *testing.T) { checkLimits(t, wire(t, messages(r))) })
 	}
-	dkMsgs := wire(t, messages(dk, c))
+	dkMsgs := wire(t, messages(dk))
 	got := buttons(dkMsgs[len(dkMsgs)-1])
 	want := []string{
 		"postback How many records entry=leak-count&lang=en",
@@ -603,7 +608,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	if !ho.Handoff {
 		t.Fatalf("%v is not a hand-off", ho)
 	}
-	msgs := wire(t, messages(ho, c))
+	msgs := wire(t, messages(ho))
 	items := msgs[len(msgs)-1].items()
 	if len(items) != 1 || items[0].Action.URI != "tel:0120455512" {
 		t.Errorf("hand-off quick replies %+v, want a call to the desk", items)
@@ -718,7 +723,7 @@ func (o *countingObserver) Refused(platform, reason string) {
 func TestRateLimitAndObserver(t *testing.T) {
 	obs := &countingObserver{replied: map[string]int{}, refused: map[string]int{}}
 	h := newHarness(t, func(c *Config) {
-		c.Limiter = bot.NewMemoryLimiter(time.Hour, 2, nil) // two messages, then one an hour
+		c.Limiter = memstore.NewLimiter(time.Hour, 2, nil) // two messages, then one an hour
 		c.Observer = obs
 	})
 	for i := range 3 {
@@ -742,4 +747,52 @@ func TestRateLimitAndObserver(t *testing.T) {
 	if obs.replied["line:answer"] != 3 || obs.refused["line:rate_limited"] != 1 {
 		t.Errorf("observed replies %v, refusals %v", obs.replied, obs.refused)
 	}
+}
+
+// In a group the bot answers only what is for it: a text that mentions it (the mention cut from
+// the question) or replies to one of its messages, and taps on its buttons; it greets the group
+// it joins with how to ask there, and stays silent on everything else.
+func TestGroups(t *testing.T) {
+	h := newHarness(t)
+	const room = "C0123456789abcdef0123456789abcdef"
+	in := func(e event) event { e["source"] = group(room, userID(9)); return e }
+	h.send(t, baseEvent("join", "01HZGROUP00000000000000000001", "token-join", map[string]any{"type": "group", "groupId": room}))
+	h.send(t, in(textEvent("01HZGROUP00000000000000000002", "token-chat", userID(9), "How many records were leaked?")))
+	h.send(t, in(stickerEvent("01HZGROUP00000000000000000003", "token-sticker", userID(9))))
+	h.send(t, in(mention(textEvent("01HZGROUP00000000000000000004", "token-mention", userID(9), "@FAQ 漏えいした件数は？"), 0, 4)))
+	waitFor(t, "the answer to the mention", func() bool { return len(h.api.accepted(pathReply)) == 2 })
+	// The fake API sends every message as id "1": a reply quoting it is for the bot.
+	quote := in(textEvent("01HZGROUP00000000000000000005", "token-quote", userID(9), "How many records were leaked?"))
+	quote["message"].(map[string]any)["quotedMessageId"] = "1"
+	other := in(textEvent("01HZGROUP00000000000000000006", "token-other", userID(9), "How many records were leaked?"))
+	other["message"].(map[string]any)["quotedMessageId"] = "2"
+	h.send(t, quote, other)
+	h.drain(t)
+
+	content := h.bot.Engine().Content
+	got := map[string]string{}
+	var tokens []string
+	for _, r := range h.api.accepted(pathReply) {
+		got[r.Req.ReplyToken] = r.Req.Messages[0].Text
+		tokens = append(tokens, r.Req.ReplyToken)
+	}
+	if diff := cmp.Diff([]string{"token-join", "token-mention", "token-quote"}, tokens); diff != "" {
+		t.Errorf("replies in the group (-want +got):\n%s", diff)
+	}
+	if got["token-join"] != content.Messages.Join.In(faq.Japanese) {
+		t.Errorf("join: %q, want the join message", got["token-join"])
+	}
+	if got["token-mention"] != content.Entry("leak-count").Text[faq.Japanese].Answer {
+		t.Errorf("mention: %q, want the answer of leak-count (the mention cut)", got["token-mention"])
+	}
+	if got := cutMentions("@FAQ 😀 漏えい @FAQ", []mentionee{{0, 4, true}, {12, 4, true}, {40, 4, true}}); got != "😀 漏えい" {
+		t.Errorf("cutMentions = %q", got)
+	}
+}
+
+// mention marks text event e as mentioning the bot at index, for length UTF-16 units.
+func mention(e event, index, length int) event {
+	e["message"].(map[string]any)["mention"] = map[string]any{"mentionees": []any{
+		map[string]any{"index": index, "length": length, "type": "user", "isSelf": true}}}
+	return e
 }

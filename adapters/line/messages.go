@@ -3,14 +3,11 @@ package line
 import (
 	"cmp"
 	"net/url"
-	"strings"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/faqbot/faqbot/adapters/internal/textcut"
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/faq"
-	"github.com/faqbot/faqbot/nlu"
 )
 
 // LINE's limits on what one reply may hold. Lengths are counted in UTF-16 code units, which is
@@ -27,12 +24,11 @@ const (
 // messages renders a reply of the bot as at most five LINE messages: the body (split where
 // it exceeds the text limit), the choices as postback quick replies, a button that calls the
 // desk for hand-offs and "don't know", and after an answer the question whether it helped.
-func messages(r bot.Reply, c *faq.Content) []messaging_api.MessageInterface {
+func messages(r bot.Reply) []messaging_api.MessageInterface {
 	lang := r.Lang
 	if lang == "" {
-		lang = faq.Japanese
+		lang = bot.Japanese
 	}
-	d := r.Decision
 	var items []messaging_api.QuickReplyItem
 	for _, ch := range r.Choices {
 		if len(items) == maxQuickReplies-1 { // keep room for the desk
@@ -43,27 +39,24 @@ func messages(r bot.Reply, c *faq.Content) []messaging_api.MessageInterface {
 			items = append(items, it)
 		}
 	}
-	if (r.Handoff || d.Action == nlu.DontKnow && !d.Greeting) && c.Desk.Phone != "" {
-		label := strings.ReplaceAll(c.Messages.CallDesk.In(lang), "{desk}", c.Desk.Name.In(lang))
+	if desk := r.Offers.Desk; desk != nil {
 		items = append(items, messaging_api.QuickReplyItem{Type: "action", Action: &messaging_api.UriAction{
-			Label: textcut.Clip(label, maxLabelLen),
-			Uri:   "tel:" + digits(c.Desk.Phone),
+			Label: textcut.Clip(desk.Label, maxLabelLen),
+			Uri:   "tel:" + desk.Tel,
 		}})
 	}
 
 	var helpful *messaging_api.TextMessage
-	if d.Action == nlu.Answer && d.Entry != nil {
-		if ask := c.Messages.HelpfulAsk.In(lang); ask != "" {
-			labels := [2]string{c.Messages.Yes.In(lang), c.Messages.No.In(lang)}
-			var yesNo []messaging_api.QuickReplyItem
-			for i, answer := range []string{"yes", "no"} {
-				data := url.Values{"helpful": {d.Entry.ID + ":" + answer}, "lang": {string(lang)}}.Encode()
-				if it, ok := postbackItem(labels[i], data); ok {
-					yesNo = append(yesNo, it)
-				}
+	if h := r.Offers.Helpful; h != nil {
+		labels := [2]string{h.Yes, h.No}
+		var yesNo []messaging_api.QuickReplyItem
+		for i, answer := range []string{"yes", "no"} {
+			data := url.Values{"helpful": {h.Entry + ":" + answer}, "lang": {string(lang)}}.Encode()
+			if it, ok := postbackItem(labels[i], data); ok {
+				yesNo = append(yesNo, it)
 			}
-			helpful = &messaging_api.TextMessage{Text: textcut.Clip(ask, maxTextLen), QuickReply: &messaging_api.QuickReply{Items: yesNo}}
 		}
+		helpful = &messaging_api.TextMessage{Text: textcut.Clip(h.Ask, maxTextLen), QuickReply: &messaging_api.QuickReply{Items: yesNo}}
 	}
 
 	room := maxMessages
@@ -109,15 +102,4 @@ func postbackItem(label, data string) (messaging_api.QuickReplyItem, bool) {
 		Data:        data,
 		DisplayText: textcut.Clip(label, maxDisplayTextLen),
 	}}, true
-}
-
-// digits keeps the digits of a phone number, for a tel: URI.
-func digits(phone string) string {
-	var b strings.Builder
-	for _, r := range phone {
-		if r >= '0' && r <= '9' || r == '+' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

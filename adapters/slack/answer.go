@@ -1,20 +1,15 @@
 package slack
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/faq"
-	"github.com/faqbot/faqbot/nlu"
 )
-
-// welcomeChoices is how many entries a greeting offers.
-const welcomeChoices = 5
 
 // process answers one job.
 func (a *Adapter) process(ctx context.Context, j job) {
@@ -25,207 +20,185 @@ func (a *Adapter) process(ctx context.Context, j job) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if j.kind == kindReindex {
-		if _, ok := a.admit(ctx, j, bot.Arrival{Events: j.events}); ok {
+		if a.firstReindex(ctx, j) {
 			a.reindex(ctx, j)
 		}
 		return
 	}
-	t, ok := a.admit(ctx, j, j.arrival())
-	switch {
-	case !ok: // answered before
-	case t.Limited:
-		a.counters.limited.Add(1)
-		a.cfg.Observer.Refused("slack", "rate_limited")
-		lang := a.jobLang(j)
-		text := a.bot.Engine().Content.Messages.SlowDown.In(lang)
-		a.deliver(ctx, j, a.private(j), note(text, lang, "slow_down"), textBlocks(text), 0, "action", "slow_down")
-	case j.kind == kindAction:
-		a.click(ctx, j, t)
-	default:
-		a.question(ctx, j, t)
-	}
+	a.answer(ctx, j, false)
 }
 
-// admit asks the Admitter about ar, j's arrival; ok is false when j's event was taken before
-// (here, or by another replica).
-func (a *Adapter) admit(ctx context.Context, j job, ar bot.Arrival) (t bot.Turn, ok bool) {
-	t, err := a.cfg.Admitter.Admit(ctx, ar)
+// answerBusy tells the user of a job that found the workers busy to try again (or, over the
+// rate limit, to slow down), unless the job's event was taken before.
+func (a *Adapter) answerBusy(ctx context.Context, j job) {
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.EventTimeout)
+	defer cancel()
+	a.answer(ctx, j, true)
+}
+
+// firstReindex tells whether the event of a "/faq reindex" was not taken before.
+func (a *Adapter) firstReindex(ctx context.Context, j job) bool {
+	t, err := a.cfg.Admitter.Admit(ctx, bot.Arrival{Events: j.events})
 	if err != nil {
-		// Answering twice is better than never, and a limit that cannot tell lets the message
-		// through: go on with what could be told, and say so.
 		a.log.WarnContext(ctx, "admission failed: answered as a new message", "event", j.id, "error", err)
 	}
 	if t.Repeat {
 		a.counters.duplicates.Add(1)
 		a.log.InfoContext(ctx, "repeated event ignored", "event", j.id, "kind", j.kind, "retry", j.retry)
-		return t, false
 	}
-	if j.retry > 0 && len(ar.Events) > 0 {
-		a.log.InfoContext(ctx, "retried event taken (first delivery not seen)", "event", j.id, "retry", j.retry)
-	}
-	return t, true
+	return !t.Repeat
 }
 
-// think runs decide under the adapter's thinking tokens (bot.WithGate: held only while the
-// bot decides, not while it reads or writes a shared store); false when ctx ended first.
-func (a *Adapter) think(ctx context.Context, decide func(ctx context.Context)) bool {
-	decide(bot.WithGate(ctx, a.thinking))
-	return ctx.Err() == nil
-}
-
-// question answers a mention, a direct message or "/faq <question>".
-func (a *Adapter) question(ctx context.Context, j job, t bot.Turn) {
-	text := plainQuestion(j.text)
-	var (
-		r    bot.Reply
-		err  error
-		took time.Duration
-	)
-	if !a.think(ctx, func(ctx context.Context) {
-		t0 := time.Now()
-		if text == "" {
-			// Only a mention of the bot: greet and offer what there is.
-			r = a.bot.Welcome(turnLang(t), a.popular.Top(welcomeChoices), welcomeChoices)
-			r.Decision.Greeting = true
-		} else {
-			r, err = a.bot.HandleTurn(ctx, j.key(), t, text, a.cfg.Store)
+// message is j in the bot's terms, and where its answer goes; ok is false for a button the
+// adapter does not know.
+func (a *Adapter) message(j job) (m bot.Message, t target, ok bool) {
+	m = bot.Message{Events: j.events, User: j.key(), Limit: j.key()}
+	t = j.target()
+	if j.kind != kindAction {
+		m.Kind, m.Text = bot.MsgText, plainQuestion(j.text)
+		if j.media != "" {
+			m.Kind, m.Media = bot.MsgMedia, j.media
 		}
-		took = time.Since(t0)
-	}) {
-		a.counters.dropped.Add(1)
-		a.log.WarnContext(ctx, "event dropped: no time left", "event", j.id, "kind", j.kind)
-		return
+		return m, t, true
 	}
-	content := a.bot.Engine().Content
-	if err != nil && !errors.Is(err, bot.ErrStore) {
-		// The error may come from deep in the index: log its operation only, not its text.
-		a.log.ErrorContext(ctx, "answer failed", "event", j.id, "error", "engine")
-		lang := nlu.DetectLang(text)
-		busy := content.Messages.Busy.In(lang)
-		a.deliver(ctx, j, j.target(), note(busy, lang, "error"), textBlocks(busy), took, "action", "error")
-		return
-	}
-	a.storeFailed(ctx, j, err)
-	if fb := r.Feedback; fb != nil {
-		// はい / いいえ typed after "was this helpful?": recorded as a click on the buttons is.
-		if err := a.cfg.Feedback.Record(ctx, fb.EntryID, fb.Helpful); err != nil {
-			a.log.WarnContext(ctx, "feedback not recorded", "event", j.id, "entry", fb.EntryID, "error", err)
-		}
-		a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", fb.EntryID, "helpful", fb.Helpful, "typed", true)
-		a.deliver(ctx, j, j.target(), r, textBlocks(r.Text), took, "action", "feedback", "entry", fb.EntryID)
-		return
-	}
-	switchArg := ""
-	if r.Decision.Greeting {
-		if text != "" {
-			// "Hello": greet as on arrival, with the most asked entries to tap.
-			r = a.bot.Welcome(r.Lang, a.popular.Top(welcomeChoices), welcomeChoices)
-		}
-		switchArg = switchWelcome
-	} else {
-		switchArg = a.entrySwitch(r)
-	}
-	a.deliver(ctx, j, j.target(), r, replyBlocks(r, content, switchArg), took, a.describeReply(r)...)
-}
-
-// entrySwitch is the language button's arg for a reply that shows an entry ("" for none), and
-// counts the answer.
-func (a *Adapter) entrySwitch(r bot.Reply) string {
-	d := r.Decision
-	if d.Entry == nil || d.Action == nlu.DontKnow {
-		return ""
-	}
-	if d.Action == nlu.Answer {
-		a.popular.Add(d.Entry.ID)
-	}
-	return switchEntry + d.Entry.ID
-}
-
-// click answers a button.
-func (a *Adapter) click(ctx context.Context, j job, turn bot.Turn) {
 	act := j.action
-	content := a.bot.Engine().Content
+	m.Lang = act.lang
 	switch act.verb {
 	case verbEntry:
-		a.choose(ctx, j, turn, act.arg, j.target())
-
+		m.Kind, m.Entry = bot.MsgChoice, act.arg
 	case verbLang:
 		// Show the same in the other language, in place of the message clicked.
-		t := target{responseURL: j.responseURL, replace: true}
+		t = target{responseURL: j.responseURL, replace: true}
 		if !a.api.allowed(t) {
 			t = j.target()
 		}
 		switch {
 		case act.arg == switchUsage:
-			text := ui(act.lang).usage
-			a.deliver(ctx, j, t, note(text, act.lang, "usage"), usageBlocks(a.bot, act.lang), 0, "action", "usage", "lang", string(act.lang))
+			m.Kind = bot.MsgUsage
 		case act.arg == switchWelcome:
-			r := a.bot.Welcome(act.lang, a.popular.Top(welcomeChoices), welcomeChoices)
-			a.deliver(ctx, j, t, r, replyBlocks(r, content, switchWelcome), 0, "action", "welcome", "lang", string(act.lang))
+			m.Kind = bot.MsgHello
 		case strings.HasPrefix(act.arg, switchEntry):
-			a.choose(ctx, j, turn, strings.TrimPrefix(act.arg, switchEntry), t)
+			m.Kind, m.Entry = bot.MsgChoice, strings.TrimPrefix(act.arg, switchEntry)
 		default:
-			a.counters.ignored.Add(1)
-			a.log.InfoContext(ctx, "unknown button ignored", "event", j.id)
+			return bot.Message{}, target{}, false
 		}
-
 	case verbYes, verbNo:
-		id := act.arg
-		if content.Entry(id) == nil {
-			a.counters.ignored.Add(1)
-			a.log.InfoContext(ctx, "feedback on an unknown entry ignored", "event", j.id)
-			return
-		}
 		// One vote per user and message, however often the button is clicked.
-		first, err := a.cfg.Seen.FirstTime(ctx, "slack:helpful:"+j.key()+":"+j.channel+":"+act.messageTS+":"+id)
-		switch {
-		case err != nil:
-			a.log.WarnContext(ctx, "feedback dedupe unavailable", "event", j.id, "error", err)
-			fallthrough
-		case first:
-			if err := a.cfg.Feedback.Record(ctx, id, act.verb == verbYes); err != nil {
-				a.log.WarnContext(ctx, "feedback not recorded", "event", j.id, "entry", id, "error", err)
-			}
-			a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", id, "helpful", act.verb)
-		default:
-			a.log.InfoContext(ctx, "repeated feedback ignored", "event", j.id, "entry", id)
-		}
-		thanks := content.Messages.HelpfulThank.In(act.lang)
-		a.deliver(ctx, j, a.private(j), note(thanks, act.lang, "feedback"), textBlocks(thanks), 0, "action", "feedback", "entry", id)
+		m.Kind, m.Entry, m.Helpful = bot.MsgRating, act.arg, act.verb == verbYes
+		m.Vote = "slack:helpful:" + j.key() + ":" + j.channel + ":" + act.messageTS + ":" + act.arg
+		t = a.private(j)
+	default:
+		return bot.Message{}, target{}, false
 	}
+	return m, t, true
 }
 
-// choose shows entry id, tapped by j's user after turn, at t.
-func (a *Adapter) choose(ctx context.Context, j job, turn bot.Turn, id string, t target) {
-	lang := j.action.lang
-	var (
-		r    bot.Reply
-		ok   bool
-		err  error
-		took time.Duration
-	)
-	a.think(ctx, func(ctx context.Context) {
-		t0 := time.Now()
-		r, ok, err = a.bot.ChooseTurn(ctx, j.key(), turn, id, lang, a.cfg.Store)
-		took = time.Since(t0)
-	})
-	a.storeFailed(ctx, j, err)
-	content := a.bot.Engine().Content
+// answer has the bot take j (busy: the workers had no room for it) and posts the outcome.
+func (a *Adapter) answer(ctx context.Context, j job, busy bool) {
+	m, t, ok := a.message(j)
 	if !ok {
-		// The entry went away with a content update: greet and offer what there is.
-		a.log.InfoContext(ctx, "chosen entry not found", "event", j.id)
-		r = a.bot.Welcome(lang, a.popular.Top(welcomeChoices), welcomeChoices)
-		a.deliver(ctx, j, t, r, replyBlocks(r, content, switchWelcome), took, "action", "welcome", "lang", string(lang))
+		a.counters.ignored.Add(1)
+		a.log.InfoContext(ctx, "unknown button ignored", "event", j.id)
 		return
 	}
-	a.deliver(ctx, j, t, r, replyBlocks(r, content, a.entrySwitch(r)), took, a.describeReply(r)...)
+	m.Busy = busy
+	out, err := a.chat.Take(ctx, m)
+	bot.LogFailure(ctx, a.log, err, "event", j.id)
+	r := out.Reply
+	switch {
+	case out.Repeat:
+		a.counters.duplicates.Add(1)
+		a.log.InfoContext(ctx, "repeated event ignored", "event", j.id, "kind", j.kind, "retry", j.retry)
+		return
+	case ctx.Err() != nil:
+		a.counters.dropped.Add(1)
+		a.log.WarnContext(ctx, "event dropped: no time left", "event", j.id, "kind", j.kind)
+		return
+	case out.Missing && m.Kind == bot.MsgRating:
+		a.counters.ignored.Add(1)
+		a.log.InfoContext(ctx, "feedback on an unknown entry ignored", "event", j.id)
+		return
+	case out.Missing:
+		a.log.InfoContext(ctx, "chosen entry not found", "event", j.id)
+	}
+	if j.retry > 0 && len(m.Events) > 0 {
+		a.log.InfoContext(ctx, "retried event taken (first delivery not seen)", "event", j.id, "retry", j.retry)
+	}
+	var blocks []slack.Block
+	switch r.Kind {
+	case bot.KindSlowDown, bot.KindBusy:
+		if r.Kind == bot.KindSlowDown {
+			a.counters.limited.Add(1)
+		}
+		t, blocks = a.private(j), textBlocks(r.Text)
+	case bot.KindError:
+		blocks = textBlocks(r.Text)
+	case bot.KindThanks:
+		a.logFeedback(ctx, j, m, r)
+		blocks = textBlocks(r.Text)
+	case bot.KindUsage:
+		blocks = usageBlocks(r, out.Messages, out.Messages.Usage.In(r.Lang))
+	default:
+		blocks = replyBlocks(r, out.Messages, switchOf(r))
+	}
+	a.deliver(ctx, j, t, cmp.Or(r.Text, r.Body), blocks, describeReply(r)...)
+}
+
+// logFeedback logs a rating (never whose).
+func (a *Adapter) logFeedback(ctx context.Context, j job, m bot.Message, r bot.Reply) {
+	if m.Kind == bot.MsgRating {
+		helpful := verbNo
+		if m.Helpful {
+			helpful = verbYes
+		}
+		a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", m.Entry, "helpful", helpful)
+		return
+	}
+	a.log.InfoContext(ctx, "feedback", "event", j.id, "entry", r.Feedback.EntryID, "helpful", r.Feedback.Helpful, "typed", true)
+}
+
+// switchOf is the language button's arg for a reply ("" for none): the greeting, or the entry
+// the reply shows.
+func switchOf(r bot.Reply) string {
+	switch {
+	case r.Kind == bot.KindWelcome:
+		return switchWelcome
+	case r.Entry != "":
+		return switchEntry + r.Entry
+	}
+	return ""
+}
+
+// describeReply describes a reply for the log (never its text).
+func describeReply(r bot.Reply) []any {
+	switch r.Kind {
+	case bot.KindThanks:
+		return []any{"action", "feedback", "entry", r.Feedback.EntryID}
+	case bot.KindUsage:
+		return []any{"action", "usage", "lang", string(r.Lang)}
+	case bot.KindSlowDown, bot.KindBusy, bot.KindError:
+		return []any{"action", string(r.Kind)}
+	}
+	d := r.Decision
+	attrs := []any{"action", string(d.Action), "lang", string(r.Lang), "confidence", d.Confidence}
+	if r.Kind == bot.KindWelcome {
+		attrs[1] = "welcome"
+	}
+	if r.Entry != "" {
+		attrs = append(attrs, "entry", r.Entry)
+	}
+	if len(d.PII) > 0 {
+		attrs = append(attrs, "pii", d.PII)
+	}
+	return attrs
 }
 
 // reindex runs "/faq reindex" for an editor and tells them how it went.
 func (a *Adapter) reindex(ctx context.Context, j job) {
 	t := j.target()
+	msgs := a.bot.Messages()
 	if !a.reindexMu.TryLock() {
-		a.deliver(ctx, j, t, note(staffText.busy, faq.English, "reindex"), textBlocks(staffText.busy), 0, "action", "reindex_busy")
+		a.deliver(ctx, j, t, both(msgs.ReindexBusy), textBlocks(both(msgs.ReindexBusy)), "action", "reindex_busy")
 		return
 	}
 	defer a.reindexMu.Unlock()
@@ -237,34 +210,23 @@ func (a *Adapter) reindex(ctx context.Context, j job) {
 		problems := strings.TrimSpace(err.Error())
 		a.log.WarnContext(ctx, "reindex failed", "event", j.id, "ms", time.Since(t0).Milliseconds(),
 			"problems", strings.Count(problems, "\n")+1, "error", problems)
-		blocks := append(textBlocks(staffText.failed), sections(problems, maxBlocks-1)...)
-		a.deliver(ctx, j, t, note(staffText.failed, faq.English, "reindex"), blocks[:min(len(blocks), maxBlocks)], 0, "action", "reindex_failed")
+		blocks := append(textBlocks(both(msgs.ReindexFailed)), sections(problems, maxBlocks-1)...)
+		a.deliver(ctx, j, t, both(msgs.ReindexFailed), blocks[:min(len(blocks), maxBlocks)], "action", "reindex_failed")
 		return
 	}
 	a.log.InfoContext(ctx, "reindexed", "event", j.id, "ms", time.Since(t0).Milliseconds())
-	text := strings.TrimSpace(staffText.done + "\n" + summary)
-	a.deliver(ctx, j, t, note(text, faq.English, "reindex"), textBlocks(text), 0, "action", "reindexed")
+	text := strings.TrimSpace(both(msgs.Reindexed) + "\n" + summary)
+	a.deliver(ctx, j, t, text, textBlocks(text), "action", "reindexed")
 }
 
-// answerBusy tells the user of a job that found the workers busy to try again, unless the job's
-// event was taken before.
-func (a *Adapter) answerBusy(ctx context.Context, j job) {
-	ctx, cancel := context.WithTimeout(ctx, a.cfg.EventTimeout)
-	defer cancel()
-	if _, ok := a.admit(ctx, j, bot.Arrival{Events: j.events}); !ok {
-		return
-	}
-	a.cfg.Observer.Refused("slack", "busy")
-	lang := a.jobLang(j)
-	text := a.bot.Engine().Content.Messages.Busy.In(lang)
-	a.deliver(ctx, j, a.private(j), note(text, lang, "busy"), textBlocks(text), 0, "action", "busy")
-}
-
-// usageAck is the immediate answer to "/faq" alone.
-func (a *Adapter) usageAck(ctx context.Context, j job) ackMessage {
-	lang := a.stateLang(ctx, j)
-	ack := ackMessage{ResponseType: "ephemeral", Text: ui(lang).usage}
-	if b, err := marshalBlocks(usageBlocks(a.bot, lang)); err == nil {
+// usageAck is the immediate answer to "/faq" alone. It reads no shared state, so it does not
+// know the language of the conversation: the usage line is in both languages, the rest in
+// Japanese with a button that shows it all in English.
+func (a *Adapter) usageAck(ctx context.Context) ackMessage {
+	out, _ := a.chat.Take(ctx, bot.Message{Kind: bot.MsgUsage}) // nothing shared is read: no error
+	usage := out.Messages.Usage.In(bot.Japanese) + "\n" + out.Messages.Usage.In(bot.English)
+	ack := ackMessage{ResponseType: "ephemeral", Text: usage}
+	if b, err := marshalBlocks(usageBlocks(out.Reply, out.Messages, usage)); err == nil {
 		ack.Blocks = b
 	}
 	return ack
@@ -280,7 +242,7 @@ func (a *Adapter) private(j job) target {
 }
 
 // deliver posts a reply to t; attrs describe it for the log (never its text).
-func (a *Adapter) deliver(ctx context.Context, j job, t target, r bot.Reply, blocks []slack.Block, took time.Duration, attrs ...any) {
+func (a *Adapter) deliver(ctx context.Context, j job, t target, text string, blocks []slack.Block, attrs ...any) {
 	log := a.log.With("event", j.id, "kind", string(j.kind))
 	if !a.api.allowed(t) {
 		a.counters.failed.Add(1)
@@ -288,7 +250,7 @@ func (a *Adapter) deliver(ctx context.Context, j job, t target, r bot.Reply, blo
 		return
 	}
 	out := a.api.post(ctx, t, string(j.kind)+":"+j.id, []slack.MsgOption{
-		slack.MsgOptionText(fallback(cmpText(r)), true),
+		slack.MsgOptionText(fallback(text), true),
 		slack.MsgOptionBlocks(blocks...),
 	})
 	if out.err != nil {
@@ -304,70 +266,9 @@ func (a *Adapter) deliver(ctx context.Context, j job, t target, r bot.Reply, blo
 		a.counters.found.Add(1)
 		attrs = append(attrs, "found_after_timeout", true)
 	}
-	if r.Decision.Action != "" {
-		a.cfg.Observer.Replied("slack", r, took)
-	}
 	via := "channel"
 	if t.responseURL != "" {
 		via = "response_url"
 	}
 	log.InfoContext(ctx, "replied", append(attrs, "via", via, "status", out.status, "attempts", out.attempts, "ms", time.Since(j.received).Milliseconds())...)
-}
-
-func cmpText(r bot.Reply) string {
-	if r.Text != "" {
-		return r.Text
-	}
-	return r.Body
-}
-
-// note is a reply faqbot composes itself (busy, slow down, thanks, usage, reindex): it has no
-// Decision.Action, and Decision.Reason names it. Notes are not answers: the Observer is not
-// told of them as replies (busy and slow down are told as refusals).
-func note(text string, lang faq.Lang, reason string) bot.Reply {
-	return bot.Reply{Text: text, Body: text, Lang: lang, Decision: nlu.Decision{Lang: lang, Reason: reason}}
-}
-
-// describeReply describes a reply of the bot for the log.
-func (a *Adapter) describeReply(r bot.Reply) []any {
-	d := r.Decision
-	attrs := []any{"action", string(d.Action), "lang", string(r.Lang), "confidence", d.Confidence}
-	if d.Greeting {
-		attrs[1] = "welcome"
-	}
-	if d.Entry != nil {
-		attrs = append(attrs, "entry", d.Entry.ID)
-	}
-	if len(d.PII) > 0 {
-		attrs = append(attrs, "pii", d.PII)
-	}
-	return attrs
-}
-
-// jobLang is the language to answer j in before the bot has decided.
-func (a *Adapter) jobLang(j job) faq.Lang {
-	if j.kind == kindAction {
-		return j.action.lang
-	}
-	return nlu.DetectLang(plainQuestion(j.text))
-}
-
-// stateLang is the language of j's conversation so far (Japanese when unknown).
-func (a *Adapter) stateLang(ctx context.Context, j job) faq.Lang {
-	st, ok, err := a.cfg.Store.Get(ctx, j.key())
-	return turnLang(bot.Turn{State: st, Known: ok && err == nil})
-}
-
-// turnLang is the language of the conversation t tells (Japanese when unknown).
-func turnLang(t bot.Turn) faq.Lang {
-	if t.Known && t.State.Lang != "" {
-		return t.State.Lang
-	}
-	return faq.Japanese
-}
-
-func (a *Adapter) storeFailed(ctx context.Context, j job, err error) {
-	if err != nil {
-		a.log.WarnContext(ctx, "conversation state unavailable", "event", j.id, "error", "store")
-	}
 }

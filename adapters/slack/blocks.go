@@ -9,8 +9,6 @@ import (
 
 	"github.com/faqbot/faqbot/adapters/internal/textcut"
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/faq"
-	"github.com/faqbot/faqbot/nlu"
 )
 
 // Slack's Block Kit limits. Lengths are counted in UTF-16 code units, which is never less than
@@ -27,54 +25,24 @@ const (
 	maxFallbackText = 3000
 )
 
-// The adapter's own words: the few texts the content does not hold.
-type uiText struct {
-	lookingUp, source, usage, topics, switchLang string
+// both is a message in both languages at once, English first: what editors see of
+// "/faq reindex", whatever language they speak.
+func both(l interface{ In(bot.Lang) string }) string {
+	return l.In(bot.English) + " / " + l.In(bot.Japanese)
 }
 
-var uiTexts = map[faq.Lang]uiText{
-	faq.Japanese: {
-		lookingUp:  "確認しています…",
-		source:     "出典",
-		usage:      "使い方: /faq ご質問（例: /faq 漏えいした件数は？）",
-		topics:     "よくあるご質問",
-		switchLang: "Show in English",
-	},
-	faq.English: {
-		lookingUp:  "Looking that up…",
-		source:     "Source",
-		usage:      "Usage: /faq your question (for example: /faq How many records were leaked?)",
-		topics:     "Topics",
-		switchLang: "日本語で表示",
-	},
-}
-
-func ui(lang faq.Lang) uiText { return uiTexts[langOr(lang)] }
-
-// staffText is what editors see of "/faq reindex", in both languages at once.
-var staffText = struct {
-	notEditor, noReindex, reindexing, busy, done, failed string
-}{
-	notEditor:  "Only content editors may run /faq reindex. / /faq reindex はコンテンツ編集者のみ実行できます。",
-	noReindex:  "Reindexing is not available on this server. / このサーバーでは再インデックスできません。",
-	reindexing: "Reindexing… / 再インデックス中…",
-	busy:       "A reindex is already running. / 再インデックスはすでに実行中です。",
-	done:       "Reindexed. / 再インデックスしました。",
-	failed:     "The content has errors; the previous content keeps serving. / コンテンツに誤りがあります。以前のコンテンツのまま回答を続けます。",
-}
-
-func langOr(l faq.Lang) faq.Lang {
-	if l == faq.English {
-		return faq.English
+func langOr(l bot.Lang) bot.Lang {
+	if l == bot.English {
+		return bot.English
 	}
-	return faq.Japanese
+	return bot.Japanese
 }
 
-func other(l faq.Lang) faq.Lang {
-	if langOr(l) == faq.English {
-		return faq.Japanese
+func other(l bot.Lang) bot.Lang {
+	if langOr(l) == bot.English {
+		return bot.Japanese
 	}
-	return faq.English
+	return bot.English
 }
 
 // What a language button re-renders (the arg of verbLang).
@@ -88,43 +56,31 @@ const (
 // section limit), the entry id and its source section, the choices as buttons, after an answer
 // the question whether it helped, and a button showing the same in the other language when
 // switchArg says what that is ("" for none).
-func replyBlocks(r bot.Reply, c *faq.Content, switchArg string) []slack.Block {
+func replyBlocks(r bot.Reply, msgs *bot.Messages, switchArg string) []slack.Block {
 	lang := langOr(r.Lang)
-	d := r.Decision
 	var tail []slack.Block
-	if d.Entry != nil && d.Action != nlu.DontKnow {
-		tail = append(tail, sourceBlock(d.Entry, lang))
+	if r.Entry != "" {
+		tail = append(tail, sourceBlock(r.Entry, r.Section, msgs.Source.In(lang)))
 	}
-	var choices []slack.BlockElement
-	for i, ch := range r.Choices {
-		if len(choices) == maxActionElements {
-			break
-		}
-		if b := button(fmt.Sprintf("faq.entry.%d", i), actionValue(verbEntry, ch.EntryID, lang), ch.Label); b != nil {
-			choices = append(choices, b)
-		}
+	if b := choiceButtons(r.Choices, lang); b != nil {
+		tail = append(tail, b)
 	}
-	if len(choices) > 0 {
-		tail = append(tail, slack.NewActionBlock("", choices...))
-	}
-	if d.Action == nlu.Answer && d.Entry != nil {
-		if ask := c.Messages.HelpfulAsk.In(lang); ask != "" {
-			var yesNo []slack.BlockElement
-			for _, b := range []*slack.ButtonBlockElement{
-				button("faq.yes", actionValue(verbYes, d.Entry.ID, lang), c.Messages.Yes.In(lang)),
-				button("faq.no", actionValue(verbNo, d.Entry.ID, lang), c.Messages.No.In(lang)),
-			} {
-				if b != nil {
-					yesNo = append(yesNo, b)
-				}
+	if h := r.Offers.Helpful; h != nil {
+		var yesNo []slack.BlockElement
+		for _, b := range []*slack.ButtonBlockElement{
+			button("faq.yes", actionValue(verbYes, h.Entry, lang), h.Yes),
+			button("faq.no", actionValue(verbNo, h.Entry, lang), h.No),
+		} {
+			if b != nil {
+				yesNo = append(yesNo, b)
 			}
-			if len(yesNo) > 0 {
-				tail = append(tail, contextBlock(plain(ask, maxContextText)), slack.NewActionBlock("", yesNo...))
-			}
+		}
+		if len(yesNo) > 0 {
+			tail = append(tail, contextBlock(plain(h.Ask, maxContextText)), slack.NewActionBlock("", yesNo...))
 		}
 	}
 	if switchArg != "" {
-		if b := button("faq.lang", actionValue(verbLang, switchArg, other(lang)), ui(lang).switchLang); b != nil {
+		if b := button("faq.lang", actionValue(verbLang, switchArg, other(lang)), msgs.SwitchLang.In(lang)); b != nil {
 			tail = append(tail, slack.NewActionBlock("", b))
 		}
 	}
@@ -132,34 +88,37 @@ func replyBlocks(r bot.Reply, c *faq.Content, switchArg string) []slack.Block {
 	return append(blocks, tail...)
 }
 
-// usageBlocks is the answer to "/faq" alone: what the bot does, how to ask, and the topics of
-// the content as buttons.
-func usageBlocks(b *bot.Bot, lang faq.Lang) []slack.Block {
-	lang = langOr(lang)
-	u := ui(lang)
-	c := b.Engine().Content
-	intro := b.Welcome(lang, nil, 0).Body
-	blocks := sections(intro+"\n\n"+u.usage, 3)
-	var lines []string
-	var topics []slack.BlockElement
-	for _, e := range c.Entries {
-		if e.Parent != "" || e.OutOfScope {
-			continue
+// choiceButtons is an action block of choices (nil for none).
+func choiceButtons(cs []bot.Choice, lang bot.Lang) slack.Block {
+	var buttons []slack.BlockElement
+	for i, ch := range cs {
+		if len(buttons) == maxActionElements {
+			break
 		}
-		t, _ := e.In(lang)
-		label := cmp.Or(t.Label, t.Title)
-		lines = append(lines, "・"+t.Title)
-		if len(topics) < maxActionElements {
-			if bt := button(fmt.Sprintf("faq.entry.%d", len(topics)), actionValue(verbEntry, e.ID, lang), label); bt != nil {
-				topics = append(topics, bt)
-			}
+		if b := button(fmt.Sprintf("faq.entry.%d", i), actionValue(verbEntry, ch.EntryID, lang), ch.Label); b != nil {
+			buttons = append(buttons, b)
 		}
 	}
-	blocks = append(blocks, slack.NewSectionBlock(plain(u.topics+"\n"+strings.Join(lines, "\n"), maxSectionText), nil, nil))
-	if len(topics) > 0 {
-		blocks = append(blocks, slack.NewActionBlock("", topics...))
+	if len(buttons) == 0 {
+		return nil
 	}
-	if bt := button("faq.lang", actionValue(verbLang, switchUsage, other(lang)), u.switchLang); bt != nil {
+	return slack.NewActionBlock("", buttons...)
+}
+
+// usageBlocks is the answer to "/faq" alone (a KindUsage reply): what the bot does, how to
+// ask (usage), and the topics of the content as buttons.
+func usageBlocks(r bot.Reply, msgs *bot.Messages, usage string) []slack.Block {
+	lang := langOr(r.Lang)
+	blocks := sections(r.Body+"\n\n"+usage, 3)
+	lines := make([]string, len(r.Topics))
+	for i, t := range r.Topics {
+		lines[i] = "・" + t
+	}
+	blocks = append(blocks, slack.NewSectionBlock(plain(msgs.Topics.In(lang)+"\n"+strings.Join(lines, "\n"), maxSectionText), nil, nil))
+	if b := choiceButtons(r.Choices, lang); b != nil {
+		blocks = append(blocks, b)
+	}
+	if bt := button("faq.lang", actionValue(verbLang, switchUsage, other(lang)), msgs.SwitchLang.In(lang)); bt != nil {
 		blocks = append(blocks, slack.NewActionBlock("", bt))
 	}
 	return blocks
@@ -170,10 +129,10 @@ func textBlocks(text string) []slack.Block { return sections(text, maxBlocks) }
 
 // sourceBlock names the entry and the section of the official FAQ it comes from, for staff to
 // quote.
-func sourceBlock(e *faq.Entry, lang faq.Lang) slack.Block {
-	s := "`" + escape(e.ID) + "`"
-	if e.Section != "" {
-		s = ui(lang).source + ": " + escape(e.Section) + " · " + s
+func sourceBlock(entry, section, source string) slack.Block {
+	s := "`" + escape(entry) + "`"
+	if section != "" {
+		s = source + ": " + escape(section) + " · " + s
 	}
 	return contextBlock(slack.NewTextBlockObject(slack.MarkdownType, textcut.Clip(s, maxContextText), false, false))
 }

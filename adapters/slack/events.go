@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/faq"
-	"github.com/faqbot/faqbot/nlu"
 )
 
 // kind is what a job asks for.
@@ -35,6 +33,7 @@ type job struct {
 	responseURL string
 	// text is the question as sent (Slack markup included); action the clicked button.
 	text     string
+	media    string // what a message without text held (bot.MediaFile), "" for text
 	action   action
 	received time.Time
 	retry    int // X-Slack-Retry-Num or the envelope's retry_attempt
@@ -146,8 +145,12 @@ func eventJob(env *wireEnvelope, received time.Time, retry int) (j job, why stri
 	switch {
 	case e.BotID != "" || e.Subtype == "bot_message":
 		return job{}, "bot", false // this bot's own messages, and other bots'
+	case e.Subtype == "file_share" && strings.TrimSpace(plainQuestion(string(e.Text))) == "":
+		j.media = bot.MediaFile // a file alone: say what the bot cannot read
+	case e.Subtype == "file_share":
+		// A file with a question: the question is answered.
 	case e.Subtype != "":
-		return job{}, "subtype", false // edits, deletions, joins, file shares, …
+		return job{}, "subtype", false // edits, deletions, joins, …
 	case len(e.Edited) > 0 && string(e.Edited) != "null":
 		return job{}, "edited", false
 	case e.User == "" || e.Channel == "":
@@ -217,7 +220,7 @@ type wireInteraction struct {
 //	lang|welcome|lang  the greeting in lang; lang|usage|lang: the /faq usage in lang
 type action struct {
 	verb, arg string
-	lang      faq.Lang
+	lang      bot.Lang
 	// messageTS is the clicked message; ephemeral is set when only the user sees it (it can then
 	// be answered through the response URL only).
 	messageTS string
@@ -238,8 +241,8 @@ func parseAction(value string) (action, bool) {
 	if !ok1 || !ok2 || arg == "" {
 		return action{}, false
 	}
-	l := faq.Lang(lang)
-	if l != faq.Japanese && l != faq.English {
+	l := bot.Lang(lang)
+	if l != bot.Japanese && l != bot.English {
 		return action{}, false
 	}
 	switch verb {
@@ -249,7 +252,7 @@ func parseAction(value string) (action, bool) {
 	return action{}, false
 }
 
-func actionValue(verb, arg string, lang faq.Lang) string {
+func actionValue(verb, arg string, lang bot.Lang) string {
 	return verb + "|" + arg + "|" + string(lang)
 }
 
@@ -340,33 +343,33 @@ func (a *Adapter) takeCommand(ctx context.Context, c command, received time.Time
 	if c.TriggerID != "" {
 		j.events = append(j.events, "slack:trigger:"+c.TriggerID)
 	}
-	lang := nlu.DetectLang(text)
+	lang := bot.LangOf(text)
 	switch strings.ToLower(text) {
 	case "", "help", "ヘルプ":
 		a.counters.accepted.Add(1)
 		a.log.InfoContext(ctx, "usage shown", "event", j.id)
-		return a.usageAck(ctx, j), nil
+		return a.usageAck(ctx), nil
 	case "reindex":
 		switch {
 		case !a.isEditor(c.UserID):
 			a.log.WarnContext(ctx, "reindex refused", "event", j.id, "reason", "not an editor")
-			return ackMessage{ResponseType: "ephemeral", Text: staffText.notEditor}, nil
+			return ackMessage{ResponseType: "ephemeral", Text: both(a.bot.Messages().ReindexNotEditor)}, nil
 		case a.cfg.Reindex == nil:
 			a.log.WarnContext(ctx, "reindex refused", "event", j.id, "reason", "not configured")
-			return ackMessage{ResponseType: "ephemeral", Text: staffText.noReindex}, nil
+			return ackMessage{ResponseType: "ephemeral", Text: both(a.bot.Messages().ReindexOff)}, nil
 		}
 		j.kind = kindReindex
 		a.submit(ctx, tk, j)
-		return ackMessage{ResponseType: "ephemeral", Text: staffText.reindexing}, nil
+		return ackMessage{ResponseType: "ephemeral", Text: both(a.bot.Messages().Reindexing)}, nil
 	}
 	if j.user == "" || j.responseURL == "" {
 		// Nowhere to answer later: say how to ask instead.
 		a.counters.ignored.Add(1)
 		a.log.InfoContext(ctx, "command without user or response URL", "event", j.id)
-		return a.usageAck(ctx, j), nil
+		return a.usageAck(ctx), nil
 	}
 	a.submit(ctx, tk, j)
-	return ackMessage{ResponseType: "ephemeral", Text: ui(lang).lookingUp}, nil
+	return ackMessage{ResponseType: "ephemeral", Text: a.bot.Messages().LookingUp.In(lang)}, nil
 }
 
 // takeInteraction queues a button click. It fails as takeEvent does.

@@ -24,6 +24,7 @@ import (
 
 	"github.com/faqbot/faqbot/adapters/internal/textcut"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -377,14 +378,14 @@ type harness struct {
 	bot      *bot.Bot
 	mux      *http.ServeMux
 	logs     *syncBuffer
-	feedback *bot.MemoryFeedback
+	feedback *memstore.Feedback
 	clicks   int
 }
 
 func newHarness(tb testing.TB, configure ...func(*Config)) *harness {
 	tb.Helper()
 	h := &harness{api: newFakeAPI(tb), bot: testBot(tb), logs: &syncBuffer{}, mux: http.NewServeMux(),
-		feedback: bot.NewMemoryFeedback()}
+		feedback: memstore.NewFeedback()}
 	cfg := Config{
 		SigningSecret: testSecret,
 		BotToken:      testBotToken,

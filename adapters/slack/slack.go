@@ -7,16 +7,18 @@
 // within five minutes) on its raw, size-capped body before anything is parsed. Events go to a
 // bounded pool of workers and are acknowledged at once, well within Slack's three seconds,
 // without waiting for any store. The messages of one user go to one worker, in order. A worker
-// first asks the Admitter whether the event was taken before (Slack retries, and may deliver
-// one message as several events), whether the user is over the rate limit, and what was said
-// before — one round trip to a shared store —, then asks the bot, renders the reply
+// translates each into a bot.Message and hands it to the bot (bot.Chat.Take), which tells
+// whether it was taken before (Slack retries, and may deliver one message as several events),
+// whether the user is over the rate limit, and what was said before — one round trip to a
+// shared store —, and answers it; the worker renders the outcome
 // as blocks — the answer, the entry id and the section of the official FAQ it comes from,
 // buttons for follow-ups, "was this helpful?" and the other language — and posts it, retrying
 // 5xx and 429 answers with backoff (honouring Retry-After).
 //
 // SDK types never leave this package, and neither message text nor Slack user, channel or team
-// ids reach its logs: they carry event ids, entry ids, actions and status codes. It imports bot
-// (never the other way round) and no other adapter; only cmd wires it up.
+// ids reach its logs: they carry event ids, entry ids, actions and status codes. Of faqbot it
+// imports bot (never the other way round) and adapters/internal only — no faq, no nlu, no other
+// adapter; only cmd wires it up.
 package slack
 
 import (
@@ -33,6 +35,7 @@ import (
 
 	"github.com/faqbot/faqbot/adapters/internal/workpool"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 // DefaultAPIURL is the base URL of Slack's Web API.
@@ -59,10 +62,10 @@ type Config struct {
 	// Store keeps conversation state (default: in memory, StateTTL).
 	Store    bot.StateStore
 	StateTTL time.Duration // default 30 minutes
-	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
+	// Feedback records answers to "was this helpful?" (default: memstore.NewFeedback()).
 	Feedback bot.FeedbackRecorder
 	// Seen remembers the events and messages already taken (default:
-	// bot.NewMemoryDeduper(24h, 500,000)).
+	// memstore.NewDeduper(24h, 500,000)).
 	Seen bot.Deduper
 	// Limiter refuses users who send too fast; they get the content's SlowDown message
 	// (default: none).
@@ -152,13 +155,13 @@ func (c *Config) defaults() {
 		c.StateTTL = 30 * time.Minute
 	}
 	if c.Store == nil {
-		c.Store = bot.NewMemoryStore(c.StateTTL, nil)
+		c.Store = memstore.NewStore(c.StateTTL, nil)
 	}
 	if c.Feedback == nil {
-		c.Feedback = bot.NewMemoryFeedback()
+		c.Feedback = memstore.NewFeedback()
 	}
 	if c.Seen == nil {
-		c.Seen = bot.NewMemoryDeduper(24*time.Hour, 500_000, nil)
+		c.Seen = memstore.NewDeduper(24*time.Hour, 500_000, nil)
 	}
 	if c.Admitter == nil {
 		c.Admitter = bot.Stepwise{Seen: c.Seen, Limiter: c.Limiter, Store: c.Store}
@@ -198,16 +201,13 @@ func (c *Config) defaults() {
 // Adapter is the Slack request handlers, the Socket Mode client and the workers that answer
 // their events. It is safe for concurrent use. Shutdown stops it.
 type Adapter struct {
-	bot     *bot.Bot
-	cfg     Config
-	log     *slog.Logger
-	api     *api
-	editors map[string]bool
-	popular bot.Popularity
-	pool    *workpool.Pool[job]
-	// thinking holds a token per decision being made. Deciding is CPU-bound: it gets all
-	// processors but one, which stays free for the handlers that must acknowledge fast.
-	thinking  chan struct{}
+	bot       *bot.Bot
+	cfg       Config
+	log       *slog.Logger
+	api       *api
+	editors   map[string]bool
+	chat      *bot.Chat
+	pool      *workpool.Pool[job]
 	reindexMu sync.Mutex // held while a reindex runs: one at a time
 	counters  counters
 }
@@ -224,11 +224,12 @@ func New(b *bot.Bot, cfg Config) (*Adapter, error) {
 	}
 	cfg.defaults()
 	a := &Adapter{
-		bot:      b,
-		cfg:      cfg,
-		log:      cfg.Logger.With("component", "slack"),
-		editors:  map[string]bool{},
-		thinking: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+		bot:     b,
+		cfg:     cfg,
+		log:     cfg.Logger.With("component", "slack"),
+		editors: map[string]bool{},
+		chat: b.Chat(bot.ChatConfig{Platform: "slack", Admitter: cfg.Admitter, Store: cfg.Store,
+			Feedback: cfg.Feedback, Observer: cfg.Observer, Seen: cfg.Seen}),
 	}
 	a.api = newAPI(cfg)
 	for _, id := range cfg.Editors {

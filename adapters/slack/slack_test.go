@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
@@ -588,7 +589,7 @@ func TestResponseURLElsewhereRefused(t *testing.T) {
 }
 
 func TestSlowDown(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.Limiter = bot.NewMemoryLimiter(time.Hour, 1, nil) })
+	h := newHarness(t, func(c *Config) { c.Limiter = memstore.NewLimiter(time.Hour, 1, nil) })
 	h.event(t, dm("Ev0SLOW00001", "U0ASKER001", "D0DIRECT01", "1717462800.001201", "How many records were leaked?"))
 	h.event(t, dm("Ev0SLOW00002", "U0ASKER001", "D0DIRECT01", "1717462800.001202", "What information was leaked?"))
 	h.event(t, dm("Ev0SLOW00003", "U0ASKER002", "D0DIRECT02", "1717462800.001203", "What information was leaked?"))
@@ -633,7 +634,7 @@ func TestObserver(t *testing.T) {
 	o := &countingObserver{}
 	h := newHarness(t, func(c *Config) {
 		c.Observer = o
-		c.Limiter = bot.NewMemoryLimiter(time.Hour, 2, nil)
+		c.Limiter = memstore.NewLimiter(time.Hour, 2, nil)
 	})
 	h.event(t, mention("Ev0OBSERVE01", "U0ASKER001", "C0SUPPORT1", "1717462800.001300", "How many records were leaked?"))
 	h.event(t, mention("Ev0OBSERVE02", "U0ASKER001", "C0SUPPORT1", "1717462800.001301", "パスワードを変更したい"))
@@ -787,7 +788,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 				if !ok {
 					t.Fatal("no reply")
 				}
-				blocks := wireBlocks(t, replyBlocks(r, c, switchEntry+e.ID))
+				blocks := wireBlocks(t, replyBlocks(r, h.bot.Messages(), switchEntry+e.ID))
 				checkLimits(t, blocks)
 				p := post{Blocks: blocks}
 				if got := len(p.buttons()); got < len(e.Followups)+1 {
@@ -802,7 +803,9 @@ func TestLimitsEveryEntry(t *testing.T) {
 		}
 	}
 	for _, lang := range []faq.Lang{faq.Japanese, faq.English} {
-		t.Run("usage/"+string(lang), func(t *testing.T) { checkLimits(t, wireBlocks(t, usageBlocks(h.bot, lang))) })
+		t.Run("usage/"+string(lang), func(t *testing.T) {
+			checkLimits(t, wireBlocks(t, usageBlocks(usageReply(t, h, lang), h.bot.Messages(), h.bot.Messages().Usage.In(lang))))
+		})
 	}
 	h.drain(t)
 	for i, p := range h.api.accepted(pathPost) {
@@ -819,13 +822,15 @@ func TestLimitsEveryEntry(t *testing.T) {
 	}
 	ho, _ := h.bot.Ask(context.Background(), "オペレーターと話したい")
 	long := bot.Reply{Body: strings.Repeat("長い本文。\n", 30000), Lang: faq.Japanese, Choices: manyChoices(60),
-		Decision: nlu.Decision{Action: nlu.Answer, Entry: c.Entry("leak-count")}}
+		Decision: nlu.Decision{Action: nlu.Answer, Entry: c.Entry("leak-count")}, Kind: bot.KindAnswer,
+		Entry: "leak-count", Section: strings.Repeat("節", 4000),
+		Offers: bot.Offers{Helpful: &bot.HelpfulOffer{Entry: "leak-count", Ask: "役に立ちましたか？", Yes: "はい", No: "いいえ"}}}
 	for name, r := range map[string]bot.Reply{
-		"welcome": h.bot.Welcome(faq.Japanese, nil, welcomeChoices), "dont-know": dk, "handoff": ho, "long": long,
+		"welcome": h.bot.Welcome(faq.Japanese, nil, bot.WelcomeChoices), "dont-know": dk, "handoff": ho, "long": long,
 	} {
-		t.Run(name, func(t *testing.T) { checkLimits(t, wireBlocks(t, replyBlocks(r, c, switchWelcome))) })
+		t.Run(name, func(t *testing.T) { checkLimits(t, wireBlocks(t, replyBlocks(r, h.bot.Messages(), switchWelcome))) })
 	}
-	dkPost := post{Blocks: wireBlocks(t, replyBlocks(dk, c, ""))}
+	dkPost := post{Blocks: wireBlocks(t, replyBlocks(dk, h.bot.Messages(), ""))}
 	if diff := cmp.Diff([]string{"faq.entry.0 entry|leak-count|en", "faq.entry.1 entry|contact|en"}, dkPost.buttons()); diff != "" {
 		t.Errorf("don't know: suggestions (-want +got):\n%s", diff)
 	}
@@ -834,7 +839,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	if !ho.Handoff {
 		t.Fatalf("%v is not a hand-off", ho)
 	}
-	all := post{Blocks: wireBlocks(t, replyBlocks(ho, c, ""))}.all()
+	all := post{Blocks: wireBlocks(t, replyBlocks(ho, h.bot.Messages(), ""))}.all()
 	for _, want := range []string{c.Desk.Phone, c.Desk.Hours.In(faq.Japanese), c.Messages.DeskOpen.In(faq.Japanese)} {
 		if !strings.Contains(all, want) {
 			t.Errorf("hand-off lacks %q:\n%s", want, all)
@@ -842,7 +847,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	}
 	closed := bot.New(h.bot.Engine(), func() time.Time { return time.Date(2024, 6, 8, 10, 0, 0, 0, bot.JST) }) // a Saturday
 	r, _ := closed.EntryReply("am-i-affected", faq.English)
-	all = post{Blocks: wireBlocks(t, replyBlocks(r, c, ""))}.all()
+	all = post{Blocks: wireBlocks(t, replyBlocks(r, h.bot.Messages(), ""))}.all()
 	if !strings.Contains(all, "The desk is closed now; it opens again Monday 10 June at 09:00") || !strings.Contains(all, c.Desk.Phone) {
 		t.Errorf("hand-off when closed:\n%s", all)
 	}
@@ -860,7 +865,7 @@ func manyChoices(n int) []bot.Choice {
 // channel or team id, response URL or credential reaches the logs.
 func TestLogsHoldNoPersonalData(t *testing.T) {
 	h := newHarness(t, func(c *Config) {
-		c.Limiter = bot.NewMemoryLimiter(time.Hour, 4, nil)
+		c.Limiter = memstore.NewLimiter(time.Hour, 4, nil)
 		c.Editors = []string{"U0EDITOR01"}
 		c.Reindex = func(context.Context) (string, error) { return "", errors.New("content/x.yaml:1: bad") }
 	})
@@ -906,5 +911,46 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 		if strings.Contains(logs, s) {
 			t.Errorf("the logs hold %q:\n%s", s, logs)
 		}
+	}
+}
+
+// usageReply is the bot's usage in lang, as "/faq" alone shows it.
+func usageReply(t *testing.T, h *harness, lang faq.Lang) bot.Reply {
+	t.Helper()
+	out, err := h.a.chat.Take(context.Background(), bot.Message{Kind: bot.MsgUsage, Lang: lang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.Reply
+}
+
+// A direct message with a file and a question answers the question; a file alone gets the
+// notice naming what the bot cannot read.
+func TestDirectMessageWithFile(t *testing.T) {
+	h := newHarness(t)
+	withFile := func(env envelope) envelope {
+		ev := env["event"].(map[string]any)
+		ev["subtype"] = "file_share"
+		ev["files"] = []any{map[string]any{"id": "F0FILE0001", "name": "screenshot.png", "mimetype": "image/png"}}
+		return env
+	}
+	h.event(t, withFile(dm("Ev0FILE0001", "U0ASKER001", "D0DIRECT01", "1717462800.000401", "How many records were leaked?")))
+	h.event(t, withFile(dm("Ev0FILE0002", "U0ASKER002", "D0DIRECT02", "1717462800.000402", "")))
+	h.drain(t)
+	posts := h.api.accepted(pathPost)
+	if len(posts) != 2 {
+		t.Fatalf("%d posts, want 2", len(posts))
+	}
+	byChannel := map[string]string{}
+	for _, p := range posts {
+		byChannel[p.Channel] = p.all()
+	}
+	if !strings.Contains(byChannel["D0DIRECT01"], "`leak-count`") {
+		t.Errorf("a file with a question:\n%s\nwant the answer of leak-count", byChannel["D0DIRECT01"])
+	}
+	msgs := h.bot.Messages()
+	want := strings.ReplaceAll(msgs.NonText.In(faq.Japanese), "{media}", msgs.MediaNames["file"].In(faq.Japanese))
+	if !strings.Contains(byChannel["D0DIRECT02"], want) {
+		t.Errorf("a file alone:\n%s\nwant %q", byChannel["D0DIRECT02"], want)
 	}
 }

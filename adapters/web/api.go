@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -12,11 +11,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/faq"
-	"github.com/faqbot/faqbot/nlu"
 )
 
 // askRequest is the body of POST /api/ask.
@@ -107,9 +103,6 @@ var (
 	errInternal     = apiError{http.StatusInternalServerError, "internal error"}
 )
 
-// welcomeChoices is how many entries a greeting offers.
-const welcomeChoices = 5
-
 // serveAsk answers POST /api/ask: a typed question, or the tap on a button (choice), within a
 // conversation. It answers 200 with the reply (and the decision, to an editor); 400 for malformed JSON, an empty query, an
 // invalid lang or conversation id; 404 for a choice that names no entry (any more: content
@@ -118,7 +111,6 @@ const welcomeChoices = 5
 // reply); 415 for a body that is not JSON; 429 with Retry-After and
 // the content's SlowDown message when the conversation or the client address sends too fast.
 func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	var req askRequest
 	if e := h.read(w, r, &req); e != nil {
 		h.refuse(w, r, "ask", *e)
@@ -135,80 +127,40 @@ func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	query := strings.TrimSpace(req.Query)
-	switch {
-	case req.Choice == "" && query == "":
+	if req.Choice == "" && query == "" {
 		h.refuse(w, r, "ask", errEmpty)
 		return
 	}
-	if lang == "" && query != "" && req.Choice == "" {
-		lang = nlu.DetectLang(query)
-	}
 	ctx := r.Context()
-	user := "web:" + conv
-	t, ok := h.admit(ctx, conv, user, r)
-	if !ok {
-		h.limited(w, r, "ask", conv, lang)
-		return
-	}
-	ctx = bot.WithGate(ctx, h.deciding) // bounds the decisions, not the state reads and writes
+	m := bot.Message{Kind: bot.MsgText, User: "web:" + conv, Limit: "web:c:" + conv, Text: query, Lang: lang}
 	kind := "query"
-	var (
-		rep bot.Reply
-		err error
-	)
 	if req.Choice != "" {
-		kind = "choice"
-		var found bool
-		rep, found, err = h.bot.ChooseTurn(ctx, user, t, req.Choice, lang, h.cfg.Store)
-		if !found {
-			h.refuse(w, r, "ask", errChoice)
-			return
-		}
-	} else {
-		rep, err = h.bot.HandleTurn(ctx, user, t, query, h.cfg.Store)
+		kind, m.Kind, m.Entry = "choice", bot.MsgChoice, req.Choice
 	}
-	if ctx.Err() != nil {
-		h.refuse(w, r, "ask", errCancelled)
+	out, ok := h.take(w, r, "ask", conv, m)
+	if !ok {
 		return
 	}
-	if err != nil && !errors.Is(err, bot.ErrStore) {
-		h.counters.failed.Add(1)
-		// The error may come from deep in the index: name the operation only, not its text.
-		h.log.ErrorContext(ctx, "answer failed", "kind", kind, "error", "engine")
-		h.writeError(w, errInternal)
+	rep := out.Reply
+	if out.Missing {
+		h.refuse(w, r, "ask", errChoice)
 		return
-	}
-	if err != nil {
-		h.log.WarnContext(ctx, "conversation state unavailable", "error", "store")
 	}
 	if fb := rep.Feedback; fb != nil {
 		// はい / いいえ typed after "was this helpful?": recorded as a tap on the buttons is.
-		if err := h.cfg.Feedback.Record(ctx, fb.EntryID, fb.Helpful); err != nil {
-			h.log.WarnContext(ctx, "feedback not recorded", "entry", fb.EntryID, "error", "recorder")
-		}
 		h.counters.feedback.Add(1)
 		h.log.InfoContext(ctx, "feedback", "entry", fb.EntryID, "helpful", fb.Helpful, "typed", true)
 		res := h.answer(rep, h.editor(r))
-		res.Desk, res.Conversation = nil, conv
+		res.Conversation = conv
 		writeJSON(w, http.StatusOK, res)
 		return
 	}
-	if rep.Decision.Greeting {
-		// "Hello": greet as on arrival, with the most asked entries to tap.
-		rep = h.bot.Welcome(rep.Lang, h.popular.Top(welcomeChoices), welcomeChoices)
-	}
-	took := time.Since(start)
-	d := rep.Decision
-	if d.Action == nlu.Answer && d.Entry != nil {
-		h.popular.Add(d.Entry.ID)
-	}
-	h.cfg.Observer.Replied("web", rep, took)
 	h.counters.answered.Add(1)
 	res := h.answer(rep, h.editor(r))
 	res.Conversation = conv
 	ex := res.ex
 	attrs := []any{"kind", kind, "action", string(ex.Action), "lang", ex.Lang, "score", ex.Score,
-		"took_ms", float64(took.Microseconds()) / 1000}
+		"took_ms", float64(out.Took.Microseconds()) / 1000}
 	if ex.Entry != "" {
 		attrs = append(attrs, "entry", ex.Entry)
 	}
@@ -217,6 +169,31 @@ func (h *Handler) serveAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	h.log.InfoContext(ctx, "answered", attrs...)
 	writeJSON(w, http.StatusOK, res)
+}
+
+// take has the bot take m, limited by conversation and by r's client address. ok is false when
+// the request has been answered already: 429 when a limit is reached, 503 when it was
+// cancelled, 500 when deciding failed.
+func (h *Handler) take(w http.ResponseWriter, r *http.Request, op, conv string, m bot.Message) (out bot.Outcome, ok bool) {
+	ctx := r.Context()
+	m.Address = "web:ip:" + h.cfg.ClientAddr(r)
+	out, err := h.chat.Take(ctx, m)
+	switch {
+	case ctx.Err() != nil:
+		h.refuse(w, r, op, errCancelled)
+		return out, false
+	case err != nil && !errors.Is(err, bot.ErrStore):
+		h.counters.failed.Add(1)
+		bot.LogFailure(ctx, h.log, err, "kind", op)
+		h.writeError(w, errInternal)
+		return out, false
+	}
+	bot.LogFailure(ctx, h.log, err)
+	if out.Limited {
+		h.limited(w, r, op, conv, out.Reply.Text)
+		return out, false
+	}
+	return out, true
 }
 
 // serveFeedback records POST /api/feedback: whether the answer of an entry helped. It answers
@@ -241,25 +218,21 @@ func (h *Handler) serveFeedback(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, "feedback", errHelpful)
 		return
 	}
-	ctx := r.Context()
-	if _, ok := h.admit(ctx, conv, "", r); !ok {
-		h.limited(w, r, "feedback", conv, lang)
+	out, ok := h.take(w, r, "feedback", conv, bot.Message{Kind: bot.MsgRating, Limit: "web:c:" + conv,
+		Entry: req.Entry, Helpful: *req.Helpful, Lang: langOr(lang)})
+	if !ok {
 		return
 	}
-	content := h.bot.Engine().Content
-	if content.Entry(req.Entry) == nil {
+	if out.Missing {
 		h.refuse(w, r, "feedback", errEntry)
 		return
 	}
-	if err := h.cfg.Feedback.Record(ctx, req.Entry, *req.Helpful); err != nil {
-		h.log.WarnContext(ctx, "feedback not recorded", "entry", req.Entry, "error", "recorder")
-	}
 	h.counters.feedback.Add(1)
-	h.log.InfoContext(ctx, "feedback", "entry", req.Entry, "helpful", *req.Helpful)
+	h.log.InfoContext(r.Context(), "feedback", "entry", req.Entry, "helpful", *req.Helpful)
 	writeJSON(w, http.StatusOK, struct {
 		Message      string `json:"message"`
 		Conversation string `json:"conversation"`
-	}{content.Messages.HelpfulThank.In(langOr(lang)), conv})
+	}{out.Reply.Text, conv})
 }
 
 // serveWelcome answers GET /api/welcome?lang=ja|en with the greeting a new user sees and the
@@ -276,8 +249,8 @@ func (h *Handler) serveWelcome(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, "welcome", errLang)
 		return
 	}
-	rep := h.bot.Welcome(langOr(lang), h.popular.Top(welcomeChoices), welcomeChoices)
-	writeJSON(w, http.StatusOK, h.answer(rep, h.editor(r)))
+	out, _ := h.chat.Take(r.Context(), bot.Message{Kind: bot.MsgHello, Lang: langOr(lang)}) // reads nothing shared
+	writeJSON(w, http.StatusOK, h.answer(out.Reply, h.editor(r)))
 }
 
 // read checks the method and type of an API request and decodes its size-capped JSON body.
@@ -308,34 +281,14 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, v any) *apiError 
 	return nil
 }
 
-// admit asks the Admitter about a message of conversation conv — its rate limit and, when user
-// is not "", its state — and then the address limiter about r's client; ok is false when
-// either limit is reached. A limiter that cannot decide lets the request through.
-func (h *Handler) admit(ctx context.Context, conv, user string, r *http.Request) (t bot.Turn, ok bool) {
-	t, err := h.cfg.Admitter.Admit(ctx, bot.Arrival{Limit: "web:c:" + conv, User: user})
-	if err != nil {
-		h.log.WarnContext(ctx, "admission failed: answered as a new message", "error", "admitter")
-	}
-	if t.Limited {
-		return t, false
-	}
-	ok, err = h.cfg.AddrLimiter.Allow(ctx, "web:ip:"+h.cfg.ClientAddr(r))
-	if err != nil {
-		h.log.WarnContext(ctx, "rate limiter unavailable", "error", "limiter")
-		return t, true
-	}
-	return t, ok
-}
-
 // limited answers 429 with the content's SlowDown message.
-func (h *Handler) limited(w http.ResponseWriter, r *http.Request, op, conv string, lang faq.Lang) {
+func (h *Handler) limited(w http.ResponseWriter, r *http.Request, op, conv, slowDown string) {
 	h.counters.limited.Add(1)
-	h.cfg.Observer.Refused("web", "rate_limited")
 	h.log.WarnContext(r.Context(), "rate limited", "op", op, "status", http.StatusTooManyRequests)
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(h.cfg.RetryAfter.Seconds()))))
 	writeJSON(w, http.StatusTooManyRequests, errorBody{
 		Error:        "rate limited",
-		Message:      h.bot.Engine().Content.Messages.SlowDown.In(langOr(lang)),
+		Message:      slowDown,
 		Conversation: conv,
 	})
 }
@@ -375,51 +328,33 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // answer renders a reply of the bot for the page; with the decision when editor is true.
 func (h *Handler) answer(rep bot.Reply, editor bool) answer {
-	c := h.bot.Engine().Content
-	lang := langOr(rep.Lang)
 	ex := bot.Explain(rep)
 	res := answer{ex: ex, Lang: ex.Lang, Entry: ex.Entry, Handoff: ex.Handoff, Body: rep.Body,
-		Parts: h.phones.of(c).parts(rep.Body), Choices: ex.Choices}
+		Parts: parts(rep.Body, rep.Phones), Choices: ex.Choices, ChoiceKind: rep.ChoiceKind}
 	if editor {
 		res.Explanation = &ex
 	}
-	d := rep.Decision
-	if len(res.Choices) > 0 {
-		switch {
-		case d.Action == nlu.AskBack:
-			res.ChoiceKind = "followups"
-		case d.Greeting:
-			res.ChoiceKind = "welcome"
-		default:
-			res.ChoiceKind = "suggestions"
-		}
+	if o := rep.Offers.Helpful; o != nil {
+		res.Helpful = &helpfulAsk{Ask: o.Ask, Yes: o.Yes, No: o.No}
 	}
-	if d.Action == nlu.Answer && d.Entry != nil {
-		if ask := c.Messages.HelpfulAsk.In(lang); ask != "" {
-			res.Helpful = &helpfulAsk{Ask: ask, Yes: c.Messages.Yes.In(lang), No: c.Messages.No.In(lang)}
-		}
-	}
-	if (rep.Handoff || d.Action == nlu.DontKnow && !d.Greeting) && c.Desk.Phone != "" {
-		res.Desk = &deskButton{
-			Label: strings.ReplaceAll(c.Messages.CallDesk.In(lang), "{desk}", c.Desk.Name.In(lang)),
-			Tel:   digits(c.Desk.Phone),
-		}
+	if o := rep.Offers.Desk; o != nil {
+		res.Desk = &deskButton{Label: o.Label, Tel: o.Tel}
 	}
 	return res
 }
 
 // parseLang accepts "ja", "en" and "" (not said).
-func parseLang(s string) (faq.Lang, bool) {
-	switch l := faq.Lang(s); l {
-	case "", faq.Japanese, faq.English:
+func parseLang(s string) (bot.Lang, bool) {
+	switch l := bot.Lang(s); l {
+	case "", bot.Japanese, bot.English:
 		return l, true
 	}
 	return "", false
 }
 
-func langOr(l faq.Lang) faq.Lang {
+func langOr(l bot.Lang) bot.Lang {
 	if l == "" {
-		return faq.Japanese
+		return bot.Japanese
 	}
 	return l
 }
@@ -442,15 +377,4 @@ func conversation(id string) (string, bool) {
 		}
 	}
 	return id, true
-}
-
-// digits keeps the digits of a phone number, for a tel: link.
-func digits(phone string) string {
-	var b strings.Builder
-	for _, r := range phone {
-		if r >= '0' && r <= '9' || r == '+' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

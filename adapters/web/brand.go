@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/bot"
 )
 
 // rgb is a colour of the sRGB space, 0–255 per channel.
@@ -26,7 +26,7 @@ var (
 // minContrast is WCAG 2's AA ratio for normal text.
 const minContrast = 4.5
 
-// parseHex reads "#rrggbb" (the form faq.Brand.Color is checked to have).
+// parseHex reads "#rrggbb" (the form bot.Brand.Color is checked to have).
 func parseHex(s string) (rgb, bool) {
 	if len(s) != 7 || s[0] != '#' {
 		return rgb{}, false
@@ -89,7 +89,7 @@ type palette struct {
 	brand, onBrand, ink rgb
 }
 
-func brandPalette(b faq.Brand) palette {
+func brandPalette(b bot.Brand) palette {
 	c, ok := parseHex(b.Color)
 	if !ok {
 		c = defaultBrand

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -191,7 +192,7 @@ func TestDecisionForEditorsOnly(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := testBot(t).Handle(context.Background(), "u", "流出した件数は何件ですか", bot.NewMemoryStore(0, nil))
+	rep, err := testBot(t).Handle(context.Background(), "u", "流出した件数は何件ですか", memstore.NewStore(0, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,16 +238,7 @@ func TestPageBrand(t *testing.T) {
 }
 
 func TestPhoneParts(t *testing.T) {
-	e, err := testEngine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := newOfficialPhones(e.Content)
-	for _, want := range []string{"0120-455-512", "03-3470-5050", "03-3470-5053"} {
-		if !p.numbers[want] {
-			t.Errorf("%s is not among the official numbers %v", want, p.numbers)
-		}
-	}
+	official := []string{"0120-455-512", "03-3470-5050", "03-3470-5053"} // bot.Reply.Phones
 	tel := func(n, d string) part { return part{Text: n, Phone: true, Tel: d} }
 	text := func(s string) part { return part{Text: s} }
 	for _, tc := range []struct {
@@ -268,7 +260,7 @@ func TestPhoneParts(t *testing.T) {
 		{"0120-455-512-9", []part{text("0120-455-512-9")}},
 		{"0120-455-512", []part{tel("0120-455-512", "0120455512")}},
 	} {
-		if diff := cmp.Diff(tc.want, p.parts(tc.in)); diff != "" {
+		if diff := cmp.Diff(tc.want, parts(tc.in, official)); diff != "" {
 			t.Errorf("parts(%q) (-want +got):\n%s", tc.in, diff)
 		}
 	}

@@ -347,9 +347,9 @@ func TestBrowserCustomer(t *testing.T) {
 	}
 	// Customers have been asking about the app: a follow-up is the most answered entry.
 	for range 3 {
-		h.popular.Add("change-password-app")
+		h.bot.Popularity().Add("change-password-app")
 	}
-	h.popular.Add("leak-count")
+	h.bot.Popularity().Add("leak-count")
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	ctx := browser(t, 390, 844)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 // TestLogsHoldNoPersonalData sends personal data in every field of every endpoint, in valid and
@@ -42,8 +42,8 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	clock := time.Now
 	h := newHandler(t, Config{
 		Logger:      logger,
-		Limiter:     bot.NewMemoryLimiter(time.Hour, 8, clock),
-		AddrLimiter: bot.NewMemoryLimiter(time.Hour, 1000, clock),
+		Limiter:     memstore.NewLimiter(time.Hour, 8, clock),
+		AddrLimiter: memstore.NewLimiter(time.Hour, 1000, clock),
 	})
 	const addr = "198.51.100.23"
 	send := func(method, path, ctype, body string) *httptest.ResponseRecorder {

@@ -1,7 +1,7 @@
 // Package web is faqbot's chat in the browser: a page at / where customers ask questions and
 // get the official answers (follow-up buttons, suggestions, the desk to call), under the
 // company's name and colour and a notice that the answers are automated and come from the
-// official Q&A (faq.Brand). Editors — whoever Config.Editor says is one — also get a switch
+// official Q&A (bot.Brand). Editors — whoever Config.Editor says is one — also get a switch
 // that shows the decision behind each reply.
 //
 // The page is plain HTML, CSS and JavaScript embedded in the binary: no build step, nothing
@@ -15,7 +15,8 @@
 // neither questions, conversation ids nor addresses reach the logs, which carry actions, entry
 // ids, languages, personal-data kinds and status codes.
 //
-// web imports bot (never the other way round) and no other adapter; only cmd wires it up.
+// Of faqbot, web imports bot (never the other way round) only — no faq, no nlu, no other
+// adapter; only cmd wires it up.
 package web
 
 import (
@@ -28,12 +29,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime"
 	"sync/atomic"
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 //go:embed static
@@ -72,7 +72,7 @@ type Config struct {
 	// Observer is told about every answer to a question or a tap, and about every request
 	// refused by a rate limit (default: bot.NopObserver).
 	Observer bot.Observer
-	// Feedback records answers to "was this helpful?" (default: bot.NewMemoryFeedback()).
+	// Feedback records answers to "was this helpful?" (default: memstore.NewFeedback()).
 	Feedback bot.FeedbackRecorder
 	// MaxBody is the largest request body accepted (default 64 KiB); larger ones get 413. A
 	// question longer than bot.MaxText characters within it gets the content's TooLong reply,
@@ -82,10 +82,6 @@ type Config struct {
 	// behind each reply: the page has the switch that shows it and /api/ask and /api/welcome
 	// answer it (bot.Explanation). nil: nobody is an editor, and customers see replies only.
 	Editor func(*http.Request) bool
-	// Deciding bounds the decisions made at once (default GOMAXPROCS; bot.WithGate: reading and
-	// writing conversation state do not count); the other requests wait their turn, which keeps
-	// the tail latency of a busy server short.
-	Deciding int
 }
 
 // LogValue prints the configuration's limits.
@@ -114,13 +110,13 @@ func (c *Config) defaults() {
 		c.MaxConversations = 100_000
 	}
 	if c.Store == nil {
-		c.Store = bot.NewLRUStore(c.StateTTL, c.MaxConversations, nil)
+		c.Store = memstore.NewLRU(c.StateTTL, c.MaxConversations, nil)
 	}
 	if c.Limiter == nil {
-		c.Limiter = bot.NewMemoryLimiter(time.Second, 10, nil)
+		c.Limiter = memstore.NewLimiter(time.Second, 10, nil)
 	}
 	if c.AddrLimiter == nil {
-		c.AddrLimiter = bot.NewMemoryLimiter(100*time.Millisecond, 60, nil)
+		c.AddrLimiter = memstore.NewLimiter(100*time.Millisecond, 60, nil)
 	}
 	if c.Admitter == nil {
 		c.Admitter = bot.Stepwise{Limiter: c.Limiter, Store: c.Store}
@@ -135,13 +131,10 @@ func (c *Config) defaults() {
 		c.Observer = bot.NopObserver{}
 	}
 	if c.Feedback == nil {
-		c.Feedback = bot.NewMemoryFeedback()
+		c.Feedback = memstore.NewFeedback()
 	}
 	if c.MaxBody <= 0 {
 		c.MaxBody = defaultMaxBody
-	}
-	if c.Deciding <= 0 {
-		c.Deciding = runtime.GOMAXPROCS(0)
 	}
 }
 
@@ -161,9 +154,7 @@ type Handler struct {
 	log      *slog.Logger
 	assets   http.Handler
 	page     *template.Template
-	popular  bot.Popularity
-	phones   phoneCache
-	deciding chan struct{}
+	chat     *bot.Chat
 	mux      *http.ServeMux // the routes of Register, for ServeHTTP
 	counters counters
 }
@@ -180,13 +171,14 @@ func New(b *bot.Bot, cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{
-		bot:      b,
-		cfg:      cfg,
-		log:      cfg.Logger.With("component", "web"),
-		assets:   http.StripPrefix("/static/", http.FileServerFS(sub)),
-		page:     page,
-		deciding: make(chan struct{}, cfg.Deciding),
-		mux:      http.NewServeMux(),
+		bot:    b,
+		cfg:    cfg,
+		log:    cfg.Logger.With("component", "web"),
+		assets: http.StripPrefix("/static/", http.FileServerFS(sub)),
+		page:   page,
+		chat: b.Chat(bot.ChatConfig{Platform: "web", Admitter: cfg.Admitter, Store: cfg.Store,
+			Feedback: cfg.Feedback, Observer: cfg.Observer, AddrLimiter: cfg.AddrLimiter}),
+		mux: http.NewServeMux(),
 	}
 	h.Register(h.mux)
 	return h, nil
@@ -245,9 +237,9 @@ type pageData struct {
 
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	secure(w)
-	b := h.bot.Engine().Content.Brand
+	b := h.bot.Brand()
 	data := pageData{Name: map[string]string{}, Notice: map[string]string{}, NoticeURL: b.NoticeURL, Editor: h.editor(r)}
-	for _, l := range []faq.Lang{faq.Japanese, faq.English} {
+	for _, l := range []bot.Lang{bot.Japanese, bot.English} {
 		data.Name[string(l)] = b.Name.In(l)
 		data.Notice[string(l)] = b.Notice.In(l)
 	}
@@ -269,7 +261,7 @@ func (h *Handler) serveBrand(w http.ResponseWriter, _ *http.Request) {
 	secure(w)
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	io.WriteString(w, brandPalette(h.bot.Engine().Content.Brand).css())
+	io.WriteString(w, brandPalette(h.bot.Brand()).css())
 }
 
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request) {

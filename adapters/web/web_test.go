@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
@@ -72,8 +73,8 @@ func TestAskExtras(t *testing.T) {
 		t.Errorf("a hand-off asks whether it helped")
 	}
 	res = ask(t, h, map[string]string{"query": "こんにちは"})
-	if len(res.Choices) != welcomeChoices || res.Desk != nil {
-		t.Errorf("a greeting offers %d choices and desk %v, want %d and none", len(res.Choices), res.Desk, welcomeChoices)
+	if len(res.Choices) != bot.WelcomeChoices || res.Desk != nil {
+		t.Errorf("a greeting offers %d choices and desk %v, want %d and none", len(res.Choices), res.Desk, bot.WelcomeChoices)
 	}
 }
 
@@ -170,8 +171,8 @@ func TestRateLimit(t *testing.T) {
 	now := time.Date(2024, 6, 4, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	h := newHandler(t, Config{
-		Limiter:     bot.NewMemoryLimiter(time.Minute, 2, clock),
-		AddrLimiter: bot.NewMemoryLimiter(time.Minute, 4, clock),
+		Limiter:     memstore.NewLimiter(time.Minute, 2, clock),
+		AddrLimiter: memstore.NewLimiter(time.Minute, 4, clock),
 		RetryAfter:  1500 * time.Millisecond,
 	})
 	first := ask(t, h, map[string]string{"query": "パスワードを変更したい"})
@@ -237,7 +238,7 @@ func TestRateLimitKeys(t *testing.T) {
 }
 
 func TestFeedback(t *testing.T) {
-	fb := bot.NewMemoryFeedback()
+	fb := memstore.NewFeedback()
 	h := newHandler(t, Config{Feedback: fb})
 	for _, v := range []map[string]any{
 		{"entry": "leak-count", "helpful": true, "lang": "en"},
@@ -262,7 +263,7 @@ func TestWelcome(t *testing.T) {
 	h := newHandler(t, Config{})
 	for _, lang := range []string{"ja", "en"} {
 		w, res := call(t, h, "GET", "/api/welcome?lang="+lang, "", "")
-		if w.Code != 200 || res.Lang != lang || len(res.Choices) != welcomeChoices || res.Body == "" {
+		if w.Code != 200 || res.Lang != lang || len(res.Choices) != bot.WelcomeChoices || res.Body == "" {
 			t.Errorf("welcome in %s: %d, lang %s, %d choices, body %q", lang, w.Code, res.Lang, len(res.Choices), res.Body)
 		}
 	}
@@ -277,7 +278,7 @@ func TestWelcome(t *testing.T) {
 func TestObserverAndStore(t *testing.T) {
 	obs := &fakeObserver{}
 	h := newHandler(t, Config{Observer: obs, Store: failingStore{},
-		Limiter: bot.NewMemoryLimiter(time.Hour, 2, nil)})
+		Limiter: memstore.NewLimiter(time.Hour, 2, nil)})
 	res := ask(t, h, map[string]string{"query": "パスワードを変更したい"})
 	if res.Action != nlu.AskBack {
 		t.Errorf("with the store down: %s, want the ask-back all the same", res.Action)

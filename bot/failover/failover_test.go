@@ -13,14 +13,15 @@ import (
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/failover"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 // shared is a shared store that fails while down is set.
 type shared struct {
 	down   atomic.Bool
 	calls  atomic.Int32
-	dedupe *bot.MemoryDeduper
-	states *bot.MemoryStore
+	dedupe *memstore.Deduper
+	states *memstore.Store
 }
 
 var errDown = errors.New("connection refused")
@@ -88,7 +89,7 @@ func (s *syncBuffer) String() string {
 }
 
 func TestFailover(t *testing.T) {
-	sh := &shared{dedupe: bot.NewMemoryDeduper(time.Hour, 100, nil), states: bot.NewMemoryStore(time.Hour, nil)}
+	sh := &shared{dedupe: memstore.NewDeduper(time.Hour, 100, nil), states: memstore.NewStore(time.Hour, nil)}
 	logs := &syncBuffer{}
 	h := failover.NewHealth(failover.HealthConfig{Ping: sh.Ping, Every: 10 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(logs, nil))})
@@ -96,9 +97,9 @@ func TestFailover(t *testing.T) {
 	defer cancel()
 	go h.Run(ctx)
 	local := bot.Stepwise{
-		Seen:    bot.NewMemoryDeduper(time.Hour, 100, nil),
-		Limiter: bot.NewMemoryLimiter(time.Hour, 1, nil),
-		Store:   bot.NewMemoryStore(time.Hour, nil),
+		Seen:    memstore.NewDeduper(time.Hour, 100, nil),
+		Limiter: memstore.NewLimiter(time.Hour, 1, nil),
+		Store:   memstore.NewStore(time.Hour, nil),
 	}
 	seen := h.NewDeduper(sh, local.Seen)
 	store := h.NewStateStore(sh, local.Store)
@@ -197,7 +198,7 @@ func TestTimeout(t *testing.T) {
 		<-ctx.Done()
 		return bot.Turn{Limited: true}, ctx.Err()
 	})
-	ad := h.NewAdmitter(slow, bot.Stepwise{Limiter: bot.NewMemoryLimiter(0, 1, nil)})
+	ad := h.NewAdmitter(slow, bot.Stepwise{Limiter: memstore.NewLimiter(0, 1, nil)})
 	start := time.Now()
 	if turn, err := ad.Admit(context.Background(), bot.Arrival{Limit: "u"}); turn.Limited || err != nil {
 		t.Errorf("Admit = %+v, %v", turn, err)

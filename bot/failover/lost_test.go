@@ -7,6 +7,7 @@ import (
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/failover"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 // TestSharedStoreThatLostItsData: a shared store that comes back empty (Redis restarted
@@ -14,11 +15,11 @@ import (
 // during the outage, or before the store lost them — are still repeats.
 func TestSharedStoreThatLostItsData(t *testing.T) {
 	ctx := context.Background()
-	sh := &shared{dedupe: bot.NewMemoryDeduper(time.Hour, 1000, nil), states: bot.NewMemoryStore(time.Hour, nil)}
+	sh := &shared{dedupe: memstore.NewDeduper(time.Hour, 1000, nil), states: memstore.NewStore(time.Hour, nil)}
 	h := failover.NewHealth(failover.HealthConfig{Ping: func(context.Context) error { return nil }})
-	local := bot.Stepwise{Seen: bot.NewMemoryDeduper(time.Hour, 1000, nil), Store: bot.NewMemoryStore(time.Hour, nil)}
+	local := bot.Stepwise{Seen: memstore.NewDeduper(time.Hour, 1000, nil), Store: memstore.NewStore(time.Hour, nil)}
 	ad := h.NewAdmitter(sh, local)
-	dd := h.NewDeduper(sh, bot.NewMemoryDeduper(time.Hour, 1000, nil))
+	dd := h.NewDeduper(sh, memstore.NewDeduper(time.Hour, 1000, nil))
 
 	before := bot.Arrival{Events: []string{"line:before"}}
 	if tr, _ := ad.Admit(ctx, before); tr.Repeat {
@@ -27,7 +28,7 @@ func TestSharedStoreThatLostItsData(t *testing.T) {
 	if first, _ := dd.FirstTime(ctx, "slack:helpful:1"); !first {
 		t.Fatal("a new vote is a repeat")
 	}
-	sh.dedupe = bot.NewMemoryDeduper(time.Hour, 1000, nil) // the shared store restarts, empty
+	sh.dedupe = memstore.NewDeduper(time.Hour, 1000, nil) // the shared store restarts, empty
 	if tr, _ := ad.Admit(ctx, before); !tr.Repeat {
 		t.Error("an event this replica took is new again once the shared store lost it")
 	}

@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 // seenBucket holds the event ids taken: id → the time it was taken (Unix nanoseconds).
@@ -24,7 +25,7 @@ const seenBucket = "seen"
 type Deduper struct {
 	j     *Journal
 	ttl   time.Duration
-	mem   *bot.MemoryDeduper
+	mem   *memstore.Deduper
 	every time.Duration
 
 	mu      sync.Mutex
@@ -41,7 +42,7 @@ type DeduperOptions struct {
 	// TTL is how long an id is remembered at least (default 24 h, beyond LINE's and Slack's
 	// redelivery windows).
 	TTL time.Duration
-	// Max bounds the ids held in memory, as for bot.NewMemoryDeduper (default 500,000).
+	// Max bounds the ids held in memory, as for memstore.NewDeduper (default 500,000).
 	Max int
 	// FlushEvery is how often the ids taken are written (default 100 ms).
 	FlushEvery time.Duration
@@ -59,7 +60,7 @@ func (j *Journal) Deduper(opts DeduperOptions) (*Deduper, error) {
 	if opts.FlushEvery <= 0 {
 		opts.FlushEvery = 100 * time.Millisecond
 	}
-	d := &Deduper{j: j, ttl: opts.TTL, mem: bot.NewMemoryDeduper(opts.TTL, opts.Max, j.opts.Now), every: opts.FlushEvery,
+	d := &Deduper{j: j, ttl: opts.TTL, mem: memstore.NewDeduper(opts.TTL, opts.Max, j.opts.Now), every: opts.FlushEvery,
 		pending: map[string]time.Time{}, stop: make(chan struct{}), done: make(chan struct{})}
 	cutoff := j.opts.Now().Add(-opts.TTL).UnixNano()
 	ctx := context.Background()

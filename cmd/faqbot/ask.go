@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/memstore"
 )
 
 func cmdAsk(ctx context.Context, env *environment, args []string) error {
@@ -99,7 +100,7 @@ Flags:
 // feedback. With asJSON, each reply is printed as ask --json prints it.
 func converse(ctx context.Context, b *bot.Bot, in io.Reader, out *bufio.Writer, prompt, asJSON bool) error {
 	const user = "terminal"
-	store := bot.NewMemoryStore(30*time.Minute, nil)
+	store := memstore.NewStore(30*time.Minute, nil)
 	var last bot.Reply
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)

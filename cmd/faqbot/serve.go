@@ -21,6 +21,7 @@ import (
 	"github.com/faqbot/faqbot/adapters/web"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/editor"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/bot/metrics"
 	"github.com/faqbot/faqbot/faq"
 )
@@ -293,7 +294,7 @@ func (m *Main) handlers(ctx context.Context, st *state) (*http.ServeMux, error) 
 		log.Warn("the web chat shows everyone the decision behind each reply (--debug-decisions): for a local run only")
 	}
 	console, err := web.New(b, web.Config{Logger: m.root, Store: st.store, Admitter: st.admit, Observer: st.observer, Feedback: st.feedback,
-		AddrLimiter: bot.NewMemoryLimiter(sc.ipEvery, sc.ipBurst, nil), Editor: editor})
+		AddrLimiter: memstore.NewLimiter(sc.ipEvery, sc.ipBurst, nil), Editor: editor})
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/editor"
 	"github.com/faqbot/faqbot/bot/journal"
+	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/bot/metrics"
 	"github.com/faqbot/faqbot/bot/record"
 )
@@ -136,7 +137,7 @@ func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state
 		store:    local.Store,
 		seen:     local.Seen,
 		admit:    local,
-		feedback: bot.NewMemoryFeedback(),
+		feedback: memstore.NewFeedback(),
 		observer: mx,
 		announce: func(context.Context, string) {},
 		ready:    func(context.Context) map[string]any { return map[string]any{"shared_state": "embedded"} },
@@ -180,9 +181,9 @@ func localState(sc *serveConfig, root *slog.Logger, mx *metrics.Metrics) (*state
 // event ids and rate limits in memory.
 func localParts(sc *serveConfig) bot.Stepwise {
 	return bot.Stepwise{
-		Seen:    bot.NewMemoryDeduper(dedupeTTL, 500_000, nil),
-		Limiter: bot.NewMemoryLimiter(sc.userEvery, sc.userBurst, nil),
-		Store:   bot.NewLRUStore(stateTTL, maxStates, nil),
+		Seen:    memstore.NewDeduper(dedupeTTL, 500_000, nil),
+		Limiter: memstore.NewLimiter(sc.userEvery, sc.userBurst, nil),
+		Store:   memstore.NewLRU(stateTTL, maxStates, nil),
 	}
 }
 

@@ -1,4 +1,4 @@
-package bot
+package memstore
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 func TestMemoryDeduper(t *testing.T) {
 	now := time.Date(2024, 6, 4, 0, 0, 0, 0, time.UTC)
-	d := NewMemoryDeduper(time.Hour, 1000, func() time.Time { return now })
+	d := NewDeduper(time.Hour, 1000, func() time.Time { return now })
 	ctx := context.Background()
 	first := func(id string) bool { ok, _ := d.FirstTime(ctx, id); return ok }
 	if !first("a") || first("a") {
@@ -26,7 +26,7 @@ func TestMemoryDeduper(t *testing.T) {
 	if !first("a") || !first("b") {
 		t.Error("ids remembered past 2·ttl")
 	}
-	small := NewMemoryDeduper(time.Hour, 2, nil)
+	small := NewDeduper(time.Hour, 2, nil)
 	for _, id := range []string{"1", "2", "3", "4", "5"} {
 		small.FirstTime(ctx, id)
 	}
@@ -37,7 +37,7 @@ func TestMemoryDeduper(t *testing.T) {
 
 func TestMemoryLimiter(t *testing.T) {
 	now := time.Date(2024, 6, 4, 0, 0, 0, 0, time.UTC)
-	l := NewMemoryLimiter(time.Second, 3, func() time.Time { return now })
+	l := NewLimiter(time.Second, 3, func() time.Time { return now })
 	ctx := context.Background()
 	allow := func(key string) bool { ok, _ := l.Allow(ctx, key); return ok }
 	for i := range 3 {
@@ -63,7 +63,7 @@ func TestMemoryLimiter(t *testing.T) {
 	if n := l.Len(); n != 1 {
 		t.Errorf("%d keys remembered after all were idle, want 1", n)
 	}
-	unlimited := NewMemoryLimiter(0, 1, nil)
+	unlimited := NewLimiter(0, 1, nil)
 	for range 100 {
 		if ok, _ := unlimited.Allow(ctx, "a"); !ok {
 			t.Fatal("a limiter of every 0 refused a message")

@@ -1,21 +1,23 @@
-package bot
+package memstore
 
 import (
 	"context"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/faqbot/faqbot/bot"
 )
 
 func TestLRUStoreBoundedInCount(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
-	s := NewLRUStore(time.Hour, 3, func() time.Time { return now })
+	s := NewLRU(time.Hour, 3, func() time.Time { return now })
 	for _, u := range []string{"a", "b", "c"} {
-		s.Put(ctx, u, State{Last: u})
+		s.Put(ctx, u, bot.State{Last: u})
 	}
 	s.Get(ctx, "a") // a is used again: b is now the least recently used
-	s.Put(ctx, "d", State{Last: "d"})
+	s.Put(ctx, "d", bot.State{Last: "d"})
 	if s.Len() != 3 {
 		t.Fatalf("len %d, want 3", s.Len())
 	}
@@ -26,7 +28,7 @@ func TestLRUStoreBoundedInCount(t *testing.T) {
 	}
 	// A million conversations made up by clients: memory stays at the cap.
 	for i := range 1_000_000 {
-		s.Put(ctx, fmt.Sprint("made-up-", i), State{})
+		s.Put(ctx, fmt.Sprint("made-up-", i), bot.State{})
 	}
 	if s.Len() != 3 {
 		t.Errorf("len %d after a million puts, want 3", s.Len())
@@ -36,9 +38,9 @@ func TestLRUStoreBoundedInCount(t *testing.T) {
 func TestLRUStoreExpires(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
-	s := NewLRUStore(time.Minute, 100, func() time.Time { return now })
-	s.Put(ctx, "a", State{Last: "x"})
-	s.Put(ctx, "b", State{Last: "y"})
+	s := NewLRU(time.Minute, 100, func() time.Time { return now })
+	s.Put(ctx, "a", bot.State{Last: "x"})
+	s.Put(ctx, "b", bot.State{Last: "y"})
 	now = now.Add(59 * time.Second)
 	if st, ok, _ := s.Get(ctx, "a"); !ok || st.Last != "x" {
 		t.Errorf("a: %+v %v before its ttl", st, ok)
@@ -47,7 +49,7 @@ func TestLRUStoreExpires(t *testing.T) {
 	if _, ok, _ := s.Get(ctx, "a"); ok {
 		t.Error("a held after its ttl")
 	}
-	s.Put(ctx, "c", State{}) // forgets the expired b
+	s.Put(ctx, "c", bot.State{}) // forgets the expired b
 	if s.Len() != 1 {
 		t.Errorf("len %d, want 1 (expired states forgotten)", s.Len())
 	}
