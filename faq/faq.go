@@ -222,6 +222,11 @@ type Vectors struct {
 	// Candidates is the number of entries nearest the question by their vectors that a search
 	// adds to those its words found.
 	Candidates int
+	// MinCount leaves out of the vocabulary the words seen fewer times (their vectors come
+	// from their character n-grams); Sample is the subsampling threshold of frequent words
+	// (word2vec's t: a word of frequency f is kept with probability (√(f/t)+1)·t/f).
+	MinCount int
+	Sample   float64
 }
 
 // Retrieval are the settings of the index's search.

@@ -195,6 +195,10 @@ func TestLoadProblems(t *testing.T) {
 			"entries/a.yaml": goodEntry,
 			"matcher.yaml":   strings.Replace(embeddedFile("content/matcher.yaml"), "  max_clauses: 4", "", 1),
 		}, []string{fmt.Sprintf("c/matcher.yaml:%d: retrieval: max_clauses is missing", lineOfText(embeddedFile("content/matcher.yaml"), "retrieval:"))}},
+		{"vectors: no subsampling threshold, and a minimum count of 0", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"matcher.yaml":   strings.NewReplacer("  sample: 1e-4", "  sample: 0", "  min_count: 1", "  min_count: 0").Replace(embeddedFile("content/matcher.yaml")),
+		}, []string{fmt.Sprintf("c/matcher.yaml:%d: retrieval, learning and vectors: counts must be at least 1 (folds at least 2), rate positive, l2 not negative", lineOfText(embeddedFile("content/matcher.yaml"), "  intent_weight:"))}}, // the line of the learning section's first key
 		{"a message left empty", map[string]string{
 			"entries/a.yaml": goodEntry,
 			"faqbot.yaml":    withoutClarify("  clarify:\n    ja: \"\"\n"),

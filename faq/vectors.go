@@ -53,7 +53,8 @@ func (ix *Index) buildVectors(ctx context.Context) error {
 		sentences[i] = sentence(t)
 		tokens += len(sentences[i])
 	}
-	cfg := embed.Config{Dim: vc.Dim, Window: vc.Window, Negative: vc.Negative, Epochs: vc.Epochs, Seed: vc.Seed}
+	cfg := embed.Config{Dim: vc.Dim, Window: vc.Window, Negative: vc.Negative, Epochs: vc.Epochs, Seed: vc.Seed,
+		MinCount: vc.MinCount, Sample: vc.Sample}
 	m, cached := ix.cachedVectors(cfg)
 	if m == nil {
 		report := progress(ctx, "vectors", 100)
@@ -110,7 +111,8 @@ func (ix *Index) cachedVectors(cfg embed.Config) (*embed.Model, bool) {
 		return nil, false // damaged or half-written: train again
 	}
 	got := m.Config()
-	if got.Dim != cfg.Dim || got.Window != cfg.Window || got.Negative != cfg.Negative || got.Epochs != cfg.Epochs || got.Seed != cfg.Seed {
+	if got.Dim != cfg.Dim || got.Window != cfg.Window || got.Negative != cfg.Negative || got.Epochs != cfg.Epochs || got.Seed != cfg.Seed ||
+		got.MinCount != cfg.MinCount || got.Sample != cfg.Sample {
 		return nil, false
 	}
 	return m, true

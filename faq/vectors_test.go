@@ -9,7 +9,8 @@ import (
 
 // TestVectors: a FAQ too small to learn from gets no vectors; one large enough learns them when
 // its index is built, caches them beside an on-disk index, reads them back on the next build of
-// the same content (the same answers), and trains again when the cache is damaged.
+// the same content (the same answers), trains again when the cache is damaged or was trained
+// with other settings (subsampling, minimum count).
 func TestVectors(t *testing.T) {
 	ctx := context.Background()
 	c := smallFAQ(t)
@@ -62,7 +63,6 @@ func TestVectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	damaged, got := build()
-	defer damaged.Close()
 	if vi := damaged.Vectors(); !vi.Trained || vi.Cached {
 		t.Errorf("after the cache was damaged: %+v, want vectors trained again", vi)
 	}
@@ -70,5 +70,21 @@ func TestVectors(t *testing.T) {
 		if got[i].Entry.ID != want[i].Entry.ID || got[i].Vector != want[i].Vector {
 			t.Errorf("retrained vectors differ from the first: %s (%v) at %d, want %s (%v)", got[i].Entry.ID, got[i].Vector, i, want[i].Entry.ID, want[i].Vector)
 		}
+	}
+	damaged.Close()
+
+	for _, change := range []struct {
+		name string
+		set  func(*Vectors)
+	}{
+		{"sample", func(v *Vectors) { v.Sample *= 10 }},
+		{"min_count", func(v *Vectors) { v.MinCount++ }},
+	} {
+		change.set(&c.Matcher.Vectors)
+		other, _ := build()
+		if vi := other.Vectors(); !vi.Trained || vi.Cached {
+			t.Errorf("after %s changed: %+v, want vectors trained again", change.name, vi)
+		}
+		other.Close()
 	}
 }
