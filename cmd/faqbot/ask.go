@@ -199,10 +199,12 @@ func askBatch(ctx context.Context, in io.Reader, out io.Writer, workers int, ans
 		readErr <- sc.Err()
 	}()
 	var werr error
+	failed := false
 	for j := range pending {
 		b := <-j.done
-		if b == nil || werr != nil {
-			continue // failed, or the output failed: drain so that the reader and workers end
+		failed = failed || b == nil
+		if failed || werr != nil {
+			continue // a line failed, or the output did: nothing after it is written; drain so that the reader and workers end
 		}
 		if _, err := out.Write(b); err != nil {
 			werr = err
