@@ -99,7 +99,7 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 	m := ix.mapping()
 	var err error
 	if dir == "" {
-		ix.bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		ix.bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, kvConfig())
 		if err != nil {
 			return nil, fmt.Errorf("faq: new index: %w", err)
 		}
@@ -153,7 +153,7 @@ func (ix *Index) openDir(dir, hash string, m mapping.IndexMapping) (reuse bool, 
 		}
 	}
 	ix.dir = filepath.Join(dir, hash[:hashDirLen])
-	if existing, err := bleve.Open(ix.dir); err == nil {
+	if existing, err := bleve.OpenUsing(ix.dir, kvConfig()); err == nil {
 		old, _ := existing.GetInternal([]byte(hashKey))
 		if string(old) == hash {
 			ix.bi = existing
@@ -164,7 +164,7 @@ func (ix *Index) openDir(dir, hash string, m mapping.IndexMapping) (reuse bool, 
 	if err := os.RemoveAll(ix.dir); err != nil {
 		return false, fmt.Errorf("faq: index %s: remove old index: %w", ix.dir, err)
 	}
-	ix.bi, err = bleve.NewUsing(ix.dir, m, scorch.Name, scorch.Name, nil)
+	ix.bi, err = bleve.NewUsing(ix.dir, m, scorch.Name, scorch.Name, kvConfig())
 	if err != nil {
 		return false, fmt.Errorf("faq: new index %s: %w", ix.dir, err)
 	}
