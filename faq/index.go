@@ -64,10 +64,11 @@ type Index struct {
 	dir        string
 	// stats are the BM25 statistics of each bleve field; reader is the snapshot every search
 	// reads, and docOf numbers its documents as faqbot does (see openReader).
-	stats     map[string]fieldStats
-	reader    index.IndexReader
-	docOf     []int32
-	scorePool sync.Pool // of *scores, sized to the documents
+	stats      map[string]fieldStats
+	reader     index.IndexReader
+	docOf      []int32
+	scorePool  sync.Pool // of *scores, sized to the documents
+	searchPool sync.Pool // of *searchBuf
 	// vec are the word vectors learnt from the FAQ's text (nil for a small FAQ), docVec every
 	// document's unit vector by document number, answerDocs the answer documents of each entry.
 	vec        *embed.Model
