@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -407,15 +406,25 @@ func bigrams(s string) []string {
 	return out
 }
 
-var asciiWord = regexp.MustCompile(`[a-z0-9]+(?:'[a-z]+)?`)
-
-// englishTerms returns the snowball stems of the ASCII words of n that are not stop words.
+// englishTerms returns the snowball stems of the ASCII words of n that are not stop words: the
+// matches of [a-z0-9]+(?:'[a-z]+)? found from left to right, cut at the apostrophe.
 func englishTerms(n string) []string {
 	var out []string
-	for _, w := range asciiWord.FindAllString(n, -1) {
-		if i := strings.IndexByte(w, '\''); i > 0 {
-			w = w[:i] // what's → what, customer's → customer
+	for i := 0; i < len(n); {
+		if !isWordChar(n[i]) {
+			i++
+			continue
 		}
+		j := i
+		for j < len(n) && isWordChar(n[j]) {
+			j++
+		}
+		w := n[i:j] // what's → what, customer's → customer
+		if j+1 < len(n) && n[j] == '\'' && 'a' <= n[j+1] && n[j+1] <= 'z' {
+			for j++; j < len(n) && 'a' <= n[j] && n[j] <= 'z'; j++ {
+			}
+		}
+		i = j
 		if isEnglishStop(w) {
 			continue
 		}
@@ -423,6 +432,9 @@ func englishTerms(n string) []string {
 	}
 	return out
 }
+
+// isWordChar reports an ASCII lower-case letter or digit.
+func isWordChar(b byte) bool { return 'a' <= b && b <= 'z' || '0' <= b && b <= '9' }
 
 func isEnglishStop(w string) bool { return english.IsStopWord(w) || relayWords[w] }
 
