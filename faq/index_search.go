@@ -192,8 +192,15 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		h.EntryCoverage = ix.entryCoverage(wq, h.Entry)
 	}
 	// Content order, whatever order bleve found them in.
-	slices.SortFunc(hits, func(a, b Hit) int { return cmp.Compare(ix.Order(a.Entry), ix.Order(b.Entry)) })
+	slices.SortFunc(hits, func(a, b Hit) int { return ix.Compare(a.Entry, b.Entry) })
 	return hits, nil
+}
+
+// Compare orders entries by Order, then by id: the key that breaks ties between entries the
+// same way on every build and run (entries without a phrase share an Order; their ids tell
+// them apart).
+func (ix *Index) Compare(a, b *Entry) int {
+	return cmp.Or(cmp.Compare(ix.Order(a), ix.Order(b)), strings.Compare(a.ID, b.ID))
 }
 
 // Order is the position of e's first phrase in the index: a stable key that breaks ties

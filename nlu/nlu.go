@@ -513,7 +513,7 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 		if a.confidence != b.confidence {
 			return cmp.Compare(b.confidence, a.confidence)
 		}
-		return cmp.Compare(m.ix.Order(a.entry), m.ix.Order(b.entry))
+		return m.ix.Compare(a.entry, b.entry)
 	})
 	if len(r.cands) > 0 {
 		r.best = r.cands[0]
