@@ -42,57 +42,68 @@ type Hit struct {
 	TopScore, TopAnswerScore float64
 }
 
-// inWord reports whether an n-gram lies inside one of the query's Japanese words that df
-// counts: searching for it too costs time and adds nothing.
-func inWord(q text.Terms, df map[string]int, gram string) bool {
-	for _, w := range q[text.JA] {
-		if df[w] > 0 && strings.Contains(w, gram) {
+// inWord reports whether an n-gram lies inside one of the query's Japanese words that the
+// index knows (known): searching for it too costs time and adds nothing.
+func inWord(known []string, gram string) bool {
+	for _, w := range known {
+		if strings.Contains(w, gram) {
 			return true
 		}
 	}
 	return false
 }
 
-// selectTerms appends to terms the query's terms of field f that df counts in at most limit
-// documents, the rarest max of them; n-grams inside a known word, or of a query with several
-// known words, are left out.
-func selectTerms(terms []string, q text.Terms, f text.Field, df map[text.Field]map[string]int, limit, max, jaHits int) []string {
+// termDF is a query term and the number of documents that have it.
+type termDF struct {
+	term string
+	n    int
+}
+
+// selectTerms appends to sel the query's terms of field f that df (the field's document
+// frequencies) counts in at most limit documents, the rarest max of them; n-grams inside a
+// known word, or of a query with several known words, are left out.
+func selectTerms(sel []termDF, q text.Terms, f text.Field, df map[string]int, known []string, limit, max int) []termDF {
 	for _, term := range q[f] {
-		if n := df[f][term]; n > 0 && n <= limit && !(f == text.Gram && (inWord(q, df[text.JA], term) || jaHits > 1)) {
-			terms = append(terms, term) // else no document has it, or too many do
+		if f == text.Gram && (len(known) > 1 || inWord(known, term)) {
+			continue
+		}
+		if n := df[term]; n > 0 && n <= limit {
+			sel = append(sel, termDF{term, n}) // else no document has it, or too many do
 		}
 	}
-	if len(terms) > max {
+	if len(sel) > max {
 		// The rarest terms decide the ranking; the rest only cost time.
-		slices.SortStableFunc(terms, func(a, b string) int { return cmp.Compare(df[f][a], df[f][b]) })
-		terms = terms[:max]
+		slices.SortStableFunc(sel, func(a, b termDF) int { return cmp.Compare(a.n, b.n) })
+		sel = sel[:max]
 	}
-	return terms
+	return sel
 }
 
 // clauses returns the term queries of q: over the phrases' fields, and over the answers'.
-func (ix *Index) clauses(q text.Terms) []clause { return ix.appendClauses(nil, nil, q) }
+func (ix *Index) clauses(q text.Terms) []clause {
+	return ix.appendClauses(nil, q, &searchBuf{})
+}
 
-// appendClauses appends the term queries of q to clauses; terms is scratch space.
-func (ix *Index) appendClauses(clauses []clause, terms []string, q text.Terms) []clause {
+// appendClauses appends the term queries of q to clauses, with buf's scratch space.
+func (ix *Index) appendClauses(clauses []clause, q text.Terms, buf *searchBuf) []clause {
 	kanaOnly, english := q.KanaOnly(), q.English()
-	known := func(df map[string]int) int { // query words the index knows: when there are several, n-grams add little
-		n := 0
+	known := func(df map[string]int) []string { // query words the index knows: when there are several, n-grams add little
+		buf.knownWords = buf.knownWords[:0]
 		for _, w := range q[text.JA] {
 			if df[w] > 0 {
-				n++
+				buf.knownWords = append(buf.knownWords, w)
 			}
 		}
-		return n
+		return buf.knownWords
 	}
-	add := func(field string, selected []string, boost float64) {
-		for _, term := range selected {
-			clauses = append(clauses, clause{field: field, term: term, boost: boost})
+	add := func(field string, selected []termDF, boost float64) {
+		for _, t := range selected {
+			clauses = append(clauses, clause{field: field, term: t.term, boost: boost})
 		}
-		terms = selected[:0]
+		buf.selected = selected[:0]
 	}
 	r := ix.content.Matcher.Retrieval
-	jaHits := known(ix.df[text.JA])
+	words := known(ix.df[text.JA])
 	limit := int(r.MaxDF*float64(len(ix.phrases))) + 1
 	for _, f := range text.Fields {
 		boost := ix.boosts[f]
@@ -102,19 +113,19 @@ func (ix *Index) appendClauses(clauses []clause, terms []string, q text.Terms) [
 		if boost == 0 || (f == text.Yomi) != kanaOnly && f != text.EN {
 			continue // a question without kanji is best read by its sound, others by their words
 		}
-		add(string(f), selectTerms(terms[:0], q, f, ix.df, limit, r.MaxClauses, jaHits), boost)
+		add(string(f), selectTerms(buf.selected[:0], q, f, ix.df[f], words, limit, r.MaxClauses), boost)
 	}
 	if r.AnswerBoost == 0 || len(ix.answers) == 0 {
 		return clauses
 	}
-	jaHits = known(ix.adf[text.JA])
+	words = known(ix.adf[text.JA])
 	limit = int(r.MaxDF*float64(len(ix.answers))) + 1
 	for _, f := range answerFields {
 		boost := ix.boosts[f]
 		if english && f != text.EN || boost == 0 {
 			continue
 		}
-		add(answerField(f), selectTerms(terms[:0], q, f, ix.adf, limit, r.MaxAnswerClauses, jaHits), r.AnswerBoost*boost)
+		add(answerField(f), selectTerms(buf.selected[:0], q, f, ix.adf[f], words, limit, r.MaxAnswerClauses), r.AnswerBoost*boost)
 	}
 	return clauses
 }
@@ -125,11 +136,11 @@ func (ix *Index) appendClauses(clauses []clause, terms []string, q text.Terms) [
 func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error) {
 	buf, _ := ix.searchPool.Get().(*searchBuf)
 	if buf == nil {
-		buf = &searchBuf{terms: text.Terms{}, best: map[*Entry]int{}, seen: map[string]bool{}, selected: make([]string, 0, 64)}
+		buf = &searchBuf{terms: text.Terms{}, best: map[*Entry]int{}, seen: map[string]bool{}, selected: make([]termDF, 0, 64)}
 	}
 	defer ix.searchPool.Put(buf)
 	q = buf.unique(q)
-	buf.clauses = ix.appendClauses(buf.clauses[:0], buf.selected, q)
+	buf.clauses = ix.appendClauses(buf.clauses[:0], q, buf)
 	clauses := buf.clauses
 	if len(clauses) == 0 {
 		return nil, nil
@@ -313,17 +324,18 @@ type idw struct {
 
 // searchBuf is the scratch space of one search, from a pool: nothing of it outlives Search.
 type searchBuf struct {
-	terms    text.Terms // the query's terms, unique
-	words    []string   // what terms' slices hold
-	clauses  []clause
-	selected []string
-	best     map[*Entry]int
-	seen     map[string]bool
-	fields   []weightedField
-	ids      []int32
-	weights  []float64
-	known    []idw
-	vocab    []idw
+	terms      text.Terms // the query's terms, unique
+	words      []string   // what terms' slices hold
+	clauses    []clause
+	selected   []termDF
+	knownWords []string // the query's words the index knows
+	best       map[*Entry]int
+	seen       map[string]bool
+	fields     []weightedField
+	ids        []int32
+	weights    []float64
+	known      []idw
+	vocab      []idw
 }
 
 // unique returns q with each field's terms unique, in their first order, held in b.
