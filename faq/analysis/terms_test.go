@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // englishPattern is what englishTerms scans for, as a regular expression.
@@ -45,6 +46,34 @@ func TestEnglishTermsScan(t *testing.T) {
 	for _, s := range cases {
 		if diff := cmp.Diff(englishTermsByPattern(s), englishTerms(s)); diff != "" {
 			t.Errorf("%q (-pattern +scan):\n%s", s, diff)
+		}
+	}
+}
+
+// TestGramsAcrossLongVowels: n-grams are the same whether their characters lie side by side in
+// the text (taken as substrings) or have a long-vowel mark between them (copied).
+func TestGramsAcrossLongVowels(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"サーバー障害", []string{"サバ", "バ障", "障", "障害", "害"}},
+		{"障害サーバ", []string{"障", "障害", "害", "害サ", "サバ"}},
+		{"ぱすわーど", nil}, // kana bigrams of hiragana alone are left out
+		{"漢", []string{"漢"}},
+		{"あ", []string{"あ"}},
+		{"error発生", []string{"error", "発", "発生", "生"}},
+	} {
+		if diff := cmp.Diff(c.want, grams(c.in), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("grams(%q) (-want +got):\n%s", c.in, diff)
+		}
+	}
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{{"", nil}, {"あ", []string{"あ"}}, {"あい", []string{"あい"}}, {"アイウ", []string{"アイ", "イウ"}}, {"a漢b", []string{"a漢", "漢b"}}} {
+		if diff := cmp.Diff(c.want, bigrams(c.in), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("bigrams(%q) (-want +got):\n%s", c.in, diff)
 		}
 	}
 }
