@@ -207,14 +207,7 @@ func syntheticContent(t *testing.T, n int) *Content {
 	r := rand.New(rand.NewPCG(3, 4))
 	word := func() string { return synthWords[r.IntN(len(synthWords))] }
 	phrase := func() string { return fmt.Sprintf(synthForms[r.IntN(len(synthForms))], word(), word()) }
-	manifest, err := fs.ReadFile(Embedded(), ManifestFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree := fstest.MapFS{
-		ManifestFile: {Data: []byte(strings.Replace(string(manifest), "languages: [ja, en]", "languages: [ja]", 1))},
-	}
-	tree[MatcherFile] = &fstest.MapFile{Data: noVectors(t)}
+	tree := jaTree(t)
 	for i := range n {
 		answer := fmt.Sprintf("%sは%sで受け付けています。%sと%sをお持ちください。", word(), word(), word(), word())
 		y := fmt.Sprintf("id: s%d\nja:\n  title: %s\n  answer: %s\n  questions: [%s, %s]\n", i, phrase(), answer, phrase(), phrase())
@@ -227,18 +220,27 @@ func syntheticContent(t *testing.T, n int) *Content {
 	return c
 }
 
-// noVectors is the shipped matcher.yaml without word vectors, which BM25 does not read and
-// which take most of a large index's build.
-func noVectors(t *testing.T) []byte {
-	data, err := fs.ReadFile(Embedded(), MatcherFile)
+// jaTree is a content tree without entries: the shipped manifest in Japanese alone, and the
+// shipped matcher.yaml without word vectors, which BM25 does not read and which take most of a
+// large index's build.
+func jaTree(t *testing.T) fstest.MapFS {
+	t.Helper()
+	manifest, err := fs.ReadFile(Embedded(), ManifestFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := strings.Replace(string(data), "min_entries: 200", "min_entries: 1000000", 1)
-	if s == string(data) {
+	matcher, err := fs.ReadFile(Embedded(), MatcherFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noVectors := strings.Replace(string(matcher), "min_entries: 200", "min_entries: 1000000", 1)
+	if noVectors == string(matcher) {
 		t.Fatal("matcher.yaml: no vectors.min_entries to raise")
 	}
-	return []byte(s)
+	return fstest.MapFS{
+		ManifestFile: {Data: []byte(strings.Replace(string(manifest), "languages: [ja, en]", "languages: [ja]", 1))},
+		MatcherFile:  {Data: []byte(noVectors)},
+	}
 }
 
 // localgovDir holds LocalgovFAQ beside the project, when it is there (it is not part of the
@@ -252,14 +254,7 @@ func localgovContent(t *testing.T) *Content {
 	if rows == nil {
 		t.Skip("LocalgovFAQ is not in " + localgovDir)
 	}
-	manifest, err := fs.ReadFile(Embedded(), ManifestFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree := fstest.MapFS{
-		ManifestFile: {Data: []byte(strings.Replace(string(manifest), "languages: [ja, en]", "languages: [ja]", 1))},
-	}
-	tree[MatcherFile] = &fstest.MapFile{Data: noVectors(t)}
+	tree := jaTree(t)
 	for i, row := range rows {
 		if len(row) < 3 {
 			continue

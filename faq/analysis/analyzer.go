@@ -174,7 +174,7 @@ func (a *Analyzer) Analyze(s string) Analysis {
 func asciiWords(s string) []string {
 	var out []string
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+		return !(r < utf8.RuneSelf && isWordChar(byte(r)))
 	}) {
 		if !isEnglishStop(w) {
 			out = append(out, w)
