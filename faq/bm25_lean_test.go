@@ -10,10 +10,13 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
 	index "github.com/blevesearch/bleve_index_api"
+
+	text "github.com/faqbot/faqbot/faq/analysis"
 )
 
 // normBM25 is the BM25 of bm25 as it was first written: every posting read with its norm, the
@@ -296,4 +299,55 @@ func tsvRows(path string) [][]string {
 		}
 	}
 	return rows
+}
+
+// TestSearchConcurrent: searches at once on one index (sharing its reused term field readers
+// and its pools of scratch space) find what the same searches find one at a time.
+func TestSearchConcurrent(t *testing.T) {
+	ctx := context.Background()
+	c, err := LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewIndex(ctx, c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var queries []text.Terms
+	for i, p := range ix.phrases {
+		if i%12 == 0 {
+			queries = append(queries, ix.an.Terms(p.Text))
+		}
+	}
+	search := func(q text.Terms) string {
+		hits, err := ix.Search(ctx, q, 8)
+		if err != nil {
+			t.Error(err)
+		}
+		var b strings.Builder
+		for _, h := range hits {
+			fmt.Fprintf(&b, "%s %v %v %v %v;", h.Entry.ID, h.Score, h.AnswerScore, h.Coverage, h.EntryCoverage)
+		}
+		return b.String()
+	}
+	want := make([]string, len(queries))
+	for i, q := range queries {
+		want[i] = search(q)
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for round := range 2 {
+				for i := range queries {
+					j := (i*7 + w + round) % len(queries)
+					if got := search(queries[j]); got != want[j] {
+						t.Errorf("query %d searched concurrently: %s, alone: %s", j, got, want[j])
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
