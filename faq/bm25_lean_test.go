@@ -97,11 +97,11 @@ func TestBM25Lean(t *testing.T) {
 		}, phrasings},
 		{"synthetic", func(t *testing.T) *Content { return syntheticContent(t, 1500) }, func(ix *Index) []string {
 			qs := phrasings(ix)
-			return qs[:min(len(qs), 1200)]
+			return qs[:min(len(qs), 400)]
 		}},
 		{"localgovfaq", localgovContent, func(ix *Index) []string {
 			qs := localgovQueries()
-			return append(qs, phrasings(ix)[:600]...)
+			return append(qs, phrasings(ix)[:200]...)
 		}},
 	}
 	for _, fx := range fixtures {
