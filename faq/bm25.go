@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"unicode"
 
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -24,9 +25,14 @@ import (
 // average length), the answers' fields against the answers.
 
 // fieldStats are the BM25 statistics of one bleve field: the number of documents of its kind
-// and their average length in terms.
+// and their average length in terms, and the length of each of them as bleve counts it (the
+// tokens of the field), indexed by document number less first, the number of the first
+// document of its kind. A search reads each document's length here rather than decoding the
+// norm bleve stores beside every posting.
 type fieldStats struct {
 	docs, avgLen float64
+	first        int
+	lens         []int32
 }
 
 // clause is one term of a query searched in one bleve field.
@@ -38,12 +44,13 @@ type clause struct {
 // lengthStats computes the statistics of every bleve field from the documents' terms (ix.raw).
 func (ix *Index) lengthStats() {
 	ix.stats = map[string]fieldStats{}
-	add := func(field string, docs []text.Terms, f text.Field) {
+	add := func(field string, docs []text.Terms, first int, f text.Field) {
 		total := 0
-		for _, terms := range docs {
+		st := fieldStats{docs: float64(len(docs)), first: first, lens: make([]int32, len(docs))}
+		for i, terms := range docs {
 			total += len(terms[f])
+			st.lens[i] = int32(tokens(terms[f]))
 		}
-		st := fieldStats{docs: float64(len(docs))}
 		if len(docs) > 0 {
 			st.avgLen = float64(total) / float64(len(docs))
 		}
@@ -51,11 +58,39 @@ func (ix *Index) lengthStats() {
 	}
 	phrases, answers := ix.raw[:len(ix.phrases)], ix.raw[len(ix.phrases):]
 	for _, f := range text.Fields {
-		add(string(f), phrases, f)
+		add(string(f), phrases, 0, f)
 	}
 	for _, f := range answerFields {
-		add(answerField(f), answers, f)
+		add(answerField(f), answers, len(ix.phrases), f)
 	}
+}
+
+// tokens is the number of tokens bleve makes of a document's terms: the fields of the terms
+// joined by spaces, as termsTokenizer splits them (strings.Fields), counted without
+// allocating.
+func tokens(terms []string) int {
+	n := 0
+	for _, t := range terms {
+		in := false
+		for _, r := range t {
+			if unicode.IsSpace(r) {
+				in = false
+			} else if !in {
+				in, n = true, n+1
+			}
+		}
+	}
+	return n
+}
+
+// tfrCache is the number of term field readers the index snapshot keeps per field for reuse
+// (bleve's fieldTFRCacheThreshold, off by default): a search opens one reader per clause and
+// closes it before the next, so as many as there are concurrent searches are reused.
+const tfrCache = 64
+
+// kvConfig is the scorch configuration of every index faqbot opens.
+func kvConfig() map[string]interface{} {
+	return map[string]interface{}{"fieldTFRCacheThreshold": tfrCache}
 }
 
 // openReader takes the snapshot of the bleve index that every search reads, and numbers its
@@ -130,15 +165,19 @@ func (ix *Index) docNumber(id string) (int, bool) {
 	return i, true
 }
 
-// scores are the BM25 scores a search gathers, indexed by document number, from a pool.
+// scores are the BM25 scores a search gathers, indexed by document number, from a pool, with
+// the buffer of the term it reads.
 type scores struct {
 	sum     []float64
 	touched []int32
 	top     []int32
+	term    []byte
 }
 
 // bm25 scores every document that has a clause's term and returns the numbers of the best
 // size documents, best first, ties by document number, with the scores; release it when done.
+// It reads each posting's term frequency alone (no norm, no term vectors): a document's length
+// is in ix.stats.
 func (ix *Index) bm25(ctx context.Context, clauses []clause, size int) (*scores, error) {
 	s, _ := ix.scorePool.Get().(*scores)
 	if s == nil {
@@ -153,7 +192,8 @@ func (ix *Index) bm25(ctx context.Context, clauses []clause, size int) (*scores,
 		if c.field != string(text.JA) && c.field != string(text.EN) && c.field != string(text.Gram) && c.field != string(text.Yomi) {
 			b = r.AnswerB
 		}
-		tfr, err := ix.reader.TermFieldReader(ctx, []byte(c.term), c.field, true, true, false)
+		s.term = append(s.term[:0], c.term...)
+		tfr, err := ix.reader.TermFieldReader(ctx, s.term, c.field, true, false, false)
 		if err != nil {
 			ix.releaseScores(s)
 			return nil, fmt.Errorf("faq: search: %w", err)
@@ -171,17 +211,17 @@ func (ix *Index) bm25(ctx context.Context, clauses []clause, size int) (*scores,
 				break
 			}
 			n := td.ID.Value()
-			if n >= uint64(len(ix.docOf)) || ix.docOf[n] < 0 {
+			var doc int32 = -1
+			if n < uint64(len(ix.docOf)) {
+				doc = ix.docOf[n]
+			}
+			if i := int(doc) - st.first; doc < 0 || i < 0 || i >= len(st.lens) {
 				tfr.Close()
 				ix.releaseScores(s)
 				return nil, fmt.Errorf("faq: search: index does not match its content")
 			}
-			doc := ix.docOf[n]
 			tf := float64(td.Freq)
-			length := 1.0
-			if td.Norm > 0 {
-				length = math.Round(1 / (td.Norm * td.Norm))
-			}
+			length := float64(st.lens[int(doc)-st.first])
 			norm := 1.0
 			if st.avgLen > 0 {
 				norm = 1 - b + b*length/st.avgLen
@@ -197,14 +237,52 @@ func (ix *Index) bm25(ctx context.Context, clauses []clause, size int) (*scores,
 			return nil, err
 		}
 	}
-	s.top = append(s.top[:0], s.touched...)
-	slices.SortFunc(s.top, func(a, b int32) int {
-		return cmp.Or(cmp.Compare(s.sum[b], s.sum[a]), cmp.Compare(a, b))
-	})
-	if len(s.top) > size {
-		s.top = s.top[:size]
-	}
+	s.top = best(s.top[:0], s.touched, s.sum, size)
 	return s, nil
+}
+
+// best appends to top the size documents of docs of highest score, best first, ties by
+// document number: what sorting docs and keeping the first size gives, found with a heap of
+// size documents rather than by sorting them all.
+func best(top, docs []int32, score []float64, size int) []int32 {
+	better := func(a, b int32) bool { return score[a] > score[b] || score[a] == score[b] && a < b }
+	byRank := func(a, b int32) int { return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(a, b)) }
+	if len(docs) <= size {
+		top = append(top, docs...)
+		slices.SortFunc(top, byRank)
+		return top
+	}
+	if size <= 0 {
+		return top
+	}
+	h := append(top, docs[:size]...) // a heap whose root is the worst of the best so far
+	down := func(i int) {
+		for {
+			w, l, r := i, 2*i+1, 2*i+2
+			if l < len(h) && better(h[w], h[l]) {
+				w = l
+			}
+			if r < len(h) && better(h[w], h[r]) {
+				w = r
+			}
+			if w == i {
+				return
+			}
+			h[i], h[w] = h[w], h[i]
+			i = w
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, d := range docs[size:] {
+		if better(d, h[0]) {
+			h[0] = d
+			down(0)
+		}
+	}
+	slices.SortFunc(h, byRank)
+	return h
 }
 
 // releaseScores clears what s touched and returns it to ix's pool.

@@ -64,10 +64,11 @@ type Index struct {
 	dir        string
 	// stats are the BM25 statistics of each bleve field; reader is the snapshot every search
 	// reads, and docOf numbers its documents as faqbot does (see openReader).
-	stats     map[string]fieldStats
-	reader    index.IndexReader
-	docOf     []int32
-	scorePool sync.Pool // of *scores, sized to the documents
+	stats      map[string]fieldStats
+	reader     index.IndexReader
+	docOf      []int32
+	scorePool  sync.Pool // of *scores, sized to the documents
+	searchPool sync.Pool // of *searchBuf
 	// vec are the word vectors learnt from the FAQ's text (nil for a small FAQ), docVec every
 	// document's unit vector by document number, answerDocs the answer documents of each entry.
 	vec        *embed.Model
@@ -99,7 +100,7 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 	m := ix.mapping()
 	var err error
 	if dir == "" {
-		ix.bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+		ix.bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, kvConfig())
 		if err != nil {
 			return nil, fmt.Errorf("faq: new index: %w", err)
 		}
@@ -153,7 +154,7 @@ func (ix *Index) openDir(dir, hash string, m mapping.IndexMapping) (reuse bool, 
 		}
 	}
 	ix.dir = filepath.Join(dir, hash[:hashDirLen])
-	if existing, err := bleve.Open(ix.dir); err == nil {
+	if existing, err := bleve.OpenUsing(ix.dir, kvConfig()); err == nil {
 		old, _ := existing.GetInternal([]byte(hashKey))
 		if string(old) == hash {
 			ix.bi = existing
@@ -164,7 +165,7 @@ func (ix *Index) openDir(dir, hash string, m mapping.IndexMapping) (reuse bool, 
 	if err := os.RemoveAll(ix.dir); err != nil {
 		return false, fmt.Errorf("faq: index %s: remove old index: %w", ix.dir, err)
 	}
-	ix.bi, err = bleve.NewUsing(ix.dir, m, scorch.Name, scorch.Name, nil)
+	ix.bi, err = bleve.NewUsing(ix.dir, m, scorch.Name, scorch.Name, kvConfig())
 	if err != nil {
 		return false, fmt.Errorf("faq: new index %s: %w", ix.dir, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -43,55 +42,68 @@ type Hit struct {
 	TopScore, TopAnswerScore float64
 }
 
-// inWord reports whether an n-gram lies inside one of the query's Japanese words that df
-// counts: searching for it too costs time and adds nothing.
-func inWord(q text.Terms, df map[string]int, gram string) bool {
-	for _, w := range q[text.JA] {
-		if df[w] > 0 && strings.Contains(w, gram) {
+// inWord reports whether an n-gram lies inside one of the query's Japanese words that the
+// index knows (known): searching for it too costs time and adds nothing.
+func inWord(known []string, gram string) bool {
+	for _, w := range known {
+		if strings.Contains(w, gram) {
 			return true
 		}
 	}
 	return false
 }
 
-// selectTerms returns the query's terms of field f that df counts in at most limit documents,
-// the rarest max of them; n-grams inside a known word, or of a query with several known words,
-// are left out.
-func selectTerms(q text.Terms, f text.Field, df map[text.Field]map[string]int, limit, max, jaHits int) []string {
-	var terms []string
+// termDF is a query term and the number of documents that have it.
+type termDF struct {
+	term string
+	n    int
+}
+
+// selectTerms appends to sel the query's terms of field f that df (the field's document
+// frequencies) counts in at most limit documents, the rarest max of them; n-grams inside a
+// known word, or of a query with several known words, are left out.
+func selectTerms(sel []termDF, q text.Terms, f text.Field, df map[string]int, known []string, limit, max int) []termDF {
 	for _, term := range q[f] {
-		if n := df[f][term]; n > 0 && n <= limit && !(f == text.Gram && (inWord(q, df[text.JA], term) || jaHits > 1)) {
-			terms = append(terms, term) // else no document has it, or too many do
+		if f == text.Gram && (len(known) > 1 || inWord(known, term)) {
+			continue
+		}
+		if n := df[term]; n > 0 && n <= limit {
+			sel = append(sel, termDF{term, n}) // else no document has it, or too many do
 		}
 	}
-	if len(terms) > max {
+	if len(sel) > max {
 		// The rarest terms decide the ranking; the rest only cost time.
-		sort.SliceStable(terms, func(i, j int) bool { return df[f][terms[i]] < df[f][terms[j]] })
-		terms = terms[:max]
+		slices.SortStableFunc(sel, func(a, b termDF) int { return cmp.Compare(a.n, b.n) })
+		sel = sel[:max]
 	}
-	return terms
+	return sel
 }
 
 // clauses returns the term queries of q: over the phrases' fields, and over the answers'.
 func (ix *Index) clauses(q text.Terms) []clause {
+	return ix.appendClauses(nil, q, &searchBuf{})
+}
+
+// appendClauses appends the term queries of q to clauses, with buf's scratch space.
+func (ix *Index) appendClauses(clauses []clause, q text.Terms, buf *searchBuf) []clause {
 	kanaOnly, english := q.KanaOnly(), q.English()
-	known := func(df map[string]int) int { // query words the index knows: when there are several, n-grams add little
-		n := 0
+	known := func(df map[string]int) []string { // query words the index knows: when there are several, n-grams add little
+		buf.knownWords = buf.knownWords[:0]
 		for _, w := range q[text.JA] {
 			if df[w] > 0 {
-				n++
+				buf.knownWords = append(buf.knownWords, w)
 			}
 		}
-		return n
+		return buf.knownWords
 	}
-	var clauses []clause
-	add := func(field string, terms []string, boost float64) {
-		for _, term := range terms {
-			clauses = append(clauses, clause{field: field, term: term, boost: boost})
+	add := func(field string, selected []termDF, boost float64) {
+		for _, t := range selected {
+			clauses = append(clauses, clause{field: field, term: t.term, boost: boost})
 		}
+		buf.selected = selected[:0]
 	}
 	r := ix.content.Matcher.Retrieval
-	jaHits := known(ix.df[text.JA])
+	words := known(ix.df[text.JA])
 	limit := int(r.MaxDF*float64(len(ix.phrases))) + 1
 	for _, f := range text.Fields {
 		boost := ix.boosts[f]
@@ -101,19 +113,19 @@ func (ix *Index) clauses(q text.Terms) []clause {
 		if boost == 0 || (f == text.Yomi) != kanaOnly && f != text.EN {
 			continue // a question without kanji is best read by its sound, others by their words
 		}
-		add(string(f), selectTerms(q, f, ix.df, limit, r.MaxClauses, jaHits), boost)
+		add(string(f), selectTerms(buf.selected[:0], q, f, ix.df[f], words, limit, r.MaxClauses), boost)
 	}
 	if r.AnswerBoost == 0 || len(ix.answers) == 0 {
 		return clauses
 	}
-	jaHits = known(ix.adf[text.JA])
+	words = known(ix.adf[text.JA])
 	limit = int(r.MaxDF*float64(len(ix.answers))) + 1
 	for _, f := range answerFields {
 		boost := ix.boosts[f]
 		if english && f != text.EN || boost == 0 {
 			continue
 		}
-		add(answerField(f), selectTerms(q, f, ix.adf, limit, r.MaxAnswerClauses, jaHits), r.AnswerBoost*boost)
+		add(answerField(f), selectTerms(buf.selected[:0], q, f, ix.adf[f], words, limit, r.MaxAnswerClauses), r.AnswerBoost*boost)
 	}
 	return clauses
 }
@@ -122,12 +134,14 @@ func (ix *Index) clauses(q text.Terms) []clause {
 // order (ranking them is the matcher's job). k is the number of entries the caller will keep:
 // a search fetches enough documents for them. No hit is not an error.
 func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error) {
-	uq := make(text.Terms, len(q))
-	for f, ts := range q {
-		uq[f] = unique(ts)
+	buf, _ := ix.searchPool.Get().(*searchBuf)
+	if buf == nil {
+		buf = &searchBuf{terms: text.Terms{}, best: map[*Entry]int{}, seen: map[string]bool{}, selected: make([]termDF, 0, 64)}
 	}
-	q = uq
-	clauses := ix.clauses(q)
+	defer ix.searchPool.Put(buf)
+	q = buf.unique(q)
+	buf.clauses = ix.appendClauses(buf.clauses[:0], q, buf)
+	clauses := buf.clauses
 	if len(clauses) == 0 {
 		return nil, nil
 	}
@@ -137,7 +151,8 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	if err != nil {
 		return nil, err
 	}
-	best := map[*Entry]int{}
+	best := buf.best
+	clear(best)
 	var hits []Hit
 	for _, doc := range found.top {
 		score := found.sum[doc]
@@ -167,7 +182,7 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	if len(hits) == 0 {
 		return nil, nil
 	}
-	wq := ix.weighQuery(q)
+	wq := ix.weighQuery(q, buf)
 	var topQ, topA float64
 	for _, h := range hits {
 		topQ, topA = max(topQ, h.Score), max(topA, h.AnswerScore)
@@ -188,8 +203,15 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		h.EntryCoverage = ix.entryCoverage(wq, h.Entry)
 	}
 	// Content order, whatever order bleve found them in.
-	slices.SortFunc(hits, func(a, b Hit) int { return cmp.Compare(ix.Order(a.Entry), ix.Order(b.Entry)) })
+	slices.SortFunc(hits, func(a, b Hit) int { return ix.Compare(a.Entry, b.Entry) })
 	return hits, nil
+}
+
+// Compare orders entries by Order, then by id: the key that breaks ties between entries the
+// same way on every build and run (entries without a phrase share an Order; their ids tell
+// them apart).
+func (ix *Index) Compare(a, b *Entry) int {
+	return cmp.Or(cmp.Compare(ix.Order(a), ix.Order(b)), strings.Compare(a.ID, b.ID))
 }
 
 // Order is the position of e's first phrase in the index: a stable key that breaks ties
@@ -240,11 +262,13 @@ type weightedField struct {
 // numFields is len(text.Fields).
 const numFields = 4
 
-func (ix *Index) weighQuery(q text.Terms) weightedQuery {
+// weighQuery weighs the query's terms; what it returns lives in buf, until the next query.
+func (ix *Index) weighQuery(q text.Terms, buf *searchBuf) weightedQuery {
 	unseen := idf(float64(len(ix.phrases)), 0)
 	kanaOnly := q.KanaOnly()
 	english := q.English()
-	var wq weightedQuery
+	wq := weightedQuery{fields: buf.fields[:0]}
+	ids, weights := buf.ids[:0], buf.weights[:0]
 	for _, f := range text.Fields {
 		qt := q[f]
 		boost := ix.boosts[f]
@@ -255,12 +279,7 @@ func (ix *Index) weighQuery(q text.Terms) weightedQuery {
 			continue // a question without kanji is best read by its sound, others by their words
 		}
 		wf := weightedField{field: f, fi: fieldIndex(f), boost: boost, terms: qt}
-		type idw struct {
-			id int32
-			w  float64
-		}
-		known := make([]idw, 0, len(qt))
-		vocab := make([]idw, 0, len(qt))
+		known, vocab := buf.known[:0], buf.vocab[:0]
 		for _, t := range qt {
 			id, inVocab := ix.termID[f][t]
 			w, ok := ix.idf[f][t]
@@ -278,17 +297,79 @@ func (ix *Index) weighQuery(q text.Terms) weightedQuery {
 		byID := func(a, b idw) int { return cmp.Compare(a.id, b.id) }
 		slices.SortFunc(known, byID)
 		slices.SortFunc(vocab, byID)
+		// Each field's ids and weights are a stretch of buf's: a stretch left behind when the
+		// slice grows keeps its values.
+		from := len(ids)
 		for _, k := range known {
-			wf.ids = append(wf.ids, k.id)
-			wf.weights = append(wf.weights, k.w)
+			ids, weights = append(ids, k.id), append(weights, k.w)
 		}
+		wf.ids, wf.weights = ids[from:len(ids):len(ids)], weights[from:len(ids):len(ids)]
+		from = len(ids)
 		for _, k := range vocab {
-			wf.vids = append(wf.vids, k.id)
-			wf.vweights = append(wf.vweights, k.w)
+			ids, weights = append(ids, k.id), append(weights, k.w)
 		}
+		wf.vids, wf.vweights = ids[from:len(ids):len(ids)], weights[from:len(ids):len(ids)]
+		buf.known, buf.vocab = known, vocab
 		wq.fields = append(wq.fields, wf)
 	}
+	buf.fields, buf.ids, buf.weights = wq.fields, ids, weights
 	return wq
+}
+
+// idw is a term id and its weight.
+type idw struct {
+	id int32
+	w  float64
+}
+
+// searchBuf is the scratch space of one search, from a pool: nothing of it outlives Search.
+type searchBuf struct {
+	terms      text.Terms // the query's terms, unique
+	words      []string   // what terms' slices hold
+	clauses    []clause
+	selected   []termDF
+	knownWords []string // the query's words the index knows
+	best       map[*Entry]int
+	seen       map[string]bool
+	fields     []weightedField
+	ids        []int32
+	weights    []float64
+	known      []idw
+	vocab      []idw
+}
+
+// unique returns q with each field's terms unique, in their first order, held in b.
+func (b *searchBuf) unique(q text.Terms) text.Terms {
+	clear(b.terms)
+	n := 0
+	for _, ts := range q {
+		n += len(ts)
+	}
+	if cap(b.words) < n {
+		b.words = make([]string, 0, n) // so that no field's terms move when another's are added
+	}
+	words := b.words[:0]
+	for f, ts := range q {
+		from := len(words)
+		if len(ts) > 32 { // a long text: look terms up rather than compare them all
+			clear(b.seen)
+			for _, t := range ts {
+				if !b.seen[t] {
+					b.seen[t] = true
+					words = append(words, t)
+				}
+			}
+		} else {
+			for _, t := range ts {
+				if !slices.Contains(words[from:], t) {
+					words = append(words, t)
+				}
+			}
+		}
+		b.terms[f] = words[from:len(words):len(words)]
+	}
+	b.words = words
+	return b.terms
 }
 
 // gather adds up, for every phrase that has any of the query's terms, the weights of the terms

@@ -201,7 +201,7 @@ func (ix *Index) rankByVector(cos func(*Entry) float64, skip map[*Entry]bool, n 
 		}
 	}
 	slices.SortFunc(all, func(a, b Hit) int {
-		return cmp.Or(cmp.Compare(b.Vector, a.Vector), cmp.Compare(ix.Order(a.Entry), ix.Order(b.Entry)))
+		return cmp.Or(cmp.Compare(b.Vector, a.Vector), ix.Compare(a.Entry, b.Entry))
 	})
 	return all[:min(n, len(all))]
 }

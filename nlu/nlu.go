@@ -91,8 +91,13 @@ type Matcher struct {
 	howto   map[*faq.Entry]bool // entries most of whose phrasings ask how to do something
 	leaky   map[*faq.Entry]bool // entries most of whose phrasings ask whether something leaked
 	intent  *intentModel        // nil for a FAQ too large to train one
-	handoff handoffModel
-	yes, no map[string]bool // canonical forms of the replies to "was this helpful?"
+	// famRoots are the entry families of the intent model's classes (their roots), in the
+	// order of their first class; famOf is each root's place there, classFam each class's.
+	famRoots []*faq.Entry
+	famOf    map[*faq.Entry]int
+	classFam []int
+	handoff  handoffModel
+	yes, no  map[string]bool // canonical forms of the replies to "was this helpful?"
 }
 
 // lexicon is a word list. A Japanese term that is one short word (one or two characters) matches
@@ -137,7 +142,26 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 	}
 	m.yes, m.no = replies(m.an, s.Yes), replies(m.an, s.No)
 	m.learn(c, cfg.Learning)
+	m.families()
 	return m
+}
+
+// families numbers the entry families of the intent model's classes.
+func (m *Matcher) families() {
+	if m.intent == nil {
+		return
+	}
+	m.famOf = map[*faq.Entry]int{}
+	for _, e := range m.intent.classes {
+		root := m.root(e)
+		j, ok := m.famOf[root]
+		if !ok {
+			j = len(m.famRoots)
+			m.famOf[root] = j
+			m.famRoots = append(m.famRoots, root)
+		}
+		m.classFam = append(m.classFam, j)
+	}
 }
 
 // replies returns the canonical forms of whole replies.
@@ -454,39 +478,42 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 	} else {
 		r.probs = m.intent.probs(m.intent.vectorize(r.an))
 	}
-	fam := map[*faq.Entry]*candidate{}
-	var order []*faq.Entry
-	get := func(e *faq.Entry) *candidate {
-		root := m.root(e)
-		c, ok := fam[root]
-		if !ok {
-			c = &candidate{entry: root}
-			fam[root] = c
-			order = append(order, root)
-		}
-		return c
+	// The families of the model's classes, in their order, then those of the hits that are
+	// not among them, in the hits' order.
+	cands := make([]candidate, len(m.famRoots), len(m.famRoots)+len(r.hits))
+	for j, root := range m.famRoots {
+		cands[j].entry = root
 	}
 	for i, p := range r.probs {
-		get(m.intent.classes[i]).prob += p
+		cands[m.classFam[i]].prob += p
 	}
 	for _, h := range r.hits {
-		c := get(h.Entry)
+		root := m.root(h.Entry)
+		j, ok := m.famOf[root]
+		if !ok {
+			j = slices.IndexFunc(cands[len(m.famRoots):], func(c candidate) bool { return c.entry == root }) + len(m.famRoots)
+			if j < len(m.famRoots) {
+				j = len(cands)
+				cands = append(cands, candidate{entry: root})
+			}
+		}
+		c := &cands[j]
 		c.similarity = max(c.similarity, h.Similarity*h.factor)
 	}
-	for _, e := range order {
-		c := fam[e]
-		c.confidence = (w*c.prob + (1-w)*c.similarity) * m.typeFactor(e, r.sig)
-		if e.OutOfScope {
+	r.cands = cands[:0]
+	for _, c := range cands {
+		c.confidence = (w*c.prob + (1-w)*c.similarity) * m.typeFactor(c.entry, r.sig)
+		if c.entry.OutOfScope {
 			r.outside = c.confidence
 			continue
 		}
-		r.cands = append(r.cands, *c)
+		r.cands = append(r.cands, c)
 	}
 	slices.SortStableFunc(r.cands, func(a, b candidate) int {
 		if a.confidence != b.confidence {
 			return cmp.Compare(b.confidence, a.confidence)
 		}
-		return cmp.Compare(m.ix.Order(a.entry), m.ix.Order(b.entry))
+		return m.ix.Compare(a.entry, b.entry)
 	})
 	if len(r.cands) > 0 {
 		r.best = r.cands[0]

@@ -60,7 +60,7 @@ func (m *Matcher) rank(hits []faq.Hit) []scored {
 		if a.Rank != b.Rank {
 			return cmp.Compare(b.Rank, a.Rank)
 		}
-		return cmp.Compare(m.ix.Order(a.Entry), m.ix.Order(b.Entry))
+		return m.ix.Compare(a.Entry, b.Entry)
 	})
 	return out
 }

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -175,7 +174,7 @@ func (a *Analyzer) Analyze(s string) Analysis {
 func asciiWords(s string) []string {
 	var out []string
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+		return !(r < utf8.RuneSelf && isWordChar(byte(r)))
 	}) {
 		if !isEnglishStop(w) {
 			out = append(out, w)
@@ -356,16 +355,28 @@ func isPunct(s string) bool {
 func grams(n string) []string {
 	var out []string
 	var run []rune
+	var at []int // where each rune of run is in n
+	// piece is run[i:j] as a substring of n when its runes lie side by side there (no copy).
+	piece := func(i, j int) string {
+		size := 0
+		for _, r := range run[i:j] {
+			size += utf8.RuneLen(r)
+		}
+		if at[j-1]+utf8.RuneLen(run[j-1])-at[i] == size {
+			return n[at[i] : at[i]+size]
+		}
+		return string(run[i:j])
+	}
 	flush := func() {
 		for i, r := range run {
 			if unicode.Is(unicode.Han, r) || len(run) == 1 {
-				out = append(out, string(r)) // kanji carry meaning alone; kana don't
+				out = append(out, piece(i, i+1)) // kanji carry meaning alone; kana don't
 			}
 			if i+1 < len(run) && !(isHiragana(r) && isHiragana(run[i+1])) {
-				out = append(out, Fold(string(run[i:i+2])))
+				out = append(out, Fold(piece(i, i+2)))
 			}
 		}
-		run = run[:0]
+		run, at = run[:0], at[:0]
 	}
 	var word strings.Builder
 	flushWord := func() {
@@ -374,7 +385,7 @@ func grams(n string) []string {
 		}
 		word.Reset()
 	}
-	for _, r := range n {
+	for off, r := range n {
 		switch {
 		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			flush()
@@ -382,7 +393,7 @@ func grams(n string) []string {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			flushWord()
 			if r != 'ー' {
-				run = append(run, r)
+				run, at = append(run, r), append(at, off)
 			}
 		default:
 			flush()
@@ -396,26 +407,42 @@ func grams(n string) []string {
 
 // bigrams returns the character bigrams of s (its one character, if it has only one).
 func bigrams(s string) []string {
-	r := []rune(s)
-	if len(r) == 1 {
+	n := utf8.RuneCountInString(s)
+	if n == 1 {
 		return []string{s}
 	}
-	out := make([]string, 0, len(r))
-	for i := 0; i+1 < len(r); i++ {
-		out = append(out, string(r[i:i+2]))
+	out := make([]string, 0, n)
+	for i := 0; i < len(s); {
+		_, a := utf8.DecodeRuneInString(s[i:])
+		if i+a >= len(s) {
+			break
+		}
+		_, b := utf8.DecodeRuneInString(s[i+a:])
+		out = append(out, s[i:i+a+b]) // a substring of s: no copy
+		i += a
 	}
 	return out
 }
 
-var asciiWord = regexp.MustCompile(`[a-z0-9]+(?:'[a-z]+)?`)
-
-// englishTerms returns the snowball stems of the ASCII words of n that are not stop words.
+// englishTerms returns the snowball stems of the ASCII words of n that are not stop words: the
+// matches of [a-z0-9]+(?:'[a-z]+)? found from left to right, cut at the apostrophe.
 func englishTerms(n string) []string {
 	var out []string
-	for _, w := range asciiWord.FindAllString(n, -1) {
-		if i := strings.IndexByte(w, '\''); i > 0 {
-			w = w[:i] // what's → what, customer's → customer
+	for i := 0; i < len(n); {
+		if !isWordChar(n[i]) {
+			i++
+			continue
 		}
+		j := i
+		for j < len(n) && isWordChar(n[j]) {
+			j++
+		}
+		w := n[i:j] // what's → what, customer's → customer
+		if j+1 < len(n) && n[j] == '\'' && 'a' <= n[j+1] && n[j+1] <= 'z' {
+			for j++; j < len(n) && 'a' <= n[j] && n[j] <= 'z'; j++ {
+			}
+		}
+		i = j
 		if isEnglishStop(w) {
 			continue
 		}
@@ -423,6 +450,9 @@ func englishTerms(n string) []string {
 	}
 	return out
 }
+
+// isWordChar reports an ASCII lower-case letter or digit.
+func isWordChar(b byte) bool { return 'a' <= b && b <= 'z' || '0' <= b && b <= '9' }
 
 func isEnglishStop(w string) bool { return english.IsStopWord(w) || relayWords[w] }
 

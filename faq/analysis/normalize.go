@@ -88,6 +88,9 @@ func isKatakana(r rune) bool { return r >= 'ァ' && r <= 'ヺ' }
 // marks are dropped, so that まいなんばー, マイナンバー, ﾏｲﾅﾝﾊﾞｰ and マイナンバ all fold to マイナンバ.
 // Fold(Fold(s)) == Fold(s).
 func Fold(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r == 'ー' || isHiragana(r) }) {
+		return s // nothing to fold: no copy
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
