@@ -56,13 +56,24 @@ func (m *Matcher) rank(hits []faq.Hit) []scored {
 		s.Rank += rw.Vector * h.Vector
 		out[i] = s
 	}
-	slices.SortStableFunc(out, func(a, b scored) int {
-		if a.Rank != b.Rank {
-			return cmp.Compare(b.Rank, a.Rank)
-		}
-		return cmp.Compare(m.ix.Order(a.Entry), m.ix.Order(b.Entry))
+	// A stable sort by Rank, then content order: the order of a permutation by (Rank, Order,
+	// position), which moves small keys instead of the hits.
+	type key struct {
+		rank       float64
+		order, pos int
+	}
+	keys := make([]key, len(out))
+	for i := range out {
+		keys[i] = key{out[i].Rank, m.ix.Order(out[i].Entry), i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(b.rank, a.rank), cmp.Compare(a.order, b.order), cmp.Compare(a.pos, b.pos))
 	})
-	return out
+	sorted := make([]scored, len(out))
+	for i, k := range keys {
+		sorted[i] = out[k.pos]
+	}
+	return sorted
 }
 
 // factor is the similarity factor of a hit: the content's UnanchoredFactor when the question
