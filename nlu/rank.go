@@ -69,11 +69,23 @@ func (m *Matcher) rank(hits []faq.Hit) []scored {
 	slices.SortFunc(keys, func(a, b key) int {
 		return cmp.Or(cmp.Compare(b.rank, a.rank), cmp.Compare(a.order, b.order), cmp.Compare(a.pos, b.pos))
 	})
-	sorted := make([]scored, len(out))
-	for i, k := range keys {
-		sorted[i] = out[k.pos]
+	// out[i] = out[keys[i].pos], in place, one cycle of the permutation at a time.
+	for i := range keys {
+		if keys[i].pos < 0 || keys[i].pos == i {
+			continue
+		}
+		first, j := out[i], i
+		for {
+			k := keys[j].pos
+			keys[j].pos = -1
+			if k == i {
+				out[j] = first
+				break
+			}
+			out[j], j = out[k], k
+		}
 	}
-	return sorted
+	return out
 }
 
 // factor is the similarity factor of a hit: the content's UnanchoredFactor when the question
