@@ -69,12 +69,11 @@ type Index struct {
 	docOf      []int32
 	scorePool  sync.Pool // of *scores, sized to the documents
 	searchPool sync.Pool // of *searchBuf
-	// vec are the word vectors learnt from the FAQ's text (nil for a small FAQ), docVec every
-	// document's unit vector by document number, answerDocs the answer documents of each entry.
-	vec        *embed.Model
-	docVec     [][]float32
-	answerDocs map[*Entry][]int
-	vecInfo    VectorInfo
+	// vec are the word vectors learnt from the FAQ's text (nil for a small FAQ), entryVec the
+	// unit vectors of every entry's documents.
+	vec      *embed.Model
+	entryVec *entryVectors
+	vecInfo  VectorInfo
 }
 
 const hashKey = "faqbot-content-hash"

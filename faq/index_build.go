@@ -144,27 +144,35 @@ func (ix *Index) collect(ctx context.Context) {
 			}
 		}
 	}
-	ix.vocab = map[*Entry]map[text.Field][]string{}
-	for i, terms := range ix.raw {
+	// Each entry's vocabulary is made in one scratch buffer, an entry at a time: the terms of
+	// a large FAQ's long answers, repeats included, never all wait in memory at once.
+	docs := make(map[*Entry][]int, len(ix.byEntry))
+	for i := range ix.raw {
 		var e *Entry
 		if i < len(ix.phrases) {
 			e = ix.phrases[i].Entry
 		} else {
 			e = ix.answers[i-len(ix.phrases)].entry
 		}
-		if ix.vocab[e] == nil {
-			ix.vocab[e] = map[text.Field][]string{}
-		}
-		for _, f := range text.Fields {
-			ix.vocab[e][f] = append(ix.vocab[e][f], terms[f]...)
-		}
+		docs[e] = append(docs[e], i)
 	}
-	for _, v := range ix.vocab {
-		for f, ts := range v {
-			ts = unique(ts)
-			sort.Strings(ts)
-			v[f] = slices.Clip(ts)
+	ix.vocab = make(map[*Entry]map[text.Field][]string, len(docs))
+	var buf []string
+	for e, ds := range docs {
+		v := make(map[text.Field][]string, len(text.Fields))
+		for _, f := range text.Fields {
+			buf = buf[:0]
+			for _, d := range ds {
+				buf = append(buf, ix.raw[d][f]...)
+			}
+			if len(buf) == 0 {
+				v[f] = nil
+				continue
+			}
+			slices.Sort(buf)
+			v[f] = append([]string(nil), slices.Compact(buf)...)
 		}
+		ix.vocab[e] = v
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	text "github.com/faqbot/faqbot/faq/analysis"
@@ -75,24 +76,17 @@ func (ix *Index) buildVectors(ctx context.Context) error {
 	for i, s := range sentences {
 		docs[i] = m.Embed(s)
 	}
-	if cached {
-		for _, v := range docs {
-			unit(v)
-		}
-	} else {
+	if !cached {
 		m.RemovePC(docs) // the component common to every document says nothing of any
-		for _, v := range docs {
-			unit(v)
-		}
 		if err := ix.cacheVectors(m); err != nil {
 			return err
 		}
 	}
-	ix.vec, ix.docVec = m, docs
-	ix.answerDocs = map[*Entry][]int{}
-	for i, a := range ix.answers {
-		ix.answerDocs[a.entry] = append(ix.answerDocs[a.entry], len(ix.phrases)+i)
+	for _, v := range docs {
+		unit(v)
 	}
+	ix.vec = m
+	ix.entryVec = ix.entryVectors(docs, m.Dim())
 	ix.vecInfo = VectorInfo{Trained: true, Sentences: len(sentences), Tokens: tokens, Words: m.Words(), Took: time.Since(start), Cached: cached}
 	return nil
 }
@@ -141,42 +135,98 @@ func (ix *Index) cacheVectors(m *embed.Model) error {
 // Vectors says whether the index learnt word vectors, from what and in how long.
 func (ix *Index) Vectors() VectorInfo { return ix.vecInfo }
 
-// cosines returns the cosine of the query and an entry (its closest phrasing or answer); ok is
-// false when the index has no vectors or the query none of their words.
-func (ix *Index) cosines(q text.Terms) (cos func(*Entry) float64, ok bool) {
+// entryVectors lays out the unit vectors of the documents (by document number) entry by entry:
+// the entries in content order, then the out-of-scope pseudo-entry; each entry's phrasings,
+// then its answers.
+func (ix *Index) entryVectors(docs [][]float32, dim int) *entryVectors {
+	entries := ix.content.Entries
+	if ix.outside != nil {
+		entries = append(entries[:len(entries):len(entries)], ix.outside)
+	}
+	answers := make(map[*Entry][]int, len(entries))
+	for i, a := range ix.answers {
+		answers[a.entry] = append(answers[a.entry], len(ix.phrases)+i)
+	}
+	ev := &entryVectors{dim: dim, rows: make([]float32, 0, len(docs)*dim), slot: make(map[*Entry]int32, len(entries)),
+		start: make([]int32, 1, len(entries)+1)}
+	for _, e := range entries {
+		ev.slot[e] = int32(len(ev.start) - 1)
+		for _, d := range ix.byEntry[e] {
+			ev.rows = append(ev.rows, docs[d]...)
+		}
+		for _, d := range answers[e] {
+			ev.rows = append(ev.rows, docs[d]...)
+		}
+		ev.start = append(ev.start, int32(len(ev.rows)/dim))
+	}
+	return ev
+}
+
+// entryVectors are the unit vectors of every entry's documents in one matrix, so that the cosine
+// of a query and an entry reads one contiguous block of rows.
+type entryVectors struct {
+	dim  int
+	rows []float32 // one row of dim after another
+	// slot numbers the entries (content order, then the out-of-scope pseudo-entry): the rows of
+	// slot k are start[k] to start[k+1].
+	slot  map[*Entry]int32
+	start []int32
+}
+
+// cosine returns the greatest dot product of the unit query vector q and the rows of slot k (the
+// cosine to the entry's nearest document), -1 when the entry has none.
+func (ev *entryVectors) cosine(q []float32, k int32) float64 {
+	d := ev.dim
+	best := -1.0
+	rows := ev.rows[int(ev.start[k])*d : int(ev.start[k+1])*d]
+	// Four rows at a time: four independent sums, each added up in the order of dot.
+	for ; len(rows) >= 4*d; rows = rows[4*d:] {
+		r0, r1, r2, r3 := rows[:len(q)], rows[d:d+len(q)], rows[2*d:2*d+len(q)], rows[3*d:3*d+len(q)]
+		var s0, s1, s2, s3 float32
+		for i, x := range q {
+			s0 += float32(x * r0[i])
+			s1 += float32(x * r1[i])
+			s2 += float32(x * r2[i])
+			s3 += float32(x * r3[i])
+		}
+		best = max(best, float64(s0), float64(s1), float64(s2), float64(s3))
+	}
+	for ; len(rows) >= d; rows = rows[d:] {
+		best = max(best, dot(q, rows[:d]))
+	}
+	return best
+}
+
+// queryVector returns the unit vector of the query; ok is false when the index has no vectors
+// or the query none of their words.
+func (ix *Index) queryVector(q text.Terms) (qv []float32, ok bool) {
 	if ix.vec == nil {
 		return nil, false
 	}
-	qv := ix.vec.Embed(sentence(q))
-	if !unit(qv) {
-		return nil, false
-	}
-	return func(e *Entry) float64 {
-		best := -1.0
-		for _, d := range ix.byEntry[e] {
-			best = max(best, dot(qv, ix.docVec[d]))
-		}
-		for _, d := range ix.answerDocs[e] {
-			best = max(best, dot(qv, ix.docVec[d]))
-		}
-		return best
-	}, true
+	qv = ix.vec.Embed(sentence(q))
+	return qv, unit(qv)
 }
 
-// nearest sets the cosine of the query and each hit's entry, and adds to hits the Candidates
-// entries nearest the query that are not among them.
+// nearest sets the cosine of the query and each hit's entry (its closest phrasing or answer),
+// and adds to hits the Candidates entries nearest the query that are not among them.
 func (ix *Index) nearest(q text.Terms, hits []Hit) []Hit {
-	cos, ok := ix.cosines(q)
+	qv, ok := ix.queryVector(q)
 	if !ok {
 		return hits
 	}
-	found := make(map[*Entry]bool, len(hits))
+	ev := ix.entryVec
 	for i := range hits {
-		found[hits[i].Entry] = true
-		hits[i].Vector = cos(hits[i].Entry)
+		hits[i].Vector = -1
+		if k, ok := ev.slot[hits[i].Entry]; ok {
+			hits[i].Vector = ev.cosine(qv, k)
+		}
 	}
 	if n := ix.content.Matcher.Vectors.Candidates; n > 0 {
-		hits = append(hits, ix.rankByVector(cos, found, n)...)
+		found := make(map[*Entry]bool, len(hits))
+		for _, h := range hits {
+			found[h.Entry] = true
+		}
+		hits = append(hits, ix.rankByVector(qv, found, n)...)
 	}
 	return hits
 }
@@ -185,25 +235,35 @@ func (ix *Index) nearest(q text.Terms, hits []Hit) []Hit {
 // first (ties in content order): retrieval by meaning, without words in common. It returns
 // nothing when the index has no vectors.
 func (ix *Index) Nearest(q text.Terms, k int) []Hit {
-	cos, ok := ix.cosines(q)
+	qv, ok := ix.queryVector(q)
 	if !ok {
 		return nil
 	}
-	return ix.rankByVector(cos, nil, k)
+	return ix.rankByVector(qv, nil, k)
 }
 
-// rankByVector returns the n entries of highest cosine, leaving out those in skip.
-func (ix *Index) rankByVector(cos func(*Entry) float64, skip map[*Entry]bool, n int) []Hit {
-	var all []Hit
-	for _, e := range ix.content.Entries {
+// rankByVector returns the n entries of Content.Entries of highest cosine to the unit query
+// vector qv, leaving out those in skip.
+func (ix *Index) rankByVector(qv []float32, skip map[*Entry]bool, n int) []Hit {
+	type ranked struct {
+		hit   Hit
+		order int
+	}
+	ev := ix.entryVec
+	all := make([]ranked, 0, len(ix.content.Entries))
+	for k, e := range ix.content.Entries { // slot k
 		if !skip[e] {
-			all = append(all, Hit{Entry: e, Vector: cos(e)})
+			all = append(all, ranked{Hit{Entry: e, Vector: ev.cosine(qv, int32(k))}, ix.Order(e)})
 		}
 	}
-	slices.SortFunc(all, func(a, b Hit) int {
-		return cmp.Or(cmp.Compare(b.Vector, a.Vector), ix.Compare(a.Entry, b.Entry))
+	slices.SortFunc(all, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(b.hit.Vector, a.hit.Vector), cmp.Compare(a.order, b.order), strings.Compare(a.hit.Entry.ID, b.hit.Entry.ID))
 	})
-	return all[:min(n, len(all))]
+	out := make([]Hit, min(n, len(all)))
+	for i := range out {
+		out[i] = all[i].hit
+	}
+	return out
 }
 
 // unit scales v to length 1; it reports false for a zero vector.
@@ -222,10 +282,14 @@ func unit(v []float32) bool {
 	return true
 }
 
+// dot returns the dot product of a and b (of the same length), summed in float32 in index order;
+// the conversion keeps a compiler from fusing the multiply-adds, for the same sums on every
+// platform.
 func dot(a, b []float32) float64 {
+	b = b[:len(a)]
 	var s float32
-	for i := range a {
-		s += a[i] * b[i]
+	for i, x := range a {
+		s += float32(x * b[i])
 	}
 	return float64(s)
 }

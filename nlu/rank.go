@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/faq/analysis"
@@ -56,12 +57,37 @@ func (m *Matcher) rank(hits []faq.Hit) []scored {
 		s.Rank += rw.Vector * h.Vector
 		out[i] = s
 	}
-	slices.SortStableFunc(out, func(a, b scored) int {
-		if a.Rank != b.Rank {
-			return cmp.Compare(b.Rank, a.Rank)
-		}
-		return m.ix.Compare(a.Entry, b.Entry)
+	// A stable sort by Rank, then the index's stable key (content order, entry id): the order of
+	// a permutation by (Rank, Order, ID, position), which moves small keys instead of the hits.
+	type key struct {
+		rank  float64
+		order int
+		id    string
+		pos   int
+	}
+	keys := make([]key, len(out))
+	for i := range out {
+		keys[i] = key{out[i].Rank, m.ix.Order(out[i].Entry), out[i].Entry.ID, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(b.rank, a.rank), cmp.Compare(a.order, b.order), strings.Compare(a.id, b.id), cmp.Compare(a.pos, b.pos))
 	})
+	// out[i] = out[keys[i].pos], in place, one cycle of the permutation at a time.
+	for i := range keys {
+		if keys[i].pos < 0 || keys[i].pos == i {
+			continue
+		}
+		first, j := out[i], i
+		for {
+			k := keys[j].pos
+			keys[j].pos = -1
+			if k == i {
+				out[j] = first
+				break
+			}
+			out[j], j = out[k], k
+		}
+	}
 	return out
 }
 
