@@ -207,8 +207,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	var h http.Handler = mux
 	m.ready.Store(&h)
+	took := time.Since(start)
+	releaseGarbage() // /readyz answers 200 meanwhile
 	m.log.Info("ready", "content", eng.Content.Source, "version", eng.Version, "entries", len(eng.Content.Entries),
-		"took", time.Since(start).Round(time.Millisecond).String(), "vectors", vectorsInfo(eng.Index.Vectors()))
+		"took", took.Round(time.Millisecond).String(), "vectors", vectorsInfo(eng.Index.Vectors()))
 	m.log.Info("open the web chat in a browser", "url", browseURL(m.ln.Addr()))
 	return nil
 }
