@@ -45,6 +45,8 @@ type Engine struct {
 
 	phonesOnce sync.Once
 	phones     map[string]bool // see officialPhones
+	wordsOnce  sync.Once
+	signal     *signalWords // see words
 }
 
 // CacheDecisions makes the engine remember its last n decisions, by the exact text of the

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +78,29 @@ func TestDeskHours(t *testing.T) {
 	// Any time zone: 01:00 UTC is 10:00 in Japan.
 	if !h.Open(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)) {
 		t.Error("10:00 JST given in UTC should be open")
+	}
+}
+
+// Open remembers its last minute's answer: asked again and again, and out of order, it says
+// what a desk that never answered before says, second by second around opening and closing
+// times, across a weekend, a holiday and a closure.
+func TestDeskHoursOpenRemembersOnlyItsMinute(t *testing.T) {
+	d := faq.Desk{Open: "09:07", Close: "16:53", Closures: []faq.Closure{{From: "11-26", To: "11-26"}}}
+	h := bot.NewDeskHours(d)
+	var times []time.Time
+	for day := jst("2026-11-21 00:00"); day.Before(jst("2026-11-28 00:00")); day = day.AddDate(0, 0, 1) {
+		for _, at := range []time.Duration{9*time.Hour + 7*time.Minute, 16*time.Hour + 53*time.Minute, 12 * time.Hour} {
+			for s := -90; s <= 90; s += 7 {
+				times = append(times, day.Add(at+time.Duration(s)*time.Second))
+			}
+		}
+	}
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(times)/2, func(i, j int) { times[i], times[j] = times[j], times[i] })
+	for _, at := range times {
+		want := bot.NewDeskHours(d).Open(at)
+		if got := h.Open(at); got != want {
+			t.Fatalf("Open(%s) = %v after other calls, want %v", at.Format("2006-01-02 15:04:05"), got, want)
+		}
 	}
 }
 

@@ -36,26 +36,56 @@ func (e *Engine) brief(text string, d nlu.Decision) nlu.Decision {
 
 // greets reports whether a message holds one of the content's greeting words.
 func (e *Engine) greets(text, masked string) bool {
-	return containsAny([]string{strings.ToLower(text), strings.ToLower(masked)}, e.Content.Signals.Greeting)
+	return containsAny([]string{strings.ToLower(text), strings.ToLower(masked)}, e.words().greeting)
+}
+
+// signalWord is a signal word in lower case; an ASCII one matches whole words only.
+type signalWord struct {
+	w     string
+	ascii bool
+}
+
+// signalWords are the content's signal words that brief messages are read for.
+type signalWords struct {
+	greeting []signalWord // greetings
+	asking   []signalWord // what names a question: leak, how to, which, a person
+}
+
+// words returns the engine's signal words, prepared once.
+func (e *Engine) words() *signalWords {
+	e.wordsOnce.Do(func() {
+		sig := e.Content.Signals
+		e.signal = &signalWords{greeting: lowerWords(sig.Greeting), asking: lowerWords(sig.Leak, sig.HowTo, sig.Which, sig.Human)}
+	})
+	return e.signal
+}
+
+// lowerWords are the words of the lists, every language, in lower case; empty ones left out.
+func lowerWords(lists ...map[Lang][]string) []signalWord {
+	var out []signalWord
+	for _, byLang := range lists {
+		for _, ws := range byLang {
+			for _, w := range ws {
+				if w = strings.ToLower(w); w != "" {
+					out = append(out, signalWord{w: w, ascii: isASCII(w)})
+				}
+			}
+		}
+	}
+	return out
 }
 
 // containsAny reports whether one of texts holds one of the words: an English word or phrase
 // as whole words ("hi" is not in "this"), a Japanese one anywhere.
-func containsAny(texts []string, words ...map[Lang][]string) bool {
+func containsAny(texts []string, words []signalWord) bool {
 	for _, s := range texts {
 		spaced := " " + strings.Join(strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ") + " "
-		for _, byLang := range words {
-			for _, ws := range byLang {
-				for _, w := range ws {
-					w = strings.ToLower(w)
-					switch {
-					case w == "":
-					case isASCII(w) && strings.Contains(spaced, " "+w+" "):
-						return true
-					case !isASCII(w) && strings.Contains(s, w):
-						return true
-					}
-				}
+		for _, w := range words {
+			switch {
+			case w.ascii && strings.Contains(spaced, " "+w.w+" "):
+				return true
+			case !w.ascii && strings.Contains(s, w.w):
+				return true
 			}
 		}
 	}
@@ -124,8 +154,7 @@ func (e *Engine) asks(text, masked string) bool {
 			}
 		}
 	}
-	sig := e.Content.Signals
-	if containsAny([]string{t, strings.ToLower(masked)}, sig.Leak, sig.HowTo, sig.Which, sig.Human) {
+	if containsAny([]string{t, strings.ToLower(masked)}, e.words().asking) {
 		return true
 	}
 	t = strings.TrimRightFunc(t, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rickar/cal/v2"
@@ -24,6 +25,10 @@ type DeskHours struct {
 	cal *cal.BusinessCalendar
 	// closures are the names of the company's closures, by the Name of their cal.Holiday days.
 	closures map[string]faq.Localized
+	// last remembers the last minute Open was asked about and its answer, as minute<<1 | open
+	// (0: none): whether the desk is open changes only on the minute — its hours are whole
+	// minutes, its closures and holidays whole days — and every hand-off reply asks.
+	last atomic.Int64
 }
 
 // NewDeskHours returns the desk hours of d ("09:00"–"17:00" Japan time, and its closures).
@@ -97,9 +102,19 @@ var calMu sync.Mutex
 
 // Open reports whether the desk is open at t.
 func (h *DeskHours) Open(t time.Time) bool {
+	minute := t.Truncate(time.Minute).Unix() / 60
+	if last := h.last.Load(); last != 0 && last>>1 == minute {
+		return last&1 == 1
+	}
 	calMu.Lock()
-	defer calMu.Unlock()
-	return h.open(t.In(JST))
+	open := h.open(t.In(JST))
+	calMu.Unlock()
+	last := minute << 1
+	if open {
+		last |= 1
+	}
+	h.last.Store(last)
+	return open
 }
 
 // open: within the hours of a workday, closing time excluded (17:00:00 is closed; rickar/cal

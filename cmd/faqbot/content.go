@@ -15,6 +15,7 @@ import (
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/editor"
 	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/faq/analysis"
 )
 
 // contentFlags are the flags that choose the content and the index.
@@ -109,24 +110,31 @@ func (cf *contentFlags) load(w io.Writer) (*faq.Content, error) {
 	return c, err
 }
 
-// engine loads the content and builds its engine.
+// engine loads the content and builds its engine. The dictionary is loaded while the content
+// is read.
 func (cf *contentFlags) engine(ctx context.Context, w io.Writer) (*bot.Engine, error) {
+	warm := make(chan struct{})
+	go func() {
+		defer close(warm)
+		analysis.Warm()
+	}()
 	c, err := cf.load(w)
+	<-warm
 	if err != nil {
 		return nil, err
 	}
 	if f, ok := w.(*os.File); ok && cf.progress && isTerminal(f) {
 		ctx = faq.WithProgress(ctx, progressPrinter(w, time.Now))
 	}
-	eng, err := bot.NewEngine(ctx, c, cf.index)
-	if err != nil {
-		return nil, err
-	}
-	// Loading the dictionary leaves tens of megabytes of garbage (it is unzipped in memory):
-	// give it back now rather than carry it while idle.
+	return bot.NewEngine(ctx, c, cf.index)
+}
+
+// releaseGarbage gives the memory that building an engine left as garbage (several times what
+// stays live: the training's vectors, bleve's batches) back to the system now rather than carry
+// it while idle. A server calls it once it is ready, off the path to ready.
+func releaseGarbage() {
 	runtime.GC()
 	debug.FreeOSMemory()
-	return eng, nil
 }
 
 // progressPrinter prints the progress of a long build on one terminal line, rewritten in place,

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +22,7 @@ import (
 	"github.com/faqbot/faqbot/bot/editor"
 	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/bot/metrics"
+	"github.com/faqbot/faqbot/cmd/faqbot/internal/memlimit"
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -111,6 +111,8 @@ type Main struct {
 	stopBG context.CancelFunc
 	bg     sync.WaitGroup
 
+	pacer *memlimit.Pacer // the soft memory limit, unless GOMEMLIMIT or --memory-limit 0 says otherwise
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -165,9 +167,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}()
 	sc := &m.config
 	if sc.memLimit > 0 && m.env.getenv("GOMEMLIMIT") == "" {
-		// The dictionary alone is ~90 MiB of live heap; without a limit, GOGC lets the heap
-		// double under load. The limit makes the collector work harder instead.
-		debug.SetMemoryLimit(int64(sc.memLimit) << 20)
+		// Without a limit, GOGC lets the heap double under load; the limit makes the collector
+		// work harder instead, but never closer to the live heap than the headroom: a large
+		// index being built, or two engines during a reindex, raise it rather than make the
+		// collector run back to back.
+		m.pacer = &memlimit.Pacer{Limit: int64(sc.memLimit) << 20, Headroom: float64(sc.memHeadroom) / 100}
+		m.pacer.Start()
 	}
 	start := time.Now()
 	if err := m.listen(); err != nil {
@@ -202,8 +207,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	var h http.Handler = mux
 	m.ready.Store(&h)
+	took := time.Since(start)
+	releaseGarbage() // /readyz answers 200 meanwhile
 	m.log.Info("ready", "content", eng.Content.Source, "version", eng.Version, "entries", len(eng.Content.Entries),
-		"took", time.Since(start).Round(time.Millisecond).String(), "vectors", vectorsInfo(eng.Index.Vectors()))
+		"took", took.Round(time.Millisecond).String(), "vectors", vectorsInfo(eng.Index.Vectors()))
 	m.log.Info("open the web chat in a browser", "url", browseURL(m.ln.Addr()))
 	return nil
 }
@@ -378,6 +385,9 @@ func (m *Main) stop() error {
 	err := drain(m.log, m.config.grace, m.platforms, m.srv)
 	<-m.serveDone
 	m.bg.Wait()
+	if m.pacer != nil {
+		m.pacer.Stop()
+	}
 	if m.debug != nil {
 		m.debug.Close()
 	}

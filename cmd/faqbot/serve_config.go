@@ -24,6 +24,7 @@ type serveConfig struct {
 	userEvery   time.Duration
 	ipBurst     int
 	memLimit    int
+	memHeadroom int
 	debugAddr   string
 	cache       int
 	ipEvery     time.Duration
@@ -75,8 +76,10 @@ func (sc *serveConfig) register(fs *flag.FlagSet, env *environment) {
 		"then one per `DURATION`; 0: no limit (env FAQBOT_IP_EVERY)")
 	fs.StringVar(&sc.debugAddr, "debug-addr", env.getenv("FAQBOT_DEBUG_ADDR"),
 		"serve Go's profiles (net/http/pprof) on `ADDR`, a loopback address kept apart from the main port; off when empty (env FAQBOT_DEBUG_ADDR)")
-	fs.IntVar(&sc.memLimit, "memory-limit", num("FAQBOT_MEMORY_LIMIT", 200),
-		"soft limit of the Go heap in `MiB` (runtime/debug.SetMemoryLimit; GOMEMLIMIT, when set, wins); 0: none (env FAQBOT_MEMORY_LIMIT)")
+	fs.IntVar(&sc.memLimit, "memory-limit", num("FAQBOT_MEMORY_LIMIT", 100),
+		"soft limit of the Go runtime's memory in `MiB` (runtime/debug.SetMemoryLimit; GOMEMLIMIT, when set, wins); 0: none (env FAQBOT_MEMORY_LIMIT)")
+	fs.IntVar(&sc.memHeadroom, "memory-headroom", num("FAQBOT_MEMORY_HEADROOM", 50),
+		"keep the memory limit at least this `PERCENT` of the live heap above it, so that a heap that outgrows the limit does not make the collector run back to back (env FAQBOT_MEMORY_HEADROOM)")
 	fs.IntVar(&sc.cache, "decision-cache", num("FAQBOT_DECISION_CACHE", 10000),
 		"remember the decisions of the last `N` distinct questions (never ones holding personal data); 0: off (env FAQBOT_DECISION_CACHE)")
 	fs.StringVar(&sc.lineAPI, "line-api", or("FAQBOT_LINE_API_URL", line.DefaultAPIURL),

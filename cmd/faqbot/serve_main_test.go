@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"io"
+	"maps"
 	"net"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -186,4 +188,41 @@ func TestMainCloseTwice(t *testing.T) {
 		t.Errorf("stopped %d times, want once:\n%s", n, log)
 	}
 	portFree(t, "the main port", addr)
+}
+
+// The soft memory limit is --memory-limit while it runs, unless GOMEMLIMIT is set, and the
+// runtime's limit as it was once it is closed.
+func TestMainMemoryLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want int64
+	}{
+		{"flag", nil, []string{"--memory-limit", "4096"}, 4096 << 20},
+		{"environment", map[string]string{"FAQBOT_MEMORY_LIMIT": "3072"}, nil, 3072 << 20},
+		{"GOMEMLIMIT wins", map[string]string{"GOMEMLIMIT": "1GiB"}, []string{"--memory-limit", "4096"}, before},
+		{"off", nil, []string{"--memory-limit", "0"}, before},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"FAQBOT_ADDR": "127.0.0.1:0", "FAQBOT_DATA_DIR": t.TempDir()}
+			maps.Copy(env, tc.env)
+			log := &serveLog{}
+			m := newMain(t, env, log, tc.args...)
+			if err := m.Run(context.Background()); err != nil {
+				t.Fatalf("Run: %v\n%s", err, log)
+			}
+			got := debug.SetMemoryLimit(-1)
+			if err := m.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+			if got != tc.want {
+				t.Errorf("memory limit while serving: %d MiB, want %d MiB", got>>20, tc.want>>20)
+			}
+			if after := debug.SetMemoryLimit(-1); after != before {
+				t.Errorf("memory limit after Close: %d, want %d as before", after, before)
+			}
+		})
+	}
 }
