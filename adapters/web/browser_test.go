@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"maps"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -501,16 +502,7 @@ func TestBrowserLightBrand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	ctx := browser(t, 1024, 700)
-	text := evaluator(t, ctx)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL),
-		chromedp.WaitVisible(chromedp.CSS(`.row.bot .choice`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	_, text, _ := openChat(t, h, 1024, 700)
 	if s := text(`getComputedStyle(document.querySelector('.bar')).backgroundColor + ' ' + getComputedStyle(document.querySelector('.brand-name')).color`); s != "rgb(255, 212, 0) rgb(0, 0, 0)" {
 		t.Errorf("header %s, want the brand colour with black text", s)
 	}
@@ -538,17 +530,7 @@ func TestBrowserTextsFromContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	ctx := browser(t, 1024, 700)
-	stopConsole := watchConsole(ctx)
-	text := evaluator(t, ctx)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL),
-		chromedp.WaitVisible(chromedp.CSS(`.row.bot .choice`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+	ctx, text, stopConsole := openChat(t, h, 1024, 700)
 	const texts = `[document.documentElement.lang, document.getElementById('send').textContent, document.getElementById('q').placeholder, document.getElementById('reset').textContent, document.getElementById('lang').textContent].join('|')`
 	if got := text(texts); got != "ja|質問する|ここに入力|最初から|English" {
 		t.Errorf("page in Japanese: %q", got)
@@ -562,4 +544,22 @@ func TestBrowserTextsFromContent(t *testing.T) {
 	if p := stopConsole(); len(p) > 0 {
 		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
 	}
+}
+
+// openChat serves h, opens the page in a browser width×height wide (its console watched) and
+// waits for the greeting.
+func openChat(t *testing.T, h http.Handler, width, height int) (ctx context.Context, text func(string) string, stopConsole func() []string) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	ctx = browser(t, width, height)
+	stopConsole = watchConsole(ctx)
+	text = evaluator(t, ctx)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL),
+		chromedp.WaitVisible(chromedp.CSS(`.row.bot .choice`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, text, stopConsole
 }
