@@ -23,10 +23,11 @@ type State struct {
 	// Rating is the entry whose answer was followed by "was this helpful?" in the reply shown
 	// last ("" when the last reply asked nothing): a yes or no typed next is feedback on it.
 	Rating string
-	// Question is the question whose answer Rating asks about, with personal data masked
+	// Question is the question whose answer Rating asks about — or, while Pending, the question
+	// asked back about, which the follow-up picked answers — with personal data masked
 	// (nlu.Decision.Masked, never the text the user typed) and cut to MaxQuestion characters;
-	// "" when Rating is "" or the answer was tapped, not asked. It travels with the rating to
-	// the editors (Feedback.Question).
+	// "" when no question led to it (an entry tapped). It travels with the rating to the
+	// editors (Feedback.Question).
 	Question string
 	// Lang is the language the user was answered in last.
 	Lang faq.Lang
