@@ -213,6 +213,10 @@ type Reply struct {
 type Feedback struct {
 	EntryID string
 	Helpful bool
+	// Question is the question the rated answer answered, with personal data masked and cut
+	// to MaxQuestion characters (State.Question); "" when it is not known (an answer tapped,
+	// or rated after the conversation moved on).
+	Question string
 }
 
 // Ask answers one utterance with no conversation state; one longer than MaxText characters

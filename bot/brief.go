@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/faqbot/faqbot/faq/analysis"
 	"github.com/faqbot/faqbot/nlu"
 )
 
@@ -13,9 +14,11 @@ import (
 // entry matches it as surely as the matcher asks of a message that names no topic of its own
 // (faq.Matcher.VagueConfidence), such a message gets no entry: one holding a greeting word of
 // the content is greeted, one the matcher would have answered is asked what the user wants to
-// know (Clarify, with the topics). One the matcher found no entry for keeps its fallback and
-// the desk to call: a brief request the FAQ does not cover ("パスワードを忘れた") is not a
-// greeting. An ask-back, a hand-off, personal data and a second question are left as decided.
+// know (Clarify, with the topics). One the matcher found no entry for is asked the same when
+// it is bare — it names at most something and says nothing of it (analysis.Bare: "test",
+// "message", "メッセージ") — and otherwise keeps its fallback and the desk to call: a brief
+// request the FAQ does not cover ("パスワードを忘れた") is neither a greeting nor too little
+// to go on. An ask-back, a hand-off, personal data and a second question are left as decided.
 func (e *Engine) brief(text string, d nlu.Decision) nlu.Decision {
 	switch {
 	case d.Action != nlu.Answer && d.Action != nlu.DontKnow, d.Vague, d.Greeting, len(d.PII) > 0, d.Also != nil:
@@ -28,7 +31,7 @@ func (e *Engine) brief(text string, d nlu.Decision) nlu.Decision {
 	switch {
 	case e.greets(text, d.Masked):
 		out.Greeting, out.Reason = true, "a brief greeting"
-	case d.Action == nlu.DontKnow:
+	case d.Action == nlu.DontKnow && !analysis.Bare(text):
 		return d
 	}
 	return out

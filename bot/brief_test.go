@@ -8,8 +8,9 @@ import (
 )
 
 // A brief message that asks nothing never gets an entry: a greeting is greeted, a few words
-// resembling an entry in part are asked what they mean; short questions, keywords an entry
-// matches surely, and requests the FAQ does not cover are decided as before.
+// resembling an entry in part, or a bare word the FAQ has nothing for, are asked what they
+// mean; short questions, keywords an entry matches surely, and requests the FAQ does not cover
+// are decided as before.
 func TestBriefMessages(t *testing.T) {
 	b := convBot(t)
 	for _, c := range []struct {
@@ -23,7 +24,16 @@ func TestBriefMessages(t *testing.T) {
 		{"Thanks a lot!", bot.KindWelcome},
 		{"こんにちは", bot.KindWelcome},
 		{"hello", bot.KindWelcome},
+		{"message", bot.KindClarify},
+		{"メッセージ", bot.KindClarify},
+		{"test", bot.KindClarify},
+		{"テスト", bot.KindClarify},
+		{"テストです", bot.KindClarify},
+		{"just testing", bot.KindClarify},
+		{"sample", bot.KindClarify},
 		{"パスワードを忘れた", bot.KindDontKnow},
+		{"forgot password", bot.KindDontKnow},
+		{"ログインできない", bot.KindDontKnow},
 		{"マイナンバー", bot.KindAnswer},
 		{"contact", bot.KindAnswer},
 		{"phishing", bot.KindAnswer},

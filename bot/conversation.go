@@ -23,6 +23,12 @@ type State struct {
 	// Rating is the entry whose answer was followed by "was this helpful?" in the reply shown
 	// last ("" when the last reply asked nothing): a yes or no typed next is feedback on it.
 	Rating string
+	// Question is the question whose answer Rating asks about — or, while Pending, the question
+	// asked back about, which the follow-up picked answers — with personal data masked
+	// (nlu.Decision.Masked, never the text the user typed) and cut to MaxQuestion characters;
+	// "" when no question led to it (an entry tapped). It travels with the rating to the
+	// editors (Feedback.Question).
+	Question string
 	// Lang is the language the user was answered in last.
 	Lang faq.Lang
 }
@@ -83,7 +89,7 @@ func (b *Bot) handleOn(ctx context.Context, e *Engine, user string, t Turn, text
 	st := t.State
 	if t.Known && st.Rating != "" {
 		if helpful, ok := e.Matcher.Feedback(text); ok && e.Content.Entry(st.Rating) != nil {
-			r = b.feedbackReply(e, st.Rating, helpful, langOr(st.Lang))
+			r = b.feedbackReply(e, Feedback{EntryID: st.Rating, Helpful: helpful, Question: st.Question}, langOr(st.Lang))
 			return r, b.remember(ctx, user, store, t, r), nil
 		}
 	}
@@ -123,11 +129,11 @@ func shortASCII(s string) bool {
 	return true
 }
 
-// feedbackReply thanks a user who answered "was this helpful?" about entry id by typing, and
-// carries the feedback for the platform to record.
-func (b *Bot) feedbackReply(e *Engine, id string, helpful bool, lang faq.Lang) Reply {
+// feedbackReply thanks a user who answered "was this helpful?" by typing, and carries the
+// feedback for the platform to record.
+func (b *Bot) feedbackReply(e *Engine, fb Feedback, lang faq.Lang) Reply {
 	text := e.Content.Messages.HelpfulThank.In(lang)
-	return Reply{Kind: KindThanks, Text: text, Body: text, Lang: lang, Feedback: &Feedback{EntryID: id, Helpful: helpful},
+	return Reply{Kind: KindThanks, Text: text, Body: text, Lang: lang, Feedback: &fb,
 		Decision: nlu.Decision{Action: nlu.DontKnow, Lang: lang, Reason: "feedback on the last answer"}}
 }
 
@@ -180,6 +186,14 @@ func (b *Bot) remember(ctx context.Context, user string, store StateStore, t Tur
 		next.Last = d.Entry.ID
 		if d.Action == nlu.Answer {
 			next.Rating = d.Entry.ID // every platform asks "was this helpful?" after an answer
+			next.Question = ClipQuestion(d.Masked)
+			if next.Question == "" && prev.Pending != "" && d.Entry.Parent == prev.Pending {
+				// A follow-up picked after an ask-back answers the question that was asked.
+				next.Question = prev.Question
+			}
+		}
+		if d.Action == nlu.AskBack {
+			next.Question = ClipQuestion(d.Masked) // for the follow-up that will be picked
 		}
 		if d.Action == nlu.AskBack {
 			next.Pending = d.Entry.ID
@@ -189,6 +203,19 @@ func (b *Bot) remember(ctx context.Context, user string, store StateStore, t Tur
 		return nil
 	}
 	return store.Put(ctx, user, next)
+}
+
+// MaxQuestion is the most characters of a masked question kept with a conversation's state
+// and a rating (State.Question, Feedback.Question).
+const MaxQuestion = 200
+
+// ClipQuestion cuts a masked question to MaxQuestion characters, on one line.
+func ClipQuestion(masked string) string {
+	q := strings.Join(strings.Fields(masked), " ")
+	if r := []rune(q); len(r) > MaxQuestion {
+		q = string(r[:MaxQuestion])
+	}
+	return q
 }
 
 func storeErr(op string, errs ...error) error {

@@ -36,7 +36,7 @@ func TestHandleFollowUp(t *testing.T) {
 		t.Fatalf("first message: %v, want an ask-back on change-password", r)
 	}
 	st, _, _ := store.Get(ctx, "u1")
-	if diff := cmp.Diff(bot.State{Pending: "change-password", Last: "change-password", Lang: faq.Japanese}, st); diff != "" {
+	if diff := cmp.Diff(bot.State{Pending: "change-password", Last: "change-password", Question: "パスワードを変更したい", Lang: faq.Japanese}, st); diff != "" {
 		t.Errorf("state after the ask-back (-want +got):\n%s", diff)
 	}
 
@@ -50,7 +50,8 @@ func TestHandleFollowUp(t *testing.T) {
 		t.Fatalf("choice: %v, want change-password-pc in ja", r)
 	}
 	st, _, _ = store.Get(ctx, "u1")
-	if diff := cmp.Diff(bot.State{Last: "change-password-pc", Rating: "change-password-pc", Lang: faq.Japanese}, st); diff != "" {
+	// The follow-up answers the question asked: rating it rates the answer to that question.
+	if diff := cmp.Diff(bot.State{Last: "change-password-pc", Rating: "change-password-pc", Question: "パスワードを変更したい", Lang: faq.Japanese}, st); diff != "" {
 		t.Errorf("state after the choice (-want +got):\n%s", diff)
 	}
 

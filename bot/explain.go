@@ -5,9 +5,15 @@ import (
 	"github.com/faqbot/faqbot/nlu/pii"
 )
 
+// ActionFeedback is the Action of the Explanation of a reply to "was this helpful?": no
+// decision was made, the answer shown before was rated.
+const ActionFeedback nlu.Action = "feedback"
+
 // Explanation is a reply together with the decision behind it, as JSON: what `faqbot ask
 // --json` prints and the web console's API returns. Query is the question with personal data
-// masked; PII lists the kinds of personal data found, never the data.
+// masked; PII lists the kinds of personal data found, never the data. For a rating (Action
+// ActionFeedback), Entry is the entry rated, Query the masked question its answer was given to
+// ("" when not known) and WasHelpful the rating.
 type Explanation struct {
 	Query       string      `json:"query"` // personal data masked
 	Lang        string      `json:"lang"`
@@ -22,6 +28,7 @@ type Explanation struct {
 	Reason      string      `json:"reason"`
 	Signals     nlu.Signals `json:"signals"`
 	Choices     []Choice    `json:"choices,omitempty"`
+	WasHelpful  *bool       `json:"was_helpful,omitempty"`
 }
 
 // Explain describes r.
@@ -43,6 +50,10 @@ func Explain(r Reply) Explanation {
 	}
 	for _, c := range d.Choices {
 		res.Followups = append(res.Followups, c.ID)
+	}
+	if fb := r.Feedback; fb != nil {
+		helpful := fb.Helpful
+		res.Action, res.Entry, res.Query, res.WasHelpful = ActionFeedback, fb.EntryID, fb.Question, &helpful
 	}
 	return res
 }

@@ -8,10 +8,10 @@ import (
 // The interfaces in this file are what a platform adapter needs besides the Bot itself. Each
 // has an in-process implementation here; cmd may plug in shared ones (several replicas).
 
-// FeedbackRecorder records a user's answer to "was this helpful?" about an entry.
-// Implementations are safe for concurrent use.
+// FeedbackRecorder records a user's answer to "was this helpful?" about an entry, with the
+// masked question it answered when known. Implementations are safe for concurrent use.
 type FeedbackRecorder interface {
-	Record(ctx context.Context, entryID string, helpful bool) error
+	Record(ctx context.Context, f Feedback) error
 }
 
 // Observer is told what adapters do, for metrics. platform is "line", "slack" or "web".

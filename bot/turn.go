@@ -277,7 +277,7 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 		}
 		if fb := r.Feedback; fb != nil {
 			// はい / いいえ typed after "was this helpful?": recorded as a tap on the buttons is.
-			c.record(ctx, fb.EntryID, fb.Helpful, "", &errs)
+			c.record(ctx, *fb, "", &errs)
 			return done(r, nil)
 		}
 		if r.Decision.Greeting {
@@ -303,9 +303,13 @@ func (c *Chat) Take(ctx context.Context, m Message) (Outcome, error) {
 			out.Missing = true
 			return done(Reply{}, nil)
 		}
-		c.record(ctx, m.Entry, m.Helpful, m.Vote, &errs)
+		fb := Feedback{EntryID: m.Entry, Helpful: m.Helpful}
+		if t.Known && t.State.Rating == m.Entry {
+			fb.Question = t.State.Question // the answer tapped on is the one shown last
+		}
+		c.record(ctx, fb, m.Vote, &errs)
 		r := note(e, KindThanks, e.Content.Messages.HelpfulThank, lang)
-		r.Feedback = &Feedback{EntryID: m.Entry, Helpful: m.Helpful}
+		r.Feedback = &fb
 		return done(r, nil)
 
 	case MsgHello:
@@ -355,7 +359,7 @@ func (c *Chat) replied(r Reply, start time.Time) Reply {
 }
 
 // record records a rating, once per vote when vote is not "".
-func (c *Chat) record(ctx context.Context, entry string, helpful bool, vote string, errs *[]error) {
+func (c *Chat) record(ctx context.Context, fb Feedback, vote string, errs *[]error) {
 	if c.cfg.Feedback == nil {
 		return
 	}
@@ -367,7 +371,7 @@ func (c *Chat) record(ctx context.Context, entry string, helpful bool, vote stri
 			return
 		}
 	}
-	if err := c.cfg.Feedback.Record(ctx, entry, helpful); err != nil {
+	if err := c.cfg.Feedback.Record(ctx, fb); err != nil {
 		*errs = append(*errs, fmt.Errorf("feedback: %w", err))
 	}
 }

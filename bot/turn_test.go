@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -251,4 +252,79 @@ func ExampleChat_Take() {
 	// answer leak-count Was this answer helpful?
 	// repeat: true
 	// thanks Thank you for your feedback.
+}
+
+// feedbackLog is a FeedbackRecorder that remembers what it was given.
+type feedbackLog struct {
+	mu  sync.Mutex
+	got []bot.Feedback
+}
+
+func (f *feedbackLog) Record(_ context.Context, fb bot.Feedback) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.got = append(f.got, fb)
+	return nil
+}
+
+// A rating, typed or tapped, is recorded with the question whose answer it rates, personal data
+// masked — never the text typed — and cut to MaxQuestion characters; a tap on an answer that is
+// not the last one shown carries no question.
+func TestTakeRatingCarriesMaskedQuestion(t *testing.T) {
+	ctx := context.Background()
+	b := convBot(t)
+	store := memstore.NewStore(time.Hour, nil)
+	fbs := &feedbackLog{}
+	c := b.Chat(bot.ChatConfig{Platform: "test", Store: store, Feedback: fbs})
+	ask := func(text string) bot.Outcome {
+		t.Helper()
+		out, err := c.Take(ctx, bot.Message{Kind: bot.MsgText, User: "u1", Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	const phone = "090-1234-5678"
+	out := ask("How do I change my password from the app? My phone is " + phone)
+	if out.Reply.Kind != bot.KindAnswer || !out.Reply.Notices.PersonalData {
+		t.Fatalf("question: %+v, want an answer that notices personal data", out.Reply)
+	}
+	masked := out.Reply.Decision.Masked
+	if masked == "" || strings.Contains(masked, phone) {
+		t.Fatalf("masked question %q", masked)
+	}
+	st, _, _ := store.Get(ctx, "u1")
+	if st.Rating != out.Reply.Entry || st.Question != masked {
+		t.Errorf("state %+v, want the masked question %q with the rating", st, masked)
+	}
+	entry := out.Reply.Entry
+	if out := ask("no"); out.Reply.Kind != bot.KindThanks {
+		t.Fatalf("typed rating: %+v", out.Reply)
+	}
+	want := []bot.Feedback{{EntryID: entry, Helpful: false, Question: masked}}
+	if d := cmp.Diff(want, fbs.got); d != "" {
+		t.Errorf("typed rating recorded (-want +got):\n%s", d)
+	}
+
+	// Tapped: the answer shown last is the one rated.
+	long := "How many records were leaked " + strings.Repeat("really ", bot.MaxQuestion)
+	out = ask(long)
+	if out.Reply.Kind != bot.KindAnswer {
+		t.Fatalf("long question: %+v", out.Reply)
+	}
+	tap, err := c.Take(ctx, bot.Message{Kind: bot.MsgRating, User: "u1", Entry: out.Reply.Entry, Helpful: false})
+	if err != nil || tap.Reply.Feedback == nil {
+		t.Fatalf("tap: %+v, %v", tap, err)
+	}
+	got := fbs.got[len(fbs.got)-1].Question
+	if n := len([]rune(got)); n != bot.MaxQuestion || !strings.HasPrefix(got, "how many records were leaked really") {
+		t.Errorf("tapped rating of a long question: %d characters %q, want the masked question cut to %d", n, got, bot.MaxQuestion)
+	}
+	// A tap on another entry than the one shown last does not know its question.
+	if _, err := c.Take(ctx, bot.Message{Kind: bot.MsgRating, User: "u1", Entry: "change-password", Helpful: false}); err != nil {
+		t.Fatal(err)
+	}
+	if q := fbs.got[len(fbs.got)-1].Question; q != "" {
+		t.Errorf("rating another answer carries %q", q)
+	}
 }

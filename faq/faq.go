@@ -143,6 +143,9 @@ type Messages struct {
 	LookingUp, Usage, Topics, Source, SwitchLang Localized
 	// What editors see of a reindex asked for in chat.
 	ReindexNotEditor, ReindexOff, Reindexing, ReindexBusy, Reindexed, ReindexFailed Localized
+	// Web are the texts of the web chat page, by name (WebTexts; "web_<name>" in faqbot.yaml):
+	// its title and controls, its notices, and the labels of the decision panel.
+	Web map[string]Localized
 }
 
 // Signals are the word lists of the matcher's signals, per language: the features the

@@ -364,11 +364,26 @@ type brandYAML struct {
 	NoticeURL string        `yaml:"notice_url"`
 }
 
-var messageKeys = []string{"handoff", "desk_open", "desk_closed", "fallback", "suggestions", "clarify", "ask_back",
+var messageKeys = append([]string{"handoff", "desk_open", "desk_closed", "fallback", "suggestions", "clarify", "ask_back",
 	"pii_advice", "greeting", "join", "non_text", "media_image", "media_video", "media_audio", "media_file",
 	"media_location", "media_sticker", "busy", "slow_down", "too_long", "helpful_ask", "helpful_thanks", "yes", "no",
 	"call_desk", "looking_up", "usage", "topics", "source", "switch_lang", "reindex_not_editor", "reindex_off",
-	"reindexing", "reindex_busy", "reindexed", "reindex_failed"}
+	"reindexing", "reindex_busy", "reindexed", "reindex_failed"}, webKeys()...)
+
+// WebTexts are the names of the web chat page's texts (Messages.Web): the messages
+// "web_<name>" of faqbot.yaml.
+var WebTexts = []string{"title", "notice_link", "show_decision", "reset", "input_label", "placeholder", "send", "log",
+	"you", "bot", "thinking", "error", "unknown_choice", "offline", "decision", "entry", "score", "lang", "action",
+	"handoff", "pii", "reason", "query", "followups", "suggestions", "none", "yes", "no", "switch_to", "switch_label",
+	"choices", "call"}
+
+func webKeys() []string {
+	keys := make([]string, len(WebTexts))
+	for i, k := range WebTexts {
+		keys[i] = "web_" + k
+	}
+	return keys
+}
 
 func (l *loader) loadManifest(c *Content) {
 	node, name, from := l.fallback(ManifestFile)
@@ -439,6 +454,10 @@ func (l *loader) loadManifest(c *Content) {
 		ReindexOff: m.Messages["reindex_off"].localized(), Reindexing: m.Messages["reindexing"].localized(),
 		ReindexBusy: m.Messages["reindex_busy"].localized(), Reindexed: m.Messages["reindexed"].localized(),
 		ReindexFailed: m.Messages["reindex_failed"].localized(),
+		Web:           map[string]Localized{},
+	}
+	for _, k := range WebTexts {
+		c.Messages.Web[k] = m.Messages["web_"+k].localized()
 	}
 	if from != l {
 		l.problems = append(l.problems, from.problems...)

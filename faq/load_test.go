@@ -203,6 +203,10 @@ func TestLoadProblems(t *testing.T) {
 			"entries/a.yaml": goodEntry,
 			"faqbot.yaml":    withoutClarify("  clarify:\n    ja: \"\"\n"),
 		}, []string{`c/faqbot.yaml:`}},
+		{"a text of the web page left empty", map[string]string{
+			"entries/a.yaml": goodEntry,
+			"faqbot.yaml":    strings.Replace(embeddedFile("content/faqbot.yaml"), "  web_send:\n    ja: 送信\n    en: Send\n", "  web_send:\n    ja: \"\"\n", 1),
+		}, []string{fmt.Sprintf("c/faqbot.yaml:%d: messages: web_send is empty", lineOfText(embeddedFile("content/faqbot.yaml"), "  web_send:")+1)}}, // the line of its text
 		{"unknown placeholder in a one-line message", map[string]string{
 			"entries/a.yaml": goodEntry,
 			"faqbot.yaml":    withoutClarify("  clarify:\n    ja: お電話は{phon}へ\n    en: Call {desk} at {phone}\n"),
@@ -287,6 +291,24 @@ func manifestWith(langs string) string {
 		panic(err)
 	}
 	return strings.Replace(string(data), "languages: [ja, en]", langs, 1)
+}
+
+// The shipped content has every text of the web page in both languages.
+func TestShippedWebTexts(t *testing.T) {
+	c, err := LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range WebTexts {
+		for _, l := range []Lang{Japanese, English} {
+			if c.Messages.Web[k][l] == "" {
+				t.Errorf("messages: web_%s has no %s text", k, l)
+			}
+		}
+	}
+	if len(c.Messages.Web) != len(WebTexts) {
+		t.Errorf("%d web texts, want %d", len(c.Messages.Web), len(WebTexts))
+	}
 }
 
 // A tree written for an older faqbot, without a message added since, takes the shipped text.

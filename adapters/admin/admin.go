@@ -1,7 +1,8 @@
 // Package admin is faqbot's console for the editors of the content, at /admin/: a dashboard of
 // what users asked and made of the answers (questions per day by outcome and platform,
 // hand-offs per entry, the "helpful" rate per entry with its Wilson interval, the questions
-// left unanswered), the decision behind a question with the entries ranked after it, edits
+// left unanswered, the answers rated unhelpful with the masked question each was given to), the
+// decision behind a question with the entries ranked after it, edits
 // that add a question to an entry or to the questions the FAQ does not answer (with their diff
 // and the content's file:line problems), a "try it" chat over the content being edited, one
 // button that reindexes every replica, and the version each replica serves.

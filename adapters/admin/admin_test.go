@@ -336,7 +336,7 @@ func TestAPIReport(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	want := []string{"all", "buckets", "feedback_total", "handoffs", "helpful", "platforms", "range", "since", "step", "totals", "unanswered", "unanswered_total", "until"}
+	want := []string{"all", "buckets", "feedback_total", "handoffs", "helpful", "platforms", "range", "since", "step", "totals", "unanswered", "unanswered_total", "unhelpful", "unhelpful_total", "until"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("keys %v, want %v", keys, want)
 	}
@@ -364,9 +364,17 @@ func TestAPIReport(t *testing.T) {
 			leak = &struct{ lo, hi, rate float64 }{h.Low, h.High, h.Rate}
 		}
 	}
-	// 4 helpful of 5: 80%, Wilson 95% [0.376, 0.964].
-	if leak == nil || leak.rate != 0.8 || math.Abs(leak.lo-0.376) > 0.001 || math.Abs(leak.hi-0.964) > 0.001 {
-		t.Errorf("helpful rate of leak-count %+v, want 0.8 [0.376, 0.964]", leak)
+	// 4 helpful of 6: 67%, Wilson 95% [0.3, 0.903].
+	if leak == nil || leak.rate != 0.667 || math.Abs(leak.lo-0.3) > 0.001 || math.Abs(leak.hi-0.903) > 0.001 {
+		t.Errorf("helpful rate of leak-count %+v, want 0.667 [0.3, 0.903]", leak)
+	}
+	// The unhelpful answers, by the question they were given to: two wordings of one, and the
+	// rating of contact whose question is not known counts in the total only.
+	if rep.UnhelpfulTotal != 3 || len(rep.Unhelpful) != 1 {
+		t.Fatalf("unhelpful: total %d, %+v", rep.UnhelpfulTotal, rep.Unhelpful)
+	}
+	if u := rep.Unhelpful[0]; u.Entry != "leak-count" || u.Count != 2 || len(u.Variants) != 2 || u.FirstSeen.IsZero() || !u.FirstSeen.Before(u.LastSeen) {
+		t.Errorf("unhelpful %+v", u)
 	}
 	// 24h counts less; hours.
 	_, m24 := get("/admin/api/report?since=24h", map[string]string{"Authorization": "Bearer " + testToken})
@@ -416,7 +424,7 @@ func TestDashboard(t *testing.T) {
 		}
 	}
 	page := readBody(t, f.do(t, "GET", "/admin/?range=7d", nil, s))
-	for _, want := range []string{"am-i-affected", "(no entry: identity-specific question)", "80% (38–96), n=5", unansweredQuestion} {
+	for _, want := range []string{"am-i-affected", "(no entry: identity-specific question)", "67% (30–90), n=6", unansweredQuestion, "Unhelpful answers", unhelpfulQuestion + "？"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the dashboard lacks %q", want)
 		}

@@ -199,6 +199,27 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
+	// The unhelpful answers: the question rated, with its entry; Inspect shows the decision and
+	// the runner-ups, with the edits an unanswered question gets.
+	if got := eval(`[...document.querySelectorAll('table.unhelpful tbody tr')].map(tr => tr.querySelector('.q').textContent + '|' + tr.querySelector('[data-field="entry"]').textContent + '|' + tr.querySelector('td.num').textContent).join(';')`); got != unhelpfulQuestion+"|leak-count|2" {
+		t.Errorf("unhelpful answers listed: %q, want %s rated twice for leak-count", got, unhelpfulQuestion)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.inspect[aria-label="Inspect unhelpful: %s"]`, unhelpfulQuestion))),
+		chromedp.WaitVisible(chromedp.CSS(`#add-phrasing`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval(`document.querySelector('[data-field="entry"]').textContent + ' ' + document.querySelector('[data-field="query"]').textContent`); got != "leak-count "+unhelpfulQuestion {
+		t.Errorf("the unhelpful question's decision: %q, want leak-count for %s", got, unhelpfulQuestion)
+	}
+	if n := eval(`String(document.querySelectorAll('table.candidates tbody tr').length + document.querySelectorAll('#out-of-scope').length)`); n == "0" || n == "1" {
+		t.Error("no runner-ups or no out-of-scope form for the unhelpful question")
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin/"), chromedp.WaitVisible(chromedp.CSS(`#chart-outcomes`))); err != nil {
+		t.Fatal(err)
+	}
+
 	// From the unanswered question to its decision, then an edit.
 	inspect := fmt.Sprintf(`button.inspect[aria-label="Inspect: %s"]`, unansweredQuestion)
 	if err := chromedp.Do(ctx,

@@ -29,6 +29,8 @@ const testToken = "correct-horse-battery-staple-0123456789"
 const (
 	unansweredQuestion = "攻撃した犯人は捕まりましたか"
 	phrasingEntry      = "suspicious-contact"
+	// unhelpfulQuestion is a question whose answer (leak-count's) a user rated unhelpful.
+	unhelpfulQuestion = "何件漏れたの"
 )
 
 // testNow is a Tuesday morning in Japan.
@@ -149,9 +151,14 @@ func (f *fixture) seed(t testing.TB) {
 	add(50*time.Hour, record.Event{Kind: record.Unanswered, Platform: "line", Text: unansweredQuestion, Lang: "ja"})
 	add(6*time.Hour, record.Event{Kind: record.Unanswered, Platform: "web", Text: "電話番号<phone>に折り返してほしい", Lang: "ja"})
 	for i := range 5 {
-		add(time.Duration(i)*time.Hour+30*time.Minute, record.Event{Kind: record.Feedback, Platform: "web", Entry: "leak-count", Helpful: i != 0})
+		ev := record.Event{Kind: record.Feedback, Platform: "web", Entry: "leak-count", Helpful: i != 0}
+		if i == 0 {
+			ev.Text = unhelpfulQuestion
+		}
+		add(time.Duration(i)*time.Hour+30*time.Minute, ev)
 	}
 	add(time.Hour, record.Event{Kind: record.Feedback, Platform: "line", Entry: "contact", Helpful: false})
+	add(2*time.Hour, record.Event{Kind: record.Feedback, Platform: "line", Entry: "leak-count", Helpful: false, Text: unhelpfulQuestion + "？"})
 	if err := f.journal.Append(context.Background(), evs); err != nil {
 		t.Fatal(err)
 	}

@@ -218,7 +218,9 @@ func (h *Handler) serveFeedback(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, "feedback", errHelpful)
 		return
 	}
-	out, ok := h.take(w, r, "feedback", conv, bot.Message{Kind: bot.MsgRating, Limit: "web:c:" + conv,
+	// The conversation is read: the answer rated is the one shown last, whose masked question
+	// the rating carries to the editors.
+	out, ok := h.take(w, r, "feedback", conv, bot.Message{Kind: bot.MsgRating, User: "web:" + conv, Limit: "web:c:" + conv,
 		Entry: req.Entry, Helpful: *req.Helpful, Lang: langOr(lang)})
 	if !ok {
 		return

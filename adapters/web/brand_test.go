@@ -226,7 +226,7 @@ func TestPageBrand(t *testing.T) {
 					t.Errorf("page holds %s: %v, want %v", s, !tc.brand, tc.brand)
 				}
 			}
-			link := `<a href="https://notice.example/2017/07/31?a=1&amp;b=2" target="_blank" rel="noopener noreferrer" data-t="noticeLink">`
+			link := `<a href="https://notice.example/2017/07/31?a=1&amp;b=2" target="_blank" rel="noopener noreferrer" data-t="notice_link">`
 			if strings.Contains(page, link) != tc.link {
 				t.Errorf("page links the notice page: %v, want %v\n%s", !tc.link, tc.link, page)
 			}

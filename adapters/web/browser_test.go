@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
+	"maps"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -19,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -499,18 +502,64 @@ func TestBrowserLightBrand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, text, _ := openChat(t, h, 1024, 700)
+	if s := text(`getComputedStyle(document.querySelector('.bar')).backgroundColor + ' ' + getComputedStyle(document.querySelector('.brand-name')).color`); s != "rgb(255, 212, 0) rgb(0, 0, 0)" {
+		t.Errorf("header %s, want the brand colour with black text", s)
+	}
+	checkContrast(t, text, ".brand-name", ".brand-sub", ".tool", "#notice span", ".row.bot .text", ".choice", "#send")
+}
+
+// TestBrowserTextsFromContent: the page's texts are the content's (faqbot.yaml's messages
+// web_*), in the language shown: changed there, they change on the page, in both languages.
+func TestBrowserTextsFromContent(t *testing.T) {
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := *c
+	cp.Messages.Web = maps.Clone(c.Messages.Web)
+	cp.Messages.Web["send"] = faq.Localized{faq.Japanese: "質問する", faq.English: "Ask it"}
+	cp.Messages.Web["placeholder"] = faq.Localized{faq.Japanese: "ここに入力", faq.English: "Type here"}
+	cp.Messages.Web["reset"] = faq.Localized{faq.Japanese: "最初から", faq.English: "Start over"}
+	e, err := bot.NewEngine(context.Background(), &cp, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	h, err := New(bot.New(e, testNow), Config{Limiter: open{}, AddrLimiter: open{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, text, stopConsole := openChat(t, h, 1024, 700)
+	const texts = `[document.documentElement.lang, document.getElementById('send').textContent, document.getElementById('q').placeholder, document.getElementById('reset').textContent, document.getElementById('lang').textContent].join('|')`
+	if got := text(texts); got != "ja|質問する|ここに入力|最初から|English" {
+		t.Errorf("page in Japanese: %q", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#lang`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(texts); got != "en|Ask it|Type here|Start over|日本語" {
+		t.Errorf("page in English: %q", got)
+	}
+	if p := stopConsole(); len(p) > 0 {
+		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
+	}
+}
+
+// openChat serves h, opens the page in a browser width×height wide (its console watched) and
+// waits for the greeting.
+func openChat(t *testing.T, h http.Handler, width, height int) (ctx context.Context, text func(string) string, stopConsole func() []string) {
+	t.Helper()
 	srv := httptest.NewServer(h)
-	defer srv.Close()
-	ctx := browser(t, 1024, 700)
-	text := evaluator(t, ctx)
+	t.Cleanup(srv.Close)
+	ctx = browser(t, width, height)
+	stopConsole = watchConsole(ctx)
+	text = evaluator(t, ctx)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL),
 		chromedp.WaitVisible(chromedp.CSS(`.row.bot .choice`)),
 	); err != nil {
 		t.Fatal(err)
 	}
-	if s := text(`getComputedStyle(document.querySelector('.bar')).backgroundColor + ' ' + getComputedStyle(document.querySelector('.brand-name')).color`); s != "rgb(255, 212, 0) rgb(0, 0, 0)" {
-		t.Errorf("header %s, want the brand colour with black text", s)
-	}
-	checkContrast(t, text, ".brand-name", ".brand-sub", ".tool", "#notice span", ".row.bot .text", ".choice", "#send")
+	return ctx, text, stopConsole
 }

@@ -5,7 +5,8 @@
 // that shows the decision behind each reply.
 //
 // The page is plain HTML, CSS and JavaScript embedded in the binary: no build step, nothing
-// loaded from elsewhere. It talks to a small JSON API on the same origin:
+// loaded from elsewhere. Its texts (title, controls, notices, the decision's labels) are the
+// content's, faqbot.yaml's messages web_*, written into the page as JSON in both languages. It talks to a small JSON API on the same origin:
 //
 //	POST /api/ask       {"query", "conversation", "choice", "lang"} → the reply (and, for editors, the decision: bot.Explanation)
 //	POST /api/feedback  {"conversation", "entry", "helpful", "lang"} → {"message"}
@@ -227,21 +228,32 @@ func secure(w http.ResponseWriter) {
 // editor tells whether r comes from an editor (Config.Editor).
 func (h *Handler) editor(r *http.Request) bool { return h.cfg.Editor != nil && h.cfg.Editor(r) }
 
-// pageData is what index.html is filled in with: the brand in both languages (the page picks
-// one, following the browser or the user's switch) and whether the reader is an editor.
+// pageData is what index.html is filled in with: the brand and the page's texts in both
+// languages (the page picks one, following the browser or the user's switch) and whether the
+// reader is an editor.
 type pageData struct {
 	Name, Notice map[string]string // "ja" and "en"
 	NoticeURL    string
 	Editor       bool
+	// Texts are the content's texts of the page (faqbot.yaml's messages web_*), by language
+	// and name: the page's script reads them as JSON.
+	Texts map[string]map[string]string
 }
 
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	secure(w)
 	b := h.bot.Brand()
-	data := pageData{Name: map[string]string{}, Notice: map[string]string{}, NoticeURL: b.NoticeURL, Editor: h.editor(r)}
+	web := h.bot.Messages().Web
+	data := pageData{Name: map[string]string{}, Notice: map[string]string{}, NoticeURL: b.NoticeURL, Editor: h.editor(r),
+		Texts: map[string]map[string]string{}}
 	for _, l := range []bot.Lang{bot.Japanese, bot.English} {
 		data.Name[string(l)] = b.Name.In(l)
 		data.Notice[string(l)] = b.Notice.In(l)
+		texts := map[string]string{}
+		for k, m := range web {
+			texts[k] = m.In(l)
+		}
+		data.Texts[string(l)] = texts
 	}
 	var page bytes.Buffer
 	if err := h.page.Execute(&page, data); err != nil {

@@ -26,6 +26,7 @@ func TestJournal(t *testing.T) {
 		{Kind: record.Unanswered, At: now.Add(-2 * time.Hour), Platform: "line", Text: "old"},
 		{Kind: record.Unanswered, At: now.Add(-time.Minute), Platform: "line", Text: "電話番号は<phone>", Lang: "ja"},
 		{Kind: record.Feedback, At: now.Add(-time.Minute), Entry: "my-number", Helpful: true},
+		{Kind: record.Feedback, At: now.Add(-time.Minute), Entry: "my-number", Text: "番号は<phone>で合ってる"},
 		{Kind: record.Handoff, At: now.Add(-time.Second), Platform: "web", Reason: "asked for a person"},
 		// Written late, happened earlier: read in order.
 		{Kind: record.Unanswered, At: now.Add(-30 * time.Minute), Platform: "slack", Text: "earlier"},
@@ -44,11 +45,15 @@ func TestJournal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff([]record.Event{evs[4], evs[1]}, got, cmpTime); d != "" {
+	if d := cmp.Diff([]record.Event{evs[5], evs[1]}, got, cmpTime); d != "" {
 		t.Errorf("unanswered in the last hour (-want +got):\n%s", d)
 	}
+	got, _ = j2.Events(ctx, record.Feedback, now.Add(-time.Hour), now)
+	if d := cmp.Diff(evs[2:4], got, cmpTime); d != "" {
+		t.Errorf("feedback, with the question rated (-want +got):\n%s", d)
+	}
 	got, _ = j2.Events(ctx, record.Handoff, now.Add(-time.Hour), now)
-	if d := cmp.Diff(evs[3:4], got, cmpTime); d != "" {
+	if d := cmp.Diff(evs[4:5], got, cmpTime); d != "" {
 		t.Errorf("hand-offs (-want +got):\n%s", d)
 	}
 

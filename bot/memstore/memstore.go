@@ -92,17 +92,17 @@ func NewFeedback() *Feedback {
 	return &Feedback{counts: map[string][2]int{}}
 }
 
-// Record counts one answer about entry entryID. It never fails.
-func (f *Feedback) Record(_ context.Context, entryID string, helpful bool) error {
+// Record counts one answer about fb's entry (its question is not kept). It never fails.
+func (f *Feedback) Record(_ context.Context, fb bot.Feedback) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	c := f.counts[entryID]
-	if helpful {
+	c := f.counts[fb.EntryID]
+	if fb.Helpful {
 		c[1]++
 	} else {
 		c[0]++
 	}
-	f.counts[entryID] = c
+	f.counts[fb.EntryID] = c
 	return nil
 }
 

@@ -68,9 +68,9 @@ func TestMemoryStoreTTL(t *testing.T) {
 func TestMemoryFeedback(t *testing.T) {
 	f := memstore.NewFeedback()
 	ctx := context.Background()
-	f.Record(ctx, "contact", true)
-	f.Record(ctx, "contact", true)
-	f.Record(ctx, "contact", false)
+	f.Record(ctx, bot.Feedback{EntryID: "contact", Helpful: true})
+	f.Record(ctx, bot.Feedback{EntryID: "contact", Helpful: true})
+	f.Record(ctx, bot.Feedback{EntryID: "contact", Helpful: false})
 	if yes, no := f.Counts("contact"); yes != 2 || no != 1 {
 		t.Errorf("Counts = %d yes, %d no; want 2, 1", yes, no)
 	}

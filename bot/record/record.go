@@ -16,7 +16,8 @@ type Kind string
 
 // The kinds of events.
 const (
-	// Feedback is a user's answer to "was this helpful?" about Entry.
+	// Feedback is a user's answer to "was this helpful?" about Entry; Text is the question the
+	// answer was given to, masked, when known.
 	Feedback Kind = "feedback"
 	// Unanswered is a question no entry answered; Text is the question with personal data
 	// masked (nlu.Decision.Masked), never the user's raw text.
@@ -55,7 +56,8 @@ type Event struct {
 	Entry string `json:"entry,omitempty"`
 	// Helpful is the feedback's answer.
 	Helpful bool `json:"helpful,omitempty"`
-	// Text is the masked question of an Unanswered event.
+	// Text is the masked question of an Unanswered event, or the one whose answer a Feedback
+	// event rates ("" when not known); never the user's raw text.
 	Text string `json:"text,omitempty"`
 	Lang string `json:"lang,omitempty"`
 	// Reason is why the bot handed off (no user text).

@@ -79,7 +79,8 @@ func TestRecorder(t *testing.T) {
 	r.Replied("web", bot.Reply{Handoff: true, Lang: "en", Decision: nlu.Decision{Action: nlu.Handoff, Entry: entry, Reason: "asked for a person"}}, 0)
 	r.Replied("slack", bot.Reply{Handoff: true, Decision: nlu.Decision{Action: nlu.Handoff, Reason: "identity-specific question"}}, 0)
 	r.Refused("line", "busy")
-	r.Record(context.Background(), "my-number", false)
+	r.Record(context.Background(), bot.Feedback{EntryID: "my-number", Helpful: false, Question: "番号は<phone>で 合ってる"})
+	r.Record(context.Background(), bot.Feedback{EntryID: "my-number", Question: strings.Repeat("長", bot.MaxQuestion+50)})
 	r.Replied("web", bot.Reply{Lang: "ja", Decision: nlu.Decision{Action: nlu.AskBack, Entry: &faq.Entry{ID: "change-password"}}}, 0)
 	if err := r.Close(context.Background()); err != nil {
 		t.Fatal(err)
@@ -89,16 +90,17 @@ func TestRecorder(t *testing.T) {
 		{Kind: record.Unanswered, At: at, Platform: "line", Lang: "ja", Text: "電話番号は<phone>"},
 		{Kind: record.Handoff, At: at, Platform: "web", Lang: "en", Entry: "identity", Reason: "asked for a person"},
 		{Kind: record.Handoff, At: at, Platform: "slack", Reason: "identity-specific question"},
-		{Kind: record.Feedback, At: at, Entry: "my-number"},
+		{Kind: record.Feedback, At: at, Entry: "my-number", Text: "番号は<phone>で 合ってる"},
+		{Kind: record.Feedback, At: at, Entry: "my-number", Text: strings.Repeat("長", bot.MaxQuestion)}, // cut
 		{Kind: record.AskedBack, At: at, Platform: "web", Lang: "ja", Entry: "change-password"},
 	}
 	if d := cmp.Diff(want, sink.got()); d != "" {
 		t.Errorf("events (-want +got):\n%s", d)
 	}
-	if s := r.Stats(); s.Recorded != 6 || s.Dropped != 0 {
+	if s := r.Stats(); s.Recorded != 7 || s.Dropped != 0 {
 		t.Errorf("stats = %+v", s)
 	}
-	r.Record(context.Background(), "x", true) // after Close: dropped, no panic
+	r.Record(context.Background(), bot.Feedback{EntryID: "x", Helpful: true}) // after Close: dropped, no panic
 	if s := r.Stats(); s.Dropped != 1 {
 		t.Errorf("after close: stats = %+v", s)
 	}
@@ -111,7 +113,7 @@ func TestRecorderNeverBlocks(t *testing.T) {
 	r := record.NewRecorder(record.RecorderConfig{Sink: sink, Buffer: 4})
 	start := time.Now()
 	for range 1000 {
-		r.Record(context.Background(), "e", true)
+		r.Record(context.Background(), bot.Feedback{EntryID: "e", Helpful: true})
 	}
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("1000 records took %v", took)
@@ -137,7 +139,7 @@ func TestRecorderRetries(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil))
 	r := record.NewRecorder(record.RecorderConfig{Sink: sink, Logger: log, Pending: 100})
 	for range 150 {
-		r.Record(context.Background(), "e", true)
+		r.Record(context.Background(), bot.Feedback{EntryID: "e", Helpful: true})
 		time.Sleep(100 * time.Microsecond)
 	}
 	waitFor(t, "a failure", func() bool { return r.Stats().Failing })
@@ -247,7 +249,7 @@ func TestRecorderLingers(t *testing.T) {
 	sink := &memSink{}
 	r := record.NewRecorder(record.RecorderConfig{Sink: sink, Linger: time.Hour})
 	for i := range 10 {
-		r.Record(context.Background(), fmt.Sprint("entry-", i), i%2 == 0)
+		r.Record(context.Background(), bot.Feedback{EntryID: fmt.Sprint("entry-", i), Helpful: i%2 == 0})
 	}
 	time.Sleep(50 * time.Millisecond)
 	if n := len(sink.got()); n != 0 {

@@ -109,10 +109,11 @@ func (r *Recorder) Replied(platform string, rep bot.Reply, _ time.Duration) {
 // Refused records nothing: refusals are counted by the metrics.
 func (r *Recorder) Refused(string, string) {}
 
-// Record records a user's feedback about entryID. It never fails: the event is written in the
+// Record records a user's feedback about an entry, with the masked question it answered
+// (cut to bot.MaxQuestion characters) when known. It never fails: the event is written in the
 // background (or dropped and counted when the buffer is full).
-func (r *Recorder) Record(_ context.Context, entryID string, helpful bool) error {
-	r.add(Event{Kind: Feedback, Entry: entryID, Helpful: helpful})
+func (r *Recorder) Record(_ context.Context, fb bot.Feedback) error {
+	r.add(Event{Kind: Feedback, Entry: fb.EntryID, Helpful: fb.Helpful, Text: bot.ClipQuestion(fb.Question)})
 	return nil
 }
 

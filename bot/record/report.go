@@ -94,6 +94,35 @@ type Report struct {
 	FeedbackTotal   int           `json:"feedback_total"`
 	Unanswered      []Cluster     `json:"unanswered"`
 	UnansweredTotal int           `json:"unanswered_total"`
+	// Unhelpful are the questions whose answers users rated unhelpful, per entry answered, the
+	// wordings of one question counted together: the most rated first.
+	Unhelpful []Unhelpful `json:"unhelpful"`
+	// UnhelpfulTotal counts every "not helpful" in the window, those whose question is not
+	// known (an answer tapped, or rated after the conversation moved on) included.
+	UnhelpfulTotal int `json:"unhelpful_total"`
+}
+
+// Unhelpful is a question whose answer, Entry's, users found unhelpful: its masked wordings,
+// how often each was rated so, and when first and last.
+type Unhelpful struct {
+	Entry string `json:"entry"`
+	Cluster
+}
+
+// unhelpful groups the "not helpful" ratings that carry their question, per entry, as
+// GroupAsked groups unanswered questions.
+func unhelpful(byEntry map[string][]Asked, an *analysis.Analyzer) []Unhelpful {
+	out := []Unhelpful{}
+	for entry, qs := range byEntry {
+		for _, c := range GroupAsked(qs, an) {
+			out = append(out, Unhelpful{Entry: entry, Cluster: c})
+		}
+	}
+	slices.SortFunc(out, func(a, b Unhelpful) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), b.LastSeen.Compare(a.LastSeen),
+			strings.Compare(a.Entry, b.Entry), strings.Compare(a.Question, b.Question))
+	})
+	return out
 }
 
 // BuildReport builds the report of events (of any kinds, in any order) in [since, until), with
@@ -121,6 +150,7 @@ func BuildReport(events []Event, an *analysis.Analyzer, since, until time.Time, 
 	}
 	seen := map[string]bool{}
 	fb := map[string]*EntryFeedback{}
+	rated := map[string][]Asked{} // entry → the questions its answer was found unhelpful for
 	for _, ev := range events {
 		if ev.At.Before(since) || !ev.At.Before(until) {
 			continue
@@ -130,6 +160,12 @@ func BuildReport(events []Event, an *analysis.Analyzer, since, until time.Time, 
 				fb[ev.Entry] = &EntryFeedback{Entry: ev.Entry}
 			}
 			fb[ev.Entry].count(ev.Helpful)
+			if !ev.Helpful {
+				r.UnhelpfulTotal++
+				if ev.Text != "" {
+					rated[ev.Entry] = append(rated[ev.Entry], Asked{Text: ev.Text, At: ev.At})
+				}
+			}
 			continue
 		}
 		p := cmp.Or(ev.Platform, "other")
@@ -175,6 +211,7 @@ func BuildReport(events []Event, an *analysis.Analyzer, since, until time.Time, 
 		return cmp.Or(cmp.Compare(a.Low, b.Low), cmp.Compare(a.Rate, b.Rate), strings.Compare(a.Entry, b.Entry))
 	})
 	r.Helpful = top(r.Helpful, n)
+	r.Unhelpful = top(unhelpful(rated, an), n)
 	if r.Platforms == nil {
 		r.Platforms = []string{}
 	}

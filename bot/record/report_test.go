@@ -62,6 +62,51 @@ func TestBuildReport(t *testing.T) {
 	}
 }
 
+// TestReportUnhelpful: "not helpful" ratings are listed by the entry rated and the question it
+// answered, wordings of one question counted together, with when they were first and last
+// rated; a rating whose question is unknown counts in the total only, a helpful one not at all.
+func TestReportUnhelpful(t *testing.T) {
+	an := testAnalyzer(t)
+	until := time.Date(2024, 6, 4, 12, 0, 0, 0, bot.JST)
+	since := until.Add(-7 * 24 * time.Hour)
+	day1 := time.Date(2024, 6, 3, 9, 30, 0, 0, bot.JST)
+	day2 := time.Date(2024, 6, 4, 8, 0, 0, 0, bot.JST)
+	fb := func(at time.Time, entry, q string, helpful bool) record.Event {
+		return record.Event{Kind: record.Feedback, At: at, Entry: entry, Text: q, Helpful: helpful}
+	}
+	evs := []record.Event{
+		fb(day2, "leak-count", "ポイントはいつ付与されますか？", false),
+		fb(day1, "leak-count", "ポイントはいつ付与されますか", false),
+		fb(day1, "leak-count", "ポイントはいつ付与されますか", false),
+		fb(day1, "contact", "ポイントはいつ付与されますか", false), // another entry: another row
+		fb(day2, "contact", "電話番号は<phone>です", false),
+		fb(day2, "contact", "", false),                                // question unknown
+		fb(day2, "leak-count", "ポイントはいつ付与されますか", true),                // helpful
+		fb(since.Add(-time.Hour), "contact", "電話番号は<phone>です", false), // outside
+	}
+	r := record.BuildReport(evs, an, since, until, 10)
+	if r.UnhelpfulTotal != 6 {
+		t.Errorf("unhelpful total %d, want 6", r.UnhelpfulTotal)
+	}
+	want := []record.Unhelpful{
+		{Entry: "leak-count", Cluster: record.Cluster{Question: "ポイントはいつ付与されますか", Count: 3, FirstSeen: day1, LastSeen: day2,
+			Variants: []record.Variant{{Text: "ポイントはいつ付与されますか", Count: 2}, {Text: "ポイントはいつ付与されますか？", Count: 1}}}},
+		{Entry: "contact", Cluster: record.Cluster{Question: "電話番号は<phone>です", Count: 1, FirstSeen: day2, LastSeen: day2,
+			Variants: []record.Variant{{Text: "電話番号は<phone>です", Count: 1}}}},
+		{Entry: "contact", Cluster: record.Cluster{Question: "ポイントはいつ付与されますか", Count: 1, FirstSeen: day1, LastSeen: day1,
+			Variants: []record.Variant{{Text: "ポイントはいつ付与されますか", Count: 1}}}},
+	}
+	if d := cmp.Diff(want, r.Unhelpful); d != "" {
+		t.Errorf("unhelpful (-want +got):\n%s", d)
+	}
+	if got := record.BuildReport(evs, an, since, until, 1).Unhelpful; len(got) != 1 || got[0].Entry != "leak-count" {
+		t.Errorf("top 1 = %+v", got)
+	}
+	if got := record.BuildReport(nil, an, since, until, 10).Unhelpful; got == nil {
+		t.Error("no events: unhelpful is null, want []")
+	}
+}
+
 func TestParseRange(t *testing.T) {
 	for in, want := range map[string]time.Duration{"24h": 24 * time.Hour, "7d": 168 * time.Hour, "30d": 720 * time.Hour, "90m": 90 * time.Minute} {
 		if got, err := record.ParseRange(in); err != nil || got != want {

@@ -185,6 +185,9 @@ type wireState struct {
 	Last    string `json:"l,omitempty"`
 	Lang    string `json:"g,omitempty"`
 	Rating  string `json:"r,omitempty"`
+	// Question is the masked question Rating asks about (bot.State.Question), at most
+	// bot.MaxQuestion characters.
+	Question string `json:"q,omitempty"`
 }
 
 // Get returns the state of user; ok is false when there is none or it has expired.
@@ -210,12 +213,14 @@ func decodeState(b []byte) (bot.State, error) {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return bot.State{}, err
 	}
-	return bot.State{Pending: w.Pending, Last: w.Last, Lang: faq.Lang(w.Lang), Rating: w.Rating}, nil
+	return bot.State{Pending: w.Pending, Last: w.Last, Lang: faq.Lang(w.Lang), Rating: w.Rating,
+		Question: bot.ClipQuestion(w.Question)}, nil
 }
 
 // Put replaces the state of user, for the store's ttl.
 func (st *StateStore) Put(ctx context.Context, user string, s bot.State) error {
-	b, _ := json.Marshal(wireState{Pending: s.Pending, Last: s.Last, Lang: string(s.Lang), Rating: s.Rating})
+	b, _ := json.Marshal(wireState{Pending: s.Pending, Last: s.Last, Lang: string(s.Lang), Rating: s.Rating,
+		Question: bot.ClipQuestion(s.Question)})
 	if err := st.s.send(ctx, redis.NewStatusCmd(ctx, "set", st.s.stateKey(user), b, "px", st.ttl.Milliseconds())); err != nil {
 		return fmt.Errorf("redisstore: put state: %w", err)
 	}

@@ -104,6 +104,15 @@ func TestStateStore(t *testing.T) {
 	if err := a.Put(ctx, user, want); err != nil {
 		t.Fatal(err)
 	}
+	// The masked question a rating is about travels with it, cut to bot.MaxQuestion.
+	const rated = "U5b5b"
+	long := strings.Repeat("<phone>を", bot.MaxQuestion)
+	if err := a.Put(ctx, rated, bot.State{Last: "my-number", Rating: "my-number", Question: long, Lang: "ja"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := b.Get(ctx, rated); got.Rating != "my-number" || !strings.HasPrefix(long, got.Question) || len([]rune(got.Question)) != bot.MaxQuestion {
+		t.Errorf("rated state %+v, want the question cut to %d characters", got, bot.MaxQuestion)
+	}
 	got, ok, err := b.Get(ctx, user) // the other replica sees it
 	if err != nil || !ok {
 		t.Fatalf("Get: ok = %v, err = %v", ok, err)
@@ -280,7 +289,7 @@ func TestEvents(t *testing.T) {
 	evs := []record.Event{
 		{Kind: record.Unanswered, At: now.Add(-3 * time.Hour), Platform: "line", Text: "old question", Lang: "ja"},
 		{Kind: record.Unanswered, At: now.Add(-time.Minute), Platform: "line", Text: "電話番号は<phone>です", Lang: "ja"},
-		{Kind: record.Feedback, At: now.Add(-time.Minute), Entry: "my-number", Helpful: false},
+		{Kind: record.Feedback, At: now.Add(-time.Minute), Entry: "my-number", Helpful: false, Text: "番号は<phone>で合ってる"},
 		{Kind: record.Feedback, At: now.Add(-time.Minute), Entry: "my-number", Helpful: true},
 		{Kind: record.Handoff, At: now.Add(-2 * time.Minute), Platform: "web", Entry: "identity", Reason: "identity-specific question"},
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -65,17 +67,33 @@ func TestE2EAskPiped(t *testing.T) {
 	}
 
 	// --json keeps the conversation too, one object per answered line.
-	js := runAsk(t, "パスワードを変えたい\n2\n何件漏れたの\n", "--json")
+	// A rating's line names the entry rated and the question it answered, masked.
+	// A follow-up picked after an ask-back answers the question asked.
+	const appQ = "How do I change my password from the app? My phone is 090-1234-5678"
+	const appMasked = "how do i change my password from the app? my phone is <phone>"
+	js := runAsk(t, "パスワードを変えたい\n2\nいいえ\n"+appQ+"\nno\n", "--json")
 	lines := strings.Split(strings.TrimSpace(js), "\n")
-	want := []string{"change-password", "change-password-app", "leak-count"}
+	type line struct {
+		Action, Entry, Query string
+		WasHelpful           *bool `json:"was_helpful"`
+	}
+	want := []line{{"ask_back", "change-password", "パスワードを変えたい", nil}, {"answer", "change-password-app", "", nil},
+		{"feedback", "change-password-app", "パスワードを変えたい", new(bool)},
+		{"answer", "change-password-app", appMasked, nil}, {"feedback", "change-password-app", appMasked, new(bool)}}
 	if len(lines) != len(want) {
 		t.Fatalf("ask --json printed %d lines, want %d:\n%s", len(lines), len(want), js)
 	}
 	for i, l := range lines {
-		var e struct{ Action, Entry string }
-		if err := json.Unmarshal([]byte(l), &e); err != nil || e.Entry != want[i] {
-			t.Errorf("line %d: entry %q (%v), want %q", i+1, e.Entry, err, want[i])
+		var e line
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatal(err)
 		}
+		if d := cmp.Diff(want[i], e); d != "" {
+			t.Errorf("line %d (-want +got):\n%s", i+1, d)
+		}
+	}
+	if strings.Contains(js, "1234") {
+		t.Errorf("ask --json prints the phone number:\n%s", js)
 	}
 
 	// /dev/null is no terminal: nothing to answer, no greeting, no prompt.

@@ -104,12 +104,13 @@ func TestE2EPersonalDataNeverStored(t *testing.T) {
 			var api bytes.Buffer // every answer of /api/ask
 			var queries []string // their "query" fields
 			client := &http.Client{Timeout: 10 * time.Second}
-			texts := 0
+			texts, rated := 0, 0
 			sent := time.Now()
 			for i, m := range corpus {
 				body, q := askRaw(t, client, p.base, m.text)
 				api.Write(body)
 				queries = append(queries, q)
+				rated += rateUnhelpful(t, client, p.base, body) // the rating carries the question it rates
 				postLine(t, p.base, lineWebhook("EPII"+store[:1]+letters(int64(i)), e2eLineUser(i), m.text))
 				postSlack(t, p.base, "/slack/events", "application/json", slackDMFrom("EvPII"+store[:1]+letters(int64(i)), e2eSlackUser(i), m.text))
 				postSlack(t, p.base, "/slack/commands", "application/x-www-form-urlencoded", slashCommand(f, e2eSlackUser(i), m.text))
@@ -132,7 +133,10 @@ func TestE2EPersonalDataNeverStored(t *testing.T) {
 				postSlack(t, p.base, "/slack/commands", "application/x-www-form-urlencoded", slashCommand(f, e2eSlackUser(9000+k), text))
 				texts++
 			}
-			t.Logf("%d messages sent through each entry point in %s", texts, time.Since(sent).Round(time.Millisecond))
+			t.Logf("%d messages sent through each entry point in %s; %d answers rated unhelpful on the web", texts, time.Since(sent).Round(time.Millisecond), rated)
+			if rated == 0 {
+				t.Error("no answer was rated: the ratings' questions are not checked")
+			}
 			waitUntil(t, "every message is answered", func() bool {
 				return f.lineReplies.Load() >= int64(texts) && f.slackPosts.Load() >= int64(texts) && f.slackResponses.Load() >= int64(texts)
 			})
@@ -325,6 +329,29 @@ func askRaw(t *testing.T, client *http.Client, base, query string) (body []byte,
 		t.Fatalf("/api/ask: %v", err)
 	}
 	return body, r.Query
+}
+
+// rateUnhelpful rates the answer of /api/ask's body "not helpful", by the button, when it
+// answered an entry, and returns how many it rated (0 or 1).
+func rateUnhelpful(t *testing.T, client *http.Client, base string, body []byte) int {
+	t.Helper()
+	var r struct {
+		Conversation, Entry, Lang string
+		Helpful                   *struct{} `json:"helpful"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil || r.Helpful == nil || r.Entry == "" {
+		return 0
+	}
+	b, _ := json.Marshal(map[string]any{"conversation": r.Conversation, "entry": r.Entry, "helpful": false, "lang": r.Lang})
+	res, err := client.Post(base+"/api/feedback", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("/api/feedback: %d", res.StatusCode)
+	}
+	return 1
 }
 
 func getBody(t *testing.T, u string) string {

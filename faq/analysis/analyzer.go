@@ -642,3 +642,20 @@ func kanjiSkeleton(w string) string {
 	}
 	return b.String()
 }
+
+// Bare reports whether a text names at most something and says nothing of it: Japanese with no
+// verb and no adjective (テスト, テストメッセージ, メッセージです; not パスワードを忘れた, 来ない),
+// English with at most one word that is not a stop word ("test", "just testing"; not "forgot
+// password"). It reads the text's words, not what they mean.
+func Bare(s string) bool {
+	n := Normalize(s)
+	if isASCII(n) {
+		return len(englishTerms(n)) <= 1
+	}
+	for _, m := range morphemes(n) {
+		if len(m.pos) > 0 && (m.pos[0] == "動詞" || m.pos[0] == "形容詞") {
+			return false
+		}
+	}
+	return true
+}

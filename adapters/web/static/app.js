@@ -6,76 +6,12 @@
 'use strict';
 
 (() => {
-  const strings = {
-    ja: {
-      title: 'よくあるご質問',
-      noticeLink: '公式のお知らせ',
-      showDecision: '判定を表示',
-      reset: '新しい会話',
-      inputLabel: '質問',
-      placeholder: 'ご質問を入力してください',
-      send: '送信',
-      log: '会話',
-      you: 'あなた',
-      bot: '自動応答',
-      thinking: '回答を作成中…',
-      error: 'エラーが発生しました。もう一度お試しください。',
-      unknownChoice: 'この項目は見つかりませんでした。内容が更新された可能性があります。もう一度質問してください。',
-      offline: 'サーバーに接続できませんでした。',
-      decision: '判定',
-      entry: 'エントリー',
-      score: 'スコア',
-      lang: '言語',
-      action: '判定結果',
-      handoff: '窓口へ案内',
-      pii: '個人情報',
-      reason: '理由',
-      query: '質問(マスク済み)',
-      followups: 'フォローアップ',
-      suggestions: '候補',
-      none: 'なし',
-      yes: 'はい',
-      no: 'いいえ',
-      switchTo: 'English',
-      switchLabel: 'Switch to English',
-      choices: '選択肢',
-      call: '電話をかける ',
-    },
-    en: {
-      title: 'Questions & answers',
-      noticeLink: 'Official notice',
-      showDecision: 'Show decision',
-      reset: 'New chat',
-      inputLabel: 'Question',
-      placeholder: 'Type your question',
-      send: 'Send',
-      log: 'Conversation',
-      you: 'You',
-      bot: 'Automated answer',
-      thinking: 'Writing an answer…',
-      error: 'Something went wrong. Please try again.',
-      unknownChoice: 'This item was not found; the content may have changed. Please ask again.',
-      offline: 'Could not reach the server.',
-      decision: 'Decision',
-      entry: 'Entry',
-      score: 'Score',
-      lang: 'Language',
-      action: 'Action',
-      handoff: 'Handed off',
-      pii: 'Personal data',
-      reason: 'Reason',
-      query: 'Query (masked)',
-      followups: 'Follow-ups',
-      suggestions: 'Suggestions',
-      none: 'none',
-      yes: 'yes',
-      no: 'no',
-      switchTo: '日本語',
-      switchLabel: '日本語に切り替え',
-      choices: 'Choices',
-      call: 'Call ',
-    },
-  };
+  // The page's texts in both languages, from the content (faqbot.yaml's messages web_*), as
+  // the server wrote them into the page.
+  let strings = { ja: {}, en: {} };
+  try {
+    strings = JSON.parse(document.getElementById('texts').textContent);
+  } catch (e) { /* no texts: the names show */ }
 
   const $ = (id) => document.getElementById(id);
   const log = $('log');
@@ -100,7 +36,7 @@
   let busy = false;
   let onlyWelcome = false;
 
-  const t = (key) => strings[ui][key] || strings.ja[key] || key;
+  const t = (key) => (strings[ui] || {})[key] || (strings.ja || {})[key] || key;
 
   // el makes an element; children are nodes or strings (as text).
   function el(tag, props, ...children) {
@@ -140,7 +76,7 @@
     const parts = Array.isArray(res.parts) ? res.parts : [{ text: res.body || '' }];
     for (const p of parts) {
       if (p.phone && typeof p.tel === 'string' && /^\+?[0-9]+$/.test(p.tel)) {
-        frag.append(el('a', { class: 'tel', href: 'tel:' + p.tel, 'aria-label': t('call') + p.text }, p.text));
+        frag.append(el('a', { class: 'tel', href: 'tel:' + p.tel, 'aria-label': t('call') + ' ' + p.text }, p.text));
       } else if (p.phone) {
         frag.append(el('span', { class: 'tel' }, p.text));
       } else {
@@ -162,9 +98,9 @@
     input.placeholder = t('placeholder');
     log.setAttribute('aria-label', t('log'));
     const sw = $('lang');
-    sw.textContent = t('switchTo');
+    sw.textContent = t('switch_to');
     sw.lang = ui === 'ja' ? 'en' : 'ja';
-    sw.setAttribute('aria-label', t('switchLabel'));
+    sw.setAttribute('aria-label', t('switch_label'));
   }
 
   function scrollTo(node) {
@@ -299,7 +235,7 @@
       } else if (r.status === 429 && data.message) {
         noticeBubble(data.message, 'error');
       } else if (r.status === 404) {
-        noticeBubble(t('unknownChoice'), 'error');
+        noticeBubble(t('unknown_choice'), 'error');
       } else {
         noticeBubble(t('error') + (data.error ? ' (' + data.error + ')' : ''), 'error');
       }
