@@ -195,10 +195,15 @@ type Matcher struct {
 	// UntypedFactor multiplies the confidence of an entry that asks whether something leaked,
 	// for a question that asks neither that nor how to do something.
 	UntypedFactor float64
-	Rank          RankWeights
-	Retrieval     Retrieval
-	Learning      Learning
-	Vectors       Vectors
+	// OutsideHandoff is the confidence of the out-of-scope examples at or above which, when
+	// they are closer to a question than every entry, the hand-off classifier's verdict is
+	// overruled: a request the FAQ does not cover ("I want compensation", "update my e-mail
+	// address") gets the fallback even when it speaks of the asker.
+	OutsideHandoff float64
+	Rank           RankWeights
+	Retrieval      Retrieval
+	Learning       Learning
+	Vectors        Vectors
 	// Boosts of the index fields, by field name.
 	Boosts map[string]float64
 }

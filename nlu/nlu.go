@@ -654,8 +654,16 @@ func (m *Matcher) identity(focus, whole reading) Signals {
 // the classifier says it is about someone in particular, or it is closest to a hand-off entry
 // and no other entry is close enough.
 func (m *Matcher) isHandoff(r reading, sig Signals) bool {
-	return sig.Score >= m.cfg.HandoffThreshold ||
+	return sig.Score >= m.cfg.HandoffThreshold && (sig.PII || !m.outsideFirst(r)) ||
 		m.answerable(r) && r.best.entry.Handoff && !m.answerable(general(r))
+}
+
+// outsideFirst reports whether the out-of-scope examples read r better than every entry does,
+// confidently (OutsideHandoff): the question asks for something the FAQ does not cover, and
+// who asks it does not make it the desk's identity question (unless the asker pasted their
+// own data: that asks about their record, which only the desk can look up).
+func (m *Matcher) outsideFirst(r reading) bool {
+	return r.outside >= m.cfg.OutsideHandoff && r.outside > r.best.confidence
 }
 
 // piece is a second question of a message.

@@ -275,3 +275,31 @@ func TestHandoffWeights(t *testing.T) {
 		}
 	}
 }
+
+// A request the FAQ does not cover stays the fallback when it speaks of the asker: the hand-off
+// classifier finds these about someone in particular, but the out-of-scope examples read them
+// better than any entry. Pasted data of one's own is still a question about one's record.
+func TestOutsideOverrulesIdentity(t *testing.T) {
+	c, _ := faq.LoadEmbedded()
+	th := c.Matcher.HandoffThreshold
+	for _, q := range []string{
+		"I want to change the email address on my account",
+		"my gmail was hacked, is my data ok?",
+		"I'd like a refund of my trading fees because of the breach",
+	} {
+		t.Run(q, func(t *testing.T) {
+			d := decide(t, q)
+			if d.Signals.Score < th {
+				t.Fatalf("classifier score %.2f below the threshold %.2f: the case no longer tests the overrule", d.Signals.Score, th)
+			}
+			if d.Action != nlu.DontKnow {
+				t.Errorf("got %s (%s), want the fallback", d.Action, d.Reason)
+			}
+		})
+	}
+	for _, q := range []string{"私のログインIDは ms-448812 です。漏れてますか", "私の住所は漏れましたか"} {
+		if d := decide(t, q); d.Action != nlu.Handoff {
+			t.Errorf("%q: got %s (%s), want the desk", q, d.Action, d.Reason)
+		}
+	}
+}
