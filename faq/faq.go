@@ -163,6 +163,7 @@ type Signals struct {
 	Greeting           map[Lang][]string // こんにちは, hello, …
 	Leak               map[Lang][]string // 漏洩, 大丈夫, leak, affected, … (a question whether data leaked)
 	HowTo              map[Lang][]string // 方法, どうすれば, how do i, … (a question how to do something)
+	Request            map[Lang][]string // たい, want to, menu, … (asking to do something: a how-to entry answers it)
 	Vague              map[Lang][]string // 質問, 不安, help, wording, … (words that name no topic)
 	Yes                map[Lang][]string // はい, 助かった, yes, … (the whole reply to "was this helpful?")
 	No                 map[Lang][]string // いいえ, 役に立たなかった, no, …
@@ -198,10 +199,18 @@ type Matcher struct {
 	// UntypedFactor multiplies the confidence of an entry that asks whether something leaked,
 	// for a question that asks neither that nor how to do something.
 	UntypedFactor float64
-	Rank          RankWeights
-	Retrieval     Retrieval
-	Learning      Learning
-	Vectors       Vectors
+	// OutsideHandoff is the confidence of the out-of-scope examples at or above which, when
+	// they are closer to a question than every entry, the hand-off classifier's verdict is
+	// overruled: a request the FAQ does not cover ("I want compensation", "update my e-mail
+	// address") gets the fallback even when it speaks of the asker.
+	OutsideHandoff float64
+	// UntypedHowToFactor multiplies the confidence of a how-to entry for a question that asks
+	// neither how to do something nor whether something leaked.
+	UntypedHowToFactor float64
+	Rank               RankWeights
+	Retrieval          Retrieval
+	Learning           Learning
+	Vectors            Vectors
 	// Boosts of the index fields, by field name.
 	Boosts map[string]float64
 }

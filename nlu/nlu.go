@@ -70,9 +70,12 @@ type Signals struct {
 	PersonalField bool `json:"personal_field"`
 	Which         bool `json:"which"`
 	HowTo         bool `json:"howto"`
-	LeakQuestion  bool `json:"leak_question"`
-	Human         bool `json:"human"`
-	PII           bool `json:"pii"` // personal data of the asker pasted (My Numbers excepted)
+	// Request is set when the question asks to do something without asking how ("変えたい"):
+	// not a feature of the classifier, only of the question's type.
+	Request      bool `json:"request"`
+	LeakQuestion bool `json:"leak_question"`
+	Human        bool `json:"human"`
+	PII          bool `json:"pii"` // personal data of the asker pasted (My Numbers excepted)
 	// StorySubject is set when the question itself names no one but the rest of a longer
 	// message is about the asker or someone in particular.
 	StorySubject bool `json:"story_subject"`
@@ -125,7 +128,7 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 	s := c.Signals
 	for name, lists := range map[string]map[faq.Lang][]string{
 		"first_person": s.FirstPerson, "proxy": s.Proxy, "relay": s.Relay, "third_person": s.ThirdPerson, "personal_field": s.PersonalFields, "which": s.Which,
-		"human": s.Human, "greeting": s.Greeting, "leak": s.Leak, "howto": s.HowTo, "vague": s.Vague,
+		"human": s.Human, "greeting": s.Greeting, "leak": s.Leak, "howto": s.HowTo, "request": s.Request, "vague": s.Vague,
 	} {
 		m.lexicon[name] = m.compile(lists)
 	}
@@ -424,6 +427,7 @@ func (m *Matcher) signals(a analysis.Analysis, ms []pii.Match) Signals {
 		Which:         lx["which"].has(a),
 		LeakQuestion:  lx["leak"].has(a),
 		HowTo:         lx["howto"].has(a),
+		Request:       lx["request"].has(a),
 		Human:         lx["human"].has(a),
 		PII:           pastedPersonal(ms),
 	}
@@ -501,8 +505,9 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 		c.similarity = max(c.similarity, h.Similarity*h.factor)
 	}
 	r.cands = cands[:0]
+	oneWord := bare(r.an)
 	for _, c := range cands {
-		c.confidence = (w*c.prob + (1-w)*c.similarity) * m.typeFactor(c.entry, r.sig)
+		c.confidence = (w*c.prob + (1-w)*c.similarity) * m.typeFactor(c.entry, r.sig, oneWord)
 		if c.entry.OutOfScope {
 			r.outside = c.confidence
 			continue
@@ -519,6 +524,16 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 		r.best = r.cands[0]
 	}
 	return r, nil
+}
+
+// bare reports whether an analysed text is one content word alone ("PW"): it names a topic and
+// asks nothing in particular about it.
+func bare(a analysis.Analysis) bool {
+	f := analysis.JA
+	if a.Terms.English() {
+		f = analysis.EN
+	}
+	return len(a.Terms[f]) <= 1
 }
 
 // mass is how the intent model spreads a question over kinds of entries (zero without a model).
@@ -681,8 +696,16 @@ func (m *Matcher) identity(focus, whole reading) Signals {
 // the classifier says it is about someone in particular, or it is closest to a hand-off entry
 // and no other entry is close enough.
 func (m *Matcher) isHandoff(r reading, sig Signals) bool {
-	return sig.Score >= m.cfg.HandoffThreshold ||
+	return sig.Score >= m.cfg.HandoffThreshold && (sig.PII || !m.outsideFirst(r)) ||
 		m.answerable(r) && r.best.entry.Handoff && !m.answerable(general(r))
+}
+
+// outsideFirst reports whether the out-of-scope examples read r better than every entry does,
+// confidently (OutsideHandoff): the question asks for something the FAQ does not cover, and
+// who asks it does not make it the desk's identity question (unless the asker pasted their
+// own data: that asks about their record, which only the desk can look up).
+func (m *Matcher) outsideFirst(r reading) bool {
+	return r.outside >= m.cfg.OutsideHandoff && r.outside > r.best.confidence
 }
 
 // piece is a second question of a message.

@@ -155,9 +155,9 @@ var devFloors = []struct {
 	file                   string
 	accuracy, handoff, off float64 // floors of accuracy and hand-off share, ceiling of off-topic answered
 }{
-	{"testdata/eval/dev.tsv", 0.98, 0.98, 0.03},  // measured 0.987, 98/99, 1/84
-	{"testdata/eval/dev2.tsv", 0.91, 0.96, 0.17}, // measured 0.919, 93/96, 19/114
-	{"testdata/eval/dev3.tsv", 0.85, 0.93, 0.22}, // measured 0.856, 59/63, 23/108
+	{"testdata/eval/dev.tsv", 0.98, 0.98, 0.03},  // measured 0.991, 98/99, 1/84
+	{"testdata/eval/dev2.tsv", 0.92, 0.96, 0.17}, // measured 0.930, 93/96, 18/114
+	{"testdata/eval/dev3.tsv", 0.87, 0.93, 0.18}, // measured 0.878, 59/63, 19/108
 }
 
 // TestDevAccuracy holds the matcher to its floors on the development sets: overall accuracy,
@@ -272,6 +272,62 @@ func TestHandoffWeights(t *testing.T) {
 	for _, name := range []string{"p_everyone", "subject_everyone"} {
 		if w[name] >= 0 {
 			t.Errorf("weight of %s = %.2f, want negative (all: %v)", name, w[name], w)
+		}
+	}
+}
+
+// A request the FAQ does not cover stays the fallback when it speaks of the asker: the hand-off
+// classifier finds these about someone in particular, but the out-of-scope examples read them
+// better than any entry. Pasted data of one's own is still a question about one's record.
+func TestOutsideOverrulesIdentity(t *testing.T) {
+	c, _ := faq.LoadEmbedded()
+	th := c.Matcher.HandoffThreshold
+	for _, q := range []string{
+		"I want to change the email address on my account",
+		"my gmail was hacked, is my data ok?",
+		"I'd like a refund of my trading fees because of the breach",
+	} {
+		t.Run(q, func(t *testing.T) {
+			d := decide(t, q)
+			if d.Signals.Score < th {
+				t.Fatalf("classifier score %.2f below the threshold %.2f: the case no longer tests the overrule", d.Signals.Score, th)
+			}
+			if d.Action != nlu.DontKnow {
+				t.Errorf("got %s (%s), want the fallback", d.Action, d.Reason)
+			}
+		})
+	}
+	for _, q := range []string{"私のログインIDは ms-448812 です。漏れてますか", "私の住所は漏れましたか"} {
+		if d := decide(t, q); d.Action != nlu.Handoff {
+			t.Errorf("%q: got %s (%s), want the desk", q, d.Action, d.Reason)
+		}
+	}
+}
+
+// A question that asks neither how to do something, nor to do it, nor whether something leaked
+// (a fault, a complaint) is not answered by a how-to entry that shares its topic words; asking
+// to do the thing, with or without "how", still is.
+func TestUntypedQuestionAgainstHowTo(t *testing.T) {
+	m := matcher(t)
+	c, _ := faq.LoadEmbedded()
+	off := c.Matcher
+	off.UntypedHowToFactor = 1 // no penalty: what the fault questions would get without the check
+	faults := []string{"パスワード入れてもエラーが出てアプリに入れない", "アプリのパスワード欄が表示されない"}
+	for _, q := range faults {
+		d, err := m.Decide(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Action != nlu.DontKnow {
+			t.Errorf("%q: got %s %v (%s), want the fallback", q, d.Action, d.Entry, d.Reason)
+		}
+		if d, _ := m.WithConfig(off).Decide(context.Background(), q); d.Action == nlu.DontKnow {
+			t.Errorf("%q: the fallback even without the check: the case tests nothing", q)
+		}
+	}
+	for _, q := range []string{"パスワードを変えたい", "I'd like to change my password", "where in the app is the password setting?"} {
+		if d := decide(t, q); d.Entry == nil || nlu.Label(d) == nlu.LabelFallback {
+			t.Errorf("%q: got %s (%s), want a password entry", q, d.Action, d.Reason)
 		}
 	}
 }

@@ -103,10 +103,13 @@ func (m *Matcher) factor(h *faq.Hit) float64 {
 // typeFactor is the confidence factor of an entry family for the question's type: TypeMismatch
 // when the question asks how to do something and the entry does not, or asks whether something
 // leaked and the entry is a how-to; UntypedFactor when the question asks neither and the entry
-// asks whether something leaked ("マイナンバーカードを失くした" is not "was My Number leaked?").
+// asks whether something leaked ("マイナンバーカードを失くした" is not "was My Number leaked?");
+// UntypedHowToFactor when the question asks neither, nor to do something, and the entry is a
+// how-to ("アプリが落ちる" is not "how do I change my password in the app?"), unless the
+// question is a topic word alone (bare: "PW" asks nothing else).
 //
 // The out-of-scope examples ask every type of question: their confidence takes no factor.
-func (m *Matcher) typeFactor(e *faq.Entry, sig Signals) float64 {
+func (m *Matcher) typeFactor(e *faq.Entry, sig Signals, bare bool) float64 {
 	howto := m.howto[e]
 	switch {
 	case e.OutOfScope:
@@ -115,6 +118,8 @@ func (m *Matcher) typeFactor(e *faq.Entry, sig Signals) float64 {
 		return m.cfg.TypeMismatch
 	case !sig.HowTo && !sig.LeakQuestion && m.leaky[e]:
 		return m.cfg.UntypedFactor
+	case !sig.HowTo && !sig.LeakQuestion && !sig.Request && !bare && howto:
+		return m.cfg.UntypedHowToFactor
 	}
 	return 1
 }
