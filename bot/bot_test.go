@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -227,10 +228,20 @@ func TestSwap(t *testing.T) {
 }
 
 func ExampleBot_Ask() {
-	c, _ := faq.LoadEmbedded()
-	e, _ := bot.NewEngine(context.Background(), c, "")
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		log.Fatal(err)
+	}
+	e, err := bot.NewEngine(context.Background(), c, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e.Close()
 	b := bot.New(e, nil)
-	r, _ := b.Ask(context.Background(), "何件漏れたの?")
+	r, err := b.Ask(context.Background(), "何件漏れたの?")
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(r.Decision.Entry.ID, r.Handoff)
 	fmt.Println(strings.SplitN(r.Text, "\n", 2)[0])
 	// Output:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"strings"
 	"sync"
 	"testing"
@@ -232,8 +233,15 @@ func TestTakeHandoffOffersDesk(t *testing.T) {
 // An adapter hands each message to Take and renders the outcome: here a question, a redelivery
 // of it, and the tap on "was this helpful?".
 func ExampleChat_Take() {
-	c, _ := faq.LoadEmbedded()
-	e, _ := bot.NewEngine(context.Background(), c, "")
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		log.Fatal(err)
+	}
+	e, err := bot.NewEngine(context.Background(), c, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e.Close()
 	store := memstore.NewStore(30*time.Minute, nil)
 	chat := bot.New(e, nil).Chat(bot.ChatConfig{
 		Platform: "example",
@@ -242,11 +250,18 @@ func ExampleChat_Take() {
 	})
 	ctx := context.Background()
 	ask := bot.Message{Kind: bot.MsgText, Events: []string{"ev-1"}, User: "u1", Text: "How many records were leaked?"}
-	out, _ := chat.Take(ctx, ask)
+	out, err := chat.Take(ctx, ask)
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(out.Reply.Kind, out.Reply.Entry, out.Reply.Offers.Helpful.Ask)
-	out, _ = chat.Take(ctx, ask)
+	if out, err = chat.Take(ctx, ask); err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println("repeat:", out.Repeat)
-	out, _ = chat.Take(ctx, bot.Message{Kind: bot.MsgRating, Events: []string{"ev-2"}, User: "u1", Entry: "leak-count", Helpful: true})
+	if out, err = chat.Take(ctx, bot.Message{Kind: bot.MsgRating, Events: []string{"ev-2"}, User: "u1", Entry: "leak-count", Helpful: true}); err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(out.Reply.Kind, out.Reply.Text)
 	// Output:
 	// answer leak-count Was this answer helpful?

@@ -3,14 +3,22 @@ package nlu_test
 import (
 	"context"
 	"fmt"
+	"log"
 
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
 
 func ExampleMatcher_Decide() {
-	c, _ := faq.LoadEmbedded()
-	ix, _ := faq.NewIndex(context.Background(), c, "")
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ix, err := faq.NewIndex(context.Background(), c, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ix.Close()
 	m := nlu.New(ix)
 	for _, q := range []string{
 		"ﾏｲﾅﾝﾊﾞｰは漏れましたか？",
@@ -18,7 +26,10 @@ func ExampleMatcher_Decide() {
 		"パスワードを変えたい",
 		"今日の天気は？",
 	} {
-		d, _ := m.Decide(context.Background(), q)
+		d, err := m.Decide(context.Background(), q)
+		if err != nil {
+			log.Fatal(err)
+		}
 		fmt.Println(nlu.Label(d), d.Action, d.PII, d.Masked)
 	}
 	// Output:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,10 +18,19 @@ import (
 // offers, in the same conversation, as a customer sees them (Config.Editor is nil: nobody sees
 // the decision behind the replies).
 func ExampleHandler_Register() {
-	c, _ := faq.LoadEmbedded()
-	eng, _ := bot.NewEngine(context.Background(), c, "")
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		log.Fatal(err)
+	}
+	eng, err := bot.NewEngine(context.Background(), c, "")
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer eng.Close()
-	h, _ := web.New(bot.New(eng, nil), web.Config{})
+	h, err := web.New(bot.New(eng, nil), web.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	h.Register(mux)
 
@@ -34,7 +44,9 @@ func ExampleHandler_Register() {
 		req.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
 		mux.ServeHTTP(w, req)
-		json.Unmarshal(w.Body.Bytes(), &res)
+		if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
+			log.Fatalf("%d %s: %v", w.Code, w.Body, err)
+		}
 		return res
 	}
 	first := post(`{"query":"パスワードを変更したい"}`)

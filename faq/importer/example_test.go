@@ -16,7 +16,11 @@ func ExampleRead() {
 		return
 	}
 	for _, e := range res.Entries {
-		b, _ := importer.EntryYAML(e)
+		b, err := importer.EntryYAML(e)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
 		fmt.Print(string(b))
 	}
 	fmt.Println("languages:", res.Languages, "encoding:", res.Encoding)
