@@ -109,10 +109,6 @@ func describe(r bot.Reply) string {
 	for _, c := range r.Choices {
 		fmt.Fprintf(&b, " [%s]", c.EntryID)
 	}
-	text := []rune(strings.ReplaceAll(r.Body, "\n", " "))
-	if len(text) > 40 {
-		text = append(text[:40], '…')
-	}
-	fmt.Fprintf(&b, " | %s", string(text))
+	fmt.Fprintf(&b, " | %s", transcript.Excerpt(r.Body))
 	return b.String()
 }

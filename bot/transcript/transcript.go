@@ -107,6 +107,16 @@ func or(s, def string) string {
 	return s
 }
 
+// Excerpt is the start of a reply's text for a transcript: its first 40 characters, on one
+// line.
+func Excerpt(text string) string {
+	r := []rune(strings.ReplaceAll(text, "\n", " "))
+	if len(r) > 40 {
+		r = append(r[:40], '…')
+	}
+	return string(r)
+}
+
 // Recorder is a bot.Observer and a bot.FeedbackRecorder that keeps, in order, every reply it
 // is told of. A typed answer to "was this helpful?" is not observed as a reply (bot.Chat.Take
 // records it instead), so Record keeps it as the reply Take gives it: KindThanks with the
