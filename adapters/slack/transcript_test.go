@@ -65,8 +65,8 @@ func TestTranscript(t *testing.T) {
 	if err := transcript.Compare(filepath.Join("testdata", "transcript.golden"), out.Bytes(), *update); err != nil {
 		t.Error(err)
 	}
-	if err := transcript.Compare(filepath.Join("..", "..", "bot", "testdata", "decisions.golden"),
-		transcript.Decisions(out.Bytes(), "= "), false); err != nil {
+	if err := transcript.Equal(filepath.Join("..", "..", "bot", "testdata", "decisions.golden"),
+		transcript.Decisions(out.Bytes(), "= ")); err != nil {
 		t.Errorf("Slack decides differently from the bot: %v", err)
 	}
 }

@@ -183,6 +183,19 @@ func Compare(path string, got []byte, update bool) error {
 	return nil
 }
 
+// Equal compares got with the file at path, which it never rewrites: an adapter's decisions
+// with bot's decisions.golden.
+func Equal(path string, got []byte) error {
+	want, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(want, got) {
+		return fmt.Errorf("not as in %s:\n%s", path, Diff(string(want), string(got)))
+	}
+	return nil
+}
+
 // Decisions are the lines of a transcript that start with prefix, prefix cut: the decision
 // lines an adapter's transcript carries.
 func Decisions(transcript []byte, prefix string) []byte {

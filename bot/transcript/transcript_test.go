@@ -55,3 +55,16 @@ func TestLine(t *testing.T) {
 		t.Errorf("Decisions = %q", got)
 	}
 }
+
+func TestEqual(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "d.golden")
+	if err := os.WriteFile(p, []byte("a 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Equal(p, []byte("a 1\n")); err != nil {
+		t.Error(err)
+	}
+	if err := Equal(p, []byte("a 2\n")); err == nil || !strings.Contains(err.Error(), "want a 1") {
+		t.Errorf("Equal with another line: %v", err)
+	}
+}
