@@ -1,9 +1,9 @@
 package line
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"path/filepath"
 	"testing"
 
@@ -22,43 +22,28 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts under te
 // are of. The decision lines must equal bot/testdata/decisions.golden (go test
 // ./adapters/line -run TestTranscript -update rewrites the transcript).
 func TestTranscript(t *testing.T) {
-	convs, err := transcript.Load(filepath.Join("..", "..", "bot", "testdata", "conversations.txt"))
+	rec := &transcript.Recorder{}
+	h := newHarness(t, func(c *Config) { c.Observer, c.Feedback = rec, rec })
+	testdata := filepath.Join("..", "..", "bot", "testdata")
+	got, err := transcript.Play(filepath.Join(testdata, "conversations.txt"), rec, func(out io.Writer, turn transcript.Turn) {
+		id := fmt.Sprintf("01TRANSCRIPT%04d", turn.Seq)
+		h.send(t, textEvent(id, "tok-"+id, userID(9000+turn.User), turn.Text))
+		waitFor(t, "the reply to "+turn.Conversation, func() bool { return len(h.api.accepted(pathReply)) == turn.Seq })
+		sent := h.api.accepted(pathReply)[turn.Seq-1]
+		if sent.Req.ReplyToken != "tok-"+id {
+			t.Fatalf("%+v: reply with token %q, want tok-%s", turn, sent.Req.ReplyToken, id)
+		}
+		for _, m := range sent.Req.Messages {
+			fmt.Fprintf(out, "< %s | %s\n", m.Type, transcript.Excerpt(m.Text))
+			for _, it := range m.items() {
+				fmt.Fprintf(out, "  - %s %q %s%s\n", it.Action.Type, it.Action.Label, it.Action.Data, it.Action.URI)
+			}
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := &transcript.Recorder{}
-	h := newHarness(t, func(c *Config) { c.Observer, c.Feedback = rec, rec })
-	var out bytes.Buffer
-	turns := 0
-	for n, c := range convs {
-		from := userID(9000 + n)
-		fmt.Fprintf(&out, "== %s\n", c.Name)
-		for i, turn := range c.Turns {
-			turns++
-			id := fmt.Sprintf("01TRANSCRIPT%04d", turns)
-			h.send(t, textEvent(id, "tok-"+id, from, turn))
-			waitFor(t, "the reply to "+c.Name, func() bool { return len(h.api.accepted(pathReply)) == turns })
-			if rec.Len() != turns {
-				t.Fatalf("%s: %q: %d decisions observed after %d turns", c.Name, turn, rec.Len(), turns)
-			}
-			fmt.Fprintf(&out, "> %s\n= %s\n", turn, transcript.Line(c.Name, i+1, rec.Reply(turns-1)))
-			sent := h.api.accepted(pathReply)[turns-1]
-			if sent.Req.ReplyToken != "tok-"+id {
-				t.Fatalf("%s: reply with token %q, want tok-%s", c.Name, sent.Req.ReplyToken, id)
-			}
-			for _, m := range sent.Req.Messages {
-				fmt.Fprintf(&out, "< %s | %s\n", m.Type, transcript.Excerpt(m.Text))
-				for _, it := range m.items() {
-					fmt.Fprintf(&out, "  - %s %q %s%s\n", it.Action.Type, it.Action.Label, it.Action.Data, it.Action.URI)
-				}
-			}
-		}
-	}
-	if err := transcript.Compare(filepath.Join("testdata", "transcript.golden"), out.Bytes(), *update); err != nil {
+	if err := transcript.Check(filepath.Join("testdata", "transcript.golden"), filepath.Join(testdata, "decisions.golden"), got, *update); err != nil {
 		t.Error(err)
-	}
-	if err := transcript.Equal(filepath.Join("..", "..", "bot", "testdata", "decisions.golden"),
-		transcript.Decisions(out.Bytes(), "= ")); err != nil {
-		t.Errorf("LINE decides differently from the bot: %v", err)
 	}
 }

@@ -11,7 +11,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,6 +78,55 @@ func validName(s string) bool {
 		}
 	}
 	return true
+}
+
+// Turn is one turn of a conversation as Play hands it to a platform.
+type Turn struct {
+	// Conversation is the conversation's name; User numbers it (from 0): one user each.
+	Conversation string
+	User         int
+	// N is the turn's number in its conversation, Seq across all of them (both from 1).
+	N, Seq int
+	// Text is what the user types.
+	Text string
+}
+
+// Play runs every conversation of the list at path through a platform: say sends each turn and
+// returns once its reply has gone out, having written what the platform sent to out. The
+// transcript Play returns has per conversation a line "== name", and per turn "> " and what
+// was typed, "= " and the decision of the reply rec was told of (Line), then what say wrote.
+// Each turn must give rec exactly one reply.
+func Play(path string, rec *Recorder, say func(out io.Writer, t Turn)) ([]byte, error) {
+	convs, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	seq := 0
+	for u, c := range convs {
+		fmt.Fprintf(&b, "== %s\n", c.Name)
+		for i, text := range c.Turns {
+			seq++
+			var sent bytes.Buffer
+			say(&sent, Turn{Conversation: c.Name, User: u, N: i + 1, Seq: seq, Text: text})
+			if rec.Len() != seq {
+				return nil, fmt.Errorf("transcript: play %s turn %d: %d replies told after %d turns", c.Name, i+1, rec.Len(), seq)
+			}
+			fmt.Fprintf(&b, "> %s\n= %s\n", text, Line(c.Name, i+1, rec.Reply(seq-1)))
+			b.Write(sent.Bytes())
+		}
+	}
+	return b.Bytes(), nil
+}
+
+// Check compares a transcript of Play with its golden file (rewritten first when update is
+// set) and its decision lines with decisions, bot's decisions.golden, which it never rewrites.
+func Check(golden, decisions string, got []byte, update bool) error {
+	err := Compare(golden, got, update)
+	if e := Equal(decisions, Decisions(got, "= ")); e != nil {
+		err = errors.Join(err, fmt.Errorf("decided differently from the bot: %w", e))
+	}
+	return err
 }
 
 // Line is the decision of one reply, the same on every platform: conversation, turn (from

@@ -1,6 +1,8 @@
 package transcript
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,5 +68,38 @@ func TestEqual(t *testing.T) {
 	}
 	if err := Equal(p, []byte("a 2\n")); err == nil || !strings.Contains(err.Error(), "want a 1") {
 		t.Errorf("Equal with another line: %v", err)
+	}
+}
+
+func TestPlay(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.txt")
+	if err := os.WriteFile(p, []byte("== a\nx\ny\n== b\nz\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec := &Recorder{}
+	got, err := Play(p, rec, func(out io.Writer, turn Turn) {
+		rec.Replied("test", bot.Reply{Kind: bot.KindAnswer, Entry: turn.Text}, 0)
+		fmt.Fprintf(out, "< user %d seq %d\n", turn.User, turn.Seq)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `== a
+> x
+= a 1 answer entry=x choices=- handoff=false
+< user 0 seq 1
+> y
+= a 2 answer entry=y choices=- handoff=false
+< user 0 seq 2
+== b
+> z
+= b 1 answer entry=z choices=- handoff=false
+< user 1 seq 3
+`
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if _, err := Play(p, &Recorder{}, func(io.Writer, Turn) {}); err == nil {
+		t.Error("Play with turns that get no reply: no error")
 	}
 }
