@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,66 +12,80 @@ import (
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/memstore"
+	"github.com/faqbot/faqbot/bot/transcript"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts under testdata/")
 
-// conversations are what users say, turn by turn, in one conversation each: the replies to
-// "was this helpful?", choice numbers after an ask-back, vague openers, two questions at once,
-// short ASCII in a Japanese conversation, identity questions in dialect.
-var conversations = []struct {
-	name  string
-	turns []string
-}{
-	{"helpful-yes", []string{"マイナンバーは漏れていませんか", "はい"}},
-	{"helpful-no-polite", []string{"変更したあとのパスワードは漏れていないですか", "いいえ、役に立ちませんでした"}},
-	{"yes-without-a-question", []string{"はい"}},
-	{"yes-after-a-handoff", []string{"私の住所は漏れましたか", "はい"}},
-	{"choice-number", []string{"パスワードを変えたい", "2"}},
-	{"choice-number-ban", []string{"パスワード変更", "1番"}},
-	{"choice-number-out-of-range", []string{"パスワード変更", "7"}},
-	{"vague-openers", []string{"すみません", "大丈夫？", "ちょっと聞きたいんですけど"}},
-	{"two-questions", []string{"パスワードの変え方を教えて。あとマイナンバーは漏れてないですか"}},
-	{"two-questions-handoff-first", []string{"全部で何件漏れたんですか？それと私の電話番号も漏れたか知りたいです"}},
-	{"short-ascii-in-japanese", []string{"マイナンバーは漏れましたか", "PW"}},
-	{"english-conversation", []string{"Was My Number leaked?", "yes"}},
-	{"dialect-identity", []string{"うちの電話番号、漏れとるんやろか", "おらの住所も漏れたべか"}},
-	{"story-then-general-question", []string{"先日ニュースで知って驚きました。私も口座を持っています。全部で何件漏れたんですか？"}},
-}
+// conversations is the list of conversations every golden transcript runs through: the bot's
+// here, and each adapter's (adapters/*/transcript_test.go read the same file).
+const conversations = "testdata/conversations.txt"
 
 // TestConversations runs every conversation through the bot and compares the transcript — per
 // turn the action, the entries, the choices, feedback and language, and the start of the text —
 // with testdata/conversations.golden (go test ./bot -run TestConversations -update rewrites it).
 func TestConversations(t *testing.T) {
+	convs, err := transcript.Load(conversations)
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := convBot(t)
 	ctx := context.Background()
 	var out bytes.Buffer
-	for _, c := range conversations {
+	for _, c := range convs {
 		store := memstore.NewStore(time.Hour, nil)
-		fmt.Fprintf(&out, "== %s\n", c.name)
-		for _, turn := range c.turns {
-			r, err := b.Handle(ctx, c.name, turn, store)
+		fmt.Fprintf(&out, "== %s\n", c.Name)
+		for _, turn := range c.Turns {
+			r, err := b.Handle(ctx, c.Name, turn, store)
 			if err != nil {
-				t.Fatalf("%s: %q: %v", c.name, turn, err)
+				t.Fatalf("%s: %q: %v", c.Name, turn, err)
 			}
 			fmt.Fprintf(&out, "> %s\n< %s\n", turn, describe(r))
 		}
 	}
-	path := filepath.Join("testdata", "conversations.golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := transcript.Compare(filepath.Join("testdata", "conversations.golden"), out.Bytes(), *update); err != nil {
+		t.Error(err)
 	}
-	want, err := os.ReadFile(path)
+}
+
+// TestDecisions runs every conversation through bot.Chat.Take over the shipped FAQ with an
+// in-memory store, one user per conversation, and compares the decision of each turn with
+// testdata/decisions.golden: the platform-neutral lines that every adapter's transcript test
+// must reproduce through its own entry point (go test ./bot -run TestDecisions -update
+// rewrites it). The decisions a transcript.Recorder captures through the Chat's Observer and
+// FeedbackRecorder, as the adapters capture them, must be the same lines.
+func TestDecisions(t *testing.T) {
+	convs, err := transcript.Load(conversations)
 	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
+		t.Fatal(err)
 	}
-	if got := out.String(); got != string(want) {
-		t.Errorf("transcripts differ from %s (run with -update and review the diff):\n%s", path, lineDiff(string(want), got))
+	rec := &transcript.Recorder{}
+	chat := convBot(t).Chat(bot.ChatConfig{Platform: "test", Store: memstore.NewStore(time.Hour, nil),
+		Observer: rec, Feedback: rec})
+	ctx := context.Background()
+	var taken, observed bytes.Buffer
+	turns := 0
+	for _, c := range convs {
+		for i, turn := range c.Turns {
+			out, err := chat.Take(ctx, bot.Message{Kind: bot.MsgText, User: "test:" + c.Name, Text: turn})
+			if err != nil {
+				t.Fatalf("%s: %q: %v", c.Name, turn, err)
+			}
+			if out.Repeat || out.Limited || out.Reply.Kind == "" {
+				t.Fatalf("%s: %q: outcome %+v, want a reply", c.Name, turn, out)
+			}
+			fmt.Fprintln(&taken, transcript.Line(c.Name, i+1, out.Reply))
+			if turns++; rec.Len() != turns {
+				t.Fatalf("%s: %q: %d replies observed after %d turns", c.Name, turn, rec.Len(), turns)
+			}
+			fmt.Fprintln(&observed, transcript.Line(c.Name, i+1, rec.Reply(rec.Len()-1)))
+		}
+	}
+	if diff := transcript.Diff(taken.String(), observed.String()); diff != "" {
+		t.Errorf("observed decisions differ from Take's outcomes:\n%s", diff)
+	}
+	if err := transcript.Compare(filepath.Join("testdata", "decisions.golden"), taken.Bytes(), *update); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -96,29 +109,6 @@ func describe(r bot.Reply) string {
 	for _, c := range r.Choices {
 		fmt.Fprintf(&b, " [%s]", c.EntryID)
 	}
-	text := []rune(strings.ReplaceAll(r.Body, "\n", " "))
-	if len(text) > 40 {
-		text = append(text[:40], '…')
-	}
-	fmt.Fprintf(&b, " | %s", string(text))
-	return b.String()
-}
-
-// lineDiff lists the lines that differ between two transcripts.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := range max(len(w), len(g)) {
-		var a, c string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			c = g[i]
-		}
-		if a != c {
-			fmt.Fprintf(&b, "line %d:\n  want %s\n  got  %s\n", i+1, a, c)
-		}
-	}
+	fmt.Fprintf(&b, " | %s", transcript.Excerpt(r.Body))
 	return b.String()
 }
