@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/faqbot/faqbot/adapters/internal/platformtest"
 )
 
 // sinkAPI is a lean fake Messaging API for benchmarks: it accepts everything and tells the
@@ -87,7 +89,7 @@ func makeWebhooks(n int, qs []string, prefix string) []signedWebhook {
 	for i := range out {
 		tok := fmt.Sprintf("%s-%d", prefix, i)
 		body := webhookBody(textEvent(fmt.Sprintf("%s%020d", prefix, i), tok, userID(i%5000), qs[i%len(qs)]))
-		out[i] = signedWebhook{body: body, sig: sign(testSecret, body), token: tok}
+		out[i] = signedWebhook{body: body, sig: platformtest.SignLine(testSecret, body), token: tok}
 	}
 	return out
 }
