@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/adapters/internal/platformtest"
+	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 )
@@ -15,7 +16,7 @@ import (
 // gets exactly one reply: the answer while the user is within the rate limit (a burst of 10),
 // "slow down" beyond it. None is dropped, however small the queues.
 func TestBurstAnsweredInFull(t *testing.T) {
-	now := testNow()
+	now := bottest.Now()
 	h := newHarness(t, func(c *Config) {
 		c.Limiter = memstore.NewLimiter(time.Hour, 10, func() time.Time { return now })
 		c.Workers, c.Queue = 2, 4

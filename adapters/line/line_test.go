@@ -17,6 +17,7 @@ import (
 
 	"github.com/faqbot/faqbot/adapters/internal/platformtest"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
@@ -549,7 +550,7 @@ func TestLoadingAnimation(t *testing.T) {
 // TestLimitsEveryEntry checks LINE's limits on the reply to every entry of the shipped content,
 // in every language: shown by a tap (EntryReply) and asked by its title through the webhook.
 func TestLimitsEveryEntry(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOver(t, shippedBot(t))
 	c := h.bot.Engine().Content
 	n := 0
 	for _, e := range c.Entries {
@@ -689,7 +690,7 @@ func TestShutdown(t *testing.T) {
 }
 
 func TestNewNeedsCredentials(t *testing.T) {
-	if _, err := New(testBot(t), Config{ChannelSecret: testSecret}); err == nil {
+	if _, err := New(bottest.New(t), Config{ChannelSecret: testSecret}); err == nil {
 		t.Error("New without an access token succeeded")
 	}
 	var b strings.Builder
