@@ -57,7 +57,7 @@ func (s *sinkAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // benchServer is an adapter with its default pool behind a loopback HTTP server.
 func benchServer(b *testing.B) (*Adapter, *sinkAPI, string) {
 	sink := newSinkAPI(b)
-	a, err := New(testBot(b), Config{
+	a, err := New(shippedBot(b), Config{
 		SigningSecret: testSecret, BotToken: testBotToken, APIURL: sink.srv.URL + "/api/",
 		Logger: slog.New(slog.DiscardHandler),
 	})
@@ -75,7 +75,7 @@ func benchServer(b *testing.B) (*Adapter, *sinkAPI, string) {
 // ask-backs and hand-offs.
 func benchQuestions(b *testing.B) []string {
 	var qs []string
-	for _, e := range testBot(b).Engine().Content.Entries {
+	for _, e := range shippedBot(b).Engine().Content.Entries {
 		for _, t := range e.Text {
 			qs = append(qs, t.Title)
 			qs = append(qs, t.Questions...)

@@ -20,6 +20,7 @@ import (
 	"github.com/faqbot/faqbot/adapters/internal/platformtest"
 	"github.com/faqbot/faqbot/adapters/internal/textcut"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 )
@@ -32,8 +33,9 @@ const (
 	botUser      = "U0BOT00001"
 )
 
-// testEngine is the engine over the shipped content, built once per test binary.
-var testEngine = sync.OnceValues(func() (*bot.Engine, error) {
+// shippedEngine is the engine over the shipped content, built once per test binary: for the
+// tests that check the shipped content and for the benchmarks' realistic mix.
+var shippedEngine = sync.OnceValues(func() (*bot.Engine, error) {
 	c, err := faq.LoadEmbedded()
 	if err != nil {
 		return nil, err
@@ -41,16 +43,14 @@ var testEngine = sync.OnceValues(func() (*bot.Engine, error) {
 	return bot.NewEngine(context.Background(), c, "")
 })
 
-// testNow is a Tuesday morning in Japan: the desk is open.
-func testNow() time.Time { return time.Date(2024, 6, 4, 10, 0, 0, 0, bot.JST) }
-
-func testBot(tb testing.TB) *bot.Bot {
+// shippedBot is a bot over the shipped content, on bottest's clock (the desk is open).
+func shippedBot(tb testing.TB) *bot.Bot {
 	tb.Helper()
-	e, err := testEngine()
+	e, err := shippedEngine()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return bot.New(e, testNow)
+	return bot.New(e, bottest.Now)
 }
 
 const (
@@ -69,7 +69,8 @@ func newFakeAPI(tb testing.TB) *platformtest.SlackAPI {
 	return platformtest.NewSlackAPI(tb, platformtest.SlackAuth{BotToken: testBotToken, AppToken: testAppToken, Team: testTeam})
 }
 
-// harness is an adapter answering with the shipped content against a fake Slack.
+// harness is an adapter answering against a fake Slack, with bottest's fixture content unless
+// made by newHarnessOver.
 type harness struct {
 	a        *Adapter
 	api      *platformtest.SlackAPI
@@ -82,7 +83,13 @@ type harness struct {
 
 func newHarness(tb testing.TB, configure ...func(*Config)) *harness {
 	tb.Helper()
-	h := &harness{api: newFakeAPI(tb), bot: testBot(tb), logs: &platformtest.SyncBuffer{}, mux: http.NewServeMux(),
+	return newHarnessOver(tb, bottest.New(tb), configure...)
+}
+
+// newHarnessOver is a harness whose adapter answers with b.
+func newHarnessOver(tb testing.TB, b *bot.Bot, configure ...func(*Config)) *harness {
+	tb.Helper()
+	h := &harness{api: newFakeAPI(tb), bot: b, logs: &platformtest.SyncBuffer{}, mux: http.NewServeMux(),
 		feedback: memstore.NewFeedback()}
 	cfg := Config{
 		SigningSecret: testSecret,

@@ -19,13 +19,14 @@ import (
 
 	"github.com/faqbot/faqbot/adapters/internal/platformtest"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
 
 func TestMentionAnsweredInThread(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOver(t, shippedBot(t))
 	h.event(t, mention("Ev0MENTION01", "U0ASKER001", "C0SUPPORT1", "1717462800.000100", "How many records were leaked?"))
 	h.drain(t)
 	posts := h.api.Accepted(pathPost)
@@ -56,7 +57,7 @@ func TestMentionAnsweredInThread(t *testing.T) {
 }
 
 func TestDirectMessage(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOver(t, shippedBot(t))
 	h.event(t, dm("Ev0DM0000001", "U0ASKER001", "D0DIRECT01", "1717462800.000200", "パスワードを変更したい"))
 	h.drain(t)
 	posts := h.api.Accepted(pathPost)
@@ -304,7 +305,7 @@ func TestSlashCommandUsage(t *testing.T) {
 }
 
 func TestButtons(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOver(t, shippedBot(t))
 	h.event(t, mention("Ev0BUTTON001", "U0ASKER001", "C0SUPPORT1", "1717462800.000700", "パスワードを変更したい"))
 	platformtest.WaitFor(t, "the ask-back", func() bool { return len(h.api.Accepted(pathPost)) == 1 })
 	askBack := h.api.Accepted(pathPost)[0]
@@ -408,7 +409,7 @@ func TestReindex(t *testing.T) {
 		dir = good
 		bb  *bot.Bot // set before the first command
 	)
-	h := newHarness(t, func(c *Config) {
+	h := newHarnessOver(t, shippedBot(t), func(c *Config) {
 		c.Editors = []string{"U0EDITOR01", " U0EDITOR02 "}
 		c.Reindex = func(ctx context.Context) (string, error) {
 			mu.Lock()
@@ -720,7 +721,7 @@ func TestShutdownBoundedByContext(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	b := testBot(t)
+	b := bottest.New(t)
 	for name, cfg := range map[string]Config{
 		"no bot token":         {SigningSecret: testSecret},
 		"no secret, no socket": {BotToken: testBotToken},
@@ -779,7 +780,7 @@ func TestPlainQuestion(t *testing.T) {
 // TestLimitsEveryEntry checks Block Kit's limits on the reply to every entry of the shipped
 // content, in both languages, and on the bot's other replies.
 func TestLimitsEveryEntry(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOver(t, shippedBot(t))
 	c := h.bot.Engine().Content
 	n := 0
 	for _, e := range c.Entries {
@@ -865,7 +866,7 @@ func manyChoices(n int) []bot.Choice {
 // TestLogsHoldNoPersonalData drives every path that logs and checks that no message text, user,
 // channel or team id, response URL or credential reaches the logs.
 func TestLogsHoldNoPersonalData(t *testing.T) {
-	h := newHarness(t, func(c *Config) {
+	h := newHarnessOver(t, shippedBot(t), func(c *Config) {
 		c.Limiter = memstore.NewLimiter(time.Hour, 4, nil)
 		c.Editors = []string{"U0EDITOR01"}
 		c.Reindex = func(context.Context) (string, error) { return "", errors.New("content/x.yaml:1: bad") }

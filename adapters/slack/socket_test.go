@@ -12,6 +12,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/faqbot/faqbot/adapters/internal/platformtest"
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/bottest"
 )
 
 // socketServer plays Slack's side of Socket Mode on the fake API: apps.connections.open
@@ -116,8 +118,8 @@ func (s *socketServer) ack(id string) socketAck {
 
 // socketHarness runs the adapter in Socket Mode against the fake; stop ends RunSocketMode and
 // checks that it returned nil.
-func socketHarness(t *testing.T) (h *harness, s *socketServer, stop func()) {
-	h = newHarness(t, func(c *Config) { c.SigningSecret, c.AppToken = "", testAppToken })
+func socketHarness(t *testing.T, b *bot.Bot) (h *harness, s *socketServer, stop func()) {
+	h = newHarnessOver(t, b, func(c *Config) { c.SigningSecret, c.AppToken = "", testAppToken })
 	s = newSocketServer(t, h.api)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
@@ -138,7 +140,7 @@ func socketHarness(t *testing.T) (h *harness, s *socketServer, stop func()) {
 }
 
 func TestSocketMode(t *testing.T) {
-	h, s, stop := socketHarness(t)
+	h, s, stop := socketHarness(t, shippedBot(t))
 
 	// An event: acknowledged, answered in the thread; its retry acknowledged, not answered again.
 	ev := json.RawMessage(mention("Ev0SOCKET001", "U0ASKER001", "C0SUPPORT1", "1717462800.002000", "How many records were leaked?").body())
@@ -206,7 +208,7 @@ func TestSocketMode(t *testing.T) {
 // TestSocketModeLeavesEnvelopesAfterShutdown: once shut down, envelopes are not acknowledged,
 // so that Slack delivers them again to another connection.
 func TestSocketModeLeavesEnvelopesAfterShutdown(t *testing.T) {
-	h, s, stop := socketHarness(t)
+	h, s, stop := socketHarness(t, bottest.New(t))
 	defer stop()
 	h.drain(t)
 	s.send("env-late", "events_api", json.RawMessage(dm("Ev0SOCKET009", "U0ASKER001", "D0DIRECT01", "1717462800.002009", "hello").body()), 0)
