@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/faqbot/faqbot/adapters/internal/platformtest"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 )
 
 // sinkAPI is a lean fake Messaging API for benchmarks: it accepts everything and tells the

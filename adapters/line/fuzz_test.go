@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/faqbot/faqbot/adapters/internal/platformtest"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 )
 
 // TestRecordedWebhooks replays webhook payloads shaped as LINE sends them.

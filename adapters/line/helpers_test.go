@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/faqbot/faqbot/adapters/internal/platformtest"
 	"github.com/faqbot/faqbot/adapters/internal/textcut"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/faq"

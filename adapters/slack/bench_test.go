@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/faqbot/faqbot/adapters/internal/platformtest"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 )
 
 // sinkAPI is a lean fake Web API for benchmarks: it accepts every post and tells the waiter of

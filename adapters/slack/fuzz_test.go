@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/faqbot/faqbot/adapters/internal/platformtest"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 )
 
 // FuzzEvents feeds arbitrary bodies, signed with the signing secret, to the three endpoints

@@ -17,8 +17,8 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/faqbot/faqbot/adapters/internal/platformtest"
 	"github.com/faqbot/faqbot/adapters/internal/textcut"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/bot/memstore"

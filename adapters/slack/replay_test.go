@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/faqbot/faqbot/adapters/internal/platformtest"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 )
 
 // TestReplayedRequestsAnsweredOnce: a /faq command, "/faq reindex" and a button click, each

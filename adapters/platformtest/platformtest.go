@@ -1,4 +1,5 @@
-// Package platformtest is test support for the adapters and the command: local stand-ins for
+// Package platformtest is test support for the adapters and the command (it sits outside
+// adapters/internal so that cmd/faqbot's tests can import it too): local stand-ins for
 // LINE's Messaging API and Slack's Web API that record what they are sent and can be told to
 // fail, and webhooks signed exactly as the platforms sign them. The real SDK clients are pointed
 // at the fakes (the adapters' APIURL); nothing here is used outside tests.
