@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/faq"
@@ -170,26 +170,8 @@ func post(tb testing.TB, h http.Handler, path string, v any) (*httptest.Response
 	return call(tb, h, http.MethodPost, path, "application/json", string(b))
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writes, for capturing logs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // captureLogs returns a logger that writes everything, debug included, as JSON to the buffer.
-func captureLogs() (*slog.Logger, *syncBuffer) {
-	var buf syncBuffer
+func captureLogs() (*slog.Logger, *platformtest.SyncBuffer) {
+	var buf platformtest.SyncBuffer
 	return slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &buf
 }
