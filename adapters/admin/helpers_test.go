@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/editor"
 	"github.com/faqbot/faqbot/bot/journal"
@@ -54,24 +54,6 @@ func (c *clock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// syncBuffer is a log destination the test reads while handlers write.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // fixture is a console over an editable copy of the shipped content in a directory, with the
 // events of a journal, a live bot and a reloader that reindexes it from the directory.
 type fixture struct {
@@ -80,7 +62,7 @@ type fixture struct {
 	dir       string
 	journal   *journal.Journal
 	clock     *clock
-	logs      *syncBuffer
+	logs      *platformtest.SyncBuffer
 	reindexes bot.ReindexLog
 }
 
@@ -98,7 +80,7 @@ func newFixture(t testing.TB, edit func(*Config)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{dir: dir, clock: &clock{t: testNow()}, logs: &syncBuffer{}}
+	f := &fixture{dir: dir, clock: &clock{t: testNow()}, logs: &platformtest.SyncBuffer{}}
 	f.bot = bot.New(eng, f.clock.Now)
 	t.Cleanup(func() { f.bot.Engine().Close() })
 	f.journal, err = journal.Open(t.TempDir(), journal.Options{Now: f.clock.Now})

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/faqbot/faqbot/adapters/platformtest"
 )
 
 // sinkAPI is a lean fake Messaging API for benchmarks: it accepts everything and tells the
@@ -50,7 +52,7 @@ func (s *sinkAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // benchServer is an adapter with its default pool behind a loopback HTTP server.
 func benchServer(b *testing.B) (*Adapter, *sinkAPI, string) {
 	sink := newSinkAPI(b)
-	a, err := New(testBot(b), Config{
+	a, err := New(shippedBot(b), Config{
 		ChannelSecret: testSecret, ChannelAccessToken: testToken, APIURL: sink.srv.URL,
 		Logger: slog.New(slog.DiscardHandler),
 	})
@@ -66,7 +68,7 @@ func benchServer(b *testing.B) (*Adapter, *sinkAPI, string) {
 // ask-backs and hand-offs.
 func benchQuestions(b *testing.B) []string {
 	var qs []string
-	for _, e := range testBot(b).Engine().Content.Entries {
+	for _, e := range shippedBot(b).Engine().Content.Entries {
 		for _, t := range e.Text {
 			qs = append(qs, t.Title)
 			qs = append(qs, t.Questions...)
@@ -87,7 +89,7 @@ func makeWebhooks(n int, qs []string, prefix string) []signedWebhook {
 	for i := range out {
 		tok := fmt.Sprintf("%s-%d", prefix, i)
 		body := webhookBody(textEvent(fmt.Sprintf("%s%020d", prefix, i), tok, userID(i%5000), qs[i%len(qs)]))
-		out[i] = signedWebhook{body: body, sig: sign(testSecret, body), token: tok}
+		out[i] = signedWebhook{body: body, sig: platformtest.SignLine(testSecret, body), token: tok}
 	}
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faqbot/faqbot/adapters/platformtest"
+	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 )
@@ -14,7 +16,7 @@ import (
 // gets exactly one reply: the answer while the user is within the rate limit (a burst of 10),
 // "slow down" beyond it. None is dropped, however small the queues.
 func TestBurstAnsweredInFull(t *testing.T) {
-	now := testNow()
+	now := bottest.Now()
 	h := newHarness(t, func(c *Config) {
 		c.Limiter = memstore.NewLimiter(time.Hour, 10, func() time.Time { return now })
 		c.Workers, c.Queue = 2, 4
@@ -29,7 +31,7 @@ func TestBurstAnsweredInFull(t *testing.T) {
 	slow := h.bot.Engine().Content.Messages.SlowDown.In(faq.English)
 	perToken := map[string]int{}
 	answers, slowDowns := 0, 0
-	for _, r := range h.api.accepted(pathReply) {
+	for _, r := range h.api.Accepted(pathReply) {
 		perToken[r.Req.ReplyToken]++
 		if r.Req.Messages[0].Text == slow {
 			slowDowns++
@@ -56,15 +58,15 @@ func TestBurstAnsweredInFull(t *testing.T) {
 func TestFullPoolRefusesWebhook(t *testing.T) {
 	release := make(chan struct{})
 	h := newHarness(t, func(c *Config) { c.Workers, c.Queue = 1, 1 })
-	h.api.hold = func(wireRequest) <-chan struct{} { return release }
+	h.api.Hold = func(platformtest.LineBody) <-chan struct{} { return release }
 	var events []event
 	for i := range 20 { // 20 users: 20 places needed, the busy lane has 4
 		events = append(events, textEvent(fmt.Sprintf("01HZFULL%020d", i), fmt.Sprintf("token-full-%d", i), userID(100+i), "How many records were leaked?"))
 	}
 	h.send(t, events[0]) // takes the only worker, held by the fake API
-	waitFor(t, "the worker to take the first event", func() bool { return h.a.pool.Queued() == 0 && h.a.Stats().Accepted == 1 })
+	platformtest.WaitFor(t, "the worker to take the first event", func() bool { return h.a.pool.Queued() == 0 && h.a.Stats().Accepted == 1 })
 	body := webhookBody(events[1:]...)
-	if w := h.post(body, sign(testSecret, body)); w.Code != http.StatusServiceUnavailable {
+	if w := h.post(body, platformtest.SignLine(testSecret, body)); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("a webhook the workers cannot take answered %d, want 503", w.Code)
 	}
 	close(release)
@@ -72,7 +74,7 @@ func TestFullPoolRefusesWebhook(t *testing.T) {
 	if s := h.a.Stats(); s.Dropped != 0 || s.Refused != 19 || s.Accepted != 1 {
 		t.Errorf("stats %+v, want 1 accepted, 19 refused, none dropped", s)
 	}
-	if n := len(h.api.accepted(pathReply)); n != 1 {
+	if n := len(h.api.Accepted(pathReply)); n != 1 {
 		t.Errorf("%d replies, want 1", n)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/faqbot/faqbot/adapters/platformtest"
 )
 
 // TestRecordedWebhooks replays webhook payloads shaped as LINE sends them.
@@ -24,14 +26,14 @@ func TestRecordedWebhooks(t *testing.T) {
 				t.Fatal(err)
 			}
 			h := newHarness(t)
-			if w := h.post(body, sign(testSecret, body)); w.Code != http.StatusOK {
+			if w := h.post(body, platformtest.SignLine(testSecret, body)); w.Code != http.StatusOK {
 				t.Fatalf("status %d, want 200", w.Code)
 			}
 			h.drain(t)
-			if n := len(h.api.accepted(pathReply)); n != replies {
+			if n := len(h.api.Accepted(pathReply)); n != replies {
 				t.Errorf("%d replies, want %d", n, replies)
 			}
-			for _, r := range h.api.accepted(pathReply) {
+			for _, r := range h.api.Accepted(pathReply) {
 				checkLimits(t, r.Req.Messages)
 			}
 		})
@@ -70,7 +72,7 @@ func FuzzWebhook(f *testing.F) {
 	})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		refused := h.a.Stats().Refused
-		w := h.post(body, sign(testSecret, body))
+		w := h.post(body, platformtest.SignLine(testSecret, body))
 		if w.Code == http.StatusServiceUnavailable && h.a.Stats().Refused > refused {
 			return // the workers are full (the fuzzer sends faster than they answer): LINE redelivers
 		}

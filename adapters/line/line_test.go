@@ -15,20 +15,22 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
 
 // wire renders messages as the API receives them.
-func wire(t *testing.T, msgs []messaging_api.MessageInterface) []wireMessage {
+func wire(t *testing.T, msgs []messaging_api.MessageInterface) []platformtest.LineMessage {
 	t.Helper()
 	b, err := json.Marshal(&messaging_api.ReplyMessageRequest{ReplyToken: "x", Messages: msgs})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var req wireRequest
+	var req platformtest.LineBody
 	if err := json.Unmarshal(b, &req); err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +43,7 @@ func TestTextQuestion(t *testing.T) {
 	h.send(t, textEvent("01HZTEXT0000000000000000001", "token-1", userID(1), q))
 	h.drain(t)
 
-	replies := h.api.accepted(pathReply)
+	replies := h.api.Accepted(pathReply)
 	if len(replies) != 1 {
 		t.Fatalf("%d replies, want 1", len(replies))
 	}
@@ -86,11 +88,11 @@ func TestSignature(t *testing.T) {
 		want int
 	}{
 		{"missing", "", http.StatusBadRequest},
-		{"forged: another secret", sign("not-the-channel-secret", body), http.StatusBadRequest},
-		{"stale: another body", sign(testSecret, other), http.StatusBadRequest},
+		{"forged: another secret", platformtest.SignLine("not-the-channel-secret", body), http.StatusBadRequest},
+		{"stale: another body", platformtest.SignLine(testSecret, other), http.StatusBadRequest},
 		{"garbled: not base64", "%%not*base64%%", http.StatusBadRequest},
-		{"truncated", sign(testSecret, body)[:20], http.StatusBadRequest},
-		{"hex instead of base64", fmt.Sprintf("%x", []byte(sign(testSecret, body))), http.StatusBadRequest},
+		{"truncated", platformtest.SignLine(testSecret, body)[:20], http.StatusBadRequest},
+		{"hex instead of base64", fmt.Sprintf("%x", []byte(platformtest.SignLine(testSecret, body))), http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
@@ -98,7 +100,7 @@ func TestSignature(t *testing.T) {
 				t.Errorf("status %d, want %d", w.Code, tc.want)
 			}
 			h.drain(t)
-			if n := len(h.api.all("")); n != 0 {
+			if n := len(h.api.All("")); n != 0 {
 				t.Errorf("the API got %d requests, want none", n)
 			}
 			if s := h.a.Stats(); s.Rejected != 1 || s.Accepted != 0 {
@@ -111,11 +113,11 @@ func TestSignature(t *testing.T) {
 func TestWebhookRefused(t *testing.T) {
 	h := newHarness(t)
 	big := append(webhookBody(), bytes.Repeat([]byte(" "), 1<<20)...)
-	if w := h.post(big, sign(testSecret, big)); w.Code != http.StatusRequestEntityTooLarge {
+	if w := h.post(big, platformtest.SignLine(testSecret, big)); w.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("body over 1 MiB: status %d, want 413", w.Code)
 	}
 	junk := []byte(`{"destination":"U1","events":[{"type":"message","message":` + "\x00")
-	if w := h.post(junk, sign(testSecret, junk)); w.Code != http.StatusBadRequest {
+	if w := h.post(junk, platformtest.SignLine(testSecret, junk)); w.Code != http.StatusBadRequest {
 		t.Errorf("signed junk: status %d, want 400", w.Code)
 	}
 	r, _ := http.NewRequest(http.MethodGet, "/line/webhook", nil)
@@ -140,11 +142,11 @@ func TestMalformedEventSkipped(t *testing.T) {
 	h := newHarness(t)
 	good, _ := json.Marshal(textEvent("01HZMALFORMED0000000000001", "token-m", userID(1), "How many records were leaked?"))
 	body := []byte(`{"destination":"U1","events":[{"type":5},{"type":"message","source":"nowhere"},` + string(good) + `]}`)
-	if w := h.post(body, sign(testSecret, body)); w.Code != http.StatusOK {
+	if w := h.post(body, platformtest.SignLine(testSecret, body)); w.Code != http.StatusOK {
 		t.Errorf("status %d, want 200", w.Code)
 	}
 	h.drain(t)
-	if n := len(h.api.accepted(pathReply)); n != 1 {
+	if n := len(h.api.Accepted(pathReply)); n != 1 {
 		t.Errorf("%d replies, want 1: the good event is answered", n)
 	}
 }
@@ -152,11 +154,11 @@ func TestMalformedEventSkipped(t *testing.T) {
 func TestVerifyRequest(t *testing.T) {
 	h := newHarness(t)
 	body := []byte(`{"destination":"U0123456789abcdef0123456789abcdef","events":[]}`)
-	if w := h.post(body, sign(testSecret, body)); w.Code != http.StatusOK {
+	if w := h.post(body, platformtest.SignLine(testSecret, body)); w.Code != http.StatusOK {
 		t.Errorf("verify request: status %d, want 200", w.Code)
 	}
 	h.drain(t)
-	if n := len(h.api.all("")); n != 0 {
+	if n := len(h.api.All("")); n != 0 {
 		t.Errorf("the API got %d requests, want none", n)
 	}
 }
@@ -173,10 +175,10 @@ func TestRedeliveredEventAnsweredOnce(t *testing.T) {
 	}
 	wg.Wait()
 	h.drain(t)
-	if n := len(h.api.all(pathReply)); n != 1 {
+	if n := len(h.api.All(pathReply)); n != 1 {
 		t.Errorf("%d reply requests, want 1", n)
 	}
-	if n := len(h.api.all(pathPush)); n != 0 {
+	if n := len(h.api.All(pathPush)); n != 0 {
 		t.Errorf("%d pushes, want none", n)
 	}
 	if s := h.a.Stats(); s.Duplicates != 9 {
@@ -191,14 +193,14 @@ func TestStandbyNotAnswered(t *testing.T) {
 	delete(ev, "replyToken")
 	h.send(t, ev)
 	h.drain(t)
-	if n := len(h.api.all("")); n != 0 {
+	if n := len(h.api.All("")); n != 0 {
 		t.Errorf("the API got %d requests for a standby event, want none", n)
 	}
 }
 
 func TestServerErrorRetried(t *testing.T) {
 	h := newHarness(t)
-	h.api.fail = func(path string, n int) (int, http.Header) {
+	h.api.Fail = func(path string, n int) (int, http.Header) {
 		if path == pathReply && n == 1 {
 			return http.StatusInternalServerError, nil
 		}
@@ -206,18 +208,18 @@ func TestServerErrorRetried(t *testing.T) {
 	}
 	h.send(t, textEvent("01HZ500000000000000000000001", "token-500", userID(1), "How many records were leaked?"))
 	h.drain(t)
-	all, ok := h.api.all(pathReply), h.api.accepted(pathReply)
+	all, ok := h.api.All(pathReply), h.api.Accepted(pathReply)
 	if len(all) != 2 || len(ok) != 1 {
 		t.Errorf("%d reply requests, %d accepted; want 2 and 1", len(all), len(ok))
 	}
-	if n := len(h.api.all(pathPush)); n != 0 {
+	if n := len(h.api.All(pathPush)); n != 0 {
 		t.Errorf("%d pushes, want none", n)
 	}
 }
 
 func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
 	h := newHarness(t)
-	h.api.fail = func(path string, n int) (int, http.Header) {
+	h.api.Fail = func(path string, n int) (int, http.Header) {
 		if path == pathReply && n == 1 {
 			return http.StatusTooManyRequests, http.Header{"Retry-After": {"1"}}
 		}
@@ -225,7 +227,7 @@ func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
 	}
 	h.send(t, textEvent("01HZ429000000000000000000001", "token-429", userID(1), "How many records were leaked?"))
 	h.drain(t)
-	all := h.api.all(pathReply)
+	all := h.api.All(pathReply)
 	if len(all) != 2 || all[1].Status != http.StatusOK {
 		t.Fatalf("reply requests %+v, want a 429 then a 200", all)
 	}
@@ -236,7 +238,7 @@ func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
 
 func TestTooManyRequestsHonoursRetryAfterDate(t *testing.T) {
 	h := newHarness(t)
-	h.api.fail = func(path string, n int) (int, http.Header) {
+	h.api.Fail = func(path string, n int) (int, http.Header) {
 		if path == pathReply && n == 1 {
 			// Whole seconds: two from now is more than one.
 			at := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
@@ -246,7 +248,7 @@ func TestTooManyRequestsHonoursRetryAfterDate(t *testing.T) {
 	}
 	h.send(t, textEvent("01HZ429DATE00000000000000001", "token-429d", userID(1), "How many records were leaked?"))
 	h.drain(t)
-	all := h.api.all(pathReply)
+	all := h.api.All(pathReply)
 	if len(all) != 2 || all[1].Status != http.StatusOK {
 		t.Fatalf("reply requests %+v, want a 429 then a 200", all)
 	}
@@ -259,11 +261,11 @@ func TestExpiredReplyTokenPushesOnce(t *testing.T) {
 	ev := textEvent("01HZEXPIRED00000000000000001", "expired-token", userID(7), "How many records were leaked?")
 	h := newHarness(t)
 	// The first push is carried out but its answer is lost: the retry must not push again.
-	h.api.lose = func(path string, n int) bool { return path == pathPush && n == 1 }
+	h.api.Lose = func(path string, n int) bool { return path == pathPush && n == 1 }
 	h.send(t, ev)
 	h.drain(t)
 
-	pushes := h.api.all(pathPush)
+	pushes := h.api.All(pathPush)
 	if len(pushes) != 2 {
 		t.Fatalf("%d push requests, want 2 (one lost answer, one retry)", len(pushes))
 	}
@@ -282,22 +284,20 @@ func TestExpiredReplyTokenPushesOnce(t *testing.T) {
 
 	// A restarted process (nothing remembered) gets the event again: its push carries the same
 	// key, so LINE does not deliver it twice.
-	h2 := newHarness(t, func(c *Config) { c.APIURL = h.api.srv.URL })
+	h2 := newHarness(t, func(c *Config) { c.APIURL = h.api.URL() })
 	h2.send(t, ev.redelivered())
 	h2.drain(t)
-	if n := len(h.api.all(pathPush)); n != 3 {
+	if n := len(h.api.All(pathPush)); n != 3 {
 		t.Fatalf("%d push requests, want 3", n)
 	}
-	if last := h.api.all(pathPush)[2]; last.RetryKey != key || last.Status != http.StatusConflict {
+	if last := h.api.All(pathPush)[2]; last.RetryKey != key || last.Status != http.StatusConflict {
 		t.Errorf("push after the restart: key %q, status %d; want %q, 409", last.RetryKey, last.Status, key)
 	}
-	if n := len(h.api.accepted(pathPush)); n != 0 {
+	if n := len(h.api.Accepted(pathPush)); n != 0 {
 		// lose turned the one carried-out push into a 500 on the wire; count it through keys.
 		t.Errorf("%d pushes answered 2xx", n)
 	}
-	h.api.mu.Lock()
-	carried := len(h.api.keys)
-	h.api.mu.Unlock()
+	carried := h.api.RetryKeys()
 	if carried != 1 {
 		t.Errorf("LINE carried out %d pushes, want exactly 1", carried)
 	}
@@ -306,13 +306,13 @@ func TestExpiredReplyTokenPushesOnce(t *testing.T) {
 func TestReplyUsedByLostAttemptIsNotPushed(t *testing.T) {
 	h := newHarness(t)
 	// The first reply is carried out but its answer lost; the retry finds the token used.
-	h.api.lose = func(path string, n int) bool { return path == pathReply && n == 1 }
+	h.api.Lose = func(path string, n int) bool { return path == pathReply && n == 1 }
 	h.send(t, textEvent("01HZLOSTREPLY000000000000001", "token-lost", userID(1), "How many records were leaked?"))
 	h.drain(t)
-	if n := len(h.api.all(pathReply)); n != 2 {
+	if n := len(h.api.All(pathReply)); n != 2 {
 		t.Errorf("%d reply requests, want 2", n)
 	}
-	if n := len(h.api.all(pathPush)); n != 0 {
+	if n := len(h.api.All(pathPush)); n != 0 {
 		t.Errorf("%d pushes after an uncertain reply, want none: the user has the answer", n)
 	}
 }
@@ -352,8 +352,8 @@ func TestFollowUpAndFeedback(t *testing.T) {
 	h := newHarness(t)
 	u := userID(3)
 	h.send(t, textEvent("01HZFOLLOWUP0000000000000001", "token-f1", u, "パスワードを変更したい"))
-	waitFor(t, "the ask-back", func() bool { return len(h.api.accepted(pathReply)) == 1 })
-	askBack := h.api.accepted(pathReply)[0].Req.Messages
+	platformtest.WaitFor(t, "the ask-back", func() bool { return len(h.api.Accepted(pathReply)) == 1 })
+	askBack := h.api.Accepted(pathReply)[0].Req.Messages
 	checkLimits(t, askBack)
 	c := h.bot.Engine().Content
 	want := []string{
@@ -365,8 +365,8 @@ func TestFollowUpAndFeedback(t *testing.T) {
 	}
 
 	h.send(t, postbackEvent("01HZFOLLOWUP0000000000000002", "token-f2", u, "entry=change-password-app&lang=ja"))
-	waitFor(t, "the answer", func() bool { return len(h.api.accepted(pathReply)) == 2 })
-	answer := h.api.accepted(pathReply)[1].Req.Messages
+	platformtest.WaitFor(t, "the answer", func() bool { return len(h.api.Accepted(pathReply)) == 2 })
+	answer := h.api.Accepted(pathReply)[1].Req.Messages
 	if wantText := c.Entry("change-password-app").Text[faq.Japanese].Answer; strings.TrimSpace(answer[0].Text) != strings.TrimSpace(wantText) {
 		t.Errorf("after the choice: %q, want the app answer", answer[0].Text)
 	}
@@ -374,17 +374,17 @@ func TestFollowUpAndFeedback(t *testing.T) {
 	// A typed choice works as well as a tap.
 	h.send(t, textEvent("01HZFOLLOWUP0000000000000003", "token-f3", u, "パスワードを変更したい"))
 	h.send(t, textEvent("01HZFOLLOWUP0000000000000004", "token-f4", u, "PC"))
-	waitFor(t, "the typed choice", func() bool { return len(h.api.accepted(pathReply)) == 4 })
-	typed := h.api.accepted(pathReply)[3].Req.Messages
+	platformtest.WaitFor(t, "the typed choice", func() bool { return len(h.api.Accepted(pathReply)) == 4 })
+	typed := h.api.Accepted(pathReply)[3].Req.Messages
 	if wantText := c.Entry("change-password-pc").Text[faq.Japanese].Answer; strings.TrimSpace(typed[0].Text) != strings.TrimSpace(wantText) {
 		t.Errorf("after typing PC: %q, want the PC answer in Japanese", typed[0].Text)
 	}
 
-	yes := answer[len(answer)-1].items()[0].Action.Data
+	yes := answer[len(answer)-1].Items()[0].Action.Data
 	h.send(t, postbackEvent("01HZFOLLOWUP0000000000000005", "token-f5", u, yes))
 	h.send(t, postbackEvent("01HZFOLLOWUP0000000000000006", "token-f6", u, "helpful=nonexistent:yes"))
 	h.drain(t)
-	replies := h.api.accepted(pathReply)
+	replies := h.api.Accepted(pathReply)
 	if len(replies) != 5 {
 		t.Fatalf("%d replies, want 5 (no reply to unknown feedback)", len(replies))
 	}
@@ -403,8 +403,8 @@ func TestFollowGreeting(t *testing.T) {
 	h := newHarness(t)
 	c := h.bot.Engine().Content
 	h.send(t, followEvent("01HZGREET0000000000000000001", "token-g1", userID(4)))
-	waitFor(t, "the greeting", func() bool { return len(h.api.accepted(pathReply)) == 1 })
-	msgs := h.api.accepted(pathReply)[0].Req.Messages
+	platformtest.WaitFor(t, "the greeting", func() bool { return len(h.api.Accepted(pathReply)) == 1 })
+	msgs := h.api.Accepted(pathReply)[0].Req.Messages
 	checkLimits(t, msgs)
 	if !strings.HasPrefix(msgs[0].Text, c.Messages.Greeting.In(faq.Japanese)+"\n・") {
 		t.Errorf("greeting %q", msgs[0].Text)
@@ -416,7 +416,7 @@ func TestFollowGreeting(t *testing.T) {
 		}
 	}
 	var got []string
-	for _, it := range msgs[0].items() {
+	for _, it := range msgs[0].Items() {
 		got = append(got, it.Action.Data)
 	}
 	if diff := cmp.Diff(first, got); diff != "" {
@@ -425,8 +425,8 @@ func TestFollowGreeting(t *testing.T) {
 
 	// Saying hello gets the same greeting.
 	h.send(t, textEvent("01HZGREET0000000000000000003", "token-g3", userID(4), "こんにちは"))
-	waitFor(t, "the greeting to hello", func() bool { return len(h.api.accepted(pathReply)) == 2 })
-	hello := h.api.accepted(pathReply)[1].Req.Messages
+	platformtest.WaitFor(t, "the greeting to hello", func() bool { return len(h.api.Accepted(pathReply)) == 2 })
+	hello := h.api.Accepted(pathReply)[1].Req.Messages
 	if diff := cmp.Diff(msgs, hello); diff != "" {
 		t.Errorf("hello is greeted as a follow (-follow +hello):\n%s", diff)
 	}
@@ -435,10 +435,10 @@ func TestFollowGreeting(t *testing.T) {
 	for i := range 3 {
 		h.send(t, textEvent(fmt.Sprintf("01HZGREET000000000000000010%d", i), fmt.Sprintf("token-q%d", i), userID(10+i), "How many records were leaked?"))
 	}
-	waitFor(t, "the answers", func() bool { return len(h.api.accepted(pathReply)) == 5 })
+	platformtest.WaitFor(t, "the answers", func() bool { return len(h.api.Accepted(pathReply)) == 5 })
 	h.send(t, followEvent("01HZGREET0000000000000000002", "token-g2", userID(5)))
 	h.drain(t)
-	last := h.api.accepted(pathReply)[5].Req.Messages[0].items()
+	last := h.api.Accepted(pathReply)[5].Req.Messages[0].Items()
 	if len(last) == 0 || last[0].Action.Data != "entry=leak-count&lang=ja" {
 		t.Errorf("after answers the greeting offers %+v first, want leak-count", last)
 	}
@@ -453,7 +453,7 @@ func TestNonTextMessage(t *testing.T) {
 	loc["message"] = map[string]any{"id": "2", "type": "location", "title": "my home", "address": "1-2-3 Somewhere", "latitude": 35.6, "longitude": 139.7}
 	h.send(t, img, loc)
 	h.drain(t)
-	replies := h.api.accepted(pathReply)
+	replies := h.api.Accepted(pathReply)
 	if len(replies) != 3 {
 		t.Fatalf("%d replies, want 3", len(replies))
 	}
@@ -470,7 +470,7 @@ func TestNonTextMessage(t *testing.T) {
 func TestBusy(t *testing.T) {
 	release := make(chan struct{})
 	h := newHarness(t, func(c *Config) { c.Workers, c.Queue = 1, 1 })
-	h.api.hold = func(r wireRequest) <-chan struct{} {
+	h.api.Hold = func(r platformtest.LineBody) <-chan struct{} {
 		if r.ReplyToken == "token-b1" {
 			return release
 		}
@@ -479,13 +479,13 @@ func TestBusy(t *testing.T) {
 	h.send(t, textEvent("01HZBUSY00000000000000000001", "token-b1", userID(1), "How many records were leaked?"))
 	// Once the only worker has taken the first event, one more fits in its queue and the third
 	// finds it full.
-	waitFor(t, "the worker to take the first event", func() bool {
+	platformtest.WaitFor(t, "the worker to take the first event", func() bool {
 		return h.a.Stats().Accepted == 1 && h.a.pool.Queued() == 0
 	})
 	h.send(t, textEvent("01HZBUSY00000000000000000002", "token-b2", userID(2), "How many records were leaked?"))
 	h.send(t, textEvent("01HZBUSY00000000000000000003", "token-b3", userID(3), "How many records were leaked?"))
-	waitFor(t, "the busy reply", func() bool { return len(h.api.accepted(pathReply)) == 1 })
-	busy := h.api.accepted(pathReply)[0]
+	platformtest.WaitFor(t, "the busy reply", func() bool { return len(h.api.Accepted(pathReply)) == 1 })
+	busy := h.api.Accepted(pathReply)[0]
 	if busy.Req.ReplyToken != "token-b3" || busy.Req.Messages[0].Text != h.bot.Engine().Content.Messages.Busy.In(faq.English) {
 		t.Errorf("busy reply %+v", busy)
 	}
@@ -493,10 +493,10 @@ func TestBusy(t *testing.T) {
 	// or being answered), so they get no second reply.
 	h.send(t, textEvent("01HZBUSY00000000000000000003", "token-b3", userID(3), "How many records were leaked?").redelivered())
 	h.send(t, textEvent("01HZBUSY00000000000000000001", "token-b1", userID(1), "How many records were leaked?").redelivered())
-	waitFor(t, "the repeats to be dropped", func() bool { return h.a.Stats().Duplicates == 2 })
+	platformtest.WaitFor(t, "the repeats to be dropped", func() bool { return h.a.Stats().Duplicates == 2 })
 	close(release)
 	h.drain(t)
-	if n := len(h.api.accepted(pathReply)); n != 3 {
+	if n := len(h.api.Accepted(pathReply)); n != 3 {
 		t.Errorf("%d replies, want 3", n)
 	}
 	if s := h.a.Stats(); s.Accepted != 2 || s.Busy != 3 || s.Dropped != 0 || s.Duplicates != 2 {
@@ -509,7 +509,7 @@ func TestLoadingAnimation(t *testing.T) {
 		c.LoadingAfter = 10 * time.Millisecond
 		c.RetryBase = 60 * time.Millisecond
 	})
-	h.api.fail = func(path string, n int) (int, http.Header) {
+	h.api.Fail = func(path string, n int) (int, http.Header) {
 		if path == pathReply && n <= 2 {
 			return http.StatusServiceUnavailable, nil
 		}
@@ -517,14 +517,14 @@ func TestLoadingAnimation(t *testing.T) {
 	}
 	h.send(t, textEvent("01HZLOADING00000000000000001", "token-l1", userID(8), "How many records were leaked?"))
 	h.drain(t)
-	loading := h.api.all(pathLoading)
+	loading := h.api.All(pathLoading)
 	if len(loading) != 1 {
 		t.Fatalf("%d loading requests, want 1 (shown once while it lasts)", len(loading))
 	}
 	if loading[0].Req.ChatID != userID(8) || loading[0].Req.Seconds%5 != 0 || loading[0].Req.Seconds < 5 {
 		t.Errorf("loading request %+v", loading[0].Req)
 	}
-	replies := h.api.accepted(pathReply)
+	replies := h.api.Accepted(pathReply)
 	if len(replies) != 1 || !replies[0].At.After(loading[0].At) {
 		t.Errorf("the reply must come after the animation")
 	}
@@ -534,15 +534,15 @@ func TestLoadingAnimation(t *testing.T) {
 		c.LoadingAfter = 10 * time.Millisecond
 		c.RetryBase = 60 * time.Millisecond
 	})
-	h2.api.fail = h.api.fail
+	h2.api.Fail = h.api.Fail
 	ev := mention(textEvent("01HZLOADING00000000000000002", "token-l2", userID(8), "@FAQ How many records were leaked?"), 0, 4)
 	ev["source"] = group("C0123456789abcdef0123456789abcdef", userID(8))
 	h2.send(t, ev)
 	h2.drain(t)
-	if n := len(h2.api.all(pathLoading)); n != 0 {
+	if n := len(h2.api.All(pathLoading)); n != 0 {
 		t.Errorf("%d loading requests in a group, want none", n)
 	}
-	if n := len(h2.api.accepted(pathReply)); n != 1 {
+	if n := len(h2.api.Accepted(pathReply)); n != 1 {
 		t.Errorf("%d replies in the group, want 1", n)
 	}
 }
@@ -550,7 +550,7 @@ func TestLoadingAnimation(t *testing.T) {
 // TestLimitsEveryEntry checks LINE's limits on the reply to every entry of the shipped content,
 // in every language: shown by a tap (EntryReply) and asked by its title through the webhook.
 func TestLimitsEveryEntry(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOver(t, shippedBot(t))
 	c := h.bot.Engine().Content
 	n := 0
 	for _, e := range c.Entries {
@@ -562,7 +562,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 				}
 				msgs := wire(t, messages(r))
 				checkLimits(t, msgs)
-				if got := len(msgs[len(msgs)-1].items()); got < len(e.Followups) {
+				if got := len(msgs[len(msgs)-1].Items()); got < len(e.Followups) {
 					t.Errorf("%d quick replies for %d follow-ups", got, len(e.Followups))
 				}
 			})
@@ -572,10 +572,10 @@ func TestLimitsEveryEntry(t *testing.T) {
 		}
 	}
 	h.drain(t)
-	for _, r := range h.api.accepted(pathReply) {
+	for _, r := range h.api.Accepted(pathReply) {
 		t.Run("asked/"+r.Req.ReplyToken, func(t *testing.T) { checkLimits(t, r.Req.Messages) })
 	}
-	if got := len(h.api.accepted(pathReply)); got != n {
+	if got := len(h.api.Accepted(pathReply)); got != n {
 		t.Errorf("%d replies to %d titles", got, n)
 	}
 
@@ -609,7 +609,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 		t.Fatalf("%v is not a hand-off", ho)
 	}
 	msgs := wire(t, messages(ho))
-	items := msgs[len(msgs)-1].items()
+	items := msgs[len(msgs)-1].Items()
 	if len(items) != 1 || items[0].Action.URI != "tel:0120455512" {
 		t.Errorf("hand-off quick replies %+v, want a call to the desk", items)
 	}
@@ -619,9 +619,9 @@ func TestLimitsEveryEntry(t *testing.T) {
 }
 
 // buttons lists the quick replies of a message as "type label data-or-uri".
-func buttons(m wireMessage) []string {
+func buttons(m platformtest.LineMessage) []string {
 	var out []string
-	for _, it := range m.items() {
+	for _, it := range m.Items() {
 		out = append(out, it.Action.Type+" "+it.Action.Label+" "+it.Action.Data+it.Action.URI)
 	}
 	return out
@@ -645,7 +645,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 		sentence = "私の口座番号は漏れていますか"
 	)
 	u := userID(0xfeed)
-	h.api.fail = func(path string, n int) (int, http.Header) {
+	h.api.Fail = func(path string, n int) (int, http.Header) {
 		if path == pathReply && n == 1 {
 			return http.StatusInternalServerError, nil
 		}
@@ -680,17 +680,17 @@ func TestShutdown(t *testing.T) {
 		h.send(t, textEvent(fmt.Sprintf("01HZSHUTDOWN%016d", i), fmt.Sprintf("token-sd-%d", i), userID(i), "How many records were leaked?"))
 	}
 	h.drain(t)
-	if n := len(h.api.accepted(pathReply)); n != 20 {
+	if n := len(h.api.Accepted(pathReply)); n != 20 {
 		t.Errorf("%d replies after Shutdown, want all 20", n)
 	}
 	body := webhookBody(textEvent("01HZSHUTDOWN9999999999999999", "token-late", userID(1), "hello"))
-	if w := h.post(body, sign(testSecret, body)); w.Code != http.StatusServiceUnavailable {
+	if w := h.post(body, platformtest.SignLine(testSecret, body)); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("after Shutdown: status %d, want 503", w.Code)
 	}
 }
 
 func TestNewNeedsCredentials(t *testing.T) {
-	if _, err := New(testBot(t), Config{ChannelSecret: testSecret}); err == nil {
+	if _, err := New(bottest.New(t), Config{ChannelSecret: testSecret}); err == nil {
 		t.Error("New without an access token succeeded")
 	}
 	var b strings.Builder
@@ -733,7 +733,7 @@ func TestRateLimitAndObserver(t *testing.T) {
 	h.drain(t)
 	slow := h.bot.Engine().Content.Messages.SlowDown.In(faq.English)
 	var limited, answered int
-	for _, r := range h.api.accepted(pathReply) {
+	for _, r := range h.api.Accepted(pathReply) {
 		switch {
 		case len(r.Req.Messages) == 1 && r.Req.Messages[0].Text == slow:
 			limited++
@@ -760,7 +760,7 @@ func TestGroups(t *testing.T) {
 	h.send(t, in(textEvent("01HZGROUP00000000000000000002", "token-chat", userID(9), "How many records were leaked?")))
 	h.send(t, in(stickerEvent("01HZGROUP00000000000000000003", "token-sticker", userID(9))))
 	h.send(t, in(mention(textEvent("01HZGROUP00000000000000000004", "token-mention", userID(9), "@FAQ 漏えいした件数は？"), 0, 4)))
-	waitFor(t, "the answer to the mention", func() bool { return len(h.api.accepted(pathReply)) == 2 })
+	platformtest.WaitFor(t, "the answer to the mention", func() bool { return len(h.api.Accepted(pathReply)) == 2 })
 	// The fake API sends every message as id "1": a reply quoting it is for the bot.
 	quote := in(textEvent("01HZGROUP00000000000000000005", "token-quote", userID(9), "How many records were leaked?"))
 	quote["message"].(map[string]any)["quotedMessageId"] = "1"
@@ -772,7 +772,7 @@ func TestGroups(t *testing.T) {
 	content := h.bot.Engine().Content
 	got := map[string]string{}
 	var tokens []string
-	for _, r := range h.api.accepted(pathReply) {
+	for _, r := range h.api.Accepted(pathReply) {
 		got[r.Req.ReplyToken] = r.Req.Messages[0].Text
 		tokens = append(tokens, r.Req.ReplyToken)
 	}

@@ -3,6 +3,7 @@ package line
 import (
 	"flag"
 	"fmt"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"io"
 	"path/filepath"
 	"testing"
@@ -23,19 +24,19 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts under te
 // ./adapters/line -run TestTranscript -update rewrites the transcript).
 func TestTranscript(t *testing.T) {
 	rec := &transcript.Recorder{}
-	h := newHarness(t, func(c *Config) { c.Observer, c.Feedback = rec, rec })
+	h := newHarnessOver(t, shippedBot(t), func(c *Config) { c.Observer, c.Feedback = rec, rec })
 	testdata := filepath.Join("..", "..", "bot", "testdata")
 	got, err := transcript.Play(filepath.Join(testdata, "conversations.txt"), rec, func(out io.Writer, turn transcript.Turn) {
 		id := fmt.Sprintf("01TRANSCRIPT%04d", turn.Seq)
 		h.send(t, textEvent(id, "tok-"+id, userID(9000+turn.User), turn.Text))
-		waitFor(t, "the reply to "+turn.Conversation, func() bool { return len(h.api.accepted(pathReply)) == turn.Seq })
-		sent := h.api.accepted(pathReply)[turn.Seq-1]
+		platformtest.WaitFor(t, "the reply to "+turn.Conversation, func() bool { return len(h.api.Accepted(pathReply)) == turn.Seq })
+		sent := h.api.Accepted(pathReply)[turn.Seq-1]
 		if sent.Req.ReplyToken != "tok-"+id {
 			t.Fatalf("%+v: reply with token %q, want tok-%s", turn, sent.Req.ReplyToken, id)
 		}
 		for _, m := range sent.Req.Messages {
 			fmt.Fprintf(out, "< %s | %s\n", m.Type, transcript.Excerpt(m.Text))
-			for _, it := range m.items() {
+			for _, it := range m.Items() {
 				fmt.Fprintf(out, "  - %s %q %s%s\n", it.Action.Type, it.Action.Label, it.Action.Data, it.Action.URI)
 			}
 		}

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/faqbot/faqbot/adapters/platformtest"
 )
 
 // sinkAPI is a lean fake Web API for benchmarks: it accepts every post and tells the waiter of
@@ -55,7 +57,7 @@ func (s *sinkAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // benchServer is an adapter with its default pool behind a loopback HTTP server.
 func benchServer(b *testing.B) (*Adapter, *sinkAPI, string) {
 	sink := newSinkAPI(b)
-	a, err := New(testBot(b), Config{
+	a, err := New(shippedBot(b), Config{
 		SigningSecret: testSecret, BotToken: testBotToken, APIURL: sink.srv.URL + "/api/",
 		Logger: slog.New(slog.DiscardHandler),
 	})
@@ -73,7 +75,7 @@ func benchServer(b *testing.B) (*Adapter, *sinkAPI, string) {
 // ask-backs and hand-offs.
 func benchQuestions(b *testing.B) []string {
 	var qs []string
-	for _, e := range testBot(b).Engine().Content.Entries {
+	for _, e := range shippedBot(b).Engine().Content.Entries {
 		for _, t := range e.Text {
 			qs = append(qs, t.Title)
 			qs = append(qs, t.Questions...)
@@ -109,7 +111,7 @@ func postEvent(b *testing.B, c *http.Client, u string, e signedEvent) {
 	req, _ := http.NewRequest(http.MethodPost, u, bytes.NewReader(e.body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(now, 10))
-	req.Header.Set("X-Slack-Signature", sign(testSecret, now, e.body))
+	req.Header.Set("X-Slack-Signature", platformtest.SignSlack(testSecret, now, e.body))
 	res, err := c.Do(req)
 	if err != nil {
 		b.Error(err)
@@ -242,7 +244,7 @@ func BenchmarkEventHandler(b *testing.B) {
 	h := newHarness(b, func(c *Config) { c.Logger = slog.New(slog.DiscardHandler) })
 	body := mention("Ev0BENCH0001", "U0ASKER001", "C0SUPPORT1", "1717462800.000100", "How many records were leaked?").body()
 	now := time.Now().Unix()
-	sig := sign(testSecret, now, body)
+	sig := platformtest.SignSlack(testSecret, now, body)
 	b.ReportAllocs()
 	for b.Loop() {
 		r := httptest.NewRequest(http.MethodPost, EventsPath, bytes.NewReader(body))

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/faqbot/faqbot/adapters/platformtest"
 )
 
 // FuzzEvents feeds arbitrary bodies, signed with the signing secret, to the three endpoints
@@ -17,7 +19,7 @@ func FuzzEvents(f *testing.F) {
 		c.MaxAttempts = 1
 		c.Editors = []string{"U0EDITOR01"}
 	})
-	resp := h.api.responseURL(1)
+	resp := h.api.ResponseURL(1)
 	answer := post{Channel: "C0SUPPORT1", ThreadTS: "1717462800.000100"}
 	for _, b := range [][]byte{
 		mention("Ev0FUZZ00001", "U0ASKER001", "C0SUPPORT1", "1717462800.000100", "How many records were leaked?").body(),
@@ -41,7 +43,7 @@ func FuzzEvents(f *testing.F) {
 	f.Add(uint8(1), []byte(""))
 	for _, v := range []string{"entry|leak-count|ja", "entry|no-such-entry|en", "yes|leak-count|en", "no|contact|ja",
 		"lang|entry:leak-count|en", "lang|usage|ja", "lang|welcome|en", "lang|entry:|en", "lang|nothing|ja", "entry||ja", "x|y|z", "|||"} {
-		f.Add(uint8(2), interactionForm("U0ASKER001", answer, wireElement{ActionID: "faq.x", Value: v}, resp))
+		f.Add(uint8(2), interactionForm("U0ASKER001", answer, platformtest.SlackElement{ActionID: "faq.x", Value: v}, resp))
 	}
 	f.Add(uint8(2), []byte(url.Values{"payload": {`{"type":"block_actions","user":null,"actions":[{}]}`}}.Encode()))
 	f.Add(uint8(2), []byte(url.Values{"payload": {`{"type":"view_submission"}`}}.Encode()))

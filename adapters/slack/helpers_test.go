@@ -1,15 +1,10 @@
 package slack
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -23,7 +18,9 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/faqbot/faqbot/adapters/internal/textcut"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 )
@@ -36,8 +33,9 @@ const (
 	botUser      = "U0BOT00001"
 )
 
-// testEngine is the engine over the shipped content, built once per test binary.
-var testEngine = sync.OnceValues(func() (*bot.Engine, error) {
+// shippedEngine is the engine over the shipped content, built once per test binary: for the
+// tests that check the shipped content and for the benchmarks' realistic mix.
+var shippedEngine = sync.OnceValues(func() (*bot.Engine, error) {
 	c, err := faq.LoadEmbedded()
 	if err != nil {
 		return nil, err
@@ -45,351 +43,58 @@ var testEngine = sync.OnceValues(func() (*bot.Engine, error) {
 	return bot.NewEngine(context.Background(), c, "")
 })
 
-// testNow is a Tuesday morning in Japan: the desk is open.
-func testNow() time.Time { return time.Date(2024, 6, 4, 10, 0, 0, 0, bot.JST) }
-
-func testBot(tb testing.TB) *bot.Bot {
+// shippedBot is a bot over the shipped content, on bottest's clock (the desk is open).
+func shippedBot(tb testing.TB) *bot.Bot {
 	tb.Helper()
-	e, err := testEngine()
+	e, err := shippedEngine()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return bot.New(e, testNow)
-}
-
-// sign signs a request body as Slack does: "v0=" and the hex HMAC-SHA256 of
-// "v0:<timestamp>:<body>" under the signing secret.
-func sign(secret string, ts int64, body []byte) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	fmt.Fprintf(m, "v0:%d:", ts)
-	m.Write(body)
-	return "v0=" + hex.EncodeToString(m.Sum(nil))
-}
-
-// signedRequest is a request to path carrying body, signed at ts with secret.
-func signedRequest(path string, body []byte, secret string, ts int64) *http.Request {
-	r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
-	if strings.HasPrefix(string(body), "{") {
-		r.Header.Set("Content-Type", "application/json")
-	} else {
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	r.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
-	r.Header.Set("X-Slack-Signature", sign(secret, ts, body))
-	return r
-}
-
-// The blocks of a message as the fake API decodes them.
-type wireBlock struct {
-	Type     string          `json:"type"`
-	Text     *wireText       `json:"text"`
-	Elements []wireElement   `json:"elements"`
-	Fields   json.RawMessage `json:"fields"`
-}
-
-type wireText struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
-}
-
-// wireElement is a context element (a text object: Text is a string) or a button (Text is a
-// text object).
-type wireElement struct {
-	Type     string          `json:"type"`
-	Text     json.RawMessage `json:"text"`
-	ActionID string          `json:"action_id"`
-	Value    string          `json:"value"`
-}
-
-func (e wireElement) text() string {
-	var s string
-	if json.Unmarshal(e.Text, &s) == nil {
-		return s
-	}
-	var t wireText
-	json.Unmarshal(e.Text, &t)
-	return t.Text
-}
-
-// post is one message the fake API received: through chat.postMessage or a response URL.
-type post struct {
-	Path         string
-	Status       int
-	Token        string
-	Channel      string
-	ThreadTS     string
-	Text         string
-	Blocks       []wireBlock
-	ResponseType string
-	Replace      bool
-	Metadata     string // the metadata field of a chat.postMessage, as sent
-	At           time.Time
-}
-
-// all is the text of every section, context and button of p, one per line.
-func (p post) all() string {
-	var b strings.Builder
-	for _, bl := range p.Blocks {
-		if bl.Text != nil {
-			b.WriteString(bl.Text.Text + "\n")
-		}
-		for _, e := range bl.Elements {
-			b.WriteString(e.text() + "\n")
-		}
-	}
-	return b.String()
-}
-
-// buttons lists p's buttons as "action_id value".
-func (p post) buttons() []string {
-	var out []string
-	for _, bl := range p.Blocks {
-		for _, e := range bl.Elements {
-			if e.Type == "button" {
-				out = append(out, e.ActionID+" "+e.Value)
-			}
-		}
-	}
-	return out
-}
-
-// button finds the button of p whose value starts with prefix.
-func (p post) button(tb testing.TB, prefix string) wireElement {
-	tb.Helper()
-	for _, bl := range p.Blocks {
-		for _, e := range bl.Elements {
-			if e.Type == "button" && strings.HasPrefix(e.Value, prefix) {
-				return e
-			}
-		}
-	}
-	tb.Fatalf("no button %q among %v", prefix, p.buttons())
-	return wireElement{}
-}
-
-// fakeAPI is a local stand-in for Slack: the Web API under /api/ (chat.postMessage and
-// apps.connections.open), response URLs under /response/, and a Socket Mode WebSocket at /ws
-// (socket_test.go).
-type fakeAPI struct {
-	srv *httptest.Server
-
-	mu     sync.Mutex
-	posts  []post
-	counts map[string]int
-	// fail, when set, answers the n-th request (from 1) to path with its status instead of
-	// carrying it out (0: carry it out). header goes with it.
-	fail func(path string, n int) (status int, header http.Header)
-	// hold, when set, is waited for before a post is carried out.
-	hold chan struct{}
-	// slow, when set, is how long the answer to the n-th request to path waits after the
-	// request was carried out (0: none): the answer of a post that succeeded gets lost in a
-	// timeout.
-	slow func(path string, n int) time.Duration
-	// ws serves the Socket Mode WebSocket.
-	ws http.Handler
-}
-
-func newFakeAPI(tb testing.TB) *fakeAPI {
-	f := &fakeAPI{counts: map[string]int{}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	tb.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeAPI) apiURL() string { return f.srv.URL + "/api/" }
-
-// responseURL is a response URL of the fake, as Slack puts in commands and clicks.
-func (f *fakeAPI) responseURL(n int) string {
-	return fmt.Sprintf("%s/response/%s/%d/secrethooktoken%04d", f.srv.URL, testTeam, n, n)
+	return bot.New(e, bottest.Now)
 }
 
 const (
-	pathHistory = "/api/conversations.history"
-	pathReplies = "/api/conversations.replies"
-	pathPost    = "/api/chat.postMessage"
-	pathOpen    = "/api/apps.connections.open"
-	pathRespond = "/response/"
+	pathHistory = platformtest.SlackHistory
+	pathReplies = platformtest.SlackReplies
+	pathPost    = platformtest.SlackPost
+	pathOpen    = platformtest.SlackOpen
+	pathRespond = platformtest.SlackRespond
 )
 
-func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/ws" && f.ws != nil {
-		f.ws.ServeHTTP(w, r)
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	if f.hold != nil && r.URL.Path != pathOpen {
-		<-f.hold
-	}
-	path := r.URL.Path
-	if strings.HasPrefix(path, pathRespond) {
-		path = pathRespond
-	}
-	p := post{Path: path, At: time.Now()}
-	switch path {
-	case pathPost:
-		v, _ := url.ParseQuery(string(body))
-		p.Token, p.Channel, p.ThreadTS, p.Text = v.Get("token"), v.Get("channel"), v.Get("thread_ts"), v.Get("text")
-		p.Metadata = v.Get("metadata")
-		json.Unmarshal([]byte(v.Get("blocks")), &p.Blocks)
-	case pathRespond:
-		var m struct {
-			Text         string      `json:"text"`
-			Blocks       []wireBlock `json:"blocks"`
-			ResponseType string      `json:"response_type"`
-			Replace      bool        `json:"replace_original"`
-			ThreadTS     string      `json:"thread_ts"`
-		}
-		json.Unmarshal(body, &m)
-		p.Text, p.Blocks, p.ResponseType, p.Replace, p.ThreadTS = m.Text, m.Blocks, m.ResponseType, m.Replace, m.ThreadTS
-	case pathOpen:
-		p.Token = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-	}
+// post is one message the fake Slack received.
+type post = platformtest.SlackMessage
 
-	f.mu.Lock()
-	f.counts[path]++
-	n := f.counts[path]
-	status, header, answer := http.StatusOK, http.Header(nil), `{"ok":true,"channel":"C0","ts":"1717462800.000100"}`
-	switch {
-	case path == pathPost && p.Token != testBotToken:
-		answer = `{"ok":false,"error":"invalid_auth"}`
-	case path == pathHistory || path == pathReplies:
-		answer = f.history(body)
-	case path == pathOpen:
-		answer = `{"ok":true,"url":"ws` + strings.TrimPrefix(f.srv.URL, "http") + `/ws"}`
-		if p.Token != testAppToken {
-			answer = `{"ok":false,"error":"invalid_auth"}`
-		}
-	case path != pathPost && path != pathRespond && path != pathHistory && path != pathReplies:
-		status, answer = http.StatusNotFound, `{"ok":false,"error":"unknown_method"}`
-	}
-	if f.fail != nil {
-		if s, h := f.fail(path, n); s != 0 {
-			status, header, answer = s, h, `<html>fake failure</html>`
-		}
-	}
-	p.Status = status
-	if path != pathOpen {
-		f.posts = append(f.posts, p)
-	}
-	var slow time.Duration
-	if f.slow != nil {
-		slow = f.slow(path, n)
-	}
-	f.mu.Unlock()
-	time.Sleep(slow)
-
-	for k, v := range header {
-		w.Header()[k] = v
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	io.WriteString(w, answer)
+// newFakeAPI is a fake Slack that accepts the test tokens.
+func newFakeAPI(tb testing.TB) *platformtest.SlackAPI {
+	return platformtest.NewSlackAPI(tb, platformtest.SlackAuth{BotToken: testBotToken, AppToken: testAppToken, Team: testTeam})
 }
 
-// history answers conversations.history and conversations.replies: the posts carried out in
-// the channel (and thread) asked for, with their metadata when include_all_metadata is set.
-// Called with f.mu held.
-func (f *fakeAPI) history(body []byte) string {
-	v, _ := url.ParseQuery(string(body))
-	type message struct {
-		Type     string          `json:"type"`
-		Text     string          `json:"text"`
-		TS       string          `json:"ts"`
-		ThreadTS string          `json:"thread_ts,omitempty"`
-		Metadata json.RawMessage `json:"metadata,omitempty"`
-	}
-	msgs := []message{}
-	for i, p := range f.posts {
-		if p.Path != pathPost || p.Status != http.StatusOK || p.Channel != v.Get("channel") ||
-			(v.Get("ts") != "" && p.ThreadTS != v.Get("ts")) {
-			continue
-		}
-		m := message{Type: "message", Text: p.Text, TS: fmt.Sprintf("1717462900.%06d", i), ThreadTS: p.ThreadTS}
-		if (v.Get("include_all_metadata") == "1" || v.Get("include_all_metadata") == "true") && p.Metadata != "" {
-			m.Metadata = json.RawMessage(p.Metadata)
-		}
-		msgs = append(msgs, m)
-	}
-	b, _ := json.Marshal(map[string]any{"ok": true, "messages": msgs, "has_more": false})
-	return string(b)
-}
-
-// accepted returns the posts to path (pathPost, pathRespond, or "" for both) that Slack would
-// have carried out.
-func (f *fakeAPI) accepted(path string) []post {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []post
-	for _, p := range f.posts {
-		if (path == "" || p.Path == path) && p.Status == http.StatusOK {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// attempts is how many requests path received.
-func (f *fakeAPI) attempts(path string) []post {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []post
-	for _, p := range f.posts {
-		if p.Path == path {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// waitFor polls cond until it holds, failing the test after 10 s.
-func waitFor(tb testing.TB, what string, cond func() bool) {
-	tb.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes, for capturing logs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// harness is an adapter answering with the shipped content against a fake Slack.
+// harness is an adapter answering against a fake Slack, with bottest's fixture content unless
+// made by newHarnessOver.
 type harness struct {
 	a        *Adapter
-	api      *fakeAPI
+	api      *platformtest.SlackAPI
 	bot      *bot.Bot
 	mux      *http.ServeMux
-	logs     *syncBuffer
+	logs     *platformtest.SyncBuffer
 	feedback *memstore.Feedback
 	clicks   int
 }
 
 func newHarness(tb testing.TB, configure ...func(*Config)) *harness {
 	tb.Helper()
-	h := &harness{api: newFakeAPI(tb), bot: testBot(tb), logs: &syncBuffer{}, mux: http.NewServeMux(),
+	return newHarnessOver(tb, bottest.New(tb), configure...)
+}
+
+// newHarnessOver is a harness whose adapter answers with b.
+func newHarnessOver(tb testing.TB, b *bot.Bot, configure ...func(*Config)) *harness {
+	tb.Helper()
+	h := &harness{api: newFakeAPI(tb), bot: b, logs: &platformtest.SyncBuffer{}, mux: http.NewServeMux(),
 		feedback: memstore.NewFeedback()}
 	cfg := Config{
 		SigningSecret: testSecret,
 		BotToken:      testBotToken,
-		APIURL:        strings.TrimSuffix(h.api.apiURL(), "/"), // New adds the "/"
+		APIURL:        strings.TrimSuffix(h.api.APIURL(), "/"), // New adds the "/"
 		Logger:        slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Feedback:      h.feedback,
 		Workers:       4,
@@ -410,7 +115,7 @@ func newHarness(tb testing.TB, configure ...func(*Config)) *harness {
 
 // do sends a request signed now with the signing secret.
 func (h *harness) do(path string, body []byte, header ...string) *httptest.ResponseRecorder {
-	r := signedRequest(path, body, testSecret, time.Now().Unix())
+	r := platformtest.SlackRequest(path, body, testSecret, time.Now().Unix())
 	for i := 0; i+1 < len(header); i += 2 {
 		r.Header.Set(header[i], header[i+1])
 	}
@@ -431,7 +136,7 @@ func (h *harness) event(tb testing.TB, env envelope, header ...string) {
 func (h *harness) command(tb testing.TB, user, text string) ackMessage {
 	tb.Helper()
 	h.clicks++
-	w := h.do(CommandsPath, commandForm(user, text, h.api.responseURL(h.clicks)))
+	w := h.do(CommandsPath, commandForm(user, text, h.api.ResponseURL(h.clicks)))
 	if w.Code != http.StatusOK {
 		tb.Fatalf("commands answered %d, want 200", w.Code)
 	}
@@ -443,10 +148,10 @@ func (h *harness) command(tb testing.TB, user, text string) ackMessage {
 }
 
 // click clicks button b of message p as user.
-func (h *harness) click(tb testing.TB, user string, p post, b wireElement) {
+func (h *harness) click(tb testing.TB, user string, p post, b platformtest.SlackElement) {
 	tb.Helper()
 	h.clicks++
-	body := interactionForm(user, p, b, h.api.responseURL(h.clicks))
+	body := interactionForm(user, p, b, h.api.ResponseURL(h.clicks))
 	if w := h.do(InteractionsPath, body); w.Code != http.StatusOK {
 		tb.Fatalf("interactions answered %d, want 200", w.Code)
 	}
@@ -506,7 +211,7 @@ func commandForm(user, text, responseURL string) []byte {
 }
 
 // interaction is a block_actions payload for a click of b on message p.
-func interaction(user string, p post, b wireElement, responseURL string) []byte {
+func interaction(user string, p post, b platformtest.SlackElement, responseURL string) []byte {
 	channel := p.Channel
 	if channel == "" {
 		channel = "C0SUPPORT1"
@@ -548,7 +253,7 @@ func invocation(responseURL string) int {
 	return int(crc32.ChecksumIEEE([]byte(responseURL)) % 1000)
 }
 
-func interactionForm(user string, p post, b wireElement, responseURL string) []byte {
+func interactionForm(user string, p post, b platformtest.SlackElement, responseURL string) []byte {
 	return []byte(url.Values{"payload": {string(interaction(user, p, b, responseURL))}}.Encode())
 }
 
@@ -572,13 +277,13 @@ func reindexer(b *bot.Bot, dir string) func(context.Context) (string, error) {
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 // wireBlocks is blocks as Slack receives them.
-func wireBlocks(tb testing.TB, blocks []slack.Block) []wireBlock {
+func wireBlocks(tb testing.TB, blocks []slack.Block) []platformtest.SlackBlock {
 	tb.Helper()
 	b, err := json.Marshal(blocks)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var out []wireBlock
+	var out []platformtest.SlackBlock
 	if err := json.Unmarshal(b, &out); err != nil {
 		tb.Fatal(err)
 	}
@@ -586,7 +291,7 @@ func wireBlocks(tb testing.TB, blocks []slack.Block) []wireBlock {
 }
 
 // checkLimits checks a message against Block Kit's limits.
-func checkLimits(t *testing.T, blocks []wireBlock) {
+func checkLimits(t *testing.T, blocks []platformtest.SlackBlock) {
 	t.Helper()
 	if len(blocks) == 0 || len(blocks) > maxBlocks {
 		t.Errorf("%d blocks, want 1 to %d", len(blocks), maxBlocks)
@@ -606,7 +311,7 @@ func checkLimits(t *testing.T, blocks []wireBlock) {
 				t.Errorf("block %d: %d context elements", i, len(b.Elements))
 			}
 			for _, e := range b.Elements {
-				if n := textcut.Len(e.text()); n == 0 || n > maxContextText {
+				if n := textcut.Len(e.TextOf()); n == 0 || n > maxContextText {
 					t.Errorf("block %d: context text of %d characters", i, n)
 				}
 			}
@@ -615,7 +320,7 @@ func checkLimits(t *testing.T, blocks []wireBlock) {
 				t.Errorf("block %d: %d elements", i, len(b.Elements))
 			}
 			for _, e := range b.Elements {
-				var text wireText
+				var text platformtest.SlackText
 				json.Unmarshal(e.Text, &text)
 				if e.Type != "button" || text.Type != "plain_text" {
 					t.Errorf("block %d: element %s with %s text", i, e.Type, text.Type)

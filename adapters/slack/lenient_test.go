@@ -31,7 +31,7 @@ func TestObjectValuedEventsAcknowledged(t *testing.T) {
 	if s := h.a.Stats(); s.Ignored != int64(len(files)) || s.Rejected != 0 || s.Accepted != 0 {
 		t.Errorf("stats %+v, want %d ignored and none rejected", s, len(files))
 	}
-	if n := len(h.api.attempts(pathPost)); n != 0 {
+	if n := len(h.api.Attempts(pathPost)); n != 0 {
 		t.Errorf("%d posts, want none", n)
 	}
 }

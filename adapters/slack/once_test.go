@@ -17,7 +17,7 @@ func TestSlowPostAnsweredOnce(t *testing.T) {
 		c.HTTPClient = &http.Client{Timeout: 150 * time.Millisecond}
 		c.Workers = 8
 	})
-	h.api.slow = func(path string, n int) time.Duration {
+	h.api.Slow = func(path string, n int) time.Duration {
 		if path == pathPost && n%2 == 1 { // every other post: carried out, answered too late
 			return 400 * time.Millisecond
 		}
@@ -35,7 +35,7 @@ func TestSlowPostAnsweredOnce(t *testing.T) {
 	}
 	h.drain(t)
 	per := map[string]int{}
-	for _, p := range h.api.accepted(pathPost) {
+	for _, p := range h.api.Accepted(pathPost) {
 		per[p.Channel]++
 		if !strings.Contains(p.Metadata, `"faqbot_reply"`) {
 			t.Errorf("post without the adapter's metadata: %q", p.Metadata)
@@ -54,7 +54,7 @@ func TestSlowPostAnsweredOnce(t *testing.T) {
 	if s.Replied != users || s.Failed != 0 || s.Found == 0 {
 		t.Errorf("stats %+v, want %d replied, some found after a timeout, none failed", s, users)
 	}
-	if len(h.api.attempts(pathHistory)) == 0 || len(h.api.attempts(pathReplies)) == 0 {
+	if len(h.api.Attempts(pathHistory)) == 0 || len(h.api.Attempts(pathReplies)) == 0 {
 		t.Error("no lookup in a channel's history or a thread's replies")
 	}
 }
@@ -63,7 +63,7 @@ func TestSlowPostAnsweredOnce(t *testing.T) {
 // again (it cannot be looked up): at most once, and counted as unknown.
 func TestSlowResponseURLAtMostOnce(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.HTTPClient = &http.Client{Timeout: 150 * time.Millisecond} })
-	h.api.slow = func(path string, n int) time.Duration {
+	h.api.Slow = func(path string, n int) time.Duration {
 		if path == pathRespond {
 			return 400 * time.Millisecond
 		}
@@ -71,7 +71,7 @@ func TestSlowResponseURLAtMostOnce(t *testing.T) {
 	}
 	h.command(t, "U0ASKER001", "How many records were leaked?")
 	h.drain(t)
-	if n := len(h.api.attempts(pathRespond)); n != 1 {
+	if n := len(h.api.Attempts(pathRespond)); n != 1 {
 		t.Errorf("%d posts to the response URL, want 1", n)
 	}
 	if s := h.a.Stats(); s.Unknown != 1 || s.Replied != 0 {
@@ -83,13 +83,13 @@ func TestSlowResponseURLAtMostOnce(t *testing.T) {
 // not made again blindly: the lookup is retried, and the reply given up on.
 func TestNoBlindRepost(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.MaxAttempts = 3 })
-	h.api.fail = func(string, int) (int, http.Header) { return http.StatusBadGateway, nil }
+	h.api.Fail = func(string, int) (int, http.Header) { return http.StatusBadGateway, nil }
 	h.event(t, mention("Ev0BLIND0001", "U0ASKER001", "C0SUPPORT1", "1717462800.003100", "How many records were leaked?"))
 	h.drain(t)
-	if n := len(h.api.attempts(pathPost)); n != 1 {
+	if n := len(h.api.Attempts(pathPost)); n != 1 {
 		t.Errorf("%d posts, want 1", n)
 	}
-	if n := len(h.api.attempts(pathReplies)); n != 2 {
+	if n := len(h.api.Attempts(pathReplies)); n != 2 {
 		t.Errorf("%d lookups, want 2", n)
 	}
 	if s := h.a.Stats(); s.Failed != 1 {

@@ -17,17 +17,19 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/bot/memstore"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/nlu"
 )
 
 func TestMentionAnsweredInThread(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOver(t, shippedBot(t))
 	h.event(t, mention("Ev0MENTION01", "U0ASKER001", "C0SUPPORT1", "1717462800.000100", "How many records were leaked?"))
 	h.drain(t)
-	posts := h.api.accepted(pathPost)
+	posts := h.api.Accepted(pathPost)
 	if len(posts) != 1 {
 		t.Fatalf("%d posts, want 1", len(posts))
 	}
@@ -36,14 +38,14 @@ func TestMentionAnsweredInThread(t *testing.T) {
 		t.Errorf("posted to %s thread %q, want C0SUPPORT1 in the thread of the mention", p.Channel, p.ThreadTS)
 	}
 	answer := h.bot.Engine().Content.Entry("leak-count").Text[faq.English].Answer
-	all := p.all()
+	all := p.All()
 	for _, want := range []string{strings.TrimSpace(answer), "`leak-count`", "Source: Q2", "Was this answer helpful?", "日本語で表示"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the reply lacks %q:\n%s", want, all)
 		}
 	}
 	want := []string{"faq.yes yes|leak-count|en", "faq.no no|leak-count|en", "faq.lang lang|entry:leak-count|ja"}
-	if diff := cmp.Diff(want, p.buttons()); diff != "" {
+	if diff := cmp.Diff(want, p.Buttons()); diff != "" {
 		t.Errorf("buttons (-want +got):\n%s", diff)
 	}
 	if p.Text == "" {
@@ -55,10 +57,10 @@ func TestMentionAnsweredInThread(t *testing.T) {
 }
 
 func TestDirectMessage(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOver(t, shippedBot(t))
 	h.event(t, dm("Ev0DM0000001", "U0ASKER001", "D0DIRECT01", "1717462800.000200", "パスワードを変更したい"))
 	h.drain(t)
-	posts := h.api.accepted(pathPost)
+	posts := h.api.Accepted(pathPost)
 	if len(posts) != 1 {
 		t.Fatalf("%d posts, want 1", len(posts))
 	}
@@ -71,11 +73,11 @@ func TestDirectMessage(t *testing.T) {
 		"faq.entry.0 entry|change-password-pc|ja", "faq.entry.1 entry|change-password-app|ja",
 		"faq.lang lang|entry:change-password|en",
 	}
-	if diff := cmp.Diff(want, p.buttons()); diff != "" {
+	if diff := cmp.Diff(want, p.Buttons()); diff != "" {
 		t.Errorf("buttons (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(p.all(), "出典: Q7 · `change-password`") {
-		t.Errorf("no source line:\n%s", p.all())
+	if !strings.Contains(p.All(), "出典: Q7 · `change-password`") {
+		t.Errorf("no source line:\n%s", p.All())
 	}
 }
 
@@ -96,7 +98,7 @@ func TestIgnoredEvents(t *testing.T) {
 		h.event(t, env)
 	}
 	h.drain(t)
-	if n := len(h.api.attempts(pathPost)); n != 0 {
+	if n := len(h.api.Attempts(pathPost)); n != 0 {
 		t.Errorf("%d posts, want none", n)
 	}
 	if s := h.a.Stats(); s.Ignored != 6 || s.Accepted != 0 {
@@ -111,7 +113,7 @@ func TestURLVerification(t *testing.T) {
 	if w.Code != http.StatusOK || w.Body.String() != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
 		t.Errorf("status %d body %q, want the challenge", w.Code, w.Body.String())
 	}
-	r := signedRequest(EventsPath, body, "wrong-secret", time.Now().Unix())
+	r := platformtest.SlackRequest(EventsPath, body, "wrong-secret", time.Now().Unix())
 	w = httptest.NewRecorder()
 	h.mux.ServeHTTP(w, r)
 	if w.Code != http.StatusUnauthorized || strings.Contains(w.Body.String(), "3eZbrw") {
@@ -124,8 +126,8 @@ func TestURLVerification(t *testing.T) {
 func TestSignature(t *testing.T) {
 	h := newHarness(t)
 	ev := mention("Ev0SIG000001", "U0ASKER001", "C0SUPPORT1", "1717462800.000400", "How many records were leaked?").body()
-	cmd := commandForm("U0ASKER001", "How many records were leaked?", h.api.responseURL(1))
-	click := interactionForm("U0ASKER001", post{Channel: "C0SUPPORT1"}, wireElement{ActionID: "faq.yes", Value: "yes|leak-count|en"}, h.api.responseURL(2))
+	cmd := commandForm("U0ASKER001", "How many records were leaked?", h.api.ResponseURL(1))
+	click := interactionForm("U0ASKER001", post{Channel: "C0SUPPORT1"}, platformtest.SlackElement{ActionID: "faq.yes", Value: "yes|leak-count|en"}, h.api.ResponseURL(2))
 	now := time.Now().Unix()
 	for _, ep := range []struct {
 		path string
@@ -135,32 +137,32 @@ func TestSignature(t *testing.T) {
 			name string
 			req  func() *http.Request
 		}{
-			{"wrong secret", func() *http.Request { return signedRequest(ep.path, ep.body, "not-the-secret", now) }},
-			{"stale", func() *http.Request { return signedRequest(ep.path, ep.body, testSecret, now-6*60) }},
-			{"future", func() *http.Request { return signedRequest(ep.path, ep.body, testSecret, now+6*60) }},
+			{"wrong secret", func() *http.Request { return platformtest.SlackRequest(ep.path, ep.body, "not-the-secret", now) }},
+			{"stale", func() *http.Request { return platformtest.SlackRequest(ep.path, ep.body, testSecret, now-6*60) }},
+			{"future", func() *http.Request { return platformtest.SlackRequest(ep.path, ep.body, testSecret, now+6*60) }},
 			{"tampered body", func() *http.Request {
-				r := signedRequest(ep.path, ep.body, testSecret, now)
-				r2 := signedRequest(ep.path, append(slices.Clone(ep.body), ' '), testSecret, now)
+				r := platformtest.SlackRequest(ep.path, ep.body, testSecret, now)
+				r2 := platformtest.SlackRequest(ep.path, append(slices.Clone(ep.body), ' '), testSecret, now)
 				r2.Header = r.Header
 				return r2
 			}},
 			{"other timestamp", func() *http.Request {
-				r := signedRequest(ep.path, ep.body, testSecret, now)
+				r := platformtest.SlackRequest(ep.path, ep.body, testSecret, now)
 				r.Header.Set("X-Slack-Request-Timestamp", fmt.Sprint(now-1))
 				return r
 			}},
 			{"no signature", func() *http.Request {
-				r := signedRequest(ep.path, ep.body, testSecret, now)
+				r := platformtest.SlackRequest(ep.path, ep.body, testSecret, now)
 				r.Header.Del("X-Slack-Signature")
 				return r
 			}},
 			{"no timestamp", func() *http.Request {
-				r := signedRequest(ep.path, ep.body, testSecret, now)
+				r := platformtest.SlackRequest(ep.path, ep.body, testSecret, now)
 				r.Header.Del("X-Slack-Request-Timestamp")
 				return r
 			}},
 			{"not hex", func() *http.Request {
-				r := signedRequest(ep.path, ep.body, testSecret, now)
+				r := platformtest.SlackRequest(ep.path, ep.body, testSecret, now)
 				r.Header.Set("X-Slack-Signature", "v0=zz")
 				return r
 			}},
@@ -175,7 +177,7 @@ func TestSignature(t *testing.T) {
 		}
 	}
 	h.drain(t)
-	if n := len(h.api.attempts("")) + len(h.api.attempts(pathPost)) + len(h.api.attempts(pathRespond)); n != 0 {
+	if n := len(h.api.Attempts("")) + len(h.api.Attempts(pathPost)) + len(h.api.Attempts(pathRespond)); n != 0 {
 		t.Errorf("%d posts after forged requests, want none", n)
 	}
 	if s := h.a.Stats(); s.Accepted != 0 || s.Rejected != 24 {
@@ -225,7 +227,7 @@ func TestRetriedEventAnsweredOnce(t *testing.T) {
 	h.event(t, mention("Ev0RETRY0004", "U0ASKER003", "C0SUPPORT1", "1717462800.000602", "Has My Number been leaked?"),
 		"X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_error")
 	h.drain(t)
-	posts := h.api.accepted(pathPost)
+	posts := h.api.Accepted(pathPost)
 	var got []string
 	for _, p := range posts {
 		got = append(got, p.Channel+" "+p.ThreadTS)
@@ -247,16 +249,16 @@ func TestSlashCommand(t *testing.T) {
 		t.Errorf("ack %+v, want an ephemeral \"Looking that up…\"", ack)
 	}
 	h.drain(t)
-	posts := h.api.accepted(pathRespond)
-	if len(posts) != 1 || len(h.api.attempts(pathPost)) != 0 {
-		t.Fatalf("%d response URL posts and %d channel posts, want 1 and 0", len(posts), len(h.api.attempts(pathPost)))
+	posts := h.api.Accepted(pathRespond)
+	if len(posts) != 1 || len(h.api.Attempts(pathPost)) != 0 {
+		t.Fatalf("%d response URL posts and %d channel posts, want 1 and 0", len(posts), len(h.api.Attempts(pathPost)))
 	}
 	p := posts[0]
 	if p.ResponseType != "ephemeral" || p.Replace {
 		t.Errorf("response type %q replace %v, want an ephemeral new message", p.ResponseType, p.Replace)
 	}
-	if !strings.Contains(p.all(), "`leak-count`") {
-		t.Errorf("the answer lacks the entry:\n%s", p.all())
+	if !strings.Contains(p.All(), "`leak-count`") {
+		t.Errorf("the answer lacks the entry:\n%s", p.All())
 	}
 }
 
@@ -272,7 +274,7 @@ func TestSlashCommandUsage(t *testing.T) {
 		if err := jsonUnmarshal(ack.Blocks, &p.Blocks); err != nil {
 			t.Fatal(err)
 		}
-		all := p.all()
+		all := p.All()
 		var topics []string
 		for _, e := range c.Entries {
 			if e.Parent == "" && !e.OutOfScope {
@@ -283,7 +285,7 @@ func TestSlashCommandUsage(t *testing.T) {
 			}
 		}
 		var got []string
-		for _, b := range p.buttons() {
+		for _, b := range p.Buttons() {
 			if _, v, _ := strings.Cut(b, " "); strings.HasPrefix(v, "entry|") {
 				got = append(got, v)
 			}
@@ -297,37 +299,37 @@ func TestSlashCommandUsage(t *testing.T) {
 		checkLimits(t, p.Blocks)
 	}
 	h.drain(t)
-	if n := len(h.api.attempts(pathRespond)); n != 0 {
+	if n := len(h.api.Attempts(pathRespond)); n != 0 {
 		t.Errorf("%d response URL posts, want none: the usage is the ack", n)
 	}
 }
 
 func TestButtons(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOver(t, shippedBot(t))
 	h.event(t, mention("Ev0BUTTON001", "U0ASKER001", "C0SUPPORT1", "1717462800.000700", "パスワードを変更したい"))
-	waitFor(t, "the ask-back", func() bool { return len(h.api.accepted(pathPost)) == 1 })
-	askBack := h.api.accepted(pathPost)[0]
+	platformtest.WaitFor(t, "the ask-back", func() bool { return len(h.api.Accepted(pathPost)) == 1 })
+	askBack := h.api.Accepted(pathPost)[0]
 
 	// A follow-up: answered in the same thread.
-	h.click(t, "U0ASKER001", askBack, askBack.button(t, "entry|change-password-app|"))
-	waitFor(t, "the follow-up", func() bool { return len(h.api.accepted(pathPost)) == 2 })
-	answer := h.api.accepted(pathPost)[1]
-	if answer.Channel != "C0SUPPORT1" || answer.ThreadTS != "1717462800.000700" || !strings.Contains(answer.all(), "`change-password-app`") {
-		t.Errorf("follow-up posted to %s thread %q:\n%s", answer.Channel, answer.ThreadTS, answer.all())
+	h.click(t, "U0ASKER001", askBack, askBack.Button(t, "entry|change-password-app|"))
+	platformtest.WaitFor(t, "the follow-up", func() bool { return len(h.api.Accepted(pathPost)) == 2 })
+	answer := h.api.Accepted(pathPost)[1]
+	if answer.Channel != "C0SUPPORT1" || answer.ThreadTS != "1717462800.000700" || !strings.Contains(answer.All(), "`change-password-app`") {
+		t.Errorf("follow-up posted to %s thread %q:\n%s", answer.Channel, answer.ThreadTS, answer.All())
 	}
 
 	// Helpful: recorded once per user and message, thanked each time, privately.
-	yes := answer.button(t, "yes|change-password-app|ja")
+	yes := answer.Button(t, "yes|change-password-app|ja")
 	h.click(t, "U0ASKER001", answer, yes)
 	h.click(t, "U0ASKER001", answer, yes)
-	h.click(t, "U0ASKER002", answer, answer.button(t, "no|change-password-app|ja"))
-	waitFor(t, "the thanks", func() bool { return len(h.api.accepted(pathRespond)) == 3 })
+	h.click(t, "U0ASKER002", answer, answer.Button(t, "no|change-password-app|ja"))
+	platformtest.WaitFor(t, "the thanks", func() bool { return len(h.api.Accepted(pathRespond)) == 3 })
 	if y, n := h.feedback.Counts("change-password-app"); y != 1 || n != 1 {
 		t.Errorf("feedback %d yes %d no, want 1 and 1", y, n)
 	}
-	for _, p := range h.api.accepted(pathRespond) {
-		if p.ResponseType != "ephemeral" || !strings.Contains(p.all(), "ご回答ありがとうございました") {
-			t.Errorf("thanks %q (%s)", p.all(), p.ResponseType)
+	for _, p := range h.api.Accepted(pathRespond) {
+		if p.ResponseType != "ephemeral" || !strings.Contains(p.All(), "ご回答ありがとうございました") {
+			t.Errorf("thanks %q (%s)", p.All(), p.ResponseType)
 		}
 	}
 	if !regexp.MustCompile(`"msg":"feedback".*"entry":"change-password-app","helpful":"yes"`).MatchString(h.logs.String()) {
@@ -335,40 +337,40 @@ func TestButtons(t *testing.T) {
 	}
 
 	// Language: the same entry in English, in place of the message.
-	h.click(t, "U0ASKER001", answer, answer.button(t, "lang|entry:change-password-app|en"))
-	waitFor(t, "the English version", func() bool { return len(h.api.accepted(pathRespond)) == 4 })
-	en := h.api.accepted(pathRespond)[3]
+	h.click(t, "U0ASKER001", answer, answer.Button(t, "lang|entry:change-password-app|en"))
+	platformtest.WaitFor(t, "the English version", func() bool { return len(h.api.Accepted(pathRespond)) == 4 })
+	en := h.api.Accepted(pathRespond)[3]
 	want := strings.TrimSpace(h.bot.Engine().Content.Entry("change-password-app").Text[faq.English].Answer)
-	if !en.Replace || !strings.Contains(en.all(), want[:40]) || !strings.Contains(en.all(), "日本語で表示") {
-		t.Errorf("English version (replace %v):\n%s", en.Replace, en.all())
+	if !en.Replace || !strings.Contains(en.All(), want[:40]) || !strings.Contains(en.All(), "日本語で表示") {
+		t.Errorf("English version (replace %v):\n%s", en.Replace, en.All())
 	}
 	if st, ok, _ := h.a.cfg.Store.Get(context.Background(), "slack:"+testTeam+":U0ASKER001"); !ok || st.Lang != faq.English {
 		t.Errorf("conversation language %q, want en", st.Lang)
 	}
 	// And back.
-	h.click(t, "U0ASKER001", en, en.button(t, "lang|entry:change-password-app|ja"))
-	waitFor(t, "the Japanese version", func() bool { return len(h.api.accepted(pathRespond)) == 5 })
-	if ja := h.api.accepted(pathRespond)[4]; !ja.Replace || !strings.Contains(ja.all(), "Show in English") {
-		t.Errorf("Japanese version:\n%s", ja.all())
+	h.click(t, "U0ASKER001", en, en.Button(t, "lang|entry:change-password-app|ja"))
+	platformtest.WaitFor(t, "the Japanese version", func() bool { return len(h.api.Accepted(pathRespond)) == 5 })
+	if ja := h.api.Accepted(pathRespond)[4]; !ja.Replace || !strings.Contains(ja.All(), "Show in English") {
+		t.Errorf("Japanese version:\n%s", ja.All())
 	}
 
 	// Usage topics and their language switch, from an ephemeral message.
 	ack := h.command(t, "U0ASKER001", "")
 	usage := post{Path: pathRespond}
 	jsonUnmarshal(ack.Blocks, &usage.Blocks)
-	h.click(t, "U0ASKER001", usage, usage.button(t, "lang|usage|en"))
-	h.click(t, "U0ASKER001", usage, usage.button(t, "entry|my-number|ja"))
-	waitFor(t, "the usage clicks", func() bool { return len(h.api.accepted(pathRespond)) == 7 })
+	h.click(t, "U0ASKER001", usage, usage.Button(t, "lang|usage|en"))
+	h.click(t, "U0ASKER001", usage, usage.Button(t, "entry|my-number|ja"))
+	platformtest.WaitFor(t, "the usage clicks", func() bool { return len(h.api.Accepted(pathRespond)) == 7 })
 	var sawUsage, sawEntry bool
-	for _, p := range h.api.accepted(pathRespond)[5:] {
-		sawUsage = sawUsage || p.Replace && strings.Contains(p.all(), "Usage: /faq")
-		sawEntry = sawEntry || !p.Replace && p.ResponseType == "ephemeral" && strings.Contains(p.all(), "`my-number`")
+	for _, p := range h.api.Accepted(pathRespond)[5:] {
+		sawUsage = sawUsage || p.Replace && strings.Contains(p.All(), "Usage: /faq")
+		sawEntry = sawEntry || !p.Replace && p.ResponseType == "ephemeral" && strings.Contains(p.All(), "`my-number`")
 	}
 	if !sawUsage || !sawEntry {
 		t.Errorf("usage in English %v, topic answered privately %v", sawUsage, sawEntry)
 	}
 	h.drain(t)
-	if n := len(h.api.accepted(pathPost)); n != 2 {
+	if n := len(h.api.Accepted(pathPost)); n != 2 {
 		t.Errorf("%d channel posts, want 2 (the clicks on ephemeral messages are answered privately)", n)
 	}
 }
@@ -407,7 +409,7 @@ func TestReindex(t *testing.T) {
 		dir = good
 		bb  *bot.Bot // set before the first command
 	)
-	h := newHarness(t, func(c *Config) {
+	h := newHarnessOver(t, shippedBot(t), func(c *Config) {
 		c.Editors = []string{"U0EDITOR01", " U0EDITOR02 "}
 		c.Reindex = func(ctx context.Context) (string, error) {
 			mu.Lock()
@@ -435,8 +437,8 @@ func TestReindex(t *testing.T) {
 	if ack := reindex("U0EDITOR02", broken); !strings.Contains(ack.Text, "Reindexing") {
 		t.Errorf("editor: ack %q", ack.Text)
 	}
-	waitFor(t, "the failure report", func() bool { return len(h.api.accepted(pathRespond)) == 1 })
-	report := h.api.accepted(pathRespond)[0].all()
+	platformtest.WaitFor(t, "the failure report", func() bool { return len(h.api.Accepted(pathRespond)) == 1 })
+	report := h.api.Accepted(pathRespond)[0].All()
 	if want := filepath.Join(broken, "entries", "leak-count.yaml") + ":3:"; !strings.Contains(report, want) || !strings.Contains(report, "previous content keeps serving") {
 		t.Errorf("the report lacks %q:\n%s", want, report)
 	}
@@ -444,14 +446,14 @@ func TestReindex(t *testing.T) {
 		t.Fatal("a broken reindex swapped the engine")
 	}
 	h.event(t, mention("Ev0REINDEX01", "U0ASKER001", "C0SUPPORT1", "1717462800.000800", "How many records were leaked?"))
-	waitFor(t, "the answer after the failed reindex", func() bool { return len(h.api.accepted(pathPost)) == 1 })
-	if all := h.api.accepted(pathPost)[0].all(); !strings.Contains(all, "Source: Q2 ·") {
+	platformtest.WaitFor(t, "the answer after the failed reindex", func() bool { return len(h.api.Accepted(pathPost)) == 1 })
+	if all := h.api.Accepted(pathPost)[0].All(); !strings.Contains(all, "Source: Q2 ·") {
 		t.Errorf("after the failed reindex:\n%s", all)
 	}
 
 	reindex("U0EDITOR01", good)
-	waitFor(t, "the success report", func() bool { return len(h.api.accepted(pathRespond)) == 2 })
-	if report := h.api.accepted(pathRespond)[1].all(); !strings.Contains(report, "Reindexed") || !strings.Contains(report, "entries") {
+	platformtest.WaitFor(t, "the success report", func() bool { return len(h.api.Accepted(pathRespond)) == 2 })
+	if report := h.api.Accepted(pathRespond)[1].All(); !strings.Contains(report, "Reindexed") || !strings.Contains(report, "entries") {
 		t.Errorf("success report:\n%s", report)
 	}
 	if h.bot.Engine() == before {
@@ -459,7 +461,7 @@ func TestReindex(t *testing.T) {
 	}
 	h.event(t, mention("Ev0REINDEX02", "U0ASKER001", "C0SUPPORT1", "1717462800.000801", "How many records were leaked?"))
 	h.drain(t)
-	if all := h.api.accepted(pathPost)[1].all(); !strings.Contains(all, "Source: Q2 (revised)") {
+	if all := h.api.Accepted(pathPost)[1].All(); !strings.Contains(all, "Source: Q2 (revised)") {
 		t.Errorf("after the reindex:\n%s", all)
 	}
 	h.bot.Swap(before)
@@ -474,7 +476,7 @@ func TestReindexUnavailable(t *testing.T) {
 
 func TestServerErrorRetried(t *testing.T) {
 	h := newHarness(t)
-	h.api.fail = func(path string, n int) (int, http.Header) {
+	h.api.Fail = func(path string, n int) (int, http.Header) {
 		if n <= 2 {
 			return []int{http.StatusInternalServerError, http.StatusServiceUnavailable}[n-1], nil
 		}
@@ -484,7 +486,7 @@ func TestServerErrorRetried(t *testing.T) {
 	h.command(t, "U0ASKER001", "What information was leaked?")
 	h.drain(t)
 	for _, path := range []string{pathPost, pathRespond} {
-		if a, ok := len(h.api.attempts(path)), len(h.api.accepted(path)); a != 3 || ok != 1 {
+		if a, ok := len(h.api.Attempts(path)), len(h.api.Accepted(path)); a != 3 || ok != 1 {
 			t.Errorf("%s: %d attempts, %d accepted; want 3 and 1", path, a, ok)
 		}
 	}
@@ -495,7 +497,7 @@ func TestServerErrorRetried(t *testing.T) {
 
 func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
 	h := newHarness(t)
-	h.api.fail = func(path string, n int) (int, http.Header) {
+	h.api.Fail = func(path string, n int) (int, http.Header) {
 		if n == 1 {
 			return http.StatusTooManyRequests, http.Header{"Retry-After": {"1"}}
 		}
@@ -503,7 +505,7 @@ func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
 	}
 	h.event(t, mention("Ev0RETRY4291", "U0ASKER001", "C0SUPPORT1", "1717462800.001000", "How many records were leaked?"))
 	h.drain(t)
-	all := h.api.attempts(pathPost)
+	all := h.api.Attempts(pathPost)
 	if len(all) != 2 || all[1].Status != http.StatusOK {
 		t.Fatalf("%d attempts, want 2 ending in success", len(all))
 	}
@@ -516,7 +518,7 @@ func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
 // given as an HTTP date is honoured all the same, on a channel post and on a response URL.
 func TestTooManyRequestsHonoursRetryAfterDate(t *testing.T) {
 	h := newHarness(t)
-	h.api.fail = func(path string, n int) (int, http.Header) {
+	h.api.Fail = func(path string, n int) (int, http.Header) {
 		if n == 1 {
 			at := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
 			return http.StatusTooManyRequests, http.Header{"Retry-After": {at}}
@@ -527,7 +529,7 @@ func TestTooManyRequestsHonoursRetryAfterDate(t *testing.T) {
 	h.command(t, "U0ASKER001", "What information was leaked?")
 	h.drain(t)
 	for _, path := range []string{pathPost, pathRespond} {
-		all := h.api.attempts(path)
+		all := h.api.Attempts(path)
 		if len(all) != 2 || all[1].Status != http.StatusOK {
 			t.Fatalf("%s: %d attempts, want 2 ending in success", path, len(all))
 		}
@@ -539,7 +541,7 @@ func TestTooManyRequestsHonoursRetryAfterDate(t *testing.T) {
 
 func TestGivesUp(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.MaxAttempts = 3 })
-	h.api.fail = func(path string, _ int) (int, http.Header) {
+	h.api.Fail = func(path string, _ int) (int, http.Header) {
 		if path == pathPost {
 			return http.StatusBadGateway, nil
 		}
@@ -547,11 +549,11 @@ func TestGivesUp(t *testing.T) {
 	}
 	h.event(t, mention("Ev0GIVEUP001", "U0ASKER001", "C0SUPPORT1", "1717462800.001100", "How many records were leaked?"))
 	h.drain(t)
-	if n := len(h.api.attempts(pathPost)); n != 3 {
+	if n := len(h.api.Attempts(pathPost)); n != 3 {
 		t.Errorf("%d attempts, want 3", n)
 	}
 	// A 502 may hide a post carried out: each retry looks for it first.
-	if n := len(h.api.attempts(pathReplies)); n != 2 {
+	if n := len(h.api.Attempts(pathReplies)); n != 2 {
 		t.Errorf("%d lookups, want 2", n)
 	}
 	if s := h.a.Stats(); s.Failed != 1 {
@@ -576,7 +578,7 @@ func TestResponseURLElsewhereRefused(t *testing.T) {
 	if s := h.a.Stats(); s.Failed != 1 {
 		t.Errorf("stats %+v, want 1 failed", s)
 	}
-	for _, u := range []string{"https://hooks.slack.com/commands/T1/1/x", "https://hooks.slack-gov.com/actions/T1/1/x", h.api.responseURL(1)} {
+	for _, u := range []string{"https://hooks.slack.com/commands/T1/1/x", "https://hooks.slack-gov.com/actions/T1/1/x", h.api.ResponseURL(1)} {
 		if !h.a.api.allowed(target{responseURL: u}) {
 			t.Errorf("%s refused", u)
 		}
@@ -594,14 +596,14 @@ func TestSlowDown(t *testing.T) {
 	h.event(t, dm("Ev0SLOW00002", "U0ASKER001", "D0DIRECT01", "1717462800.001202", "What information was leaked?"))
 	h.event(t, dm("Ev0SLOW00003", "U0ASKER002", "D0DIRECT02", "1717462800.001203", "What information was leaked?"))
 	h.drain(t)
-	posts := h.api.accepted(pathPost)
+	posts := h.api.Accepted(pathPost)
 	if len(posts) != 3 {
 		t.Fatalf("%d posts, want 3", len(posts))
 	}
 	slow := h.bot.Engine().Content.Messages.SlowDown.In(faq.English)
 	var slowed []string
 	for _, p := range posts {
-		if strings.Contains(p.all(), slow) {
+		if strings.Contains(p.All(), slow) {
 			slowed = append(slowed, p.Channel)
 		}
 	}
@@ -639,9 +641,9 @@ func TestObserver(t *testing.T) {
 	h.event(t, mention("Ev0OBSERVE01", "U0ASKER001", "C0SUPPORT1", "1717462800.001300", "How many records were leaked?"))
 	h.event(t, mention("Ev0OBSERVE02", "U0ASKER001", "C0SUPPORT1", "1717462800.001301", "パスワードを変更したい"))
 	h.command(t, "U0ASKER002", "")
-	waitFor(t, "the answers", func() bool { return len(h.api.accepted(pathPost)) == 2 })
-	p := h.api.accepted(pathPost)[0]
-	h.click(t, "U0ASKER001", p, p.button(t, "yes|")) // over the limit
+	platformtest.WaitFor(t, "the answers", func() bool { return len(h.api.Accepted(pathPost)) == 2 })
+	p := h.api.Accepted(pathPost)[0]
+	h.click(t, "U0ASKER001", p, p.Button(t, "yes|")) // over the limit
 	h.command(t, "U0ASKER001", "Has My Number been leaked?")
 	h.drain(t)
 	h.do(EventsPath, dm("Ev0OBSERVE03", "U0ASKER001", "D0DIRECT01", "1717462800.001302", "hello").body())
@@ -657,9 +659,9 @@ func TestObserver(t *testing.T) {
 // acknowledged and dropped.
 func TestBusy(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Workers, c.Queue = 1, 1 })
-	h.api.hold = make(chan struct{})
+	h.api.Hold = make(chan struct{})
 	var once sync.Once
-	release := func() { once.Do(func() { close(h.api.hold) }) }
+	release := func() { once.Do(func() { close(h.api.Hold) }) }
 	defer release()
 	refused := 0
 	for i := range 16 {
@@ -676,8 +678,8 @@ func TestBusy(t *testing.T) {
 	h.drain(t)
 	busy := h.bot.Engine().Content.Messages.Busy.In(faq.English)
 	n := 0
-	for _, p := range h.api.accepted(pathPost) {
-		if strings.Contains(p.all(), busy) {
+	for _, p := range h.api.Accepted(pathPost) {
+		if strings.Contains(p.All(), busy) {
 			n++
 		}
 	}
@@ -693,24 +695,24 @@ func TestShutdown(t *testing.T) {
 		h.event(t, dm(fmt.Sprintf("Ev0SHUTDOWN%04d", i), fmt.Sprintf("U0ASKER%03d", i), "D0DIRECT01", fmt.Sprintf("1717462800.0015%02d", i), "How many records were leaked?"))
 	}
 	h.drain(t)
-	if n := len(h.api.accepted(pathPost)); n != 20 {
+	if n := len(h.api.Accepted(pathPost)); n != 20 {
 		t.Errorf("%d replies after Shutdown, want all 20", n)
 	}
 	w := h.do(EventsPath, dm("Ev0SHUTDOWN9999", "U0ASKER001", "D0DIRECT01", "1717462800.001599", "hello").body())
 	if w.Code != http.StatusServiceUnavailable {
 		t.Errorf("after Shutdown: status %d, want 503", w.Code)
 	}
-	if w := h.do(CommandsPath, commandForm("U0ASKER001", "hello", h.api.responseURL(1))); w.Code != http.StatusServiceUnavailable {
+	if w := h.do(CommandsPath, commandForm("U0ASKER001", "hello", h.api.ResponseURL(1))); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("command after Shutdown: status %d, want 503", w.Code)
 	}
 }
 
 func TestShutdownBoundedByContext(t *testing.T) {
 	h := newHarness(t)
-	h.api.hold = make(chan struct{})
-	defer close(h.api.hold)
+	h.api.Hold = make(chan struct{})
+	defer close(h.api.Hold)
 	h.event(t, dm("Ev0SDCTX0001", "U0ASKER001", "D0DIRECT01", "1717462800.001600", "How many records were leaked?"))
-	waitFor(t, "the post in flight", func() bool { return h.a.Stats().Queued == 0 })
+	platformtest.WaitFor(t, "the post in flight", func() bool { return h.a.Stats().Queued == 0 })
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	if err := h.a.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
@@ -719,7 +721,7 @@ func TestShutdownBoundedByContext(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	b := testBot(t)
+	b := bottest.New(t)
 	for name, cfg := range map[string]Config{
 		"no bot token":         {SigningSecret: testSecret},
 		"no secret, no socket": {BotToken: testBotToken},
@@ -740,7 +742,7 @@ func TestNew(t *testing.T) {
 	mux := http.NewServeMux()
 	a.Register(mux)
 	w := httptest.NewRecorder()
-	mux.ServeHTTP(w, signedRequest(EventsPath, []byte(`{"type":"url_verification","challenge":"c"}`), "", time.Now().Unix()))
+	mux.ServeHTTP(w, platformtest.SlackRequest(EventsPath, []byte(`{"type":"url_verification","challenge":"c"}`), "", time.Now().Unix()))
 	if w.Code != http.StatusUnauthorized {
 		t.Errorf("status %d, want 401", w.Code)
 	}
@@ -778,7 +780,7 @@ func TestPlainQuestion(t *testing.T) {
 // TestLimitsEveryEntry checks Block Kit's limits on the reply to every entry of the shipped
 // content, in both languages, and on the bot's other replies.
 func TestLimitsEveryEntry(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOver(t, shippedBot(t))
 	c := h.bot.Engine().Content
 	n := 0
 	for _, e := range c.Entries {
@@ -791,11 +793,11 @@ func TestLimitsEveryEntry(t *testing.T) {
 				blocks := wireBlocks(t, replyBlocks(r, h.bot.Messages(), switchEntry+e.ID))
 				checkLimits(t, blocks)
 				p := post{Blocks: blocks}
-				if got := len(p.buttons()); got < len(e.Followups)+1 {
+				if got := len(p.Buttons()); got < len(e.Followups)+1 {
 					t.Errorf("%d buttons for %d follow-ups and the language", got, len(e.Followups))
 				}
-				if !strings.Contains(p.all(), "`"+e.ID+"`") || !strings.Contains(p.all(), e.Section) {
-					t.Errorf("no entry id or source:\n%s", p.all())
+				if !strings.Contains(p.All(), "`"+e.ID+"`") || !strings.Contains(p.All(), e.Section) {
+					t.Errorf("no entry id or source:\n%s", p.All())
 				}
 			})
 			n++
@@ -808,10 +810,10 @@ func TestLimitsEveryEntry(t *testing.T) {
 		})
 	}
 	h.drain(t)
-	for i, p := range h.api.accepted(pathPost) {
+	for i, p := range h.api.Accepted(pathPost) {
 		t.Run(fmt.Sprintf("asked/%d", i), func(t *testing.T) { checkLimits(t, p.Blocks) })
 	}
-	if got := len(h.api.accepted(pathPost)); got != n {
+	if got := len(h.api.Accepted(pathPost)); got != n {
 		t.Errorf("%d replies to %d titles", got, n)
 	}
 
@@ -831,7 +833,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 		t.Run(name, func(t *testing.T) { checkLimits(t, wireBlocks(t, replyBlocks(r, h.bot.Messages(), switchWelcome))) })
 	}
 	dkPost := post{Blocks: wireBlocks(t, replyBlocks(dk, h.bot.Messages(), ""))}
-	if diff := cmp.Diff([]string{"faq.entry.0 entry|leak-count|en", "faq.entry.1 entry|contact|en"}, dkPost.buttons()); diff != "" {
+	if diff := cmp.Diff([]string{"faq.entry.0 entry|leak-count|en", "faq.entry.1 entry|contact|en"}, dkPost.Buttons()); diff != "" {
 		t.Errorf("don't know: suggestions (-want +got):\n%s", diff)
 	}
 
@@ -839,7 +841,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	if !ho.Handoff {
 		t.Fatalf("%v is not a hand-off", ho)
 	}
-	all := post{Blocks: wireBlocks(t, replyBlocks(ho, h.bot.Messages(), ""))}.all()
+	all := post{Blocks: wireBlocks(t, replyBlocks(ho, h.bot.Messages(), ""))}.All()
 	for _, want := range []string{c.Desk.Phone, c.Desk.Hours.In(faq.Japanese), c.Messages.DeskOpen.In(faq.Japanese)} {
 		if !strings.Contains(all, want) {
 			t.Errorf("hand-off lacks %q:\n%s", want, all)
@@ -847,7 +849,7 @@ func TestLimitsEveryEntry(t *testing.T) {
 	}
 	closed := bot.New(h.bot.Engine(), func() time.Time { return time.Date(2024, 6, 8, 10, 0, 0, 0, bot.JST) }) // a Saturday
 	r, _ := closed.EntryReply("am-i-affected", faq.English)
-	all = post{Blocks: wireBlocks(t, replyBlocks(r, h.bot.Messages(), ""))}.all()
+	all = post{Blocks: wireBlocks(t, replyBlocks(r, h.bot.Messages(), ""))}.All()
 	if !strings.Contains(all, "The desk is closed now; it opens again Monday 10 June at 09:00") || !strings.Contains(all, c.Desk.Phone) {
 		t.Errorf("hand-off when closed:\n%s", all)
 	}
@@ -864,7 +866,7 @@ func manyChoices(n int) []bot.Choice {
 // TestLogsHoldNoPersonalData drives every path that logs and checks that no message text, user,
 // channel or team id, response URL or credential reaches the logs.
 func TestLogsHoldNoPersonalData(t *testing.T) {
-	h := newHarness(t, func(c *Config) {
+	h := newHarnessOver(t, shippedBot(t), func(c *Config) {
 		c.Limiter = memstore.NewLimiter(time.Hour, 4, nil)
 		c.Editors = []string{"U0EDITOR01"}
 		c.Reindex = func(context.Context) (string, error) { return "", errors.New("content/x.yaml:1: bad") }
@@ -877,7 +879,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 		sentence = "私の口座番号は漏れていますか"
 	)
 	u := "U0PRIVATE77"
-	h.api.fail = func(path string, n int) (int, http.Header) {
+	h.api.Fail = func(path string, n int) (int, http.Header) {
 		if n == 1 {
 			return http.StatusInternalServerError, nil
 		}
@@ -890,11 +892,11 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	h.command(t, u, "My Number "+myNumber+" account "+account)
 	h.command(t, u, "reindex")
 	h.command(t, "U0EDITOR01", "reindex")
-	waitFor(t, "the answers", func() bool { return len(h.api.accepted(pathPost)) == 2 })
-	p := h.api.accepted(pathPost)[0]
-	h.click(t, u, p, wireElement{ActionID: "faq.no", Value: "no|contact|ja"})
-	h.click(t, u, p, wireElement{ActionID: "faq.entry.0", Value: "entry|leak-count|ja"})
-	h.click(t, u, p, wireElement{ActionID: "faq.entry.0", Value: "entry|leak-count|ja"}) // over the limit
+	platformtest.WaitFor(t, "the answers", func() bool { return len(h.api.Accepted(pathPost)) == 2 })
+	p := h.api.Accepted(pathPost)[0]
+	h.click(t, u, p, platformtest.SlackElement{ActionID: "faq.no", Value: "no|contact|ja"})
+	h.click(t, u, p, platformtest.SlackElement{ActionID: "faq.entry.0", Value: "entry|leak-count|ja"})
+	h.click(t, u, p, platformtest.SlackElement{ActionID: "faq.entry.0", Value: "entry|leak-count|ja"}) // over the limit
 	h.do(EventsPath, dm("Ev0LOGS00003", u, "D0PRIVATE77", "1717462800.001703", phone).body(), "X-Slack-Signature", "v0=forged")
 	h.do(CommandsPath, []byte("text="+email+"&user_id="+u), "X-Slack-Request-Timestamp", "1")
 	h.drain(t)
@@ -937,13 +939,13 @@ func TestDirectMessageWithFile(t *testing.T) {
 	h.event(t, withFile(dm("Ev0FILE0001", "U0ASKER001", "D0DIRECT01", "1717462800.000401", "How many records were leaked?")))
 	h.event(t, withFile(dm("Ev0FILE0002", "U0ASKER002", "D0DIRECT02", "1717462800.000402", "")))
 	h.drain(t)
-	posts := h.api.accepted(pathPost)
+	posts := h.api.Accepted(pathPost)
 	if len(posts) != 2 {
 		t.Fatalf("%d posts, want 2", len(posts))
 	}
 	byChannel := map[string]string{}
 	for _, p := range posts {
-		byChannel[p.Channel] = p.all()
+		byChannel[p.Channel] = p.All()
 	}
 	if !strings.Contains(byChannel["D0DIRECT01"], "`leak-count`") {
 		t.Errorf("a file with a question:\n%s\nwant the answer of leak-count", byChannel["D0DIRECT01"])

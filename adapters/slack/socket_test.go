@@ -10,6 +10,10 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/faqbot/faqbot/adapters/platformtest"
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/bottest"
 )
 
 // socketServer plays Slack's side of Socket Mode on the fake API: apps.connections.open
@@ -29,9 +33,9 @@ type socketAck struct {
 	Payload    json.RawMessage `json:"payload"`
 }
 
-func newSocketServer(tb testing.TB, f *fakeAPI) *socketServer {
+func newSocketServer(tb testing.TB, f *platformtest.SlackAPI) *socketServer {
 	s := &socketServer{tb: tb, connected: make(chan struct{}, 4), acks: make(chan socketAck, 64)}
-	f.ws = s
+	f.WS = s
 	return s
 }
 
@@ -114,8 +118,8 @@ func (s *socketServer) ack(id string) socketAck {
 
 // socketHarness runs the adapter in Socket Mode against the fake; stop ends RunSocketMode and
 // checks that it returned nil.
-func socketHarness(t *testing.T) (h *harness, s *socketServer, stop func()) {
-	h = newHarness(t, func(c *Config) { c.SigningSecret, c.AppToken = "", testAppToken })
+func socketHarness(t *testing.T, b *bot.Bot) (h *harness, s *socketServer, stop func()) {
+	h = newHarnessOver(t, b, func(c *Config) { c.SigningSecret, c.AppToken = "", testAppToken })
 	s = newSocketServer(t, h.api)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
@@ -136,7 +140,7 @@ func socketHarness(t *testing.T) (h *harness, s *socketServer, stop func()) {
 }
 
 func TestSocketMode(t *testing.T) {
-	h, s, stop := socketHarness(t)
+	h, s, stop := socketHarness(t, shippedBot(t))
 
 	// An event: acknowledged, answered in the thread; its retry acknowledged, not answered again.
 	ev := json.RawMessage(mention("Ev0SOCKET001", "U0ASKER001", "C0SUPPORT1", "1717462800.002000", "How many records were leaked?").body())
@@ -152,48 +156,48 @@ func TestSocketMode(t *testing.T) {
 	// An event type the SDK does not decode, and one the adapter ignores: acknowledged all the same.
 	s.send("env-4", "events_api", json.RawMessage(callback("Ev0SOCKET003", map[string]any{"type": "no_such_event_type", "user": "U0ASKER001"}).body()), 0)
 	s.ack("env-4")
-	waitFor(t, "the answers", func() bool { return len(h.api.accepted(pathPost)) == 2 })
-	p := h.api.accepted(pathPost)[0]
+	platformtest.WaitFor(t, "the answers", func() bool { return len(h.api.Accepted(pathPost)) == 2 })
+	p := h.api.Accepted(pathPost)[0]
 	if p.Channel == "D0DIRECT02" {
-		p = h.api.accepted(pathPost)[1]
+		p = h.api.Accepted(pathPost)[1]
 	}
-	if p.Channel != "C0SUPPORT1" || p.ThreadTS != "1717462800.002000" || !strings.Contains(p.all(), "`leak-count`") {
-		t.Errorf("answer posted to %s thread %q:\n%s", p.Channel, p.ThreadTS, p.all())
+	if p.Channel != "C0SUPPORT1" || p.ThreadTS != "1717462800.002000" || !strings.Contains(p.All(), "`leak-count`") {
+		t.Errorf("answer posted to %s thread %q:\n%s", p.Channel, p.ThreadTS, p.All())
 	}
 
 	// A slash command: the ack carries the immediate answer; the answer goes to the response URL.
 	s.send("env-5", "slash_commands", map[string]any{"token": "legacy", "team_id": testTeam, "user_id": "U0ASKER001",
 		"channel_id": "C0SUPPORT1", "command": "/faq", "text": "Has My Number been leaked?",
-		"response_url": h.api.responseURL(101), "trigger_id": "1.2.3"}, 0)
+		"response_url": h.api.ResponseURL(101), "trigger_id": "1.2.3"}, 0)
 	var ack ackMessage
 	json.Unmarshal(s.ack("env-5").Payload, &ack)
 	if ack.ResponseType != "ephemeral" || ack.Text != "Looking that up…" {
 		t.Errorf("command ack %+v", ack)
 	}
-	waitFor(t, "the command's answer", func() bool { return len(h.api.accepted(pathRespond)) == 1 })
-	if r := h.api.accepted(pathRespond)[0]; !strings.Contains(r.all(), "`my-number`") {
-		t.Errorf("command answer:\n%s", r.all())
+	platformtest.WaitFor(t, "the command's answer", func() bool { return len(h.api.Accepted(pathRespond)) == 1 })
+	if r := h.api.Accepted(pathRespond)[0]; !strings.Contains(r.All(), "`my-number`") {
+		t.Errorf("command answer:\n%s", r.All())
 	}
 	s.send("env-6", "slash_commands", map[string]any{"team_id": testTeam, "user_id": "U0ASKER001", "command": "/faq", "text": "",
-		"response_url": h.api.responseURL(102)}, 0)
+		"response_url": h.api.ResponseURL(102)}, 0)
 	json.Unmarshal(s.ack("env-6").Payload, &ack)
 	usage := post{}
 	json.Unmarshal(ack.Blocks, &usage.Blocks)
-	if !strings.Contains(usage.all(), "Usage: /faq") || len(usage.buttons()) < 5 { // the ack reads no state: the usage line in both languages
-		t.Errorf("usage ack:\n%s", usage.all())
+	if !strings.Contains(usage.All(), "Usage: /faq") || len(usage.Buttons()) < 5 { // the ack reads no state: the usage line in both languages
+		t.Errorf("usage ack:\n%s", usage.All())
 	}
 
 	// A click: acknowledged, recorded.
-	s.send("env-7", "interactive", json.RawMessage(interaction("U0ASKER001", p, p.button(t, "yes|leak-count|en"), h.api.responseURL(103))), 0)
+	s.send("env-7", "interactive", json.RawMessage(interaction("U0ASKER001", p, p.Button(t, "yes|leak-count|en"), h.api.ResponseURL(103))), 0)
 	s.ack("env-7")
-	waitFor(t, "the thanks", func() bool { return len(h.api.accepted(pathRespond)) == 2 })
+	platformtest.WaitFor(t, "the thanks", func() bool { return len(h.api.Accepted(pathRespond)) == 2 })
 	if y, _ := h.feedback.Counts("leak-count"); y != 1 {
 		t.Errorf("%d helpful, want 1", y)
 	}
 
 	stop()
 	h.drain(t)
-	if n := len(h.api.accepted(pathPost)); n != 2 {
+	if n := len(h.api.Accepted(pathPost)); n != 2 {
 		t.Errorf("%d channel posts, want 2", n)
 	}
 	if st := h.a.Stats(); st.Duplicates != 1 {
@@ -204,11 +208,11 @@ func TestSocketMode(t *testing.T) {
 // TestSocketModeLeavesEnvelopesAfterShutdown: once shut down, envelopes are not acknowledged,
 // so that Slack delivers them again to another connection.
 func TestSocketModeLeavesEnvelopesAfterShutdown(t *testing.T) {
-	h, s, stop := socketHarness(t)
+	h, s, stop := socketHarness(t, bottest.New(t))
 	defer stop()
 	h.drain(t)
 	s.send("env-late", "events_api", json.RawMessage(dm("Ev0SOCKET009", "U0ASKER001", "D0DIRECT01", "1717462800.002009", "hello").body()), 0)
-	s.send("env-cmd", "slash_commands", map[string]any{"team_id": testTeam, "user_id": "U0ASKER001", "text": "hello", "response_url": h.api.responseURL(1)}, 0)
+	s.send("env-cmd", "slash_commands", map[string]any{"team_id": testTeam, "user_id": "U0ASKER001", "text": "hello", "response_url": h.api.ResponseURL(1)}, 0)
 	select {
 	case a := <-s.acks:
 		t.Errorf("acknowledged %s after Shutdown", a.EnvelopeID)

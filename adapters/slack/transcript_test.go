@@ -3,6 +3,7 @@ package slack
 import (
 	"flag"
 	"fmt"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"io"
 	"path/filepath"
 	"testing"
@@ -23,14 +24,14 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts under te
 // test ./adapters/slack -run TestTranscript -update rewrites the transcript).
 func TestTranscript(t *testing.T) {
 	rec := &transcript.Recorder{}
-	h := newHarness(t, func(c *Config) { c.Observer, c.Feedback = rec, rec })
+	h := newHarnessOver(t, shippedBot(t), func(c *Config) { c.Observer, c.Feedback = rec, rec })
 	testdata := filepath.Join("..", "..", "bot", "testdata")
 	got, err := transcript.Play(filepath.Join(testdata, "conversations.txt"), rec, func(out io.Writer, turn transcript.Turn) {
 		user, channel := fmt.Sprintf("U0CONV%04d", turn.User), fmt.Sprintf("D0CONV%04d", turn.User)
 		ts := fmt.Sprintf("1717462800.%06d", turn.Seq)
 		h.event(t, dm(fmt.Sprintf("Ev0TRANS%04d", turn.Seq), user, channel, ts, turn.Text))
-		waitFor(t, "the answer to "+turn.Conversation, func() bool { return len(h.api.accepted(pathPost)) == turn.Seq })
-		p := h.api.accepted(pathPost)[turn.Seq-1]
+		platformtest.WaitFor(t, "the answer to "+turn.Conversation, func() bool { return len(h.api.Accepted(pathPost)) == turn.Seq })
+		p := h.api.Accepted(pathPost)[turn.Seq-1]
 		if p.Channel != channel || p.ThreadTS != "" {
 			t.Fatalf("%+v: posted to %s (thread %q), want %s", turn, p.Channel, p.ThreadTS, channel)
 		}
@@ -41,7 +42,7 @@ func TestTranscript(t *testing.T) {
 			}
 			fmt.Fprintf(out, "< %s\n", b.Type)
 			for _, e := range b.Elements {
-				fmt.Fprintf(out, "  - %s %q", e.Type, transcript.Excerpt(e.text()))
+				fmt.Fprintf(out, "  - %s %q", e.Type, transcript.Excerpt(e.TextOf()))
 				if e.Value != "" {
 					fmt.Fprintf(out, " %s", e.Value)
 				}

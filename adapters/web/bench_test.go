@@ -18,7 +18,7 @@ import (
 // of answers, ask-backs and hand-offs.
 func benchQuestions(b *testing.B) [][]byte {
 	var qs [][]byte
-	for _, e := range testBot(b).Engine().Content.Entries {
+	for _, e := range shippedBot(b).Engine().Content.Entries {
 		for _, t := range e.Text {
 			for _, q := range append([]string{t.Title}, t.Questions...) {
 				body, _ := json.Marshal(map[string]string{"query": q})

@@ -209,7 +209,7 @@ func TestPageBrand(t *testing.T) {
 		link  bool
 		brand bool
 	}{
-		{"shipped", testBot(t), false, true},
+		{"shipped", shippedBot(t), false, true},
 		{"with the notice page", brandedBot(t, func(b *faq.Brand) { b.NoticeURL = url }), true, true},
 		{"no brand", brandedBot(t, func(b *faq.Brand) { *b = faq.Brand{} }), false, false},
 	} {

@@ -132,7 +132,7 @@ func waitReply(want string) chromedp.Action[chromedp.Void] {
 // the reply. With WEB_SCREENSHOTS set to a directory, it also saves the page at phone and
 // desktop sizes there.
 func TestBrowser(t *testing.T) {
-	srv := httptest.NewServer(newHandler(t, Config{Editor: everyone})) // before the browser's clock starts
+	srv := httptest.NewServer(newHandlerOver(t, shippedBot(t), Config{Editor: everyone})) // before the browser's clock starts
 	defer srv.Close()
 	ctx := browser(t, 390, 844)
 	stopConsole := watchConsole(ctx)

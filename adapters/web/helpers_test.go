@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/bottest"
 	"github.com/faqbot/faqbot/faq"
 )
 
@@ -29,7 +30,14 @@ var testEngine = sync.OnceValues(func() (*bot.Engine, error) {
 // testNow is a Tuesday morning in Japan: the desk is open.
 func testNow() time.Time { return time.Date(2024, 6, 4, 10, 0, 0, 0, bot.JST) }
 
+// testBot is a bot over bottest's fixture content.
 func testBot(tb testing.TB) *bot.Bot {
+	tb.Helper()
+	return bottest.New(tb)
+}
+
+// shippedBot is a bot over the shipped content.
+func shippedBot(tb testing.TB) *bot.Bot {
 	tb.Helper()
 	e, err := testEngine()
 	if err != nil {
@@ -83,9 +91,16 @@ var errStoreDown = errors.New("store down")
 func everyone(*http.Request) bool { return true }
 func nobody(*http.Request) bool   { return false }
 
-// newHandler returns a handler over the shipped content with open limits unless cfg sets them,
-// whose every reader is an editor (the tests read the decision) unless cfg.Editor says otherwise.
+// newHandler returns a handler over bottest's fixture content with open limits unless cfg sets
+// them, whose every reader is an editor (the tests read the decision) unless cfg.Editor says
+// otherwise.
 func newHandler(tb testing.TB, cfg Config) *Handler {
+	tb.Helper()
+	return newHandlerOver(tb, testBot(tb), cfg)
+}
+
+// newHandlerOver is newHandler with the bot b.
+func newHandlerOver(tb testing.TB, b *bot.Bot, cfg Config) *Handler {
 	tb.Helper()
 	if cfg.Editor == nil {
 		cfg.Editor = everyone
@@ -96,7 +111,7 @@ func newHandler(tb testing.TB, cfg Config) *Handler {
 	if cfg.AddrLimiter == nil {
 		cfg.AddrLimiter = open{}
 	}
-	h, err := New(testBot(tb), cfg)
+	h, err := New(b, cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -155,26 +170,8 @@ func post(tb testing.TB, h http.Handler, path string, v any) (*httptest.Response
 	return call(tb, h, http.MethodPost, path, "application/json", string(b))
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writes, for capturing logs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // captureLogs returns a logger that writes everything, debug included, as JSON to the buffer.
-func captureLogs() (*slog.Logger, *syncBuffer) {
-	var buf syncBuffer
+func captureLogs() (*slog.Logger, *platformtest.SyncBuffer) {
+	var buf platformtest.SyncBuffer
 	return slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &buf
 }

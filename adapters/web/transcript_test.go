@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts under te
 // does (go test ./adapters/web -run TestTranscript -update rewrites the transcript).
 func TestTranscript(t *testing.T) {
 	rec := &transcript.Recorder{}
-	h := newHandler(t, Config{Editor: nobody, Observer: rec, Feedback: rec})
+	h := newHandlerOver(t, shippedBot(t), Config{Editor: nobody, Observer: rec, Feedback: rec})
 	testdata := filepath.Join("..", "..", "bot", "testdata")
 	got, err := transcript.Play(filepath.Join(testdata, "conversations.txt"), rec, func(out io.Writer, turn transcript.Turn) {
 		conv := "transcript-conv-" + turn.Conversation

@@ -57,7 +57,7 @@ func TestAsk(t *testing.T) {
 }
 
 func TestAskExtras(t *testing.T) {
-	h := newHandler(t, Config{})
+	h := newHandlerOver(t, shippedBot(t), Config{})
 	res := ask(t, h, map[string]string{"query": "How many records were leaked?"})
 	if res.Helpful == nil || res.Helpful.Ask != "Was this answer helpful?" || res.Helpful.Yes != "Yes" {
 		t.Errorf("an answer asks %+v, want whether it helped, in English", res.Helpful)
@@ -79,7 +79,7 @@ func TestAskExtras(t *testing.T) {
 }
 
 func TestConversation(t *testing.T) {
-	h := newHandler(t, Config{})
+	h := newHandlerOver(t, shippedBot(t), Config{})
 	first := ask(t, h, map[string]string{"query": "パスワードを変更したい"})
 	if first.Action != nlu.AskBack || len(first.Choices) != 2 {
 		t.Fatalf("first answer %s with %d choices, want an ask-back with 2", first.Action, len(first.Choices))
@@ -260,7 +260,7 @@ func TestFeedback(t *testing.T) {
 }
 
 func TestWelcome(t *testing.T) {
-	h := newHandler(t, Config{})
+	h := newHandlerOver(t, shippedBot(t), Config{})
 	for _, lang := range []string{"ja", "en"} {
 		w, res := call(t, h, "GET", "/api/welcome?lang="+lang, "", "")
 		if w.Code != 200 || res.Lang != lang || len(res.Choices) != bot.WelcomeChoices || res.Body == "" {

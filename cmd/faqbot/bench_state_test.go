@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +16,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/adapters/line"
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/metrics"
 	"github.com/faqbot/faqbot/bot/redisstore/redistest"
@@ -105,9 +103,7 @@ func benchRoundTrip(b *testing.B, bt *bot.Bot, sc *serveConfig, qs []string) {
 	for i := range hooks {
 		id := fmt.Sprintf("B%s%012d", batch, i)
 		body := lineWebhook(id, fmt.Sprintf("U%032x", i%5000), qs[i%len(qs)])
-		m := hmac.New(sha256.New, []byte(secret))
-		m.Write(body)
-		hooks[i] = hook{body, base64.StdEncoding.EncodeToString(m.Sum(nil)), "reply-" + id}
+		hooks[i] = hook{body, platformtest.SignLine(secret, body), "reply-" + id}
 	}
 	const users = 64
 	tr := http.DefaultTransport.(*http.Transport).Clone()

@@ -2,10 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/faq"
 )
@@ -459,10 +456,8 @@ func lineWebhook(id, user, text string) []byte {
 
 func postLine(t *testing.T, base string, body []byte) {
 	t.Helper()
-	mac := hmac.New(sha256.New, []byte(e2eLineSecret))
-	mac.Write(body)
 	req, _ := http.NewRequest(http.MethodPost, base+"/line/webhook", bytes.NewReader(body))
-	req.Header.Set("X-Line-Signature", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("X-Line-Signature", platformtest.SignLine(e2eLineSecret, body))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -475,13 +470,11 @@ func postLine(t *testing.T, base string, body []byte) {
 
 func postSlack(t *testing.T, base, path, contentType string, body []byte) {
 	t.Helper()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(e2eSlackSecret))
-	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
+	ts := time.Now().Unix()
 	req, _ := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
+	req.Header.Set("X-Slack-Signature", platformtest.SignSlack(e2eSlackSecret, ts, body))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -10,10 +10,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot/redisstore/redistest"
 )
 
@@ -269,18 +266,14 @@ type signed struct {
 }
 
 func signedLine(body []byte) signed {
-	mac := hmac.New(sha256.New, []byte(e2eLineSecret))
-	mac.Write(body)
-	return signed{"/line/webhook", body, http.Header{"X-Line-Signature": {base64.StdEncoding.EncodeToString(mac.Sum(nil))},
+	return signed{"/line/webhook", body, http.Header{"X-Line-Signature": {platformtest.SignLine(e2eLineSecret, body)},
 		"Content-Type": {"application/json"}}}
 }
 
 func signedSlack(path, contentType string, body []byte) signed {
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(e2eSlackSecret))
-	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
-	return signed{path, body, http.Header{"Content-Type": {contentType}, "X-Slack-Request-Timestamp": {ts},
-		"X-Slack-Signature": {"v0=" + hex.EncodeToString(mac.Sum(nil))}}}
+	ts := time.Now().Unix()
+	return signed{path, body, http.Header{"Content-Type": {contentType}, "X-Slack-Request-Timestamp": {strconv.FormatInt(ts, 10)},
+		"X-Slack-Signature": {platformtest.SignSlack(e2eSlackSecret, ts, body)}}}
 }
 
 func (s signed) send(t *testing.T, base string) int {

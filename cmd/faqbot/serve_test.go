@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -17,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/faqbot/faqbot/adapters/platformtest"
 )
 
 // serveLog is a buffer safe for concurrent writes, for the server's log.
@@ -117,14 +116,12 @@ func TestServeLine(t *testing.T) {
 		`"source":{"type":"user","userId":"U00000000000000000000000000000001"},"webhookEventId":"01HZSERVE",` +
 		`"deliveryContext":{"isRedelivery":false},"replyToken":"serve-reply-token",` +
 		`"message":{"id":"1","type":"text","text":"流出した件数は？","quoteToken":"q"}}]}`)
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
 	for _, tc := range []struct {
 		sig  string
 		want int
 	}{
 		{"", http.StatusBadRequest},
-		{base64.StdEncoding.EncodeToString(mac.Sum(nil)), http.StatusOK},
+		{platformtest.SignLine(secret, body), http.StatusOK},
 	} {
 		req, _ := http.NewRequest(http.MethodPost, base+"/line/webhook", bytes.NewReader(body))
 		req.Header.Set("X-Line-Signature", tc.sig)
