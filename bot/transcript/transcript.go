@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
@@ -127,6 +128,22 @@ func Check(golden, decisions string, got []byte, update bool) error {
 		err = errors.Join(err, fmt.Errorf("decided differently from the bot: %w", e))
 	}
 	return err
+}
+
+// Adapter runs the conversations of bot/testdata/conversations.txt through an adapter, from the
+// adapter's package directory (adapters/NAME, as go test runs it): Play, then Check against
+// the adapter's testdata/transcript.golden (rewritten when update is set) and bot's
+// decisions.golden. A failure to play is fatal; a difference is reported as an error.
+func Adapter(tb testing.TB, rec *Recorder, update bool, say func(out io.Writer, t Turn)) {
+	tb.Helper()
+	botdata := filepath.Join("..", "..", "bot", "testdata")
+	got, err := Play(filepath.Join(botdata, "conversations.txt"), rec, say)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := Check(filepath.Join("testdata", "transcript.golden"), filepath.Join(botdata, "decisions.golden"), got, update); err != nil {
+		tb.Error(err)
+	}
 }
 
 // Line is the decision of one reply, the same on every platform: conversation, turn (from
