@@ -167,15 +167,7 @@ func TestBM25Lean(t *testing.T) {
 // per clause, so that its allocations do not grow with its clauses.
 func TestBM25ReadersReused(t *testing.T) {
 	ctx := context.Background()
-	c, err := LoadEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := NewIndex(ctx, c, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := shippedIndex(t)
 	cl := ix.clauses(ix.an.Terms("ログインパスワードを忘れた場合の再設定方法"))
 	if len(cl) < 3 {
 		t.Fatalf("%d clauses: the query is too short to tell", len(cl))
@@ -305,15 +297,7 @@ func tsvRows(path string) [][]string {
 // and its pools of scratch space) find what the same searches find one at a time.
 func TestSearchConcurrent(t *testing.T) {
 	ctx := context.Background()
-	c, err := LoadEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := NewIndex(ctx, c, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := shippedIndex(t)
 	var queries []text.Terms
 	for i, p := range ix.phrases {
 		if i%12 == 0 {
@@ -350,4 +334,19 @@ func TestSearchConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// shippedIndex is the index of the embedded content, closed when tb ends.
+func shippedIndex(tb testing.TB) *Index {
+	tb.Helper()
+	c, err := LoadEmbedded()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, err := NewIndex(context.Background(), c, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	return ix
 }
