@@ -494,9 +494,9 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 	for _, h := range r.hits {
 		root := m.root(h.Entry)
 		j, ok := m.famOf[root]
-		if !ok {
-			j = slices.IndexFunc(cands[len(m.famRoots):], func(c candidate) bool { return c.entry == root }) + len(m.famRoots)
-			if j < len(m.famRoots) {
+		if !ok { // a family the model has no class of: among those of the hits, or a new one
+			j = slices.IndexFunc(cands, func(c candidate) bool { return c.entry == root })
+			if j < 0 {
 				j = len(cands)
 				cands = append(cands, candidate{entry: root})
 			}
@@ -505,9 +505,9 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 		c.similarity = max(c.similarity, h.Similarity*h.factor)
 	}
 	r.cands = cands[:0]
-	oneWord := bare(r.an)
+	one := oneTerm(r.an)
 	for _, c := range cands {
-		c.confidence = (w*c.prob + (1-w)*c.similarity) * m.typeFactor(c.entry, r.sig, oneWord)
+		c.confidence = (w*c.prob + (1-w)*c.similarity) * m.typeFactor(c.entry, r.sig, one)
 		if c.entry.OutOfScope {
 			r.outside = c.confidence
 			continue
@@ -526,9 +526,9 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 	return r, nil
 }
 
-// bare reports whether an analysed text is one content word alone ("PW"): it names a topic and
-// asks nothing in particular about it.
-func bare(a analysis.Analysis) bool {
+// oneTerm reports whether an analysed text is one content word alone ("PW"): it names a topic
+// and asks nothing in particular about it.
+func oneTerm(a analysis.Analysis) bool {
 	f := analysis.JA
 	if a.Terms.English() {
 		f = analysis.EN

@@ -109,7 +109,7 @@ func (m *Matcher) factor(h *faq.Hit) float64 {
 // question is a topic word alone (bare: "PW" asks nothing else).
 //
 // The out-of-scope examples ask every type of question: their confidence takes no factor.
-func (m *Matcher) typeFactor(e *faq.Entry, sig Signals, bare bool) float64 {
+func (m *Matcher) typeFactor(e *faq.Entry, sig Signals, oneTerm bool) float64 {
 	howto := m.howto[e]
 	switch {
 	case e.OutOfScope:
@@ -118,7 +118,7 @@ func (m *Matcher) typeFactor(e *faq.Entry, sig Signals, bare bool) float64 {
 		return m.cfg.TypeMismatch
 	case !sig.HowTo && !sig.LeakQuestion && m.leaky[e]:
 		return m.cfg.UntypedFactor
-	case !sig.HowTo && !sig.LeakQuestion && !sig.Request && !bare && howto:
+	case !sig.HowTo && !sig.LeakQuestion && !sig.Request && !oneTerm && howto:
 		return m.cfg.UntypedHowToFactor
 	}
 	return 1
