@@ -70,7 +70,7 @@ func lowerWords(lists ...map[Lang][]string) []signalWord {
 		for _, ws := range byLang {
 			for _, w := range ws {
 				if w = strings.ToLower(w); w != "" {
-					out = append(out, signalWord{w: w, ascii: isASCII(w)})
+					out = append(out, signalWord{w: w, ascii: analysis.IsASCII(w)})
 				}
 			}
 		}
@@ -93,15 +93,6 @@ func containsAny(texts []string, words []signalWord) bool {
 		}
 	}
 	return false
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 // briefWords and briefRunes bound a brief message: at most three words, and at most ten

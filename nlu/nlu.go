@@ -311,7 +311,7 @@ func (m *Matcher) compile(lists map[faq.Lang][]string) lexicon {
 	for _, terms := range lists {
 		for _, t := range terms {
 			ja := m.an.Rewrite(t)
-			if !isASCII(ja) {
+			if !analysis.IsASCII(ja) {
 				if y := m.an.Analyze(t).Yomi; utf8.RuneCountInString(y) >= 2 {
 					lx.kana = append(lx.kana, y) // ハハ, ジュウショ: 母, 住所 as a kana-only question writes them
 				}
@@ -321,7 +321,7 @@ func (m *Matcher) compile(lists map[faq.Lang][]string) lexicon {
 					lx.sub = append(lx.sub, ja) // as the question's Japanese form holds it
 				}
 			}
-			if isASCII(analysis.Normalize(t)) {
+			if analysis.IsASCII(analysis.Normalize(t)) {
 				if w := m.an.CanonicalEN(t); w != "" {
 					lx.en = append(lx.en, w)
 				}
@@ -381,15 +381,6 @@ func containsWord(s, w string) bool {
 
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '\''
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // DetectLang returns English when the utterance is mostly Latin letters and does not read as

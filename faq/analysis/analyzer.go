@@ -75,7 +75,7 @@ func New(syn Synonyms, colloquial ...Rewrite) *Analyzer {
 // its kana: the form every field of a question or phrasing is analysed from.
 func (a *Analyzer) normalize(s string) string {
 	n := Normalize(s)
-	if isASCII(n) {
+	if IsASCII(n) {
 		if kana, ok := Romaji(n); ok {
 			n = kana
 		}
@@ -121,7 +121,7 @@ func (t Terms) English() bool {
 		return false
 	}
 	for _, g := range t[Gram] {
-		if !isASCII(g) {
+		if !IsASCII(g) {
 			return false
 		}
 	}
@@ -154,7 +154,7 @@ func (a *Analyzer) Analyze(s string) Analysis {
 	n := a.normalize(s)
 	ja, en := a.ja.apply(n), a.en.apply(n)
 	var jw japaneseWords
-	if isASCII(ja) {
+	if IsASCII(ja) {
 		jw.words = asciiWords(ja) // what kagome makes of ASCII text, without running it
 		jw.tokens = strings.FieldsFunc(ja, func(r rune) bool { return !isWordByte(byte(r)) })
 	} else {
@@ -189,7 +189,7 @@ func (a *Analyzer) Field(f Field, s string) []string {
 	switch f {
 	case JA:
 		ja := a.ja.apply(n)
-		if isASCII(ja) {
+		if IsASCII(ja) {
 			return asciiWords(ja)
 		}
 		return japanese(ja).words
@@ -224,7 +224,7 @@ func (a *Analyzer) CanonicalEN(s string) string {
 // forms, function words included), or its ASCII words.
 func (a *Analyzer) Tokens(s string) []string {
 	ja := a.Rewrite(s)
-	if isASCII(ja) {
+	if IsASCII(ja) {
 		return strings.FieldsFunc(ja, func(r rune) bool { return !isWordByte(byte(r)) })
 	}
 	return japanese(ja).tokens
@@ -288,7 +288,7 @@ func japaneseOf(ms []morpheme) japaneseWords {
 			continue
 		}
 		jw.tokens = append(jw.tokens, Fold(surface))
-		if isASCII(surface) {
+		if IsASCII(surface) {
 			if !isEnglishStop(surface) {
 				jw.words = append(jw.words, surface)
 			}
@@ -495,7 +495,7 @@ func newRewriter(groups [][]string) *rewriter {
 			if v == "" {
 				continue
 			}
-			if isASCII(v) {
+			if IsASCII(v) {
 				rw.canon[v] = canon
 				rw.maxWords = max(rw.maxWords, len(strings.Fields(v)))
 				continue
@@ -593,7 +593,8 @@ func kanaVariants(v string) []string {
 	return out
 }
 
-func isASCII(s string) bool {
+// IsASCII reports whether s holds only ASCII characters.
+func IsASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
@@ -649,7 +650,7 @@ func kanjiSkeleton(w string) string {
 // password"). It reads the text's words, not what they mean.
 func Bare(s string) bool {
 	n := Normalize(s)
-	if isASCII(n) {
+	if IsASCII(n) {
 		return len(englishTerms(n)) <= 1
 	}
 	for _, m := range morphemes(n) {

@@ -71,7 +71,7 @@ func TestSameAsKagome(t *testing.T) {
 	words := 0
 	for _, s := range corpus.Texts(t) {
 		n := a.ja.apply(a.normalize(s)) // what Analyze gives japanese
-		if seen[n] || isASCII(n) {
+		if seen[n] || IsASCII(n) {
 			continue // Analyze does not run the tokeniser on ASCII text
 		}
 		seen[n] = true
