@@ -13,8 +13,10 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	bolt "go.etcd.io/bbolt"
 
 	text "github.com/faqbot/faqbot/faq/analysis"
+	"github.com/faqbot/faqbot/faq/cachefile"
 	"github.com/faqbot/faqbot/faq/embed"
 )
 
@@ -62,6 +64,11 @@ type Index struct {
 	outside    *Entry // the pseudo-entry of the out-of-scope examples; nil without any
 	anchors    map[*Entry]map[text.Field]map[string]bool
 	dir        string
+	hash       string // of the content, as contentHash
+	// cache says, per part kept in the cache beside an on-disk index, whether it was read
+	// from there (CacheReport).
+	cacheMu sync.Mutex
+	cache   map[string]string
 	// stats are the BM25 statistics of each bleve field; reader is the snapshot every search
 	// reads, and docOf numbers its documents as faqbot does (see openReader).
 	stats      map[string]fieldStats
@@ -80,9 +87,12 @@ const hashKey = "faqbot-content-hash"
 
 // NewIndex builds the index of c. With dir == "" the index lives in memory; otherwise it is a
 // scorch index in a subdirectory of dir named after the content's hash: an index there built
-// from the same content is reused, and one built from other content is left to the caller to
-// remove (Dir, once the Index that uses it is closed) — a reindex builds the new index beside
-// the one still serving. A directory that holds anything but such subdirectories is refused.
+// from the same content by the same binary (cachefile.BuildID) is reused, with the analyses of
+// its documents read from the cache beside it (CacheReport), and one built from other content
+// is left to the caller to remove (Dir, once the Index that uses it is closed) — a reindex
+// builds the new index beside the one still serving. A directory that holds anything but such
+// subdirectories is refused. An index on disk is opened read-only once built, so that several
+// processes can serve the same one.
 func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 	ix := &Index{content: c, an: c.Analyzer(), boosts: map[text.Field]float64{}}
 	for _, f := range text.Fields {
@@ -91,58 +101,79 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 			ix.boosts[f] = b
 		}
 	}
-	ix.collect(ctx)
-	ix.lengthStats()
-	ix.weigh()
-	ix.findAnchors()
-	hash := contentHash(ix.phrases, c.Synonyms, c.Version())
+	texts := ix.list()
+	ix.hash = contentHash(ix.phrases, c.Synonyms, c.Version())
 	m := ix.mapping()
 	var err error
+	reuse := false
 	if dir == "" {
 		ix.bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, kvConfig())
 		if err != nil {
 			return nil, fmt.Errorf("faq: new index: %w", err)
 		}
-	} else {
-		reuse, err := ix.openDir(dir, hash, m)
-		if err != nil {
-			return nil, err
-		}
-		if reuse {
-			if err := ix.buildVectors(ctx); err != nil {
-				ix.bi.Close()
-				return nil, err
-			}
-			ix.raw = nil
-			if err := ix.openReader(); err != nil {
-				ix.bi.Close()
-				return nil, err
-			}
-			return ix, nil
-		}
-	}
-	if err := ix.buildVectors(ctx); err != nil {
-		ix.bi.Close()
+	} else if reuse, err = ix.openDir(dir, m); err != nil {
 		return nil, err
 	}
-	if err := ix.fill(ctx); err != nil {
-		ix.bi.Close()
-		return nil, err
-	}
-	if err := ix.bi.SetInternal([]byte(hashKey), []byte(hash)); err != nil {
-		ix.bi.Close()
-		return nil, fmt.Errorf("faq: index: %w", err)
-	}
-	if err := ix.openReader(); err != nil {
+	ix.collect(ix.analyses(ctx, texts, reuse))
+	ix.lengthStats()
+	ix.weigh()
+	ix.findAnchors()
+	if err := ix.build(ctx, reuse); err != nil {
 		ix.bi.Close()
 		return nil, err
 	}
 	return ix, nil
 }
 
-// openDir opens or creates the on-disk index of the content with hash in a subdirectory of
-// dir; reuse reports an index already built from the same content.
-func (ix *Index) openDir(dir, hash string, m mapping.IndexMapping) (reuse bool, err error) {
+// build learns the vectors and, unless the index was reused, fills it and, on disk, opens it
+// again read-only; then it takes the snapshot searches read.
+func (ix *Index) build(ctx context.Context, reuse bool) error {
+	if err := ix.buildVectors(ctx); err != nil {
+		return err
+	}
+	if reuse {
+		ix.raw = nil
+		return ix.openReader()
+	}
+	if err := ix.fill(ctx); err != nil {
+		return err
+	}
+	if err := ix.bi.SetInternal([]byte(hashKey), []byte(ix.stamp())); err != nil {
+		return fmt.Errorf("faq: index: %w", err)
+	}
+	if ix.dir != "" {
+		// Every batch is persisted when it returns: the index on disk is whole.
+		err := ix.bi.Close()
+		if err == nil {
+			ix.bi, err = bleve.OpenUsing(ix.dir, readOnly())
+		}
+		if err != nil {
+			return fmt.Errorf("faq: index %s: %w", ix.dir, err)
+		}
+	}
+	return ix.openReader()
+}
+
+// stamp is what an index on disk records of what built it: the content's hash and the binary
+// (a new binary may analyse the same content differently).
+func (ix *Index) stamp() string { return ix.hash + " " + cachefile.BuildID() }
+
+// readOnly is the scorch configuration of an index on disk opened to be searched: without the
+// writer's lock (other processes may open it too), persister or merger, and waiting no longer
+// than boltTimeout for a process that is writing it.
+func readOnly() map[string]interface{} {
+	kv := kvConfig()
+	kv["read_only"] = true
+	kv["bolt_timeout"] = boltTimeout
+	return kv
+}
+
+// boltTimeout bounds the wait for the lock of an index on disk that another process holds.
+const boltTimeout = "10s"
+
+// openDir opens or creates the on-disk index of the content in a subdirectory of dir; reuse
+// reports an index already built from the same content by the same binary.
+func (ix *Index) openDir(dir string, m mapping.IndexMapping) (reuse bool, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, fmt.Errorf("faq: index %s: %w", dir, err)
@@ -152,19 +183,27 @@ func (ix *Index) openDir(dir, hash string, m mapping.IndexMapping) (reuse bool, 
 			return false, fmt.Errorf("faq: index %s: directory is not empty and holds no index (%s); choose an empty directory", dir, e.Name())
 		}
 	}
-	ix.dir = filepath.Join(dir, hash[:hashDirLen])
-	if existing, err := bleve.OpenUsing(ix.dir, kvConfig()); err == nil {
-		old, _ := existing.GetInternal([]byte(hashKey))
-		if string(old) == hash {
-			ix.bi = existing
-			return true, nil
+	ix.dir = filepath.Join(dir, ix.hash[:hashDirLen])
+	if _, err := os.Stat(filepath.Join(ix.dir, "index_meta.json")); err == nil { // an index, whole or not
+		existing, err := bleve.OpenUsing(ix.dir, readOnly())
+		if errors.Is(err, bolt.ErrTimeout) { // being built by another process: never remove it
+			return false, fmt.Errorf("faq: index %s: another process holds it: %w", ix.dir, err)
 		}
-		existing.Close() // half-built: build it again
+		if err == nil {
+			old, _ := existing.GetInternal([]byte(hashKey))
+			if string(old) == ix.stamp() {
+				ix.bi = existing
+				return true, nil
+			}
+			existing.Close() // half-built, or built by another binary: build it again
+		}
 	}
 	if err := os.RemoveAll(ix.dir); err != nil {
 		return false, fmt.Errorf("faq: index %s: remove old index: %w", ix.dir, err)
 	}
-	ix.bi, err = bleve.NewUsing(ix.dir, m, scorch.Name, scorch.Name, kvConfig())
+	kv := kvConfig()
+	kv["bolt_timeout"] = boltTimeout
+	ix.bi, err = bleve.NewUsing(ix.dir, m, scorch.Name, scorch.Name, kv)
 	if err != nil {
 		return false, fmt.Errorf("faq: new index %s: %w", ix.dir, err)
 	}

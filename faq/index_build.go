@@ -67,15 +67,9 @@ var answerFields = []text.Field{text.JA, text.EN}
 // answerField is the bleve field of an answer's terms of field f.
 func answerField(f text.Field) string { return "answer_" + string(f) }
 
-// collect lists every phrase of every entry and every answer with its terms, and the document
-// frequencies. The texts are analysed in parallel.
-func (ix *Index) collect(ctx context.Context) {
-	ix.df = map[text.Field]map[string]int{}
-	ix.adf = map[text.Field]map[string]int{}
-	for _, f := range text.Fields {
-		ix.df[f] = map[string]int{}
-		ix.adf[f] = map[string]int{}
-	}
+// list lists every phrase of every entry and every answer, and returns their texts in that
+// order (the documents of the index).
+func (ix *Index) list() []string {
 	ix.byEntry = map[*Entry][]int{}
 	var texts []string
 	entries := ix.content.Entries
@@ -115,7 +109,18 @@ func (ix *Index) collect(ctx context.Context) {
 			}
 		}
 	}
-	all := analyzeAll(ctx, ix.an, texts)
+	return texts
+}
+
+// collect takes the analyses of the documents (in the order of list) as their terms, and counts
+// the document frequencies.
+func (ix *Index) collect(all []text.Analysis) {
+	ix.df = map[text.Field]map[string]int{}
+	ix.adf = map[text.Field]map[string]int{}
+	for _, f := range text.Fields {
+		ix.df[f] = map[string]int{}
+		ix.adf[f] = map[string]int{}
+	}
 	ix.raw = make([]text.Terms, len(all))
 	for i, a := range all {
 		ix.raw[i] = a.Terms

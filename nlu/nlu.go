@@ -144,7 +144,7 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 		m.choices[e.ID] = m.compile(kw)
 	}
 	m.yes, m.no = replies(m.an, s.Yes), replies(m.an, s.No)
-	m.learn(c, cfg.Learning)
+	m.models(c, cfg)
 	m.families()
 	return m
 }

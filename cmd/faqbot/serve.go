@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -183,7 +186,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	eng, err := sc.content.engine(ctx, m.env.stderr)
+	eng, err := m.engine(ctx)
 	if err != nil {
 		return err
 	}
@@ -210,9 +213,58 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	took := time.Since(start)
 	releaseGarbage() // /readyz answers 200 meanwhile
 	m.log.Info("ready", "content", eng.Content.Source, "version", eng.Version, "entries", len(eng.Content.Entries),
-		"took", took.Round(time.Millisecond).String(), "vectors", vectorsInfo(eng.Index.Vectors()))
+		"took", took.Round(time.Millisecond).String(), "vectors", vectorsInfo(eng.Index.Vectors()), "cache", cacheInfo(eng.Index))
 	m.log.Info("open the web chat in a browser", "url", browseURL(m.ln.Addr()))
 	return nil
+}
+
+// engine loads the content and builds the engine served. Without --index, its index is kept on
+// disk under the data directory, in index/, with the cache of what building the engine computes
+// (faq.Index.CacheReport): a later start of the same binary on the same content reads them
+// rather than analysing and training again. When that directory cannot be used, the index is
+// built in memory (and a warning logged). Each part of the cache that was not read, and why,
+// is logged in one line.
+func (m *Main) engine(ctx context.Context) (*bot.Engine, error) {
+	cf := &m.config.content
+	if cf.index != "" || m.config.shared.dataDir == "" {
+		return cf.engine(ctx, m.env.stderr)
+	}
+	cf.index = filepath.Join(m.config.shared.dataDir, "index")
+	eng, err := cf.engine(ctx, m.env.stderr)
+	var exit exitError
+	if err != nil && !errors.As(err, &exit) && !errors.Is(err, ctx.Err()) {
+		m.log.Warn("the index is kept in memory: the data directory's cannot be used", "dir", cf.index, "error", err)
+		cf.index = ""
+		return cf.engine(ctx, m.env.stderr)
+	}
+	if err == nil {
+		report := eng.Index.CacheReport()
+		var built []any
+		for _, part := range slices.Sorted(maps.Keys(report)) {
+			if why := report[part]; why != faq.CacheRead {
+				built = append(built, part, why)
+			}
+		}
+		if built != nil {
+			m.log.Info("engine cache not used: built again", append([]any{"dir", eng.Index.Dir()}, built...)...)
+		}
+	}
+	return eng, err
+}
+
+// cacheInfo is what the log says of the cache beside an on-disk index: "read" when every part
+// was read from it, "built" otherwise, "none" for an index in memory.
+func cacheInfo(ix *faq.Index) string {
+	report := ix.CacheReport()
+	if len(report) == 0 {
+		return "none"
+	}
+	for _, why := range report {
+		if why != faq.CacheRead {
+			return "built"
+		}
+	}
+	return "read"
 }
 
 // listen opens the port and serves /healthz and /metrics on it at once, the rest once ready.
@@ -345,7 +397,8 @@ func (m *Main) reindex(ctx context.Context, via string) (bot.ReloadResult, error
 		m.log.Error("reindex failed; the content served is unchanged", "via", via, "error", err, "version", m.bot.Engine().Version)
 		return res, err
 	}
-	m.log.Info("reindexed", "via", via, "result", res.String(), "version", res.Version, "vectors", vectorsInfo(m.bot.Engine().Index.Vectors()))
+	m.log.Info("reindexed", "via", via, "result", res.String(), "version", res.Version, "vectors", vectorsInfo(m.bot.Engine().Index.Vectors()),
+		"cache", cacheInfo(m.bot.Engine().Index))
 	if st := m.shared.Load(); st != nil && via != viaAnnouncement {
 		st.announce(ctx, res.Version)
 	}

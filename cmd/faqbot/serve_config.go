@@ -56,6 +56,8 @@ func (sc *serveConfig) register(fs *flag.FlagSet, env *environment) {
 	}
 	fs.StringVar(&sc.addr, "addr", or("FAQBOT_ADDR", ":8080"), "listen on `ADDR` (env FAQBOT_ADDR)")
 	sc.content.register(fs, env, true)
+	fs.Lookup("index").Usage = "keep the search index on disk in `DIR`, with the cache that makes a later start on the same " +
+		"content fast (default: DIR/index of --data when there is one, else in memory; env FAQBOT_INDEX)"
 	fs.DurationVar(&sc.grace, "shutdown-grace", dur("FAQBOT_SHUTDOWN_GRACE", 15*time.Second),
 		"on SIGTERM, how long queued replies may take to go out (env FAQBOT_SHUTDOWN_GRACE)")
 	_ = sc.logLevel.UnmarshalText([]byte(or("FAQBOT_LOG_LEVEL", "info")))
