@@ -110,10 +110,10 @@ func encodeAnalyses(all []text.Analysis) []byte {
 	e.Uint(uint64(len(all)))
 	var fields []text.Field
 	for _, a := range all {
-		e.String(a.Norm)
-		e.String(a.JA)
-		e.String(a.EN)
-		e.String(a.Yomi)
+		e.Str(a.Norm)
+		e.Str(a.JA)
+		e.Str(a.EN)
+		e.Str(a.Yomi)
 		e.Strings(a.Tokens)
 		e.Strings(a.Readings)
 		fields = fields[:0]
@@ -127,7 +127,7 @@ func encodeAnalyses(all []text.Analysis) []byte {
 			e.Uint(uint64(len(fields)) + 1)
 		}
 		for _, f := range fields {
-			e.String(string(f))
+			e.Str(string(f))
 			e.Strings(a.Terms[f])
 		}
 	}
@@ -143,12 +143,12 @@ func decodeAnalyses(p []byte, n int) ([]text.Analysis, error) {
 	all := make([]text.Analysis, n)
 	for i := range all {
 		a := &all[i]
-		a.Norm, a.JA, a.EN, a.Yomi = d.String(), d.String(), d.String(), d.String()
+		a.Norm, a.JA, a.EN, a.Yomi = d.Str(), d.Str(), d.Str(), d.Str()
 		a.Tokens, a.Readings = d.Strings(), d.Strings()
-		if k := d.Len(2); k > 0 {
-			a.Terms = make(text.Terms, k-1)
-			for range k - 1 {
-				f := text.Field(d.String())
+		if k, isNil := d.NilLen(2); !isNil {
+			a.Terms = make(text.Terms, k)
+			for range k {
+				f := text.Field(d.Str())
 				a.Terms[f] = d.Strings()
 			}
 		}

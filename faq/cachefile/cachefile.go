@@ -159,12 +159,37 @@ var BuildID = sync.OnceValue(func() string {
 		return ""
 	}
 	defer f.Close()
+	if id := rawBuildID(f); id != "" {
+		return "go:" + id
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return ""
+	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return ""
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 })
+
+// rawBuildID returns the Go build ID that the linker writes at the start of the text of other
+// formats than ELF (Mach-O, PE): `\xff Go build ID: "ID"\n \xff`, within the first 64 KiB.
+func rawBuildID(r io.Reader) string {
+	const prefix, suffix = "\xff Go build ID: \"", "\"\n \xff"
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(r, head)
+	head = head[:n]
+	i := bytes.Index(head, []byte(prefix))
+	if i < 0 {
+		return ""
+	}
+	rest := head[i+len(prefix):]
+	j := bytes.Index(rest, []byte(suffix))
+	if j <= 0 {
+		return ""
+	}
+	return string(rest[:j])
+}
 
 // elfBuildID returns the Go build ID in the ELF note of the executable at path ("" when there
 // is none): the note of type 4 named "Go" in section .note.go.buildid.
@@ -202,8 +227,8 @@ func (e *Encoder) Uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 // Int appends a number.
 func (e *Encoder) Int(v int64) { e.b = binary.AppendVarint(e.b, v) }
 
-// String appends a string.
-func (e *Encoder) String(s string) {
+// Str appends a string.
+func (e *Encoder) Str(s string) {
 	e.Uint(uint64(len(s)))
 	e.b = append(e.b, s...)
 }
@@ -216,7 +241,7 @@ func (e *Encoder) Strings(ss []string) {
 	}
 	e.Uint(uint64(len(ss)) + 1)
 	for _, s := range ss {
-		e.String(s)
+		e.Str(s)
 	}
 }
 
@@ -301,27 +326,38 @@ func (d *Decoder) Len(size int) int {
 	return int(n)
 }
 
-// String reads a string written by Encoder.String.
-func (d *Decoder) String() string {
+// Str reads a string written by Encoder.Str.
+func (d *Decoder) Str() string {
 	n := d.Len(1)
 	s := d.s[:n]
 	d.s = d.s[n:]
 	return s
 }
 
+// NilLen reads the length of a list of items of at least size bytes each written as Strings
+// writes it (0 for nil, else the length plus 1), failing when the rest of the input cannot
+// hold them.
+func (d *Decoder) NilLen(size int) (n int, isNil bool) {
+	u := d.Uint()
+	if u == 0 {
+		return 0, true
+	}
+	if u-1 > uint64(len(d.s)/max(size, 1)) {
+		d.fail()
+		return 0, true
+	}
+	return int(u - 1), false
+}
+
 // Strings reads a list written by Encoder.Strings.
 func (d *Decoder) Strings() []string {
-	n := d.Uint()
-	if n == 0 {
+	n, isNil := d.NilLen(1) // each string takes at least its length's byte
+	if isNil {
 		return nil
 	}
-	if n-1 > uint64(len(d.s)) { // each string takes at least its length's byte
-		d.fail()
-		return nil
-	}
-	ss := make([]string, n-1)
+	ss := make([]string, n)
 	for i := range ss {
-		ss[i] = d.String()
+		ss[i] = d.Str()
 	}
 	return ss
 }
