@@ -5,6 +5,8 @@ import (
 	"io"
 	"maps"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -224,5 +226,49 @@ func TestMainMemoryLimit(t *testing.T) {
 				t.Errorf("memory limit after Close: %d, want %d as before", after, before)
 			}
 		})
+	}
+}
+
+// Without --index, serve keeps the index and the cache of its build in the data directory: the
+// first start builds them (and logs what it did not read), the next start of the same binary
+// reads them; with the data directory unusable, the index is built in memory.
+func TestServeIndexInDataDir(t *testing.T) {
+	data := t.TempDir()
+	start := func() string {
+		t.Helper()
+		log := &serveLog{}
+		m := newMain(t, map[string]string{"FAQBOT_ADDR": "127.0.0.1:0", "FAQBOT_DATA_DIR": data}, log)
+		if err := m.Run(context.Background()); err != nil {
+			t.Fatalf("Run: %v\n%s", err, log)
+		}
+		if err := m.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		return log.String()
+	}
+	first := start()
+	if !strings.Contains(first, `"msg":"engine cache not used: built again"`) || !strings.Contains(first, `"cache":"built"`) {
+		t.Errorf("first start: the cache not reported built:\n%s", first)
+	}
+	if dirs, _ := filepath.Glob(filepath.Join(data, "index", "*", "cache-*.bin")); len(dirs) != 2 {
+		t.Errorf("cache files in the data directory: %v", dirs)
+	}
+	second := start()
+	if strings.Contains(second, "engine cache not used") || !strings.Contains(second, `"cache":"read"`) {
+		t.Errorf("second start: the cache not read:\n%s", second)
+	}
+
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, "index"), []byte("a file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log := &serveLog{}
+	m := newMain(t, map[string]string{"FAQBOT_ADDR": "127.0.0.1:0", "FAQBOT_DATA_DIR": bad}, log)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("Run with an unusable index directory: %v\n%s", err, log)
+	}
+	m.Close()
+	if !strings.Contains(log.String(), "the index is kept in memory") || !strings.Contains(log.String(), `"cache":"none"`) {
+		t.Errorf("an unusable index directory: no warning, or not in memory:\n%s", log)
 	}
 }
