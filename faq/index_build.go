@@ -12,7 +12,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -131,9 +130,9 @@ func (ix *Index) collect(all []text.Analysis) {
 	for i := range ix.phrases {
 		terms := text.Terms{}
 		for f, ts := range ix.raw[i] {
-			ts = unique(ts)
-			sort.Strings(ts) // coverage looks terms up by binary search
-			terms[f] = ts
+			ts = slices.Clone(ts) // the terms in order stay for the bleve document
+			slices.Sort(ts)       // coverage looks terms up by binary search
+			terms[f] = slices.Compact(ts)
 		}
 		for _, f := range text.Fields {
 			for _, term := range terms[f] {
@@ -217,12 +216,21 @@ func (ix *Index) weigh() {
 	}
 	ix.termID = map[text.Field]map[string]int32{}
 	for _, f := range text.Fields {
-		ix.termID[f] = map[string]int32{}
+		ix.termID[f] = make(map[string]int32, len(ix.df[f]))
+	}
+	// The phrases' term ids, and below the postings, are slices of one array per field.
+	var flat [numFields][]int32
+	for fi, f := range text.Fields {
+		n := 0
+		for i := range ix.phrases {
+			n += len(ix.phrases[i].Terms[f])
+		}
+		flat[fi] = make([]int32, 0, n)
 	}
 	for i := range ix.phrases {
 		p := &ix.phrases[i]
 		for fi, f := range text.Fields {
-			ids := make([]int32, 0, len(p.Terms[f]))
+			ids := flat[fi][len(flat[fi]) : len(flat[fi]) : len(flat[fi])+len(p.Terms[f])]
 			for _, t := range p.Terms[f] {
 				id, ok := ix.termID[f][t]
 				if !ok {
@@ -234,17 +242,28 @@ func (ix *Index) weigh() {
 			}
 			slices.Sort(ids)
 			p.ids[fi] = ids
+			flat[fi] = flat[fi][:len(flat[fi])+len(ids)]
 		}
 	}
 	for fi := range text.Fields {
-		ix.postings[fi] = make([][]int32, len(ix.termID[text.Fields[fi]]))
-	}
-	for i := range ix.phrases {
-		for fi, ids := range ix.phrases[i].ids {
-			for _, id := range ids {
-				ix.postings[fi][id] = append(ix.postings[fi][id], int32(i))
+		lists := make([][]int32, len(ix.termID[text.Fields[fi]]))
+		count := make([]int, len(lists))
+		for i := range ix.phrases {
+			for _, id := range ix.phrases[i].ids[fi] {
+				count[id]++
 			}
 		}
+		all, start := make([]int32, len(flat[fi])), 0
+		for id, n := range count {
+			lists[id] = all[start : start : start+n]
+			start += n
+		}
+		for i := range ix.phrases {
+			for _, id := range ix.phrases[i].ids[fi] {
+				lists[id] = append(lists[id], int32(i))
+			}
+		}
+		ix.postings[fi] = lists
 	}
 	// Terms of answers only get ids after those of phrases.
 	ix.vocabIDs = make(map[*Entry]*[numFields][]int32, len(ix.vocab))

@@ -101,6 +101,10 @@ func TestE2EPersonalDataNeverStored(t *testing.T) {
 			env["FAQBOT_SLACK_API_URL"] = f.slack.URL + "/api/"
 			// With the decisions shown, /api/ask answers the masked question too: checked below.
 			p := startBinary(t, env, "--log-level", "debug", "--ip-every", "0", "--user-every", "0", "--debug-decisions")
+			// The index and its cache in the data directory are made of the content before any
+			// message comes: checked unchanged below, and not searched for what users typed.
+			index := filepath.Join(data, "index")
+			indexBefore := dirBytes(t, index)
 			var api bytes.Buffer // every answer of /api/ask
 			var queries []string // their "query" fields
 			client := &http.Client{Timeout: 10 * time.Second}
@@ -167,6 +171,12 @@ func TestE2EPersonalDataNeverStored(t *testing.T) {
 				}
 				reportArgs = []string{"--redis", srv.URL}
 			} else {
+				if dirBytes(t, index) != indexBefore {
+					t.Errorf("the index in the data directory changed while messages were answered")
+				}
+				if err := os.RemoveAll(index); err != nil {
+					t.Fatal(err)
+				}
 				j := dirBytes(t, data)
 				stored["journal"] = j
 				if !strings.Contains(j, "<phone>") && !strings.Contains(j, `\u003cphone\u003e`) {
