@@ -97,6 +97,9 @@ func (ix *Index) analyses(ctx context.Context, texts []string, reuse bool) []tex
 			ix.UnusableCache(analysesPart, err)
 		}
 	}
+	if ix.dir != "" && !reuse {
+		ix.noteCache(analysesPart, "built: a new index")
+	}
 	all := analyzeAll(ctx, ix.an, texts)
 	ix.WriteCache(analysesPart, "", encodeAnalyses(all))
 	return all

@@ -226,16 +226,19 @@ func (m *Main) Run(ctx context.Context) (err error) {
 // is logged in one line.
 func (m *Main) engine(ctx context.Context) (*bot.Engine, error) {
 	cf := &m.config.content
+	var eng *bot.Engine
+	var err error
 	if cf.index != "" || m.config.shared.dataDir == "" {
-		return cf.engine(ctx, m.env.stderr)
-	}
-	cf.index = filepath.Join(m.config.shared.dataDir, "index")
-	eng, err := cf.engine(ctx, m.env.stderr)
-	var exit exitError
-	if err != nil && !errors.As(err, &exit) && !errors.Is(err, ctx.Err()) {
-		m.log.Warn("the index is kept in memory: the data directory's cannot be used", "dir", cf.index, "error", err)
-		cf.index = ""
-		return cf.engine(ctx, m.env.stderr)
+		eng, err = cf.engine(ctx, m.env.stderr)
+	} else {
+		cf.index = filepath.Join(m.config.shared.dataDir, "index")
+		eng, err = cf.engine(ctx, m.env.stderr)
+		var exit exitError
+		if err != nil && !errors.As(err, &exit) && !errors.Is(err, ctx.Err()) {
+			m.log.Warn("the index is kept in memory: the data directory's cannot be used", "dir", cf.index, "error", err)
+			cf.index = ""
+			return cf.engine(ctx, m.env.stderr)
+		}
 	}
 	if err == nil {
 		report := eng.Index.CacheReport()
