@@ -17,6 +17,13 @@ import (
 // reports what was read from the cache beside the index.
 func builtFrom(t *testing.T, dir string) (*Matcher, map[string]string) {
 	t.Helper()
+	ix := indexIn(t, dir)
+	return New(ix), ix.CacheReport()
+}
+
+// indexIn is the index of the shipped FAQ in dir ("" in memory), closed when the test ends.
+func indexIn(t *testing.T, dir string) *faq.Index {
+	t.Helper()
 	c, err := faq.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
@@ -26,7 +33,7 @@ func builtFrom(t *testing.T, dir string) (*Matcher, map[string]string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	return New(ix), ix.CacheReport()
+	return ix
 }
 
 // decisionLines are the decisions of m on every question of the development sets, one line
@@ -198,16 +205,8 @@ func TestDamagedCacheIsBuiltAgain(t *testing.T) {
 func TestCacheKeyedBySettings(t *testing.T) {
 	dir := t.TempDir()
 	builtFrom(t, dir)
-	c, err := faq.LoadEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := faq.NewIndex(context.Background(), c, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	cfg := c.Matcher
+	ix := indexIn(t, dir)
+	cfg := ix.Content().Matcher
 	cfg.Learning.Epochs++
 	NewWithConfig(ix, cfg)
 	if got := ix.CacheReport()["models"]; got != "built: cache: for another build or content" {
