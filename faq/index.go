@@ -119,7 +119,9 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 	ix.weigh()
 	ix.findAnchors()
 	if err := ix.build(ctx, reuse); err != nil {
-		ix.bi.Close()
+		if ix.bi != nil {
+			ix.bi.Close()
+		}
 		return nil, err
 	}
 	return ix, nil
@@ -144,10 +146,12 @@ func (ix *Index) build(ctx context.Context, reuse bool) error {
 	if ix.dir != "" {
 		// Every batch is persisted when it returns: the index on disk is whole.
 		err := ix.bi.Close()
+		ix.bi = nil
 		if err == nil {
 			ix.bi, err = bleve.OpenUsing(ix.dir, readOnly())
 		}
 		if err != nil {
+			ix.bi = nil
 			return fmt.Errorf("faq: index %s: %w", ix.dir, err)
 		}
 	}
