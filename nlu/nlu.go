@@ -19,6 +19,7 @@ import (
 
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/faq/analysis"
+	"github.com/faqbot/faqbot/faq/analysis/ipadict"
 	"github.com/faqbot/faqbot/nlu/pii"
 )
 
@@ -458,9 +459,9 @@ type candidate struct {
 
 // read analyses a piece of text (personal data already blanked out) and scores every entry
 // family: IntentWeight × the intent probability of the family + (1 − IntentWeight) × its best
-// retrieval similarity.
-func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (reading, error) {
-	r := reading{an: m.an.Analyze(text)}
+// retrieval similarity. memo (nil for none) holds the words of a text tokenised before.
+func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match, memo *ipadict.Memo) (reading, error) {
+	r := reading{an: m.an.AnalyzeMemo(text, memo)}
 	r.sig = m.signals(r.an, ms)
 	hits, err := m.ix.Search(ctx, r.an.Terms, 8)
 	if err != nil {
@@ -597,7 +598,8 @@ func init() {
 // fails; "no answer" is a DontKnow decision.
 func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error) {
 	norm := analysis.Normalize(strip(utterance))
-	matches := m.pii.Find(norm)
+	var memo ipadict.Memo // the scan and the analysis often tokenise the same text
+	matches := m.pii.FindMemo(norm, &memo)
 	d := Decision{
 		Lang:   DetectLang(norm),
 		PII:    pii.Kinds(matches),
@@ -605,7 +607,7 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	}
 	// Personal data takes no part in retrieval: blank it out.
 	clean := blank(norm, matches)
-	whole, err := m.read(ctx, clean, matches)
+	whole, err := m.read(ctx, clean, matches, &memo)
 	if err != nil {
 		return d, fmt.Errorf("nlu: decide: %w", err)
 	}
@@ -720,7 +722,7 @@ func (m *Matcher) focus(ctx context.Context, clean string, whole reading) (readi
 	var reads []reading
 	var asking []int
 	for _, p := range pieces {
-		r, err := m.read(ctx, p, nil)
+		r, err := m.read(ctx, p, nil, nil)
 		if err != nil {
 			return whole, nil, err
 		}

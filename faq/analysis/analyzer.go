@@ -150,7 +150,11 @@ type Analysis struct {
 }
 
 // Analyze analyses s once for every use: its normal form, its rewritten forms and its terms.
-func (a *Analyzer) Analyze(s string) Analysis {
+func (a *Analyzer) Analyze(s string) Analysis { return a.AnalyzeMemo(s, nil) }
+
+// AnalyzeMemo is Analyze with the words of the Japanese form tokenised through memo, which may
+// remember them from another reader of the same text (the personal-data scan).
+func (a *Analyzer) AnalyzeMemo(s string, memo *ipadict.Memo) Analysis {
 	n := a.normalize(s)
 	ja, en := a.ja.apply(n), a.en.apply(n)
 	var jw japaneseWords
@@ -158,7 +162,7 @@ func (a *Analyzer) Analyze(s string) Analysis {
 		jw.words = asciiWords(ja) // what kagome makes of ASCII text, without running it
 		jw.tokens = strings.FieldsFunc(ja, func(r rune) bool { return !isWordByte(byte(r)) })
 	} else {
-		jw = japanese(ja)
+		jw = japaneseOf(morphemes(memo.Tokenize(ja)))
 	}
 	words, yomi := jw.words, jw.yomi
 	return Analysis{Norm: n, JA: ja, EN: en, Tokens: jw.tokens, Readings: jw.readings, Yomi: yomi, Terms: Terms{
@@ -259,9 +263,9 @@ type morpheme struct {
 	base, reading string   // "" where the dictionary has none
 }
 
-// morphemes splits normalised text into words (the embedded IPA dictionary, kagome's lattice).
-func morphemes(n string) []morpheme {
-	toks := ipadict.Tokenize(n)
+// morphemes reads the words of a normalised text as ipadict tokenises it (the embedded IPA
+// dictionary, kagome's lattice).
+func morphemes(toks []ipadict.Token) []morpheme {
 	out := make([]morpheme, len(toks))
 	for i, tok := range toks {
 		out[i] = morpheme{surface: tok.Surface, unknown: tok.Unknown, pos: tok.POS()}
@@ -272,7 +276,7 @@ func morphemes(n string) []morpheme {
 }
 
 // japanese analyses normalised text.
-func japanese(n string) japaneseWords { return japaneseOf(morphemes(n)) }
+func japanese(n string) japaneseWords { return japaneseOf(morphemes(ipadict.Tokenize(n))) }
 
 // japaneseOf analyses the words of a text.
 func japaneseOf(ms []morpheme) japaneseWords {
@@ -653,7 +657,7 @@ func Bare(s string) bool {
 	if IsASCII(n) {
 		return len(englishTerms(n)) <= 1
 	}
-	for _, m := range morphemes(n) {
+	for _, m := range morphemes(ipadict.Tokenize(n)) {
 		if len(m.pos) > 0 && (m.pos[0] == "動詞" || m.pos[0] == "形容詞") {
 			return false
 		}
