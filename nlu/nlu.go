@@ -387,6 +387,15 @@ func isWordByte(b byte) bool {
 // DetectLang returns English when the utterance is mostly Latin letters and does not read as
 // romaji Japanese, else Japanese.
 func DetectLang(s string) faq.Lang {
+	return detectLang(s, func() bool {
+		_, romaji := analysis.Romaji(analysis.Normalize(s))
+		return romaji
+	})
+}
+
+// detectLang is DetectLang with romaji reporting whether Normalize(s) reads as romaji (asked
+// only of text mostly in Latin letters).
+func detectLang(s string, romaji func() bool) faq.Lang {
 	var latin, ja int
 	for _, r := range s {
 		switch {
@@ -399,7 +408,7 @@ func DetectLang(s string) faq.Lang {
 		}
 	}
 	if latin > 2*ja && latin >= 2 {
-		if _, romaji := analysis.Romaji(analysis.Normalize(s)); romaji {
+		if romaji() {
 			return faq.Japanese
 		}
 		return faq.English
@@ -601,13 +610,17 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	var memo ipadict.Memo // the scan and the analysis often tokenise the same text
 	matches := m.pii.FindMemo(norm, &memo)
 	d := Decision{
-		Lang:   DetectLang(norm),
 		PII:    pii.Kinds(matches),
 		Masked: pii.Mask(norm, matches),
 	}
 	// Personal data takes no part in retrieval: blank it out.
 	clean := blank(norm, matches)
 	whole, err := m.read(ctx, clean, matches, &memo)
+	if clean == norm { // the analysis has read it as romaji or not already
+		d.Lang = detectLang(norm, func() bool { return whole.an.Romaji })
+	} else {
+		d.Lang = DetectLang(norm)
+	}
 	if err != nil {
 		return d, fmt.Errorf("nlu: decide: %w", err)
 	}

@@ -74,13 +74,19 @@ func New(syn Synonyms, colloquial ...Rewrite) *Analyzer {
 // normalize is Normalize followed by the colloquial stage and, for text that reads as romaji,
 // its kana: the form every field of a question or phrasing is analysed from.
 func (a *Analyzer) normalize(s string) string {
-	n := Normalize(s)
+	n, _ := a.normalizeRomaji(s)
+	return n
+}
+
+// normalizeRomaji is normalize, and whether the text read as romaji.
+func (a *Analyzer) normalizeRomaji(s string) (n string, romaji bool) {
+	n = Normalize(s)
 	if IsASCII(n) {
 		if kana, ok := Romaji(n); ok {
-			n = kana
+			n, romaji = kana, true
 		}
 	}
-	return a.colloquialForm(n)
+	return a.colloquialForm(n), romaji
 }
 
 // colloquialForm applies the colloquial stage to normalised text. Word lists and keywords are
@@ -147,6 +153,8 @@ type Analysis struct {
 	Readings []string
 	// Yomi is the folded katakana reading of the whole of JA.
 	Yomi string
+	// Romaji is set when Normalize(s) read as romaji (Romaji's ok): Norm is its kana.
+	Romaji bool
 }
 
 // Analyze analyses s once for every use: its normal form, its rewritten forms and its terms.
@@ -155,7 +163,7 @@ func (a *Analyzer) Analyze(s string) Analysis { return a.AnalyzeMemo(s, nil) }
 // AnalyzeMemo is Analyze with the words of the Japanese form tokenised through memo, which may
 // remember them from another reader of the same text (the personal-data scan).
 func (a *Analyzer) AnalyzeMemo(s string, memo *ipadict.Memo) Analysis {
-	n := a.normalize(s)
+	n, romaji := a.normalizeRomaji(s)
 	ja, en := a.ja.apply(n), a.en.apply(n)
 	var jw japaneseWords
 	if IsASCII(ja) {
@@ -165,7 +173,7 @@ func (a *Analyzer) AnalyzeMemo(s string, memo *ipadict.Memo) Analysis {
 		jw = japaneseOf(morphemes(memo.Tokenize(ja)))
 	}
 	words, yomi := jw.words, jw.yomi
-	return Analysis{Norm: n, JA: ja, EN: en, Tokens: jw.tokens, Readings: jw.readings, Yomi: yomi, Terms: Terms{
+	return Analysis{Norm: n, JA: ja, EN: en, Tokens: jw.tokens, Readings: jw.readings, Yomi: yomi, Romaji: romaji, Terms: Terms{
 		script: writtenIn(n),
 		JA:     words,
 		Gram:   grams(ja),
