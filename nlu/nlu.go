@@ -19,6 +19,7 @@ import (
 
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/faq/analysis"
+	"github.com/faqbot/faqbot/faq/analysis/ipadict"
 	"github.com/faqbot/faqbot/nlu/pii"
 )
 
@@ -386,6 +387,15 @@ func isWordByte(b byte) bool {
 // DetectLang returns English when the utterance is mostly Latin letters and does not read as
 // romaji Japanese, else Japanese.
 func DetectLang(s string) faq.Lang {
+	return detectLang(s, func() bool {
+		_, romaji := analysis.Romaji(analysis.Normalize(s))
+		return romaji
+	})
+}
+
+// detectLang is DetectLang with romaji reporting whether Normalize(s) reads as romaji (asked
+// only of text mostly in Latin letters).
+func detectLang(s string, romaji func() bool) faq.Lang {
 	var latin, ja int
 	for _, r := range s {
 		switch {
@@ -398,7 +408,7 @@ func DetectLang(s string) faq.Lang {
 		}
 	}
 	if latin > 2*ja && latin >= 2 {
-		if _, romaji := analysis.Romaji(analysis.Normalize(s)); romaji {
+		if romaji() {
 			return faq.Japanese
 		}
 		return faq.English
@@ -458,9 +468,9 @@ type candidate struct {
 
 // read analyses a piece of text (personal data already blanked out) and scores every entry
 // family: IntentWeight × the intent probability of the family + (1 − IntentWeight) × its best
-// retrieval similarity.
-func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (reading, error) {
-	r := reading{an: m.an.Analyze(text)}
+// retrieval similarity. memo (nil for none) holds the words of a text tokenised before.
+func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match, memo *ipadict.Memo) (reading, error) {
+	r := reading{an: m.an.AnalyzeMemo(text, memo)}
 	r.sig = m.signals(r.an, ms)
 	hits, err := m.ix.Search(ctx, r.an.Terms, 8)
 	if err != nil {
@@ -597,15 +607,20 @@ func init() {
 // fails; "no answer" is a DontKnow decision.
 func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error) {
 	norm := analysis.Normalize(strip(utterance))
-	matches := m.pii.Find(norm)
+	var memo ipadict.Memo // the scan and the analysis often tokenise the same text
+	matches := m.pii.FindMemo(norm, &memo)
 	d := Decision{
-		Lang:   DetectLang(norm),
 		PII:    pii.Kinds(matches),
 		Masked: pii.Mask(norm, matches),
 	}
 	// Personal data takes no part in retrieval: blank it out.
 	clean := blank(norm, matches)
-	whole, err := m.read(ctx, clean, matches)
+	whole, err := m.read(ctx, clean, matches, &memo)
+	if clean == norm { // the analysis has read it as romaji or not already
+		d.Lang = detectLang(norm, func() bool { return whole.an.Romaji })
+	} else {
+		d.Lang = DetectLang(norm)
+	}
 	if err != nil {
 		return d, fmt.Errorf("nlu: decide: %w", err)
 	}
@@ -720,7 +735,7 @@ func (m *Matcher) focus(ctx context.Context, clean string, whole reading) (readi
 	var reads []reading
 	var asking []int
 	for _, p := range pieces {
-		r, err := m.read(ctx, p, nil)
+		r, err := m.read(ctx, p, nil, nil)
 		if err != nil {
 			return whole, nil, err
 		}

@@ -124,3 +124,26 @@ func FuzzNormalize(f *testing.F) {
 		_ = a.Terms(s) // never panics
 	})
 }
+
+// FuzzClean checks that clean returns its text uncopied exactly when a copy would be the same
+// text.
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"", " ", "a b", "a  b", " a", "a ", "a\tb", "カ-", "カ -", "a-b", "パス\u0000ワ", "ｶ~", "x\u00a0y", "ア\u3000〜", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isClean(s), cleanCopy(s) == s; got != want {
+			t.Fatalf("isClean(%q) = %v, but clean makes %q of it", s, got, cleanCopy(s))
+		}
+	})
+}
+
+func TestAnalysisRomaji(t *testing.T) {
+	a := New(Synonyms{})
+	for s, want := range map[string]bool{"pasuwaado kaetai": true, "Watashi no jouhou mo moretano": true,
+		"how do i change my password": false, "パスワード": false, "pw": false} {
+		if got := a.Analyze(s); got.Romaji != want {
+			t.Errorf("Analyze(%q).Romaji = %v, want %v (Norm %q)", s, got.Romaji, want, got.Norm)
+		}
+	}
+}

@@ -74,13 +74,19 @@ func New(syn Synonyms, colloquial ...Rewrite) *Analyzer {
 // normalize is Normalize followed by the colloquial stage and, for text that reads as romaji,
 // its kana: the form every field of a question or phrasing is analysed from.
 func (a *Analyzer) normalize(s string) string {
-	n := Normalize(s)
+	n, _ := a.normalizeRomaji(s)
+	return n
+}
+
+// normalizeRomaji is normalize, and whether the text read as romaji.
+func (a *Analyzer) normalizeRomaji(s string) (n string, romaji bool) {
+	n = Normalize(s)
 	if IsASCII(n) {
 		if kana, ok := Romaji(n); ok {
-			n = kana
+			n, romaji = kana, true
 		}
 	}
-	return a.colloquialForm(n)
+	return a.colloquialForm(n), romaji
 }
 
 // colloquialForm applies the colloquial stage to normalised text. Word lists and keywords are
@@ -147,21 +153,27 @@ type Analysis struct {
 	Readings []string
 	// Yomi is the folded katakana reading of the whole of JA.
 	Yomi string
+	// Romaji is set when Normalize(s) read as romaji (Romaji's ok): Norm is its kana.
+	Romaji bool
 }
 
 // Analyze analyses s once for every use: its normal form, its rewritten forms and its terms.
-func (a *Analyzer) Analyze(s string) Analysis {
-	n := a.normalize(s)
+func (a *Analyzer) Analyze(s string) Analysis { return a.AnalyzeMemo(s, nil) }
+
+// AnalyzeMemo is Analyze with the words of the Japanese form tokenised through memo, which may
+// remember them from another reader of the same text (the personal-data scan).
+func (a *Analyzer) AnalyzeMemo(s string, memo *ipadict.Memo) Analysis {
+	n, romaji := a.normalizeRomaji(s)
 	ja, en := a.ja.apply(n), a.en.apply(n)
 	var jw japaneseWords
 	if IsASCII(ja) {
 		jw.words = asciiWords(ja) // what kagome makes of ASCII text, without running it
 		jw.tokens = strings.FieldsFunc(ja, func(r rune) bool { return !isWordByte(byte(r)) })
 	} else {
-		jw = japanese(ja)
+		jw = japaneseOf(morphemes(memo.Tokenize(ja)))
 	}
 	words, yomi := jw.words, jw.yomi
-	return Analysis{Norm: n, JA: ja, EN: en, Tokens: jw.tokens, Readings: jw.readings, Yomi: yomi, Terms: Terms{
+	return Analysis{Norm: n, JA: ja, EN: en, Tokens: jw.tokens, Readings: jw.readings, Yomi: yomi, Romaji: romaji, Terms: Terms{
 		script: writtenIn(n),
 		JA:     words,
 		Gram:   grams(ja),
@@ -259,9 +271,9 @@ type morpheme struct {
 	base, reading string   // "" where the dictionary has none
 }
 
-// morphemes splits normalised text into words (the embedded IPA dictionary, kagome's lattice).
-func morphemes(n string) []morpheme {
-	toks := ipadict.Tokenize(n)
+// morphemes reads the words of a normalised text as ipadict tokenises it (the embedded IPA
+// dictionary, kagome's lattice).
+func morphemes(toks []ipadict.Token) []morpheme {
 	out := make([]morpheme, len(toks))
 	for i, tok := range toks {
 		out[i] = morpheme{surface: tok.Surface, unknown: tok.Unknown, pos: tok.POS()}
@@ -272,7 +284,7 @@ func morphemes(n string) []morpheme {
 }
 
 // japanese analyses normalised text.
-func japanese(n string) japaneseWords { return japaneseOf(morphemes(n)) }
+func japanese(n string) japaneseWords { return japaneseOf(morphemes(ipadict.Tokenize(n))) }
 
 // japaneseOf analyses the words of a text.
 func japaneseOf(ms []morpheme) japaneseWords {
@@ -653,7 +665,7 @@ func Bare(s string) bool {
 	if IsASCII(n) {
 		return len(englishTerms(n)) <= 1
 	}
-	for _, m := range morphemes(n) {
+	for _, m := range morphemes(ipadict.Tokenize(n)) {
 		if len(m.pos) > 0 && (m.pos[0] == "動詞" || m.pos[0] == "形容詞") {
 			return false
 		}

@@ -40,8 +40,16 @@ func Normalize(s string) string {
 }
 
 // clean maps long-vowel variants after kana to "ー", drops control characters, and collapses
-// white space.
+// white space. Text that it leaves as it is comes back without a copy.
 func clean(s string) string {
+	if isClean(s) {
+		return s
+	}
+	return cleanCopy(s)
+}
+
+// cleanCopy is clean, always writing a copy.
+func cleanCopy(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	var prev rune
@@ -64,6 +72,28 @@ func clean(s string) string {
 		prev = r
 	}
 	return b.String()
+}
+
+// isClean reports whether clean leaves s as it is: no control character, no long-vowel
+// variant after kana (across white space, as clean reads it), no invalid UTF-8, and white
+// space only as single spaces between other characters.
+func isClean(s string) bool {
+	var prev rune
+	for i, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			if r != ' ' || i == 0 || i == len(s)-1 || s[i-1] == ' ' {
+				return false
+			}
+			continue
+		case isLongVowelVariant(r) && isKana(prev), unicode.IsControl(r):
+			return false
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			return false // an invalid byte, which clean writes as U+FFFD
+		}
+		prev = r
+	}
+	return true
 }
 
 // isLongVowelVariant reports whether r is a character people type for the long-vowel mark "ー"

@@ -42,9 +42,10 @@ func (m morph) nameNoun() bool {
 	return false
 }
 
-// morphs tokenises t, once, when a rule needs it.
+// morphs tokenises t, once, when a rule needs it (through memo, which may hold its words).
 type morphs struct {
 	t    string
+	memo *ipadict.Memo
 	done bool
 	ms   []morph
 }
@@ -52,7 +53,7 @@ type morphs struct {
 func (m *morphs) get() []morph {
 	if !m.done {
 		m.done = true
-		for _, tk := range ipadict.Tokenize(m.t) {
+		for _, tk := range m.memo.Tokenize(m.t) {
 			if tk.Surface == "" {
 				continue
 			}

@@ -71,6 +71,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/faqbot/faqbot/faq/analysis/ipadict"
 )
 
 // Kind is the kind of a piece of personal data.
@@ -135,8 +137,12 @@ func New(public ...string) *Detector {
 // Find returns the personal data in s, sorted by offset and non-overlapping. Public and
 // business numbers are not reported. The result is closed under masking: Find on
 // Mask(s, Find(s)) returns nothing.
-func (d *Detector) Find(s string) []Match {
-	ms := d.detect(s)
+func (d *Detector) Find(s string) []Match { return d.FindMemo(s, nil) }
+
+// FindMemo is Find with the text's words tokenised through memo, which may remember them from
+// another reader of the same text (or keep them for one).
+func (d *Detector) FindMemo(s string, memo *ipadict.Memo) []Match {
+	ms := d.detect(s, memo)
 	if len(ms) == 0 {
 		return nil
 	}
@@ -145,7 +151,7 @@ func (d *Detector) Find(s string) []Match {
 	// detection on the masked text until it finds nothing, so that masking is final.
 	for round := 0; round < maxRounds; round++ {
 		masked, pieces := maskPieces(s, ms)
-		extra := d.detect(masked)
+		extra := d.detect(masked, memo)
 		if len(extra) == 0 {
 			return ms
 		}
@@ -237,7 +243,7 @@ type span struct{ start, end int }
 
 // detect runs every rule once on the folded text, resolves overlaps, masks what is left of
 // long digit runs and maps the matches back to s.
-func (d *Detector) detect(s string) []Match {
+func (d *Detector) detect(s string, memo *ipadict.Memo) []Match {
 	f := fold(s)
 	t := f.t
 	var cs []cand
@@ -246,7 +252,7 @@ func (d *Detector) detect(s string) []Match {
 	cs = d.appendNumbers(cs, t, mixed)
 	cs = appendKeywordIDs(cs, t)
 	cs = appendKeywordSecrets(cs, t)
-	mo := &morphs{t: t}
+	mo := &morphs{t: t, memo: memo}
 	cs = appendAddresses(cs, t, mo)
 	cs = appendNames(cs, t, mo)
 	ms := d.appendLoose(t, resolve(t, cs))

@@ -38,6 +38,7 @@ import (
 
 	"github.com/ikawaha/kagome-dict/dict"
 	"github.com/ikawaha/kagome/v2/tokenizer"
+	"github.com/ikawaha/kagome/v2/tokenizer/lattice"
 )
 
 var (
@@ -233,13 +234,45 @@ type Token struct {
 }
 
 // Tokenize splits s into words as kagome does in its normal mode (BOS and EOS left out).
+//
+// It runs kagome's lattice as tokenizer.Tokenizer.Analyze does, reading the best path into
+// Tokens without kagome's own tokens in between.
 func Tokenize(s string) []Token {
-	toks := load().tok.Tokenize(s)
-	out := make([]Token, len(toks))
-	for i, t := range toks {
-		out[i] = Token{Surface: t.Surface, Position: t.Position, Unknown: t.Class == tokenizer.UNKNOWN, id: t.ID}
+	la := lattice.New(load().kd, nil)
+	defer la.Free()
+	la.Build(s)
+	la.Forward(lattice.Normal)
+	la.Backward(lattice.Normal)
+	out := make([]Token, 0, len(la.Output))
+	for i := len(la.Output) - 1; i >= 0; i-- { // the path is read back from the end
+		n := la.Output[i]
+		if n.ID == lattice.BosEosID {
+			continue
+		}
+		out = append(out, Token{Surface: n.Surface, Position: n.Position, Unknown: n.Class == lattice.UNKNOWN, id: n.ID})
 	}
 	return out
+}
+
+// Memo tokenises texts as Tokenize does and remembers the words of the last one, so that two
+// readers of the same text (the personal-data scan and the analysis of a question) run the
+// lattice once. The words it returns are shared and must not be modified. A nil *Memo
+// remembers nothing. It is not safe for concurrent use.
+type Memo struct {
+	text  string
+	words []Token
+	set   bool
+}
+
+// Tokenize returns the words of s, those remembered when s is the last text tokenised.
+func (m *Memo) Tokenize(s string) []Token {
+	if m == nil {
+		return Tokenize(s)
+	}
+	if !m.set || m.text != s {
+		m.text, m.words, m.set = s, Tokenize(s), true
+	}
+	return m.words
 }
 
 // kind returns the part of speech and inflection of a known word.

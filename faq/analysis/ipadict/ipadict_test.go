@@ -221,3 +221,28 @@ func FuzzTokenize(f *testing.F) {
 		}
 	})
 }
+
+// TestMemo: a Memo gives Tokenize's words, runs the lattice again only for another text, and a
+// nil Memo tokenises every time.
+func TestMemo(t *testing.T) {
+	var m Memo
+	for _, s := range []string{"山田と申します", "山田と申します", "", "パスワードを忘れた", "山田と申します"} {
+		want := Tokenize(s)
+		first := m.Tokenize(s)
+		again := m.Tokenize(s)
+		if !reflect.DeepEqual(first, want) || !reflect.DeepEqual(again, want) {
+			t.Errorf("Memo.Tokenize(%q) = %v, then %v; Tokenize: %v", s, first, again, want)
+		}
+		if len(first) > 0 && &first[0] != &again[0] {
+			t.Errorf("Memo.Tokenize(%q) tokenised the same text twice", s)
+		}
+	}
+	m.Tokenize("公園に行った")
+	if got := m.Tokenize("山田"); !reflect.DeepEqual(got, Tokenize("山田")) {
+		t.Errorf("Memo.Tokenize after another text = %v, want %v", got, Tokenize("山田"))
+	}
+	var none *Memo
+	if a, b := none.Tokenize("山田"), none.Tokenize("山田"); !reflect.DeepEqual(a, b) || &a[0] == &b[0] {
+		t.Errorf("nil Memo: %v and %v, want equal words from two runs", a, b)
+	}
+}
