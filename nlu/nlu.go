@@ -101,6 +101,7 @@ type Matcher struct {
 	classFam []int
 	handoff  handoffModel
 	yes, no  map[string]bool // canonical forms of the replies to "was this helpful?"
+	own      map[string]bool // the words of the entries' phrasings (ownWords)
 }
 
 // lexicon is a word list. A Japanese term that is one short word (one or two characters) matches
@@ -129,6 +130,7 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 	for name, lists := range map[string]map[faq.Lang][]string{
 		"first_person": s.FirstPerson, "proxy": s.Proxy, "relay": s.Relay, "third_person": s.ThirdPerson, "personal_field": s.PersonalFields, "which": s.Which,
 		"human": s.Human, "greeting": s.Greeting, "leak": s.Leak, "howto": s.HowTo, "request": s.Request, "vague": s.Vague,
+		"elsewhere": s.Elsewhere,
 	} {
 		m.lexicon[name] = m.compile(lists)
 	}
@@ -144,6 +146,7 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 		m.choices[e.ID] = m.compile(kw)
 	}
 	m.yes, m.no = replies(m.an, s.Yes), replies(m.an, s.No)
+	m.own = m.ownWords()
 	m.learn(c, cfg.Learning)
 	m.families()
 	return m
@@ -496,13 +499,14 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match) (readin
 		c.similarity = max(c.similarity, h.Similarity*h.factor)
 	}
 	r.cands = cands[:0]
-	one := oneTerm(r.an)
+	one, away := oneTerm(r.an), m.elsewhereFactor(r.an)
 	for _, c := range cands {
 		c.confidence = (w*c.prob + (1-w)*c.similarity) * m.typeFactor(c.entry, r.sig, one)
 		if c.entry.OutOfScope {
 			r.outside = c.confidence
 			continue
 		}
+		c.confidence *= away
 		r.cands = append(r.cands, c)
 	}
 	slices.SortStableFunc(r.cands, func(a, b candidate) int {
