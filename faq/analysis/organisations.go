@@ -46,4 +46,3 @@ func setAside(rest []ipadict.Token) bool {
 	c := clause.String()
 	return strings.Contains(c, "じゃなく") || strings.Contains(c, "ではなく") || strings.Contains(c, "でなく")
 }
-
