@@ -68,8 +68,10 @@ type Signals struct {
 	FirstPerson   bool `json:"first_person"`
 	Proxy         bool `json:"proxy"`
 	PersonalField bool `json:"personal_field"`
-	Which         bool `json:"which"`
-	HowTo         bool `json:"howto"`
+	// OwnedField is set when the field is someone's in so many words: "私の住所", "her phone".
+	OwnedField bool `json:"owned_field"`
+	Which      bool `json:"which"`
+	HowTo      bool `json:"howto"`
 	// Request is set when the question asks to do something without asking how ("変えたい"):
 	// not a feature of the classifier, only of the question's type.
 	Request      bool `json:"request"`
@@ -102,6 +104,7 @@ type Matcher struct {
 	handoff  handoffModel
 	yes, no  map[string]bool // canonical forms of the replies to "was this helpful?"
 	own      map[string]bool // the words of the entries' phrasings (ownWords)
+	owners   owners          // someone's personal-data fields (ownedField)
 }
 
 // lexicon is a word list. A Japanese term that is one short word (one or two characters) matches
@@ -147,6 +150,7 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 	}
 	m.yes, m.no = replies(m.an, s.Yes), replies(m.an, s.No)
 	m.own = m.ownWords()
+	m.owners = m.compileOwners(s)
 	m.learn(c, cfg.Learning)
 	m.families()
 	return m
@@ -418,6 +422,7 @@ func (m *Matcher) signals(a analysis.Analysis, ms []pii.Match) Signals {
 		FirstPerson:   lx["first_person"].has(a) || pastedPersonal(ms),
 		Proxy:         lx["proxy"].has(a),
 		PersonalField: lx["personal_field"].has(a) || pastedPersonal(ms),
+		OwnedField:    m.ownedField(a),
 		Which:         lx["which"].has(a),
 		LeakQuestion:  lx["leak"].has(a),
 		HowTo:         lx["howto"].has(a),
