@@ -55,7 +55,7 @@ func (s Signals) vector(m mass) []float64 {
 	}
 	subject := s.FirstPerson || s.Proxy || s.PII
 	return []float64{1, b(s.FirstPerson), b(s.Proxy), b(s.PersonalField), b(s.Which), b(s.PII), b(s.LeakQuestion),
-		b(s.HowTo), b(subject && s.PersonalField), b(subject && s.LeakQuestion), b(s.Which && s.PersonalField),
+		b(s.HowTo), b(subject && (s.OwnedField || s.PII)), b(subject && s.LeakQuestion), b(s.Which && s.PersonalField),
 		m.handoff, m.everyone, m.general, b(subject) * m.general, b(subject) * m.everyone, m.outside, b(s.StorySubject), b(s.OwnedField)}
 }
 
