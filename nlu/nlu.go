@@ -613,7 +613,7 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 		Masked: pii.Mask(norm, matches),
 	}
 	// Personal data takes no part in retrieval: blank it out.
-	clean := blank(norm, matches)
+	clean := contrasted(blank(norm, matches))
 	whole, err := m.read(ctx, clean, matches)
 	if err != nil {
 		return d, fmt.Errorf("nlu: decide: %w", err)
