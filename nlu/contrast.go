@@ -8,7 +8,7 @@ var setAsides = []string{"じゃなくて", "ではなくて", "でなくて", "
 
 // contrasted returns what a message asks about when it first says what it does not ask
 // about ("年金機構の話じゃなくて、御社の件で…": 御社の件で…): the text after the last
-// set-aside that has more text after it; else s.
+// set-aside that has words after it; else s.
 func contrasted(s string) string {
 	cut := -1
 	for _, w := range setAsides {
@@ -19,7 +19,7 @@ func contrasted(s string) string {
 	if cut < 0 {
 		return s
 	}
-	if rest := strings.TrimLeft(s[cut:], "、,。 "); strings.TrimSpace(rest) != "" {
+	if rest := strings.TrimLeft(s[cut:], "、,。 "); hasLetter(rest) {
 		return rest
 	}
 	return s

@@ -55,7 +55,7 @@ func (m *Matcher) compileOwners(s faq.Signals) owners {
 
 // ownedField reports whether an analysed text names a personal-data field of someone in
 // particular: an owner, then の (in Japanese) or directly (a possessive in English), then a
-// field within a few words ("私の登録している住所", "ご本人のメールアドレス", "their own address").
+// field within a few words ("私の登録住所", "ご本人のメールアドレス", "their own address").
 // A field alone ("どんな情報が漏れた?") or an owner alone is not.
 func (m *Matcher) ownedField(a analysis.Analysis) bool {
 	o := m.owners

@@ -1,0 +1,117 @@
+package nlu
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/faqbot/faqbot/faq"
+	"github.com/faqbot/faqbot/faq/analysis"
+)
+
+var shippedMatcher = sync.OnceValues(func() (*Matcher, error) {
+	c, err := faq.LoadEmbedded()
+	if err != nil {
+		return nil, err
+	}
+	ix, err := faq.NewIndex(context.Background(), c, "")
+	if err != nil {
+		return nil, err
+	}
+	return New(ix), nil
+})
+
+func shippedForTest(t *testing.T) *Matcher {
+	t.Helper()
+	m, err := shippedMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func (m *Matcher) analyse(q string) analysis.Analysis {
+	return m.an.Analyze(analysis.Normalize(strip(q)))
+}
+
+// A question is about another organisation when it names one that the content never names
+// (by its part of speech, or "another company" in so many words), unless it sets it aside;
+// the content's own services (ポケトラ, an organisation to the dictionary) are not another's.
+func TestElsewhere(t *testing.T) {
+	m := shippedForTest(t)
+	for q, want := range map[string]bool{
+		"ヤフーのパスワードも変えたほうがいい?":                              true,
+		"ドコモから情報漏えいのお知らせが来た":                               true,
+		"他社の流出の件で聞きたい":                                     true,
+		"another company had a breach, what about theirs?": true,
+		"ドコモの話じゃなくて、御社の漏えい件数を知りたい":                         false,
+		"ポケトラのパスワードを変えたい":                                  false,
+		"パスワードを変えたい":                                       false,
+		"was my address leaked?":                           false,
+		"pwを変えたい":                                          false, // an unknown Latin word is an organisation to kagome
+	} {
+		if got := m.elsewhere(m.analyse(q)); got != want {
+			t.Errorf("elsewhere(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+// Every entry's confidence is cut for a question about another organisation: the out-of-scope
+// examples are not, so they read it better.
+func TestElsewhereFactor(t *testing.T) {
+	m := shippedForTest(t)
+	off := m.cfg
+	off.ElsewhereFactor = 1
+	q := "ヤフーのパスワードも変えたほうがいい?"
+	cut, err := m.read(context.Background(), q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := m.WithConfig(off).read(context.Background(), q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := full.best.confidence * m.cfg.ElsewhereFactor; cut.best.confidence > want+1e-9 {
+		t.Errorf("best entry's confidence %.3f, want at most %.3f (%.3f × elsewhere_factor)", cut.best.confidence, want, full.best.confidence)
+	}
+	if cut.outside != full.outside {
+		t.Errorf("out-of-scope confidence %.3f, want %.3f: the factor is for entries only", cut.outside, full.outside)
+	}
+}
+
+// A field is owned when someone in particular owns it in so many words, in any script the
+// question is written in; a field or a person alone is not.
+func TestOwnedField(t *testing.T) {
+	m := shippedForTest(t)
+	for q, want := range map[string]bool{
+		"私の住所は漏れた?":                                    true,
+		"母の携帯番号は流出しましたか":                               true,
+		"ご本人のメールアドレスが漏えい対象か知りたいとのこと":                   true,
+		"haha no denwa bangou wa moremashita ka":       true,
+		"was my phone number leaked?":                  true,
+		"cx wants to know if their own address leaked": true,
+		"is my mom's email in the leak?":               true,
+		"どんな情報が漏れたんですか":                                false,
+		"私は対象ですか":                                      false,
+		"what kind of information leaked?":             false,
+		"i changed my password, did the address leak?": false,
+	} {
+		if got := m.ownedField(m.analyse(q)); got != want {
+			t.Errorf("ownedField(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+func TestContrasted(t *testing.T) {
+	for in, want := range map[string]string{
+		"年金機構の話じゃなくて、御社の件で漏れた人数は?": "御社の件で漏れた人数は?",
+		"初期パスワードではなく今のパスワードは?":     "今のパスワードは?",
+		"A じゃなくて B ではなくて C":        "C",
+		"漏れたのは住所じゃなくて?":            "漏れたのは住所じゃなくて?", // nothing after it
+		"パスワードは漏れた?":               "パスワードは漏れた?",
+	} {
+		if got := contrasted(in); got != want {
+			t.Errorf("contrasted(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
