@@ -18,6 +18,16 @@ type owners struct {
 // those that own what follows ("my address", not "I address").
 var determiners = map[string]bool{"my": true, "your": true, "his": true, "her": true, "its": true, "our": true, "their": true}
 
+// particles end the words that can stand between an owner and their field: in "僕のパスワード
+// は口座開設の…" the 口座 is not the owner's (Japanese case particles, as analysis folds them).
+var particles = map[string]bool{}
+
+func init() {
+	for _, p := range strings.Fields("は が を に で も と へ から や まで より") {
+		particles[analysis.Fold(p)] = true
+	}
+}
+
 // maxSpan is the longest term, in tokens, of owners.
 const maxSpan = 3
 
@@ -84,7 +94,7 @@ func span(toks []string, link, sep string, owner, field map[string]bool) bool {
 			continue
 		}
 		rest := toks[min(len(toks), i+1):]
-		for k := 0; k < maxSpan && k < len(rest); k++ {
+		for k := 0; k < maxSpan && k < len(rest) && !particles[rest[k]]; k++ {
 			if startsTerm(rest[k:], sep, field) {
 				return true
 			}
