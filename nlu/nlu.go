@@ -636,7 +636,7 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	}
 
 	switch {
-	case whole.sig.Human:
+	case m.asksForPerson(utterance, whole):
 		d.Action, d.Reason = Handoff, "asked for a person"
 		return d, nil
 	case m.isHandoff(focus, sig):

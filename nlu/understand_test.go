@@ -115,3 +115,26 @@ func TestContrasted(t *testing.T) {
 		}
 	}
 }
+
+// A request for a call-back quoted from a message the writer received is not the writer asking
+// for a person; said in their own words, it is.
+func TestQuotedRequestForPerson(t *testing.T) {
+	m := shippedForTest(t)
+	for q, want := range map[string]bool{
+		"「担当者より至急お電話ください」という封書が届きました、本物ですか":                         false,
+		"I got a text: \"call back our agent today\" - is it real?": false,
+		"担当者と直接話したいです":                                              true,
+		"can i talk to someone about \"the leak\"?":                 true,
+	} {
+		d, err := m.Decide(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Reason == "asked for a person"; got != want {
+			t.Errorf("%q: asked for a person = %v (%s %s), want %v", q, got, d.Action, d.Reason, want)
+		}
+	}
+	if got, want := unquoted("a「b」c“d”e\"f\"g「h"), "a c e g"; got != want {
+		t.Errorf("unquoted = %q, want %q", got, want)
+	}
+}
