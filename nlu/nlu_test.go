@@ -5,7 +5,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/faqbot/faqbot/faq"
@@ -13,18 +12,9 @@ import (
 	"github.com/faqbot/faqbot/nlu/pii"
 )
 
-// shipped builds one matcher over the shipped content for all tests of the package.
-var shipped = sync.OnceValues(func() (*nlu.Matcher, error) {
-	c, err := faq.LoadEmbedded()
-	if err != nil {
-		return nil, err
-	}
-	ix, err := faq.NewIndex(context.Background(), c, "")
-	if err != nil {
-		return nil, err
-	}
-	return nlu.New(ix), nil
-})
+// shipped builds one matcher over the shipped content for all tests of the package (the
+// package's own tests share it: Shipped in understand_test.go).
+var shipped = nlu.Shipped
 
 func matcher(t testing.TB) *nlu.Matcher {
 	t.Helper()

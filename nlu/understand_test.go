@@ -9,7 +9,9 @@ import (
 	"github.com/faqbot/faqbot/faq/analysis"
 )
 
-var shippedMatcher = sync.OnceValues(func() (*Matcher, error) {
+// Shipped builds one matcher over the shipped content for all tests of the package, inside it
+// and outside (nlu_test).
+var Shipped = sync.OnceValues(func() (*Matcher, error) {
 	c, err := faq.LoadEmbedded()
 	if err != nil {
 		return nil, err
@@ -23,15 +25,21 @@ var shippedMatcher = sync.OnceValues(func() (*Matcher, error) {
 
 func shippedForTest(t *testing.T) *Matcher {
 	t.Helper()
-	m, err := shippedMatcher()
+	m, err := Shipped()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-func (m *Matcher) analyse(q string) analysis.Analysis {
-	return m.an.Analyze(analysis.Normalize(strip(q)))
+// reads checks a predicate on the analyses of questions, as Decide analyses them.
+func reads(t *testing.T, m *Matcher, name string, f func(analysis.Analysis) bool, want map[string]bool) {
+	t.Helper()
+	for q, w := range want {
+		if got := f(m.an.Analyze(analysis.Normalize(strip(q)))); got != w {
+			t.Errorf("%s(%q) = %v, want %v", name, q, got, w)
+		}
+	}
 }
 
 // A question is about another organisation when it names one that the content never names
@@ -39,7 +47,7 @@ func (m *Matcher) analyse(q string) analysis.Analysis {
 // the content's own services (ポケトラ, an organisation to the dictionary) are not another's.
 func TestElsewhere(t *testing.T) {
 	m := shippedForTest(t)
-	for q, want := range map[string]bool{
+	reads(t, m, "elsewhere", m.elsewhere, map[string]bool{
 		"ヤフーのパスワードも変えたほうがいい?":                              true,
 		"ドコモから情報漏えいのお知らせが来た":                               true,
 		"他社の流出の件で聞きたい":                                     true,
@@ -49,11 +57,7 @@ func TestElsewhere(t *testing.T) {
 		"パスワードを変えたい":                                       false,
 		"was my address leaked?":                           false,
 		"pwを変えたい":                                          false, // an unknown Latin word is an organisation to kagome
-	} {
-		if got := m.elsewhere(m.analyse(q)); got != want {
-			t.Errorf("elsewhere(%q) = %v, want %v", q, got, want)
-		}
-	}
+	})
 }
 
 // Every entry's confidence is cut for a question about another organisation: the out-of-scope
@@ -83,7 +87,7 @@ func TestElsewhereFactor(t *testing.T) {
 // question is written in; a field or a person alone is not.
 func TestOwnedField(t *testing.T) {
 	m := shippedForTest(t)
-	for q, want := range map[string]bool{
+	reads(t, m, "ownedField", m.ownedField, map[string]bool{
 		"私の住所は漏れた?":                                    true,
 		"母の携帯番号は流出しましたか":                               true,
 		"ご本人のメールアドレスが漏えい対象か知りたいとのこと":                   true,
@@ -95,11 +99,7 @@ func TestOwnedField(t *testing.T) {
 		"私は対象ですか":                                      false,
 		"what kind of information leaked?":             false,
 		"i changed my password, did the address leak?": false,
-	} {
-		if got := m.ownedField(m.analyse(q)); got != want {
-			t.Errorf("ownedField(%q) = %v, want %v", q, got, want)
-		}
-	}
+	})
 }
 
 func TestContrasted(t *testing.T) {
