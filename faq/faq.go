@@ -165,6 +165,7 @@ type Signals struct {
 	HowTo              map[Lang][]string // 方法, どうすれば, how do i, … (a question how to do something)
 	Request            map[Lang][]string // たい, want to, menu, … (asking to do something: a how-to entry answers it)
 	Vague              map[Lang][]string // 質問, 不安, help, wording, … (words that name no topic)
+	Elsewhere          map[Lang][]string // 他社, another company, … (an organisation other than this one)
 	Yes                map[Lang][]string // はい, 助かった, yes, … (the whole reply to "was this helpful?")
 	No                 map[Lang][]string // いいえ, 役に立たなかった, no, …
 }
@@ -207,10 +208,13 @@ type Matcher struct {
 	// UntypedHowToFactor multiplies the confidence of a how-to entry for a question that asks
 	// neither how to do something nor whether something leaked.
 	UntypedHowToFactor float64
-	Rank               RankWeights
-	Retrieval          Retrieval
-	Learning           Learning
-	Vectors            Vectors
+	// ElsewhereFactor multiplies the confidence of every entry for a question about another
+	// organisation or service (one the content never names, or "another company").
+	ElsewhereFactor float64
+	Rank            RankWeights
+	Retrieval       Retrieval
+	Learning        Learning
+	Vectors         Vectors
 	// Boosts of the index fields, by field name.
 	Boosts map[string]float64
 }

@@ -644,6 +644,7 @@ type matcherYAML struct {
 		UntypedFactor     float64 `yaml:"untyped_factor"`
 		OutsideHandoff    float64 `yaml:"outside_handoff"`
 		UntypedHowTo      float64 `yaml:"untyped_howto_factor"`
+		Elsewhere         float64 `yaml:"elsewhere_factor"`
 	} `yaml:"thresholds"`
 	Rank struct {
 		BM25   float64 `yaml:"bm25"`
@@ -690,7 +691,7 @@ type matcherYAML struct {
 
 // Signal and boost names of matcher.yaml.
 var (
-	signalKeys = []string{"first_person", "proxy", "relay", "third_person", "personal_fields", "which", "human", "greeting", "leak", "howto", "request", "vague", "yes", "no"}
+	signalKeys = []string{"first_person", "proxy", "relay", "third_person", "personal_fields", "which", "human", "greeting", "leak", "howto", "request", "vague", "elsewhere", "yes", "no"}
 	boostKeys  = []string{"ja", "gram", "yomi", "en"}
 )
 
@@ -746,14 +747,14 @@ func (l *loader) loadMatcher(c *Content) {
 		t, r, g := m.Thresholds, m.Retrieval, m.Learning
 		c.Matcher = Matcher{MinConfidence: t.MinConfidence, SuggestConfidence: t.SuggestConfidence, VagueConfidence: t.VagueConfidence,
 			HandoffThreshold: t.Handoff, PhraseWeight: t.PhraseWeight,
-			HandoffPhraseWeight: t.HandoffPhrase, OutsidePhraseWeight: t.OutsidePhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch, UntypedFactor: t.UntypedFactor, OutsideHandoff: t.OutsideHandoff, UntypedHowToFactor: t.UntypedHowTo,
+			HandoffPhraseWeight: t.HandoffPhrase, OutsidePhraseWeight: t.OutsidePhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch, UntypedFactor: t.UntypedFactor, OutsideHandoff: t.OutsideHandoff, UntypedHowToFactor: t.UntypedHowTo, ElsewhereFactor: t.Elsewhere,
 			Rank: RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry, Vector: m.Rank.Vector},
 			Vectors: Vectors{MinEntries: m.Vectors.MinEntries, Dim: m.Vectors.Dim, Window: m.Vectors.Window, Negative: m.Vectors.Negative,
 				Epochs: m.Vectors.Epochs, Seed: m.Vectors.Seed, Candidates: m.Vectors.Candidates, MinCount: m.Vectors.MinCount, Sample: m.Vectors.Sample},
 			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, K1: r.K1, B: r.B, AnswerB: r.AnswerB, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
 			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffRate: g.HandoffRate, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
 			Boosts:    m.Boosts}
-		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.OutsidePhrase, t.UnanchoredFactor, t.TypeMismatch, t.UntypedFactor, t.OutsideHandoff, t.UntypedHowTo, r.MaxDF, r.AnchorShare, r.B, r.AnswerB, g.IntentWeight} {
+		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.OutsidePhrase, t.UnanchoredFactor, t.TypeMismatch, t.UntypedFactor, t.OutsideHandoff, t.UntypedHowTo, t.Elsewhere, r.MaxDF, r.AnchorShare, r.B, r.AnswerB, g.IntentWeight} {
 			if v < 0 || v > 1 {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds, shares and weights must be between 0 and 1, got %v", v)
 			}
@@ -768,7 +769,7 @@ func (l *loader) loadMatcher(c *Content) {
 		}
 		c.Signals = Signals{FirstPerson: m.Signals["first_person"], Proxy: m.Signals["proxy"], Relay: m.Signals["relay"], ThirdPerson: m.Signals["third_person"], PersonalFields: m.Signals["personal_fields"],
 			Which: m.Signals["which"], Human: m.Signals["human"], Greeting: m.Signals["greeting"], Leak: m.Signals["leak"], HowTo: m.Signals["howto"], Request: m.Signals["request"],
-			Vague: m.Signals["vague"], Yes: m.Signals["yes"], No: m.Signals["no"]}
+			Vague: m.Signals["vague"], Elsewhere: m.Signals["elsewhere"], Yes: m.Signals["yes"], No: m.Signals["no"]}
 	}
 	if from != l {
 		l.problems = append(l.problems, from.problems...)

@@ -20,7 +20,7 @@ import (
 // handoffFeatures names the classifier's inputs, in the order of Signals.vector.
 var handoffFeatures = []string{"bias", "first_person", "proxy", "personal_field", "which", "pii", "leak",
 	"howto", "subject_field", "subject_leak", "which_field", "p_handoff", "p_everyone", "p_general",
-	"subject_general", "subject_everyone", "p_outside", "story_subject"}
+	"subject_general", "subject_everyone", "p_outside", "story_subject", "owned_field"}
 
 // mass is how the intent model spreads a question over kinds of entries.
 type mass struct {
@@ -55,8 +55,8 @@ func (s Signals) vector(m mass) []float64 {
 	}
 	subject := s.FirstPerson || s.Proxy || s.PII
 	return []float64{1, b(s.FirstPerson), b(s.Proxy), b(s.PersonalField), b(s.Which), b(s.PII), b(s.LeakQuestion),
-		b(s.HowTo), b(subject && s.PersonalField), b(subject && s.LeakQuestion), b(s.Which && s.PersonalField),
-		m.handoff, m.everyone, m.general, b(subject) * m.general, b(subject) * m.everyone, m.outside, b(s.StorySubject)}
+		b(s.HowTo), b(subject && (s.OwnedField || s.PII)), b(subject && s.LeakQuestion), b(s.Which && s.PersonalField),
+		m.handoff, m.everyone, m.general, b(subject) * m.general, b(subject) * m.everyone, m.outside, b(s.StorySubject), b(s.OwnedField)}
 }
 
 // handoffModel is the trained classifier: weights over handoffFeatures.

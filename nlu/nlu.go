@@ -69,8 +69,10 @@ type Signals struct {
 	FirstPerson   bool `json:"first_person"`
 	Proxy         bool `json:"proxy"`
 	PersonalField bool `json:"personal_field"`
-	Which         bool `json:"which"`
-	HowTo         bool `json:"howto"`
+	// OwnedField is set when the field is someone's in so many words: "私の住所", "her phone".
+	OwnedField bool `json:"owned_field"`
+	Which      bool `json:"which"`
+	HowTo      bool `json:"howto"`
 	// Request is set when the question asks to do something without asking how ("変えたい"):
 	// not a feature of the classifier, only of the question's type.
 	Request      bool `json:"request"`
@@ -102,6 +104,8 @@ type Matcher struct {
 	classFam []int
 	handoff  handoffModel
 	yes, no  map[string]bool // canonical forms of the replies to "was this helpful?"
+	own      map[string]bool // the words of the entries' phrasings (ownWords)
+	owners   owners          // someone's personal-data fields (ownedField)
 }
 
 // lexicon is a word list. A Japanese term that is one short word (one or two characters) matches
@@ -130,6 +134,7 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 	for name, lists := range map[string]map[faq.Lang][]string{
 		"first_person": s.FirstPerson, "proxy": s.Proxy, "relay": s.Relay, "third_person": s.ThirdPerson, "personal_field": s.PersonalFields, "which": s.Which,
 		"human": s.Human, "greeting": s.Greeting, "leak": s.Leak, "howto": s.HowTo, "request": s.Request, "vague": s.Vague,
+		"elsewhere": s.Elsewhere,
 	} {
 		m.lexicon[name] = m.compile(lists)
 	}
@@ -145,6 +150,8 @@ func NewWithConfig(ix *faq.Index, cfg faq.Matcher) *Matcher {
 		m.choices[e.ID] = m.compile(kw)
 	}
 	m.yes, m.no = replies(m.an, s.Yes), replies(m.an, s.No)
+	m.own = m.ownWords()
+	m.owners = m.compileOwners(s)
 	m.models(c, cfg)
 	m.families()
 	return m
@@ -425,6 +432,7 @@ func (m *Matcher) signals(a analysis.Analysis, ms []pii.Match) Signals {
 		FirstPerson:   lx["first_person"].has(a) || pastedPersonal(ms),
 		Proxy:         lx["proxy"].has(a),
 		PersonalField: lx["personal_field"].has(a) || pastedPersonal(ms),
+		OwnedField:    m.ownedField(a),
 		Which:         lx["which"].has(a),
 		LeakQuestion:  lx["leak"].has(a),
 		HowTo:         lx["howto"].has(a),
@@ -506,13 +514,14 @@ func (m *Matcher) read(ctx context.Context, text string, ms []pii.Match, memo *i
 		c.similarity = max(c.similarity, h.Similarity*h.factor)
 	}
 	r.cands = cands[:0]
-	one := oneTerm(r.an)
+	one, away := oneTerm(r.an), m.elsewhereFactor(r.an)
 	for _, c := range cands {
 		c.confidence = (w*c.prob + (1-w)*c.similarity) * m.typeFactor(c.entry, r.sig, one)
 		if c.entry.OutOfScope {
 			r.outside = c.confidence
 			continue
 		}
+		c.confidence *= away
 		r.cands = append(r.cands, c)
 	}
 	slices.SortStableFunc(r.cands, func(a, b candidate) int {
@@ -614,7 +623,7 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 		Masked: pii.Mask(norm, matches),
 	}
 	// Personal data takes no part in retrieval: blank it out.
-	clean := blank(norm, matches)
+	clean := contrasted(blank(norm, matches))
 	whole, err := m.read(ctx, clean, matches, &memo)
 	if clean == norm { // the analysis has read it as romaji or not already
 		d.Lang = detectLang(norm, func() bool { return whole.an.Romaji })
@@ -642,7 +651,7 @@ func (m *Matcher) Decide(ctx context.Context, utterance string) (Decision, error
 	}
 
 	switch {
-	case whole.sig.Human:
+	case m.asksForPerson(utterance, whole):
 		d.Action, d.Reason = Handoff, "asked for a person"
 		return d, nil
 	case m.isHandoff(focus, sig):

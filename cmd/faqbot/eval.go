@@ -122,6 +122,7 @@ var tunables = []tunable{
 	{"thresholds.untyped_factor", steps(0.4, 1, 0.1), func(m *faq.Matcher, v float64) { m.UntypedFactor = v }, func(m faq.Matcher) float64 { return m.UntypedFactor }, false},
 	{"thresholds.outside_handoff", steps(0.1, 1, 0.1), func(m *faq.Matcher, v float64) { m.OutsideHandoff = v }, func(m faq.Matcher) float64 { return m.OutsideHandoff }, false},
 	{"thresholds.untyped_howto_factor", steps(0.2, 1, 0.1), func(m *faq.Matcher, v float64) { m.UntypedHowToFactor = v }, func(m faq.Matcher) float64 { return m.UntypedHowToFactor }, false},
+	{"thresholds.elsewhere_factor", steps(0.2, 1, 0.1), func(m *faq.Matcher, v float64) { m.ElsewhereFactor = v }, func(m faq.Matcher) float64 { return m.ElsewhereFactor }, false},
 	{"learning.intent_weight", steps(0.1, 0.9, 0.1), func(m *faq.Matcher, v float64) { m.Learning.IntentWeight = v }, func(m faq.Matcher) float64 { return m.Learning.IntentWeight }, false},
 	{"learning.epochs", []float64{5, 10, 20, 30, 45, 60}, func(m *faq.Matcher, v float64) { m.Learning.Epochs = int(v) }, func(m faq.Matcher) float64 { return float64(m.Learning.Epochs) }, true},
 	{"learning.rate", []float64{0.1, 0.2, 0.5, 1, 2, 4, 8}, func(m *faq.Matcher, v float64) { m.Learning.Rate = v }, func(m faq.Matcher) float64 { return m.Learning.Rate }, true},
