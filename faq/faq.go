@@ -260,6 +260,13 @@ type Retrieval struct {
 	// AnchorShare: a term is an anchor of an entry when at least this share of its phrasings
 	// in a language use it (and no other entry uses it in more than 1/AnchorShare as many).
 	AnchorShare float64
+	// ExpansionWeight scales the clauses and the coverage a query's expansion (a word of
+	// Content.Expansions that the FAQ's text supports, see ExpansionCosine) adds, against the
+	// word the user wrote; 0 expands nothing.
+	ExpansionWeight float64
+	// ExpansionCosine is the least cosine of the learnt vectors of a word and its expansion:
+	// below it the FAQ's text does not support the pair and it is not used.
+	ExpansionCosine float64
 }
 
 // Learning are the settings of the models the matcher trains when the index is built.
@@ -296,6 +303,8 @@ type Content struct {
 	Synonyms  analysis.Synonyms
 	// Colloquial are the dialect and colloquial forms rewritten before analysis (normalize.yaml).
 	Colloquial []analysis.Rewrite
+	// Expansions are the candidate query expansions of ExpansionsFile (none without it).
+	Expansions []ExpansionGroup
 	Entries    []*Entry // in file name order
 	// OutOfScope are questions this FAQ does not answer, per language: a question closer to
 	// one of them than to any entry is not answered.

@@ -314,6 +314,7 @@ func (l *loader) load() *Content {
 	l.loadMatcher(c)
 	l.loadSynonyms(c)
 	l.loadSudachiSynonyms(c)
+	l.loadExpansions(c)
 	l.loadOutOfScope(c)
 	l.loadNormalize(c)
 	l.loadEntries(c)
@@ -661,6 +662,8 @@ type matcherYAML struct {
 		AnswerB          float64 `yaml:"answer_b"`
 		MinCandidates    int     `yaml:"min_candidates"`
 		AnchorShare      float64 `yaml:"anchor_share"`
+		ExpansionWeight  float64 `yaml:"expansion_weight"`
+		ExpansionCosine  float64 `yaml:"expansion_cosine"`
 	} `yaml:"retrieval"`
 	Learning struct {
 		IntentWeight  float64 `yaml:"intent_weight"`
@@ -750,10 +753,11 @@ func (l *loader) loadMatcher(c *Content) {
 			Rank: RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry, Vector: m.Rank.Vector},
 			Vectors: Vectors{MinEntries: m.Vectors.MinEntries, Dim: m.Vectors.Dim, Window: m.Vectors.Window, Negative: m.Vectors.Negative,
 				Epochs: m.Vectors.Epochs, Seed: m.Vectors.Seed, Candidates: m.Vectors.Candidates, MinCount: m.Vectors.MinCount, Sample: m.Vectors.Sample},
-			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, K1: r.K1, B: r.B, AnswerB: r.AnswerB, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
-			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffRate: g.HandoffRate, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
-			Boosts:    m.Boosts}
-		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.OutsidePhrase, t.UnanchoredFactor, t.TypeMismatch, t.UntypedFactor, t.OutsideHandoff, t.UntypedHowTo, r.MaxDF, r.AnchorShare, r.B, r.AnswerB, g.IntentWeight} {
+			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, K1: r.K1, B: r.B, AnswerB: r.AnswerB, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare,
+				ExpansionWeight: r.ExpansionWeight, ExpansionCosine: r.ExpansionCosine},
+			Learning: Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffRate: g.HandoffRate, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
+			Boosts:   m.Boosts}
+		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.OutsidePhrase, t.UnanchoredFactor, t.TypeMismatch, t.UntypedFactor, t.OutsideHandoff, t.UntypedHowTo, r.MaxDF, r.AnchorShare, r.B, r.AnswerB, r.ExpansionWeight, g.IntentWeight} {
 			if v < 0 || v > 1 {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds, shares and weights must be between 0 and 1, got %v", v)
 			}

@@ -88,6 +88,7 @@ func (ix *Index) buildVectors(ctx context.Context) error {
 	ix.vec = m
 	ix.entryVec = ix.entryVectors(docs, m.Dim())
 	ix.vecInfo = VectorInfo{Trained: true, Sentences: len(sentences), Tokens: tokens, Words: m.Words(), Took: time.Since(start), Cached: cached}
+	ix.mineExpansions()
 	return nil
 }
 
