@@ -172,10 +172,11 @@ func mergeWeights(ids []int32, weights []float64, add []idw) ([]int32, []float64
 	return outIDs, outW
 }
 
-// SetRetrieval replaces the settings of the index's search in its content: those a search reads
-// (BM25's, the clauses', the expansions'), not AnchorShare, read when the index is built. It is
-// not safe for use while searches run: it is for measuring settings on one index (a sweep).
-func (ix *Index) SetRetrieval(r Retrieval) { ix.content.Matcher.Retrieval = r }
+// Tune replaces the matcher's settings in the index's content. A search reads the new ones
+// (Retrieval's but AnchorShare, Vectors.Candidates); those read when the index is built (the
+// vectors' training, AnchorShare) keep their effect. It is not safe for use while searches run:
+// it is for measuring settings on one index (a sweep).
+func (ix *Index) Tune(m Matcher) { ix.content.Matcher = m }
 
 // ExpansionPairs returns the number of pairs of a word and its expansion that the index mined,
 // and how many of them Retrieval.ExpansionCosine admits.

@@ -239,6 +239,8 @@ type Vectors struct {
 	// (word2vec's t: a word of frequency f is kept with probability (√(f/t)+1)·t/f).
 	MinCount int
 	Sample   float64
+	// SIF is the a of the SIF weight a/(a+p(w)) of a word of frequency p(w) in a text's vector.
+	SIF float64
 }
 
 // Retrieval are the settings of the index's search.

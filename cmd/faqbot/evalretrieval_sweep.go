@@ -56,6 +56,7 @@ func retrievalGrid() []retrievalSetting {
 	add("retrieval.b", []float64{0.3, 0.5, 0.75, 0.9, 1}, func(m *faq.Matcher, v float64) { m.Retrieval.B = v })
 	add("retrieval.answer_b", []float64{0.3, 0.5, 0.75, 0.9, 1}, func(m *faq.Matcher, v float64) { m.Retrieval.AnswerB = v })
 	add("retrieval.answer_boost", []float64{0.1, 0.2, 0.3, 0.4, 0.5}, func(m *faq.Matcher, v float64) { m.Retrieval.AnswerBoost = v })
+	add("vectors.candidates", []float64{0, 10, 30}, func(m *faq.Matcher, v float64) { m.Vectors.Candidates = int(v) })
 	add("retrieval.expansion_weight", []float64{0}, func(m *faq.Matcher, v float64) { m.Retrieval.ExpansionWeight = v })
 	for _, c := range []float64{0, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8} {
 		for _, w := range []float64{0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 1} {
@@ -71,13 +72,13 @@ func retrievalGrid() []retrievalSetting {
 // own settings, and leaves the index with them again.
 func sweepRetrieval(ctx context.Context, w io.Writer, ix *faq.Index, queries []ireval.Query, qrels ireval.Qrels) error {
 	base := ix.Content().Matcher
-	defer ix.SetRetrieval(base.Retrieval)
+	defer ix.Tune(base)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nsweep (one tunable at a time, the others as in matcher.yaml)\tSR@1\tSR@5\tMRR\tMAP\tP@5\tRecall@10\tnDCG@10")
 	for _, s := range append([]retrievalSetting{{"matcher.yaml", func(*faq.Matcher) {}}}, retrievalGrid()...) {
 		cfg := base
 		s.set(&cfg)
-		ix.SetRetrieval(cfg.Retrieval)
+		ix.Tune(cfg)
 		m := nlu.NewWithConfig(ix, cfg)
 		r, err := measure(queries, qrels, func(q string) ([]nlu.Scored, error) { return m.Rank(ctx, q, runDepth) })
 		if err != nil {
