@@ -173,9 +173,13 @@ func render(r result, version string) ([]byte, error) {
 		}
 		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: f.key}, seq)
 	}
-	var b bytes.Buffer
-	fmt.Fprintf(&b, header, version, r.figures())
-	enc := yaml.NewEncoder(&b)
+	return encode(fmt.Sprintf(header, version, r.figures()), doc)
+}
+
+// encode returns the YAML of doc, indented by two spaces, after the comment head.
+func encode(head string, doc *yaml.Node) ([]byte, error) {
+	b := bytes.NewBufferString(head)
+	enc := yaml.NewEncoder(b)
 	enc.SetIndent(2)
 	if err := enc.Encode(doc); err != nil {
 		return nil, err
