@@ -121,7 +121,8 @@ func (ix *Index) appendExpansionClauses(clauses []clause, ext []expanded) []clau
 // weighExpansions adds the expansions to the Japanese field of a weighed query: a phrase or an
 // entry that has an expansion is credited Retrieval.ExpansionWeight of the weight of the query's
 // word it stands for. The query's total weight is unchanged: an expansion is no more of the
-// question's information, only another place to find it.
+// question's information, only another place to find it. (A phrase that has both the word and
+// its expansion is credited both, as one with two words of the question.)
 func (ix *Index) weighExpansions(wq weightedQuery, ext []expanded) weightedQuery {
 	if len(ext) == 0 {
 		return wq
