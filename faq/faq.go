@@ -243,6 +243,8 @@ type Vectors struct {
 	// (word2vec's t: a word of frequency f is kept with probability (√(f/t)+1)·t/f).
 	MinCount int
 	Sample   float64
+	// SIF is the a of the SIF weight a/(a+p(w)) of a word of frequency p(w) in a text's vector.
+	SIF float64
 }
 
 // Retrieval are the settings of the index's search.
@@ -264,6 +266,13 @@ type Retrieval struct {
 	// AnchorShare: a term is an anchor of an entry when at least this share of its phrasings
 	// in a language use it (and no other entry uses it in more than 1/AnchorShare as many).
 	AnchorShare float64
+	// ExpansionWeight scales the clauses and the coverage a query's expansion (a word of
+	// Content.Expansions that the FAQ's text supports, see ExpansionCosine) adds, against the
+	// word the user wrote; 0 expands nothing.
+	ExpansionWeight float64
+	// ExpansionCosine is the least cosine of the learnt vectors of a word and its expansion:
+	// below it the FAQ's text does not support the pair and it is not used.
+	ExpansionCosine float64
 }
 
 // Learning are the settings of the models the matcher trains when the index is built.
@@ -300,6 +309,8 @@ type Content struct {
 	Synonyms  analysis.Synonyms
 	// Colloquial are the dialect and colloquial forms rewritten before analysis (normalize.yaml).
 	Colloquial []analysis.Rewrite
+	// Expansions are the candidate query expansions of ExpansionsFile (none without it).
+	Expansions []ExpansionGroup
 	Entries    []*Entry // in file name order
 	// OutOfScope are questions this FAQ does not answer, per language: a question closer to
 	// one of them than to any entry is not answered.

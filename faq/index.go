@@ -81,6 +81,8 @@ type Index struct {
 	vec      *embed.Model
 	entryVec *entryVectors
 	vecInfo  VectorInfo
+	// expansions are the words each Japanese word may be expanded to (see mineExpansions).
+	expansions map[string][]expansion
 }
 
 const hashKey = "faqbot-content-hash"

@@ -141,6 +141,8 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	defer ix.searchPool.Put(buf)
 	q = buf.unique(q)
 	buf.clauses = ix.appendClauses(buf.clauses[:0], q, buf)
+	ext := ix.expand(q)
+	buf.clauses = ix.appendExpansionClauses(buf.clauses, ext)
 	clauses := buf.clauses
 	if len(clauses) == 0 {
 		return nil, nil
@@ -182,7 +184,7 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	if len(hits) == 0 {
 		return nil, nil
 	}
-	wq := ix.weighQuery(q, buf)
+	wq := ix.weighExpansions(ix.weighQuery(q, buf), ext)
 	var topQ, topA float64
 	for _, h := range hits {
 		topQ, topA = max(topQ, h.Score), max(topA, h.AnswerScore)

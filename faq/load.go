@@ -314,6 +314,7 @@ func (l *loader) load() *Content {
 	l.loadMatcher(c)
 	l.loadSynonyms(c)
 	l.loadSudachiSynonyms(c)
+	l.loadExpansions(c)
 	l.loadOutOfScope(c)
 	l.loadNormalize(c)
 	l.loadEntries(c)
@@ -662,6 +663,8 @@ type matcherYAML struct {
 		AnswerB          float64 `yaml:"answer_b"`
 		MinCandidates    int     `yaml:"min_candidates"`
 		AnchorShare      float64 `yaml:"anchor_share"`
+		ExpansionWeight  float64 `yaml:"expansion_weight"`
+		ExpansionCosine  float64 `yaml:"expansion_cosine"`
 	} `yaml:"retrieval"`
 	Learning struct {
 		IntentWeight  float64 `yaml:"intent_weight"`
@@ -684,6 +687,7 @@ type matcherYAML struct {
 		Candidates int     `yaml:"candidates"`
 		MinCount   int     `yaml:"min_count"`
 		Sample     float64 `yaml:"sample"`
+		SIF        float64 `yaml:"sif"`
 	} `yaml:"vectors"`
 	Boosts  map[string]float64           `yaml:"boosts"`
 	Signals map[string]map[Lang][]string `yaml:"signals"`
@@ -750,16 +754,17 @@ func (l *loader) loadMatcher(c *Content) {
 			HandoffPhraseWeight: t.HandoffPhrase, OutsidePhraseWeight: t.OutsidePhrase, UnanchoredFactor: t.UnanchoredFactor, TypeMismatch: t.TypeMismatch, UntypedFactor: t.UntypedFactor, OutsideHandoff: t.OutsideHandoff, UntypedHowToFactor: t.UntypedHowTo, ElsewhereFactor: t.Elsewhere,
 			Rank: RankWeights{BM25: m.Rank.BM25, Answer: m.Rank.Answer, Entry: m.Rank.Entry, Vector: m.Rank.Vector},
 			Vectors: Vectors{MinEntries: m.Vectors.MinEntries, Dim: m.Vectors.Dim, Window: m.Vectors.Window, Negative: m.Vectors.Negative,
-				Epochs: m.Vectors.Epochs, Seed: m.Vectors.Seed, Candidates: m.Vectors.Candidates, MinCount: m.Vectors.MinCount, Sample: m.Vectors.Sample},
-			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, K1: r.K1, B: r.B, AnswerB: r.AnswerB, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare},
-			Learning:  Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffRate: g.HandoffRate, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
-			Boosts:    m.Boosts}
-		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.OutsidePhrase, t.UnanchoredFactor, t.TypeMismatch, t.UntypedFactor, t.OutsideHandoff, t.UntypedHowTo, t.Elsewhere, r.MaxDF, r.AnchorShare, r.B, r.AnswerB, g.IntentWeight} {
+				Epochs: m.Vectors.Epochs, Seed: m.Vectors.Seed, Candidates: m.Vectors.Candidates, MinCount: m.Vectors.MinCount, Sample: m.Vectors.Sample, SIF: m.Vectors.SIF},
+			Retrieval: Retrieval{MaxDF: r.MaxDF, MaxClauses: r.MaxClauses, MaxAnswerClauses: r.MaxAnswerClauses, AnswerBoost: r.AnswerBoost, K1: r.K1, B: r.B, AnswerB: r.AnswerB, MinCandidates: r.MinCandidates, AnchorShare: r.AnchorShare,
+				ExpansionWeight: r.ExpansionWeight, ExpansionCosine: r.ExpansionCosine},
+			Learning: Learning{IntentWeight: g.IntentWeight, Epochs: g.Epochs, Rate: g.Rate, L2: g.L2, Folds: g.Folds, HandoffEpochs: g.HandoffEpochs, HandoffRate: g.HandoffRate, HandoffL2: g.HandoffL2, MaxIntents: g.MaxIntents},
+			Boosts:   m.Boosts}
+		for _, v := range []float64{t.MinConfidence, t.SuggestConfidence, t.VagueConfidence, t.Handoff, t.PhraseWeight, t.HandoffPhrase, t.OutsidePhrase, t.UnanchoredFactor, t.TypeMismatch, t.UntypedFactor, t.OutsideHandoff, t.UntypedHowTo, t.Elsewhere, r.MaxDF, r.AnchorShare, r.B, r.AnswerB, r.ExpansionWeight, g.IntentWeight} {
 			if v < 0 || v > 1 {
 				from.problem(name, lineOf(node, "thresholds"), "thresholds, shares and weights must be between 0 and 1, got %v", v)
 			}
 		}
-		if r.MaxClauses < 1 || r.K1 < 0 || m.Vectors.MinEntries < 0 || m.Vectors.Dim < 1 || m.Vectors.Window < 1 || m.Vectors.Negative < 1 || m.Vectors.Epochs < 1 || m.Vectors.Candidates < 0 || m.Vectors.MinCount < 1 || !(m.Vectors.Sample > 0 && m.Vectors.Sample <= 1) || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.HandoffRate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 || g.MaxIntents < 0 {
+		if r.MaxClauses < 1 || r.K1 < 0 || m.Vectors.MinEntries < 0 || m.Vectors.Dim < 1 || m.Vectors.Window < 1 || m.Vectors.Negative < 1 || m.Vectors.Epochs < 1 || m.Vectors.Candidates < 0 || m.Vectors.MinCount < 1 || !(m.Vectors.Sample > 0 && m.Vectors.Sample <= 1) || !(m.Vectors.SIF > 0) || r.MaxAnswerClauses < 0 || r.MinCandidates < 1 || g.Epochs < 1 || g.HandoffEpochs < 1 || g.Folds < 2 || g.Rate <= 0 || g.HandoffRate <= 0 || g.L2 < 0 || g.HandoffL2 < 0 || g.MaxIntents < 0 {
 			from.problem(name, lineOf(node, "learning"), "retrieval, learning and vectors: counts must be at least 1 (folds at least 2), rate positive, l2 not negative")
 		}
 		for _, k := range boostKeys {

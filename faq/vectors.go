@@ -55,7 +55,7 @@ func (ix *Index) buildVectors(ctx context.Context) error {
 		tokens += len(sentences[i])
 	}
 	cfg := embed.Config{Dim: vc.Dim, Window: vc.Window, Negative: vc.Negative, Epochs: vc.Epochs, Seed: vc.Seed,
-		MinCount: vc.MinCount, Sample: vc.Sample}
+		MinCount: vc.MinCount, Sample: vc.Sample, SIF: vc.SIF}
 	m, cached := ix.cachedVectors(cfg)
 	if m == nil {
 		report := progress(ctx, "vectors", 100)
@@ -88,6 +88,7 @@ func (ix *Index) buildVectors(ctx context.Context) error {
 	ix.vec = m
 	ix.entryVec = ix.entryVectors(docs, m.Dim())
 	ix.vecInfo = VectorInfo{Trained: true, Sentences: len(sentences), Tokens: tokens, Words: m.Words(), Took: time.Since(start), Cached: cached}
+	ix.mineExpansions()
 	return nil
 }
 
@@ -106,7 +107,7 @@ func (ix *Index) cachedVectors(cfg embed.Config) (*embed.Model, bool) {
 	}
 	got := m.Config()
 	if got.Dim != cfg.Dim || got.Window != cfg.Window || got.Negative != cfg.Negative || got.Epochs != cfg.Epochs || got.Seed != cfg.Seed ||
-		got.MinCount != cfg.MinCount || got.Sample != cfg.Sample {
+		got.MinCount != cfg.MinCount || got.Sample != cfg.Sample || got.SIF != cfg.SIF {
 		return nil, false
 	}
 	return m, true

@@ -11,7 +11,7 @@ import (
 // TestVectors: a FAQ too small to learn from gets no vectors; one large enough learns them when
 // its index is built, caches them beside an on-disk index, reads them back on the next build of
 // the same content (the same answers), trains again when the cache is damaged or was trained
-// with other settings (subsampling, minimum count).
+// with other settings (subsampling, minimum count, SIF weight).
 func TestVectors(t *testing.T) {
 	ctx := context.Background()
 	c := smallFAQ(t)
@@ -80,6 +80,7 @@ func TestVectors(t *testing.T) {
 	}{
 		{"sample", func(v *Vectors) { v.Sample *= 10 }},
 		{"min_count", func(v *Vectors) { v.MinCount++ }},
+		{"sif", func(v *Vectors) { v.SIF *= 10 }},
 	} {
 		change.set(&c.Matcher.Vectors)
 		other, _ := build()

@@ -22,12 +22,13 @@ import (
 const runDepth = 10
 
 func cmdEvalRetrieval(ctx context.Context, env *environment, args []string) error {
-	fs := env.flags("eval-retrieval", "eval-retrieval --content DIR --queries FILE --qrels FILE [--split dev|test|all] [--run FILE]")
+	fs := env.flags("eval-retrieval", "eval-retrieval --content DIR --queries FILE --qrels FILE [--split dev|test|all] [--run FILE] [--sweep]")
 	queriesFile := fs.String("queries", "", "queries `FILE`: a header line, then qid<TAB>query lines")
 	qrelsFile := fs.String("qrels", "", "judgments `FILE`: a header line, then qid<TAB>entry id<TAB>grade lines")
 	split := fs.String("split", "all", "queries to measure: dev (numeric qid divisible by 5), test (the others) or all")
 	runFile := fs.String("run", "", "also write the rankings to `FILE` in TREC run format (top 10 per query)")
 	tag := fs.String("tag", "faqbot", "run tag written in the run file")
+	sweep := fs.Bool("sweep", false, "also measure a grid of the search's and the ranking's settings on the same index (to choose them on the dev split)")
 	var cf contentFlags
 	cf.register(fs, env, false)
 	if err := parse(fs, args); err != nil {
@@ -122,28 +123,24 @@ func cmdEvalRetrieval(ctx context.Context, env *environment, args []string) erro
 		tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "\nsystem\tSR@1\tSR@5\tMRR\tMAP\tP@5\tRecall@10\tnDCG@10")
 		for _, sys := range systems {
-			var ms []ireval.Metrics
-			for _, q := range queries {
-				if qrels.Relevant(q.ID) == 0 {
-					continue
-				}
-				hits, err := sys.rank(q.Text)
-				if err != nil {
-					return err
-				}
-				ranking := make([]string, len(hits))
-				for i, h := range hits {
-					ranking[i] = h.Entry.ID
-				}
-				ms = append(ms, ireval.Score(ranking, qrels[q.ID]))
+			r, err := measure(queries, qrels, sys.rank)
+			if err != nil {
+				return err
 			}
-			r := ireval.Mean(ms)
 			fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", sys.name, r.SR1, r.SR5, r.MRR, r.AP, r.P5, r.R10, r.NDCG10)
 		}
 		tw.Flush()
 		fmt.Fprintf(env.stdout, "vectors: %d words from %d sentences (%d tokens), trained in %v\n", vi.Words, vi.Sentences, vi.Tokens, vi.Took.Round(time.Millisecond))
+		if mined, used := ix.ExpansionPairs(); mined > 0 {
+			fmt.Fprintf(env.stdout, "expansions: %d pairs of the content's words mined from its %s, %d close enough to use\n", mined, faq.ExpansionsFile, used)
+		}
 	} else {
 		fmt.Fprintf(env.stdout, "\nvectors: none (%d entries; they are learnt from %d)\n", len(c.Entries), c.Matcher.Vectors.MinEntries)
+	}
+	if *sweep {
+		if err := sweepRetrieval(ctx, env.stdout, ix, queries, qrels); err != nil {
+			return err
+		}
 	}
 	slices.Sort(lat)
 	fmt.Fprintf(env.stdout, "\nindex: %d entries, %d phrases, built in %v\n", len(c.Entries), ix.Phrases(), built.Round(time.Millisecond))

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,5 +129,47 @@ func TestEvalRetrievalSplit(t *testing.T) {
 	os.WriteFile(named, []byte("qid\tquery\nq1\t住民票\n"), 0o644)
 	if _, _, err := runCmd(t, "", "eval-retrieval", "--content", content, "--queries", named, "--qrels", qrels, "--split", "dev"); err == nil || !strings.Contains(err.Error(), "not a number") {
 		t.Errorf("non-numeric id with a split: err = %v", err)
+	}
+}
+
+// TestEvalRetrievalSweep: --sweep prints one row per setting of the grid, the first (matcher.yaml)
+// with the figures printed above it, and leaves the index with the content's settings.
+func TestEvalRetrievalSweep(t *testing.T) {
+	content, queries, qrels := retrievalFixture(t)
+	stdout, stderr, err := runCmd(t, "", "eval-retrieval", "--content", content, "--queries", queries, "--qrels", qrels, "--sweep")
+	if err != nil {
+		t.Fatalf("eval-retrieval --sweep: %v\n%s", err, stderr)
+	}
+	lines := strings.Split(stdout, "\n")
+	at := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "sweep (") })
+	if at < 0 || len(lines) < at+2+len(retrievalGrid()) {
+		t.Fatalf("no sweep of %d settings printed:\n%s", len(retrievalGrid()), stdout)
+	}
+	if got, want := strings.Fields(lines[at+1]), append([]string{"matcher.yaml"}, strings.Fields(lines[2])...); !slices.Equal(got, want) {
+		t.Errorf("sweep's first row %q, want the figures printed %q", got, want)
+	}
+	for i, s := range retrievalGrid() {
+		if l := lines[at+2+i]; !strings.HasPrefix(l, s.name+" ") || len(strings.Fields(l)) != len(strings.Fields(s.name))+7 {
+			t.Errorf("row %d: %q, want %s and seven figures", i, l, s.name)
+		}
+	}
+
+	c, err := faq.LoadDir(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := faq.NewIndex(context.Background(), c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	want := c.Matcher
+	qs, _ := readFile(queries, ireval.ReadQueries)
+	judged, _ := readFile(qrels, ireval.ReadQrels)
+	if err := sweepRetrieval(context.Background(), io.Discard, ix, qs, judged); err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.Content().Matcher; !reflect.DeepEqual(got, want) {
+		t.Errorf("after the sweep the index searches with %+v, want %+v", got, want)
 	}
 }

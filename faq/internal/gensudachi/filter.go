@@ -243,9 +243,7 @@ func generate(groups []group, v *vocabulary) result {
 	var res result
 	var kept []group
 	for _, g := range groups {
-		if slices.ContainsFunc(g.Members, func(m member) bool {
-			return usable(m) && (jaCandidate(m) && v.hasJA(m.Head) || enCandidate(m) && v.hasEN(m.Head))
-		}) {
+		if v.shares(g) {
 			kept = append(kept, g)
 		}
 	}
@@ -313,6 +311,13 @@ func generate(groups []group, v *vocabulary) result {
 		}
 	}
 	return res
+}
+
+// shares reports whether one of a group's usable members is a word of the content.
+func (v *vocabulary) shares(g group) bool {
+	return slices.ContainsFunc(g.Members, func(m member) bool {
+		return usable(m) && (jaCandidate(m) && v.hasJA(m.Head) || enCandidate(m) && v.hasEN(m.Head))
+	})
 }
 
 // lexemes returns the lexeme numbers of a group in the order they first occur.

@@ -171,3 +171,38 @@ func TestRenderLoads(t *testing.T) {
 		t.Errorf("loaded groups (-want +got):\n%s", diff)
 	}
 }
+
+// TestExpansions: the candidate expansions are the groups that share a word with the content,
+// all their lexemes' Japanese words (aliases and misspellings too), those Sudachi only expands
+// to apart; never-expanded members, old names and Latin words are left out; the file written
+// loads as the content's expansions.
+func TestExpansions(t *testing.T) {
+	list := expansions(readGroups(t, "testdata/fixture.txt"), newVocabulary(fixtureContent(t)))
+	var got []faq.ExpansionGroup
+	for _, e := range list {
+		got = append(got, e.ExpansionGroup)
+	}
+	want := []faq.ExpansionGroup{
+		{Words: []string{"メールアドレス", "メルアド", "メアド"}},
+		{Words: []string{"リーケージ", "リーク"}, To: []string{"漏洩", "漏えい"}},
+		{Words: []string{"申し込み", "申込", "エントリー", "申し混み"}},
+		{Words: []string{"変更", "へんこう", "変"}},
+	} // not 変更点 (not a word of the content) nor 請求書
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("expansions (-want +got):\n%s", diff)
+	}
+	data, err := renderExpansions(list, "0.0.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := faq.Load(fstest.MapFS{
+		faq.ExpansionsFile: {Data: data},
+		"entries/a.yaml":   {Data: []byte("id: a\nja:\n  title: 質問\n  answer: 回答\nen:\n  title: q\n  answer: a\n")},
+	}, "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, c.Expansions); diff != "" {
+		t.Errorf("loaded expansions (-want +got):\n%s", diff)
+	}
+}

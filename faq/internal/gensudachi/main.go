@@ -43,6 +43,7 @@ func run(args []string, stdout io.Writer) error {
 	content := fl.String("content", "faq/content", "content tree whose words select the groups")
 	outPath := fl.String("out", "faq/content/"+faq.SudachiSynonymsFile, "generated synonyms file")
 	extract := fl.String("extract", "faq/internal/gensudachi/testdata/"+extractFile, "extract of the Sudachi groups read, for the tests")
+	expand := fl.String("expansions", "", "write the content's candidate query expansions to `FILE` (faq.ExpansionsFile in a content tree) instead of the synonyms")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -56,6 +57,18 @@ func run(args []string, stdout io.Writer) error {
 	c, err := loadHandWritten(*content)
 	if err != nil {
 		return err
+	}
+	if *expand != "" {
+		list := expansions(groups, newVocabulary(c))
+		data, err := renderExpansions(list, *version)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*expand, data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "gensudachi: %d Sudachi groups read, %d candidate expansion groups written\n", len(groups), len(list))
+		return nil
 	}
 	res := generate(groups, newVocabulary(c))
 	data, err := render(res, *version)
@@ -160,9 +173,13 @@ func render(r result, version string) ([]byte, error) {
 		}
 		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: f.key}, seq)
 	}
-	var b bytes.Buffer
-	fmt.Fprintf(&b, header, version, r.figures())
-	enc := yaml.NewEncoder(&b)
+	return encode(fmt.Sprintf(header, version, r.figures()), doc)
+}
+
+// encode returns the YAML of doc, indented by two spaces, after the comment head.
+func encode(head string, doc *yaml.Node) ([]byte, error) {
+	b := bytes.NewBufferString(head)
+	enc := yaml.NewEncoder(b)
 	enc.SetIndent(2)
 	if err := enc.Encode(doc); err != nil {
 		return nil, err
