@@ -25,14 +25,15 @@ import (
 // average length), the answers' fields against the answers.
 
 // fieldStats are the BM25 statistics of one bleve field: the number of documents of its kind
-// and their average length in terms, and the length of each of them as bleve counts it (the
-// tokens of the field), indexed by document number less first, the number of the first
-// document of its kind. A search reads each document's length here rather than decoding the
-// norm bleve stores beside every posting.
+// and their average length in terms, and for each of them k1 times its length normalisation
+// (1 − b + b × length / avgLen, the length as bleve counts it: the tokens of the field), the
+// part of BM25 that is the same for every term of the document, indexed by document number
+// less first, the number of the first document of its kind. A search reads it here rather than
+// decoding the norm bleve stores beside every posting.
 type fieldStats struct {
 	docs, avgLen float64
 	first        int
-	lens         []int32
+	kn           []float64
 }
 
 // clause is one term of a query searched in one bleve field.
@@ -44,24 +45,33 @@ type clause struct {
 // lengthStats computes the statistics of every bleve field from the documents' terms (ix.raw).
 func (ix *Index) lengthStats() {
 	ix.stats = map[string]fieldStats{}
-	add := func(field string, docs []text.Terms, first int, f text.Field) {
+	r := ix.content.Matcher.Retrieval
+	add := func(field string, docs []text.Terms, first int, f text.Field, b float64) {
 		total := 0
-		st := fieldStats{docs: float64(len(docs)), first: first, lens: make([]int32, len(docs))}
+		st := fieldStats{docs: float64(len(docs)), first: first, kn: make([]float64, len(docs))}
+		lens := make([]int, len(docs))
 		for i, terms := range docs {
 			total += len(terms[f])
-			st.lens[i] = int32(tokens(terms[f]))
+			lens[i] = tokens(terms[f])
 		}
 		if len(docs) > 0 {
 			st.avgLen = float64(total) / float64(len(docs))
+		}
+		for i, n := range lens {
+			norm := 1.0
+			if st.avgLen > 0 {
+				norm = 1 - b + b*float64(n)/st.avgLen
+			}
+			st.kn[i] = r.K1 * norm
 		}
 		ix.stats[field] = st
 	}
 	phrases, answers := ix.raw[:len(ix.phrases)], ix.raw[len(ix.phrases):]
 	for _, f := range text.Fields {
-		add(string(f), phrases, 0, f)
+		add(string(f), phrases, 0, f, r.B)
 	}
 	for _, f := range answerFields {
-		add(answerField(f), answers, len(ix.phrases), f)
+		add(answerField(f), answers, len(ix.phrases), f, r.AnswerB)
 	}
 }
 
@@ -183,15 +193,10 @@ func (ix *Index) bm25(ctx context.Context, clauses []clause, size int) (*scores,
 	if s == nil {
 		s = &scores{sum: make([]float64, len(ix.phrases)+len(ix.answers))}
 	}
-	r := ix.content.Matcher.Retrieval
-	k1 := r.K1
+	k1 := ix.content.Matcher.Retrieval.K1
 	var d index.TermFieldDoc
 	for _, c := range clauses {
 		st := ix.stats[c.field]
-		b := r.B
-		if c.field != string(text.JA) && c.field != string(text.EN) && c.field != string(text.Gram) && c.field != string(text.Yomi) {
-			b = r.AnswerB
-		}
 		s.term = append(s.term[:0], c.term...)
 		tfr, err := ix.reader.TermFieldReader(ctx, s.term, c.field, true, false, false)
 		if err != nil {
@@ -215,21 +220,16 @@ func (ix *Index) bm25(ctx context.Context, clauses []clause, size int) (*scores,
 			if n < uint64(len(ix.docOf)) {
 				doc = ix.docOf[n]
 			}
-			if i := int(doc) - st.first; doc < 0 || i < 0 || i >= len(st.lens) {
+			if i := int(doc) - st.first; doc < 0 || i < 0 || i >= len(st.kn) {
 				tfr.Close()
 				ix.releaseScores(s)
 				return nil, fmt.Errorf("faq: search: index does not match its content")
 			}
 			tf := float64(td.Freq)
-			length := float64(st.lens[int(doc)-st.first])
-			norm := 1.0
-			if st.avgLen > 0 {
-				norm = 1 - b + b*length/st.avgLen
-			}
 			if s.sum[doc] == 0 {
 				s.touched = append(s.touched, doc)
 			}
-			s.sum[doc] += c.boost * idf * tf * (k1 + 1) / (tf + k1*norm)
+			s.sum[doc] += c.boost * idf * tf * (k1 + 1) / (tf + st.kn[int(doc)-st.first])
 		}
 		tfr.Close()
 		if err := ctx.Err(); err != nil {

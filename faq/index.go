@@ -54,14 +54,18 @@ type Index struct {
 	vocab    map[*Entry]map[text.Field][]string
 	vocabIDs map[*Entry]*[numFields][]int32
 	// postings lists, per field and phrase term id, the phrases that have the term.
-	postings   [numFields][][]int32
-	gatherPool sync.Pool                         // of *gathered, sized to the phrases
-	idf        map[text.Field]map[string]float64 // coverage weight of each indexed term
-	termID     map[text.Field]map[string]int32   // a number for each indexed term
-	boosts     map[text.Field]float64
-	outside    *Entry // the pseudo-entry of the out-of-scope examples; nil without any
-	anchors    map[*Entry]map[text.Field]map[string]bool
-	dir        string
+	postings [numFields][][]int32
+	idf      map[text.Field]map[string]float64 // coverage weight of each indexed term
+	termID   map[text.Field]map[string]int32   // a number for each indexed term
+	boosts   map[text.Field]float64
+	outside  *Entry // the pseudo-entry of the out-of-scope examples; nil without any
+	anchors  map[*Entry]map[text.Field]map[string]bool
+	// ents is what a search reads of each entry, by entry number (see numberEntries); entNum
+	// numbers the entries, docEnt gives each document's entry number.
+	ents   []entryStats
+	entNum map[*Entry]int32
+	docEnt []int32
+	dir    string
 	// stats are the BM25 statistics of each bleve field; reader is the snapshot every search
 	// reads, and docOf numbers its documents as faqbot does (see openReader).
 	stats      map[string]fieldStats
@@ -95,6 +99,7 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 	ix.lengthStats()
 	ix.weigh()
 	ix.findAnchors()
+	ix.numberEntries()
 	hash := contentHash(ix.phrases, c.Synonyms, c.Version())
 	m := ix.mapping()
 	var err error

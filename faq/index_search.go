@@ -136,7 +136,8 @@ func (ix *Index) appendClauses(clauses []clause, q text.Terms, buf *searchBuf) [
 func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error) {
 	buf, _ := ix.searchPool.Get().(*searchBuf)
 	if buf == nil {
-		buf = &searchBuf{terms: text.Terms{}, best: map[*Entry]int{}, seen: map[string]bool{}, selected: make([]termDF, 0, 64)}
+		buf = &searchBuf{terms: text.Terms{}, seen: map[string]bool{}, selected: make([]termDF, 0, 64),
+			hitOf: make([]int32, len(ix.ents))}
 	}
 	defer ix.searchPool.Put(buf)
 	q = buf.unique(q)
@@ -151,34 +152,32 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	if err != nil {
 		return nil, err
 	}
-	best := buf.best
-	clear(best)
-	var hits []Hit
+	// The entries of the documents found, in the order found; hitOf[n] is one more than the
+	// position of entry number n among them (0: not found).
+	hits, nums := buf.hits[:0], buf.nums[:0]
 	for _, doc := range found.top {
 		score := found.sum[doc]
-		var e *Entry
-		answer := int(doc) >= len(ix.phrases)
-		if answer {
-			e = ix.answers[int(doc)-len(ix.phrases)].entry
-		} else {
-			e = ix.phrases[doc].Entry
-		}
-		j, ok := best[e]
-		if !ok {
+		n := ix.docEnt[doc]
+		j := int(buf.hitOf[n]) - 1
+		if j < 0 {
 			j = len(hits)
-			best[e] = j
-			hits = append(hits, Hit{Entry: e})
+			buf.hitOf[n] = int32(j + 1)
+			hits, nums = append(hits, Hit{Entry: ix.ents[n].entry}), append(nums, n)
 		}
-		if answer {
+		if int(doc) >= len(ix.phrases) {
 			hits[j].AnswerScore = max(hits[j].AnswerScore, score)
 		} else {
 			hits[j].Score = max(hits[j].Score, score)
 		}
 	}
+	for _, n := range nums {
+		buf.hitOf[n] = 0
+	}
 	ix.releaseScores(found)
 	if ix.vec != nil {
-		hits = ix.nearest(q, hits)
+		hits, nums = ix.nearest(q, hits, nums)
 	}
+	buf.hits, buf.nums = hits[:0], nums[:0]
 	if len(hits) == 0 {
 		return nil, nil
 	}
@@ -187,24 +186,34 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	for _, h := range hits {
 		topQ, topA = max(topQ, h.Score), max(topA, h.AnswerScore)
 	}
-	got := ix.gather(wq)
-	defer ix.release(got)
+	// Content order, whatever order bleve found them in: the positions sorted by the entries'
+	// Order (unique but for the entries without a phrase), then id.
+	pos := buf.pos[:0]
 	for i := range hits {
-		h := &hits[i]
+		pos = append(pos, int32(i))
+	}
+	slices.SortFunc(pos, func(a, b int32) int {
+		ea, eb := &ix.ents[nums[a]], &ix.ents[nums[b]]
+		return cmp.Or(cmp.Compare(ea.order, eb.order), strings.Compare(ea.entry.ID, eb.entry.ID))
+	})
+	buf.pos = pos[:0]
+	out := make([]Hit, len(hits))
+	for i, p := range pos {
+		h := &out[i]
+		*h = hits[p]
+		es := &ix.ents[nums[p]]
 		h.TopScore, h.TopAnswerScore = topQ, topA
-		for _, pi := range ix.byEntry[h.Entry] {
-			p := &ix.phrases[pi]
-			cov, rev := ix.coverage(wq, p, &got.sums[pi])
+		for _, pi := range es.phrases {
+			ph := &ix.phrases[pi]
+			cov, rev := ix.coverage(wq, ph)
 			if h.Phrase == nil || cov > h.Coverage || cov == h.Coverage && rev > h.Reverse {
-				h.Coverage, h.Reverse, h.Phrase = cov, rev, p
+				h.Coverage, h.Reverse, h.Phrase = cov, rev, ph
 			}
 		}
-		h.Anchored = ix.anchored(wq, h.Entry)
-		h.EntryCoverage = ix.entryCoverage(wq, h.Entry)
+		h.Anchored = anchored(wq, es)
+		h.EntryCoverage = entryCoverage(wq, es)
 	}
-	// Content order, whatever order bleve found them in.
-	slices.SortFunc(hits, func(a, b Hit) int { return ix.Compare(a.Entry, b.Entry) })
-	return hits, nil
+	return out, nil
 }
 
 // Compare orders entries by Order, then by id: the key that breaks ties between entries the
@@ -329,8 +338,11 @@ type searchBuf struct {
 	clauses    []clause
 	selected   []termDF
 	knownWords []string // the query's words the index knows
-	best       map[*Entry]int
 	seen       map[string]bool
+	hitOf      []int32 // by entry number, zero between searches
+	hits       []Hit   // the hits before they are put in content order
+	nums       []int32 // the entry numbers of hits
+	pos        []int32
 	fields     []weightedField
 	ids        []int32
 	weights    []float64
@@ -370,42 +382,4 @@ func (b *searchBuf) unique(q text.Terms) text.Terms {
 	}
 	b.words = words
 	return b.terms
-}
-
-// gather adds up, for every phrase that has any of the query's terms, the weights of the terms
-// it has, per field: what coverage reads, found through the postings of the query's terms
-// rather than by comparing the query with every phrase of every hit.
-// The result is indexed by phrase and comes from a pool: release it when done.
-func (ix *Index) gather(q weightedQuery) *gathered {
-	g, _ := ix.gatherPool.Get().(*gathered)
-	if g == nil {
-		g = &gathered{sums: make([][numFields]float64, len(ix.phrases))}
-	}
-	for _, wf := range q.fields {
-		for i, id := range wf.ids { // ascending ids: each phrase sums its weights in id order
-			for _, p := range ix.postings[wf.fi][id] {
-				s := &g.sums[p]
-				if *s == ([numFields]float64{}) {
-					g.touched = append(g.touched, p)
-				}
-				s[wf.fi] += wf.weights[i]
-			}
-		}
-	}
-	return g
-}
-
-// gathered is what gather found: the summed weights per phrase, and which phrases it touched.
-type gathered struct {
-	sums    [][numFields]float64
-	touched []int32
-}
-
-// release clears what g touched and returns it to ix's pool.
-func (ix *Index) release(g *gathered) {
-	for _, p := range g.touched {
-		g.sums[p] = [numFields]float64{}
-	}
-	g.touched = g.touched[:0]
-	ix.gatherPool.Put(g)
 }
