@@ -71,8 +71,9 @@ type Index struct {
 	stats      map[string]fieldStats
 	reader     index.IndexReader
 	docOf      []int32
-	scorePool  sync.Pool // of *scores, sized to the documents
-	searchPool sync.Pool // of *searchBuf
+	posts      postingCache // the postings searches have read
+	scorePool  sync.Pool    // of *scores, sized to the documents
+	searchPool sync.Pool    // of *searchBuf
 	// vec are the word vectors learnt from the FAQ's text (nil for a small FAQ), entryVec the
 	// unit vectors of every entry's documents.
 	vec      *embed.Model

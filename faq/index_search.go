@@ -194,7 +194,10 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	}
 	slices.SortFunc(pos, func(a, b int32) int {
 		ea, eb := &ix.ents[nums[a]], &ix.ents[nums[b]]
-		return cmp.Or(cmp.Compare(ea.order, eb.order), strings.Compare(ea.entry.ID, eb.entry.ID))
+		if ea.order != eb.order {
+			return cmp.Compare(ea.order, eb.order)
+		}
+		return strings.Compare(ea.entry.ID, eb.entry.ID)
 	})
 	buf.pos = pos[:0]
 	out := make([]Hit, len(hits))

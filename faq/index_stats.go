@@ -184,8 +184,10 @@ type entryStats struct {
 
 // numberEntries numbers the entries and lays out what a search reads of each (entryStats), so
 // that the entries found by their documents are read by number rather than looked up in maps:
-// ix.ents by entry number, ix.docEnt the entry number of each document.
+// ix.ents by entry number, ix.docEnt the entry number of each document; and makes the empty
+// cache of the postings searches read.
 func (ix *Index) numberEntries() {
+	ix.posts = ix.newPostingCache()
 	entries := ix.content.Entries
 	if ix.outside != nil {
 		entries = append(entries[:len(entries):len(entries)], ix.outside)
