@@ -182,6 +182,8 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		return nil, nil
 	}
 	wq := ix.weighQuery(q, buf)
+	qw := buf.spread(ix, wq)
+	defer buf.unspread(wq)
 	var topQ, topA float64
 	for _, h := range hits {
 		topQ, topA = max(topQ, h.Score), max(topA, h.AnswerScore)
@@ -208,13 +210,13 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		h.TopScore, h.TopAnswerScore = topQ, topA
 		for _, pi := range es.phrases {
 			ph := &ix.phrases[pi]
-			cov, rev := ix.coverage(wq, ph)
+			cov, rev := coverage(wq, qw, ph)
 			if h.Phrase == nil || cov > h.Coverage || cov == h.Coverage && rev > h.Reverse {
 				h.Coverage, h.Reverse, h.Phrase = cov, rev, ph
 			}
 		}
 		h.Anchored = anchored(wq, es)
-		h.EntryCoverage = entryCoverage(wq, es)
+		h.EntryCoverage = entryCoverage(wq, qw, es)
 	}
 	return out, nil
 }
@@ -346,6 +348,9 @@ type searchBuf struct {
 	hits       []Hit   // the hits before they are put in content order
 	nums       []int32 // the entry numbers of hits
 	pos        []int32
+	// qw holds the weight of each of the query's terms that phrases or answers have, per field
+	// and by term id, zero for the others (see spread).
+	qw [numFields][]float64
 	fields     []weightedField
 	ids        []int32
 	weights    []float64
@@ -385,4 +390,26 @@ func (b *searchBuf) unique(q text.Terms) text.Terms {
 	}
 	b.words = words
 	return b.terms
+}
+
+// spread sets b.qw to the weights of the terms of q that phrases or answers have (their vids)
+// and returns it; unspread zeroes them again.
+func (b *searchBuf) spread(ix *Index, q weightedQuery) *[numFields][]float64 {
+	for _, wf := range q.fields {
+		if len(b.qw[wf.fi]) != len(ix.termID[wf.field]) {
+			b.qw[wf.fi] = make([]float64, len(ix.termID[wf.field]))
+		}
+		for i, id := range wf.vids {
+			b.qw[wf.fi][id] = wf.vweights[i]
+		}
+	}
+	return &b.qw
+}
+
+func (b *searchBuf) unspread(q weightedQuery) {
+	for _, wf := range q.fields {
+		for _, id := range wf.vids {
+			b.qw[wf.fi][id] = 0
+		}
+	}
 }

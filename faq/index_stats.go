@@ -12,11 +12,14 @@ import (
 
 // coverage returns the IDF-weighted share of the query's terms found in a phrase (query
 // coverage) and of the phrase's terms found in the query (phrase coverage), each averaged over
-// the fields the query has terms in, weighted by the field boosts.
-func (ix *Index) coverage(q weightedQuery, p *Phrase) (query, phrase float64) {
+// the fields the query has terms in, weighted by the field boosts. qw are the query's weights
+// by term id (searchBuf.spread): every term of a phrase has a weight of its own (an IDF), so
+// those of the query's terms a phrase has are added up, in the order of their ids, by reading
+// the phrase's sorted ids.
+func coverage(q weightedQuery, qw *[numFields][]float64, p *Phrase) (query, phrase float64) {
 	var wsum float64
 	for _, wf := range q.fields {
-		g := sumShared(wf.ids, wf.weights, p.ids[wf.fi])
+		g := sumOf(qw[wf.fi], p.ids[wf.fi])
 		query += wf.boost * g / wf.total
 		if pw := p.weight[wf.fi]; pw > 0 {
 			phrase += wf.boost * g / pw
@@ -29,45 +32,45 @@ func (ix *Index) coverage(q weightedQuery, p *Phrase) (query, phrase float64) {
 	return query / wsum, min(1, phrase/wsum)
 }
 
+// sumOf adds up the weights w of the sorted ids, in their order: the weights of the query's
+// terms among them, each added in the order of its id, plus zeros, which change no sum.
+func sumOf(w []float64, ids []int32) float64 {
+	var got float64
+	for _, id := range ids {
+		got += w[id]
+	}
+	return got
+}
+
 // sumShared adds up, in the order of ids (ascending), the weights of the ids that have (also
-// ascending) holds. The longer of the two lists is searched rather than walked.
+// ascending, and much longer) holds, each found by binary search.
 func sumShared(ids []int32, weights []float64, have []int32) float64 {
 	var got float64
-	if len(have) > 4*len(ids) {
-		for i, id := range ids {
-			j, ok := slices.BinarySearch(have, id)
-			if ok {
-				got += weights[i]
-			}
-			have = have[j:]
-		}
-		return got
-	}
-	for i, j := 0, 0; i < len(ids) && j < len(have); { // both sorted: merge
-		switch {
-		case ids[i] < have[j]:
-			i++
-		case ids[i] > have[j]:
-			j++
-		default:
+	for i, id := range ids {
+		j, ok := slices.BinarySearch(have, id)
+		if ok {
 			got += weights[i]
-			i++
-			j++
 		}
+		have = have[j:]
 	}
 	return got
 }
 
 // entryCoverage is the share of the query's information (as in coverage) that the entry's
 // phrases and answer hold between them.
-func entryCoverage(q weightedQuery, es *entryStats) float64 {
+func entryCoverage(q weightedQuery, qw *[numFields][]float64, es *entryStats) float64 {
 	vocab := es.vocab
 	if vocab == nil {
 		return 0
 	}
 	var cov, wsum float64
 	for _, wf := range q.fields {
-		got := sumShared(wf.vids, wf.vweights, vocab[wf.fi])
+		var got float64
+		if d := vocab[wf.fi]; len(d) > 4*len(wf.vids) {
+			got = sumShared(wf.vids, wf.vweights, d) // a long vocabulary: searched for the query's terms
+		} else {
+			got = sumOf(qw[wf.fi], d)
+		}
 		if wf.total > 0 {
 			cov += wf.boost * got / wf.total
 		}
