@@ -350,12 +350,12 @@ type searchBuf struct {
 	pos        []int32
 	// qw holds the weight of each of the query's terms that phrases or answers have, per field
 	// and by term id, zero for the others (see spread).
-	qw [numFields][]float64
-	fields     []weightedField
-	ids        []int32
-	weights    []float64
-	known      []idw
-	vocab      []idw
+	qw      [numFields][]float64
+	fields  []weightedField
+	ids     []int32
+	weights []float64
+	known   []idw
+	vocab   []idw
 }
 
 // unique returns q with each field's terms unique, in their first order, held in b.
