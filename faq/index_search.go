@@ -141,15 +141,8 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 	}
 	defer ix.searchPool.Put(buf)
 	q = buf.unique(q)
-	buf.clauses = ix.appendClauses(buf.clauses[:0], q, buf)
-	clauses := buf.clauses
-	if len(clauses) == 0 {
-		return nil, nil
-	}
-	// A small FAQ is ranked from a few documents; a large one from up to minCandidates.
-	size := max(2*k+4, min(ix.content.Matcher.Retrieval.MinCandidates, len(ix.byEntry)))
-	found, err := ix.bm25(ctx, clauses, size)
-	if err != nil {
+	found, err := ix.lexical(ctx, q, k, buf)
+	if found == nil || err != nil {
 		return nil, err
 	}
 	// The entries of the documents found, in the order found; hitOf[n] is one more than the
@@ -219,6 +212,19 @@ func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error)
 		h.EntryCoverage = entryCoverage(wq, qw, es)
 	}
 	return out, nil
+}
+
+// lexical scores the documents that have the terms of q (unique) by BM25 and returns the best
+// of them for a search that keeps k entries (release them when done); nil when q selects no
+// term.
+func (ix *Index) lexical(ctx context.Context, q text.Terms, k int, buf *searchBuf) (*scores, error) {
+	buf.clauses = ix.appendClauses(buf.clauses[:0], q, buf)
+	if len(buf.clauses) == 0 {
+		return nil, nil
+	}
+	// A small FAQ is ranked from a few documents; a large one from up to minCandidates.
+	size := max(2*k+4, min(ix.content.Matcher.Retrieval.MinCandidates, len(ix.byEntry)))
+	return ix.bm25(ctx, buf.clauses, size)
 }
 
 // Compare orders entries by Order, then by id: the key that breaks ties between entries the

@@ -16,13 +16,8 @@ import (
 func (ix *Index) plainSearch(ctx context.Context, q text.Terms, k int) ([]Hit, error) {
 	buf := &searchBuf{terms: text.Terms{}, seen: map[string]bool{}}
 	q = buf.unique(q)
-	clauses := ix.appendClauses(nil, q, buf)
-	if len(clauses) == 0 {
-		return nil, nil
-	}
-	size := max(2*k+4, min(ix.content.Matcher.Retrieval.MinCandidates, len(ix.byEntry)))
-	found, err := ix.bm25(ctx, clauses, size)
-	if err != nil {
+	found, err := ix.lexical(ctx, q, k, buf) // BM25 as Search's (TestBM25Lean checks it)
+	if found == nil || err != nil {
 		return nil, err
 	}
 	best := map[*Entry]int{}
