@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/faq/analysis"
@@ -32,8 +33,7 @@ type scored struct {
 	factor float64
 }
 
-// rank weighs the hits of a search (in content order) and orders them by Rank, ties by content
-// order.
+// rank weighs the hits of a search and orders them by Rank, ties by content order.
 func (m *Matcher) rank(hits []faq.Hit) []scored {
 	out := make([]scored, len(hits))
 	rw := m.cfg.Rank
@@ -57,19 +57,20 @@ func (m *Matcher) rank(hits []faq.Hit) []scored {
 		s.Rank += rw.Vector * h.Vector
 		out[i] = s
 	}
-	// A stable sort by Rank, then the index's stable key (content order, entry id): the hits
-	// of a search come in content order, one per entry, so that key is their position. The
-	// order of a permutation by (Rank, position), which moves small keys instead of the hits.
+	// A stable sort by Rank, then the index's stable key (content order, entry id): the order of
+	// a permutation by (Rank, Order, ID, position), which moves small keys instead of the hits.
 	type key struct {
-		rank float64
-		pos  int
+		rank  float64
+		order int
+		id    string
+		pos   int
 	}
 	keys := make([]key, len(out))
 	for i := range out {
-		keys[i] = key{out[i].Rank, i}
+		keys[i] = key{out[i].Rank, m.ix.Order(out[i].Entry), out[i].Entry.ID, i}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(b.rank, a.rank), cmp.Compare(a.pos, b.pos))
+		return cmp.Or(cmp.Compare(b.rank, a.rank), cmp.Compare(a.order, b.order), strings.Compare(a.id, b.id), cmp.Compare(a.pos, b.pos))
 	})
 	// out[i] = out[keys[i].pos], in place, one cycle of the permutation at a time.
 	for i := range keys {
