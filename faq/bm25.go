@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"unicode"
 
 	index "github.com/blevesearch/bleve_index_api"
@@ -25,14 +27,15 @@ import (
 // average length), the answers' fields against the answers.
 
 // fieldStats are the BM25 statistics of one bleve field: the number of documents of its kind
-// and their average length in terms, and the length of each of them as bleve counts it (the
-// tokens of the field), indexed by document number less first, the number of the first
-// document of its kind. A search reads each document's length here rather than decoding the
-// norm bleve stores beside every posting.
+// and their average length in terms, and for each of them k1 times its length normalisation
+// (1 − b + b × length / avgLen, the length as bleve counts it: the tokens of the field), the
+// part of BM25 that is the same for every term of the document, indexed by document number
+// less first, the number of the first document of its kind. A search reads it here rather than
+// decoding the norm bleve stores beside every posting.
 type fieldStats struct {
 	docs, avgLen float64
 	first        int
-	lens         []int32
+	kn           []float64
 }
 
 // clause is one term of a query searched in one bleve field.
@@ -44,24 +47,33 @@ type clause struct {
 // lengthStats computes the statistics of every bleve field from the documents' terms (ix.raw).
 func (ix *Index) lengthStats() {
 	ix.stats = map[string]fieldStats{}
-	add := func(field string, docs []text.Terms, first int, f text.Field) {
+	r := ix.content.Matcher.Retrieval
+	add := func(field string, docs []text.Terms, first int, f text.Field, b float64) {
 		total := 0
-		st := fieldStats{docs: float64(len(docs)), first: first, lens: make([]int32, len(docs))}
+		st := fieldStats{docs: float64(len(docs)), first: first, kn: make([]float64, len(docs))}
+		lens := make([]int, len(docs))
 		for i, terms := range docs {
 			total += len(terms[f])
-			st.lens[i] = int32(tokens(terms[f]))
+			lens[i] = tokens(terms[f])
 		}
 		if len(docs) > 0 {
 			st.avgLen = float64(total) / float64(len(docs))
+		}
+		for i, n := range lens {
+			norm := 1.0
+			if st.avgLen > 0 {
+				norm = 1 - b + b*float64(n)/st.avgLen
+			}
+			st.kn[i] = r.K1 * norm
 		}
 		ix.stats[field] = st
 	}
 	phrases, answers := ix.raw[:len(ix.phrases)], ix.raw[len(ix.phrases):]
 	for _, f := range text.Fields {
-		add(string(f), phrases, 0, f)
+		add(string(f), phrases, 0, f, r.B)
 	}
 	for _, f := range answerFields {
-		add(answerField(f), answers, len(ix.phrases), f)
+		add(answerField(f), answers, len(ix.phrases), f, r.AnswerB)
 	}
 }
 
@@ -177,61 +189,29 @@ type scores struct {
 // bm25 scores every document that has a clause's term and returns the numbers of the best
 // size documents, best first, ties by document number, with the scores; release it when done.
 // It reads each posting's term frequency alone (no norm, no term vectors): a document's length
-// is in ix.stats.
+// normalisation is in ix.stats, and the postings of a term, once read, in ix.posts.
 func (ix *Index) bm25(ctx context.Context, clauses []clause, size int) (*scores, error) {
 	s, _ := ix.scorePool.Get().(*scores)
 	if s == nil {
 		s = &scores{sum: make([]float64, len(ix.phrases)+len(ix.answers))}
 	}
-	r := ix.content.Matcher.Retrieval
-	k1 := r.K1
-	var d index.TermFieldDoc
+	k1 := ix.content.Matcher.Retrieval.K1
 	for _, c := range clauses {
 		st := ix.stats[c.field]
-		b := r.B
-		if c.field != string(text.JA) && c.field != string(text.EN) && c.field != string(text.Gram) && c.field != string(text.Yomi) {
-			b = r.AnswerB
-		}
-		s.term = append(s.term[:0], c.term...)
-		tfr, err := ix.reader.TermFieldReader(ctx, s.term, c.field, true, false, false)
+		pl, err := ix.postingsOf(ctx, c, st, s)
 		if err != nil {
 			ix.releaseScores(s)
-			return nil, fmt.Errorf("faq: search: %w", err)
+			return nil, err
 		}
-		df := float64(tfr.Count())
+		df := float64(pl.count)
 		idf := math.Log(1 + (st.docs-df+0.5)/(df+0.5))
-		for {
-			td, err := tfr.Next(&d)
-			if err != nil {
-				tfr.Close()
-				ix.releaseScores(s)
-				return nil, fmt.Errorf("faq: search: %w", err)
-			}
-			if td == nil {
-				break
-			}
-			n := td.ID.Value()
-			var doc int32 = -1
-			if n < uint64(len(ix.docOf)) {
-				doc = ix.docOf[n]
-			}
-			if i := int(doc) - st.first; doc < 0 || i < 0 || i >= len(st.lens) {
-				tfr.Close()
-				ix.releaseScores(s)
-				return nil, fmt.Errorf("faq: search: index does not match its content")
-			}
-			tf := float64(td.Freq)
-			length := float64(st.lens[int(doc)-st.first])
-			norm := 1.0
-			if st.avgLen > 0 {
-				norm = 1 - b + b*length/st.avgLen
-			}
+		for i, doc := range pl.docs {
+			tf := float64(pl.tfs[i])
 			if s.sum[doc] == 0 {
 				s.touched = append(s.touched, doc)
 			}
-			s.sum[doc] += c.boost * idf * tf * (k1 + 1) / (tf + k1*norm)
+			s.sum[doc] += c.boost * idf * tf * (k1 + 1) / (tf + pl.kn[i])
 		}
-		tfr.Close()
 		if err := ctx.Err(); err != nil {
 			ix.releaseScores(s)
 			return nil, err
@@ -239,6 +219,78 @@ func (ix *Index) bm25(ctx context.Context, clauses []clause, size int) (*scores,
 	}
 	s.top = best(s.top[:0], s.touched, s.sum, size)
 	return s, nil
+}
+
+// postingList is what a search reads of a term's postings in one field: the number bleve
+// counts, and of each posting faqbot's document number, the term frequency and the document's
+// k1 × length normalisation (fieldStats.kn).
+type postingList struct {
+	count uint64
+	docs  []int32
+	tfs   []uint32
+	kn    []float64
+}
+
+// postingCache holds the postings a search has read, per bleve field and term id (the ids of
+// ix.termID: every term of a phrase or an answer has one), so that a term's postings are
+// decoded from bleve once. It is safe for concurrent use: two searches that read the same
+// term at once store the same list.
+type postingCache map[string][]atomic.Pointer[postingList]
+
+// newPostingCache makes the empty cache of ix's fields.
+func (ix *Index) newPostingCache() postingCache {
+	pc := postingCache{}
+	for _, f := range text.Fields {
+		pc[string(f)] = make([]atomic.Pointer[postingList], len(ix.termID[f]))
+	}
+	for _, f := range answerFields {
+		pc[answerField(f)] = make([]atomic.Pointer[postingList], len(ix.termID[f]))
+	}
+	return pc
+}
+
+// postingsOf returns the postings of c's term in c's field: from the cache, or read from bleve
+// (and cached when the term has an id). st are the field's statistics, s the search's scratch.
+func (ix *Index) postingsOf(ctx context.Context, c clause, st fieldStats, s *scores) (*postingList, error) {
+	base := text.Field(strings.TrimPrefix(c.field, "answer_"))
+	var slot *atomic.Pointer[postingList]
+	if id, ok := ix.termID[base][c.term]; ok && int(id) < len(ix.posts[c.field]) {
+		slot = &ix.posts[c.field][id]
+		if pl := slot.Load(); pl != nil {
+			return pl, nil
+		}
+	}
+	s.term = append(s.term[:0], c.term...)
+	tfr, err := ix.reader.TermFieldReader(ctx, s.term, c.field, true, false, false)
+	if err != nil {
+		return nil, fmt.Errorf("faq: search: %w", err)
+	}
+	defer tfr.Close()
+	pl := &postingList{count: tfr.Count()}
+	var d index.TermFieldDoc
+	for {
+		td, err := tfr.Next(&d)
+		if err != nil {
+			return nil, fmt.Errorf("faq: search: %w", err)
+		}
+		if td == nil {
+			break
+		}
+		n := td.ID.Value()
+		var doc int32 = -1
+		if n < uint64(len(ix.docOf)) {
+			doc = ix.docOf[n]
+		}
+		i := int(doc) - st.first
+		if doc < 0 || i < 0 || i >= len(st.kn) || td.Freq > math.MaxUint32 {
+			return nil, fmt.Errorf("faq: search: index does not match its content")
+		}
+		pl.docs, pl.tfs, pl.kn = append(pl.docs, doc), append(pl.tfs, uint32(td.Freq)), append(pl.kn, st.kn[i])
+	}
+	if slot != nil {
+		slot.Store(pl)
+	}
+	return pl, nil
 }
 
 // best appends to top the size documents of docs of highest score, best first, ties by

@@ -106,7 +106,7 @@ func (ix *Index) analyses(ctx context.Context, texts []string, reuse bool) []tex
 }
 
 // encodeAnalyses is the payload of the analyses: their number, then each one's Norm, JA, EN,
-// Yomi, Tokens, Readings and Terms (its fields, in order, each with its list). Lists keep
+// Yomi, whether it read as romaji, Tokens, Readings and Terms (its fields, in order, each with its list). Lists keep
 // nil apart from empty.
 func encodeAnalyses(all []text.Analysis) []byte {
 	var e cachefile.Encoder
@@ -117,6 +117,7 @@ func encodeAnalyses(all []text.Analysis) []byte {
 		e.Str(a.JA)
 		e.Str(a.EN)
 		e.Str(a.Yomi)
+		e.Uint(boolUint(a.Romaji))
 		e.Strings(a.Tokens)
 		e.Strings(a.Readings)
 		fields = fields[:0]
@@ -147,6 +148,7 @@ func decodeAnalyses(p []byte, n int) ([]text.Analysis, error) {
 	for i := range all {
 		a := &all[i]
 		a.Norm, a.JA, a.EN, a.Yomi = d.Str(), d.Str(), d.Str(), d.Str()
+		a.Romaji = d.Uint() == 1
 		a.Tokens, a.Readings = d.Strings(), d.Strings()
 		if k, isNil := d.NilLen(2); !isNil {
 			a.Terms = make(text.Terms, k)
@@ -160,4 +162,11 @@ func decodeAnalyses(p []byte, n int) ([]text.Analysis, error) {
 		return nil, err
 	}
 	return all, nil
+}
+
+func boolUint(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
 }

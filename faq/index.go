@@ -56,15 +56,19 @@ type Index struct {
 	vocab    map[*Entry]map[text.Field][]string
 	vocabIDs map[*Entry]*[numFields][]int32
 	// postings lists, per field and phrase term id, the phrases that have the term.
-	postings   [numFields][][]int32
-	gatherPool sync.Pool                         // of *gathered, sized to the phrases
-	idf        map[text.Field]map[string]float64 // coverage weight of each indexed term
-	termID     map[text.Field]map[string]int32   // a number for each indexed term
-	boosts     map[text.Field]float64
-	outside    *Entry // the pseudo-entry of the out-of-scope examples; nil without any
-	anchors    map[*Entry]map[text.Field]map[string]bool
-	dir        string
-	hash       string // of the content, as contentHash
+	postings [numFields][][]int32
+	idf      map[text.Field]map[string]float64 // coverage weight of each indexed term
+	termID   map[text.Field]map[string]int32   // a number for each indexed term
+	boosts   map[text.Field]float64
+	outside  *Entry // the pseudo-entry of the out-of-scope examples; nil without any
+	anchors  map[*Entry]map[text.Field]map[string]bool
+	// ents is what a search reads of each entry, by entry number (see numberEntries); entNum
+	// numbers the entries, docEnt gives each document's entry number.
+	ents   []entryStats
+	entNum map[*Entry]int32
+	docEnt []int32
+	dir    string
+	hash   string // of the content, as contentHash
 	// cache says, per part kept in the cache beside an on-disk index, whether it was read
 	// from there (CacheReport).
 	cacheMu sync.Mutex
@@ -74,8 +78,9 @@ type Index struct {
 	stats      map[string]fieldStats
 	reader     index.IndexReader
 	docOf      []int32
-	scorePool  sync.Pool // of *scores, sized to the documents
-	searchPool sync.Pool // of *searchBuf
+	posts      postingCache // the postings searches have read
+	scorePool  sync.Pool    // of *scores, sized to the documents
+	searchPool sync.Pool    // of *searchBuf
 	// vec are the word vectors learnt from the FAQ's text (nil for a small FAQ), entryVec the
 	// unit vectors of every entry's documents.
 	vec      *embed.Model
@@ -120,6 +125,7 @@ func NewIndex(ctx context.Context, c *Content, dir string) (*Index, error) {
 	ix.lengthStats()
 	ix.weigh()
 	ix.findAnchors()
+	ix.numberEntries()
 	if err := ix.build(ctx, reuse); err != nil {
 		if ix.bi != nil {
 			ix.bi.Close()

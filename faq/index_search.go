@@ -136,77 +136,97 @@ func (ix *Index) appendClauses(clauses []clause, q text.Terms, buf *searchBuf) [
 func (ix *Index) Search(ctx context.Context, q text.Terms, k int) ([]Hit, error) {
 	buf, _ := ix.searchPool.Get().(*searchBuf)
 	if buf == nil {
-		buf = &searchBuf{terms: text.Terms{}, best: map[*Entry]int{}, seen: map[string]bool{}, selected: make([]termDF, 0, 64)}
+		buf = &searchBuf{terms: text.Terms{}, seen: map[string]bool{}, selected: make([]termDF, 0, 64),
+			hitOf: make([]int32, len(ix.ents))}
 	}
 	defer ix.searchPool.Put(buf)
 	q = buf.unique(q)
-	buf.clauses = ix.appendClauses(buf.clauses[:0], q, buf)
 	ext := ix.expand(q)
-	buf.clauses = ix.appendExpansionClauses(buf.clauses, ext)
-	clauses := buf.clauses
-	if len(clauses) == 0 {
-		return nil, nil
-	}
-	// A small FAQ is ranked from a few documents; a large one from up to minCandidates.
-	size := max(2*k+4, min(ix.content.Matcher.Retrieval.MinCandidates, len(ix.byEntry)))
-	found, err := ix.bm25(ctx, clauses, size)
-	if err != nil {
+	found, err := ix.lexical(ctx, q, ext, k, buf)
+	if found == nil || err != nil {
 		return nil, err
 	}
-	best := buf.best
-	clear(best)
-	var hits []Hit
+	// The entries of the documents found, in the order found; hitOf[n] is one more than the
+	// position of entry number n among them (0: not found).
+	hits, nums := buf.hits[:0], buf.nums[:0]
 	for _, doc := range found.top {
 		score := found.sum[doc]
-		var e *Entry
-		answer := int(doc) >= len(ix.phrases)
-		if answer {
-			e = ix.answers[int(doc)-len(ix.phrases)].entry
-		} else {
-			e = ix.phrases[doc].Entry
-		}
-		j, ok := best[e]
-		if !ok {
+		n := ix.docEnt[doc]
+		j := int(buf.hitOf[n]) - 1
+		if j < 0 {
 			j = len(hits)
-			best[e] = j
-			hits = append(hits, Hit{Entry: e})
+			buf.hitOf[n] = int32(j + 1)
+			hits, nums = append(hits, Hit{Entry: ix.ents[n].entry}), append(nums, n)
 		}
-		if answer {
+		if int(doc) >= len(ix.phrases) {
 			hits[j].AnswerScore = max(hits[j].AnswerScore, score)
 		} else {
 			hits[j].Score = max(hits[j].Score, score)
 		}
 	}
+	for _, n := range nums {
+		buf.hitOf[n] = 0
+	}
 	ix.releaseScores(found)
 	if ix.vec != nil {
-		hits = ix.nearest(q, hits)
+		hits, nums = ix.nearest(q, hits, nums)
 	}
+	buf.hits, buf.nums = hits[:0], nums[:0]
 	if len(hits) == 0 {
 		return nil, nil
 	}
 	wq := ix.weighExpansions(ix.weighQuery(q, buf), ext)
+	qw := buf.spread(ix, wq)
+	defer buf.unspread(wq)
 	var topQ, topA float64
 	for _, h := range hits {
 		topQ, topA = max(topQ, h.Score), max(topA, h.AnswerScore)
 	}
-	got := ix.gather(wq)
-	defer ix.release(got)
+	// Content order, whatever order bleve found them in: the positions sorted by the entries'
+	// Order (unique but for the entries without a phrase), then id.
+	pos := buf.pos[:0]
 	for i := range hits {
-		h := &hits[i]
+		pos = append(pos, int32(i))
+	}
+	slices.SortFunc(pos, func(a, b int32) int {
+		ea, eb := &ix.ents[nums[a]], &ix.ents[nums[b]]
+		if ea.order != eb.order {
+			return cmp.Compare(ea.order, eb.order)
+		}
+		return strings.Compare(ea.entry.ID, eb.entry.ID)
+	})
+	buf.pos = pos[:0]
+	out := make([]Hit, len(hits))
+	for i, p := range pos {
+		h := &out[i]
+		*h = hits[p]
+		es := &ix.ents[nums[p]]
 		h.TopScore, h.TopAnswerScore = topQ, topA
-		for _, pi := range ix.byEntry[h.Entry] {
-			p := &ix.phrases[pi]
-			cov, rev := ix.coverage(wq, p, &got.sums[pi])
+		for _, pi := range es.phrases {
+			ph := &ix.phrases[pi]
+			cov, rev := coverage(wq, qw, ph)
 			if h.Phrase == nil || cov > h.Coverage || cov == h.Coverage && rev > h.Reverse {
-				h.Coverage, h.Reverse, h.Phrase = cov, rev, p
+				h.Coverage, h.Reverse, h.Phrase = cov, rev, ph
 			}
 		}
-		h.Anchored = ix.anchored(wq, h.Entry)
-		h.EntryCoverage = ix.entryCoverage(wq, h.Entry)
+		h.Anchored = anchored(wq, es)
+		h.EntryCoverage = entryCoverage(wq, qw, es)
 	}
-	// Content order, whatever order bleve found them in.
-	slices.SortFunc(hits, func(a, b Hit) int { return ix.Compare(a.Entry, b.Entry) })
-	return hits, nil
+	return out, nil
+}
+
+// lexical scores the documents that have the terms of q (unique) by BM25 and returns the best
+// of them for a search that keeps k entries (release them when done); nil when q selects no
+// term.
+func (ix *Index) lexical(ctx context.Context, q text.Terms, ext []expanded, k int, buf *searchBuf) (*scores, error) {
+	buf.clauses = ix.appendClauses(buf.clauses[:0], q, buf)
+	buf.clauses = ix.appendExpansionClauses(buf.clauses, ext)
+	if len(buf.clauses) == 0 {
+		return nil, nil
+	}
+	// A small FAQ is ranked from a few documents; a large one from up to minCandidates.
+	size := max(2*k+4, min(ix.content.Matcher.Retrieval.MinCandidates, len(ix.byEntry)))
+	return ix.bm25(ctx, buf.clauses, size)
 }
 
 // Compare orders entries by Order, then by id: the key that breaks ties between entries the
@@ -331,13 +351,19 @@ type searchBuf struct {
 	clauses    []clause
 	selected   []termDF
 	knownWords []string // the query's words the index knows
-	best       map[*Entry]int
 	seen       map[string]bool
-	fields     []weightedField
-	ids        []int32
-	weights    []float64
-	known      []idw
-	vocab      []idw
+	hitOf      []int32 // by entry number, zero between searches
+	hits       []Hit   // the hits before they are put in content order
+	nums       []int32 // the entry numbers of hits
+	pos        []int32
+	// qw holds the weight of each of the query's terms that phrases or answers have, per field
+	// and by term id, zero for the others (see spread).
+	qw      [numFields][]float64
+	fields  []weightedField
+	ids     []int32
+	weights []float64
+	known   []idw
+	vocab   []idw
 }
 
 // unique returns q with each field's terms unique, in their first order, held in b.
@@ -374,40 +400,24 @@ func (b *searchBuf) unique(q text.Terms) text.Terms {
 	return b.terms
 }
 
-// gather adds up, for every phrase that has any of the query's terms, the weights of the terms
-// it has, per field: what coverage reads, found through the postings of the query's terms
-// rather than by comparing the query with every phrase of every hit.
-// The result is indexed by phrase and comes from a pool: release it when done.
-func (ix *Index) gather(q weightedQuery) *gathered {
-	g, _ := ix.gatherPool.Get().(*gathered)
-	if g == nil {
-		g = &gathered{sums: make([][numFields]float64, len(ix.phrases))}
-	}
+// spread sets b.qw to the weights of the terms of q that phrases or answers have (their vids)
+// and returns it; unspread zeroes them again.
+func (b *searchBuf) spread(ix *Index, q weightedQuery) *[numFields][]float64 {
 	for _, wf := range q.fields {
-		for i, id := range wf.ids { // ascending ids: each phrase sums its weights in id order
-			for _, p := range ix.postings[wf.fi][id] {
-				s := &g.sums[p]
-				if *s == ([numFields]float64{}) {
-					g.touched = append(g.touched, p)
-				}
-				s[wf.fi] += wf.weights[i]
-			}
+		if len(b.qw[wf.fi]) != len(ix.termID[wf.field]) {
+			b.qw[wf.fi] = make([]float64, len(ix.termID[wf.field]))
+		}
+		for i, id := range wf.vids {
+			b.qw[wf.fi][id] = wf.vweights[i]
 		}
 	}
-	return g
+	return &b.qw
 }
 
-// gathered is what gather found: the summed weights per phrase, and which phrases it touched.
-type gathered struct {
-	sums    [][numFields]float64
-	touched []int32
-}
-
-// release clears what g touched and returns it to ix's pool.
-func (ix *Index) release(g *gathered) {
-	for _, p := range g.touched {
-		g.sums[p] = [numFields]float64{}
+func (b *searchBuf) unspread(q weightedQuery) {
+	for _, wf := range q.fields {
+		for _, id := range wf.vids {
+			b.qw[wf.fi][id] = 0
+		}
 	}
-	g.touched = g.touched[:0]
-	ix.gatherPool.Put(g)
 }

@@ -12,12 +12,14 @@ import (
 
 // coverage returns the IDF-weighted share of the query's terms found in a phrase (query
 // coverage) and of the phrase's terms found in the query (phrase coverage), each averaged over
-// the fields the query has terms in, weighted by the field boosts. got is what gather found for
-// the phrase.
-func (ix *Index) coverage(q weightedQuery, p *Phrase, got *[numFields]float64) (query, phrase float64) {
+// the fields the query has terms in, weighted by the field boosts. qw are the query's weights
+// by term id (searchBuf.spread): every term of a phrase has a weight of its own (an IDF), so
+// those of the query's terms a phrase has are added up, in the order of their ids, by reading
+// the phrase's sorted ids.
+func coverage(q weightedQuery, qw *[numFields][]float64, p *Phrase) (query, phrase float64) {
 	var wsum float64
 	for _, wf := range q.fields {
-		g := got[wf.fi]
+		g := sumOf(qw[wf.fi], p.ids[wf.fi])
 		query += wf.boost * g / wf.total
 		if pw := p.weight[wf.fi]; pw > 0 {
 			phrase += wf.boost * g / pw
@@ -30,28 +32,44 @@ func (ix *Index) coverage(q weightedQuery, p *Phrase, got *[numFields]float64) (
 	return query / wsum, min(1, phrase/wsum)
 }
 
+// sumOf adds up the weights w of the sorted ids, in their order: the weights of the query's
+// terms among them, each added in the order of its id, plus zeros, which change no sum.
+func sumOf(w []float64, ids []int32) float64 {
+	var got float64
+	for _, id := range ids {
+		got += w[id]
+	}
+	return got
+}
+
+// sumShared adds up, in the order of ids (ascending), the weights of the ids that have (also
+// ascending, and much longer) holds, each found by binary search.
+func sumShared(ids []int32, weights []float64, have []int32) float64 {
+	var got float64
+	for i, id := range ids {
+		j, ok := slices.BinarySearch(have, id)
+		if ok {
+			got += weights[i]
+		}
+		have = have[j:]
+	}
+	return got
+}
+
 // entryCoverage is the share of the query's information (as in coverage) that the entry's
 // phrases and answer hold between them.
-func (ix *Index) entryCoverage(q weightedQuery, e *Entry) float64 {
-	vocab := ix.vocabIDs[e]
+func entryCoverage(q weightedQuery, qw *[numFields][]float64, es *entryStats) float64 {
+	vocab := es.vocab
 	if vocab == nil {
 		return 0
 	}
 	var cov, wsum float64
 	for _, wf := range q.fields {
-		d := vocab[wf.fi]
 		var got float64
-		for i, j := 0, 0; i < len(wf.vids) && j < len(d); { // both sorted: merge
-			switch {
-			case wf.vids[i] < d[j]:
-				i++
-			case wf.vids[i] > d[j]:
-				j++
-			default:
-				got += wf.vweights[i]
-				i++
-				j++
-			}
+		if d := vocab[wf.fi]; len(d) > 4*len(wf.vids) {
+			got = sumShared(wf.vids, wf.vweights, d) // a long vocabulary: searched for the query's terms
+		} else {
+			got = sumOf(qw[wf.fi], d)
 		}
 		if wf.total > 0 {
 			cov += wf.boost * got / wf.total
@@ -126,19 +144,78 @@ func (ix *Index) findAnchors() {
 	}
 }
 
-// anchored reports whether the query has an anchor word of e. Anchors are words (Japanese
-// content words, English stems), never n-grams, which also match across word boundaries.
-func (ix *Index) anchored(q weightedQuery, e *Entry) bool {
+// anchored reports whether the query has an anchor word of the entry. Anchors are words
+// (Japanese content words, English stems), never n-grams, which also match across word
+// boundaries. Every anchor is a phrase's term, so it has a term id, and the query's terms that
+// have one are its vids.
+func anchored(q weightedQuery, es *entryStats) bool {
 	for _, wf := range q.fields {
 		if wf.field != text.JA && wf.field != text.EN {
 			continue
 		}
-		a := ix.anchors[e][wf.field]
-		for _, t := range wf.terms {
-			if a[t] {
-				return true
-			}
+		if intersect(wf.vids, es.anchors[wf.fi]) {
+			return true
 		}
 	}
 	return false
+}
+
+// intersect reports whether the sorted lists a and b have an element in common.
+func intersect(a, b []int32) bool {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// entryStats is what a search reads of one entry, by its number: Content.Entries in order,
+// then the out-of-scope pseudo-entry (the slots of the entry vectors too).
+type entryStats struct {
+	entry   *Entry
+	order   int                 // Order(entry)
+	phrases []int               // its phrases, by index
+	vocab   *[numFields][]int32 // its vocabulary's term ids (nil without a phrase or answer)
+	anchors [numFields][]int32  // the term ids of its anchor words, sorted, per field
+}
+
+// numberEntries numbers the entries and lays out what a search reads of each (entryStats), so
+// that the entries found by their documents are read by number rather than looked up in maps:
+// ix.ents by entry number, ix.docEnt the entry number of each document; and makes the empty
+// cache of the postings searches read.
+func (ix *Index) numberEntries() {
+	ix.posts = ix.newPostingCache()
+	entries := ix.content.Entries
+	if ix.outside != nil {
+		entries = append(entries[:len(entries):len(entries)], ix.outside)
+	}
+	ix.ents = make([]entryStats, len(entries))
+	ix.entNum = make(map[*Entry]int32, len(entries))
+	for i, e := range entries {
+		es := &ix.ents[i]
+		es.entry, es.order, es.phrases, es.vocab = e, ix.Order(e), ix.byEntry[e], ix.vocabIDs[e]
+		for f, words := range ix.anchors[e] {
+			fi := fieldIndex(f)
+			for t := range words {
+				if id, ok := ix.termID[f][t]; ok { // always: an anchor is a phrase's term
+					es.anchors[fi] = append(es.anchors[fi], id)
+				}
+			}
+			slices.Sort(es.anchors[fi])
+		}
+		ix.entNum[e] = int32(i)
+	}
+	ix.docEnt = make([]int32, len(ix.phrases)+len(ix.answers))
+	for i := range ix.phrases {
+		ix.docEnt[i] = ix.entNum[ix.phrases[i].Entry]
+	}
+	for i, a := range ix.answers {
+		ix.docEnt[len(ix.phrases)+i] = ix.entNum[a.entry]
+	}
 }

@@ -136,26 +136,21 @@ func (ix *Index) cacheVectors(m *embed.Model) error {
 // Vectors says whether the index learnt word vectors, from what and in how long.
 func (ix *Index) Vectors() VectorInfo { return ix.vecInfo }
 
-// entryVectors lays out the unit vectors of the documents (by document number) entry by entry:
-// the entries in content order, then the out-of-scope pseudo-entry; each entry's phrasings,
-// then its answers.
+// entryVectors lays out the unit vectors of the documents (by document number) entry by entry,
+// in the order of the entries' numbers (ix.ents: the entries in content order, then the
+// out-of-scope pseudo-entry); each entry's phrasings, then its answers.
 func (ix *Index) entryVectors(docs [][]float32, dim int) *entryVectors {
-	entries := ix.content.Entries
-	if ix.outside != nil {
-		entries = append(entries[:len(entries):len(entries)], ix.outside)
+	answers := make([][]int, len(ix.ents))
+	for i := range ix.answers {
+		d := len(ix.phrases) + i
+		answers[ix.docEnt[d]] = append(answers[ix.docEnt[d]], d)
 	}
-	answers := make(map[*Entry][]int, len(entries))
-	for i, a := range ix.answers {
-		answers[a.entry] = append(answers[a.entry], len(ix.phrases)+i)
-	}
-	ev := &entryVectors{dim: dim, rows: make([]float32, 0, len(docs)*dim), slot: make(map[*Entry]int32, len(entries)),
-		start: make([]int32, 1, len(entries)+1)}
-	for _, e := range entries {
-		ev.slot[e] = int32(len(ev.start) - 1)
-		for _, d := range ix.byEntry[e] {
+	ev := &entryVectors{dim: dim, rows: make([]float32, 0, len(docs)*dim), start: make([]int32, 1, len(ix.ents)+1)}
+	for n := range ix.ents {
+		for _, d := range ix.ents[n].phrases {
 			ev.rows = append(ev.rows, docs[d]...)
 		}
-		for _, d := range answers[e] {
+		for _, d := range answers[n] {
 			ev.rows = append(ev.rows, docs[d]...)
 		}
 		ev.start = append(ev.start, int32(len(ev.rows)/dim))
@@ -168,9 +163,7 @@ func (ix *Index) entryVectors(docs [][]float32, dim int) *entryVectors {
 type entryVectors struct {
 	dim  int
 	rows []float32 // one row of dim after another
-	// slot numbers the entries (content order, then the out-of-scope pseudo-entry): the rows of
-	// slot k are start[k] to start[k+1].
-	slot  map[*Entry]int32
+	// The rows of entry number k are start[k] to start[k+1].
 	start []int32
 }
 
@@ -209,27 +202,27 @@ func (ix *Index) queryVector(q text.Terms) (qv []float32, ok bool) {
 }
 
 // nearest sets the cosine of the query and each hit's entry (its closest phrasing or answer),
-// and adds to hits the Candidates entries nearest the query that are not among them.
-func (ix *Index) nearest(q text.Terms, hits []Hit) []Hit {
+// and adds to hits the Candidates entries nearest the query that are not among them; nums are
+// the hits' entry numbers, and it returns those of the hits it returns.
+func (ix *Index) nearest(q text.Terms, hits []Hit, nums []int32) ([]Hit, []int32) {
 	qv, ok := ix.queryVector(q)
 	if !ok {
-		return hits
+		return hits, nums
 	}
 	ev := ix.entryVec
 	for i := range hits {
-		hits[i].Vector = -1
-		if k, ok := ev.slot[hits[i].Entry]; ok {
-			hits[i].Vector = ev.cosine(qv, k)
-		}
+		hits[i].Vector = ev.cosine(qv, nums[i])
 	}
 	if n := ix.content.Matcher.Vectors.Candidates; n > 0 {
 		found := make(map[*Entry]bool, len(hits))
 		for _, h := range hits {
 			found[h.Entry] = true
 		}
-		hits = append(hits, ix.rankByVector(qv, found, n)...)
+		for _, h := range ix.rankByVector(qv, found, n) {
+			hits, nums = append(hits, h), append(nums, ix.entNum[h.Entry])
+		}
 	}
-	return hits
+	return hits, nums
 }
 
 // Nearest returns the k entries nearest the analysed query by their vectors alone, nearest
@@ -252,7 +245,7 @@ func (ix *Index) rankByVector(qv []float32, skip map[*Entry]bool, n int) []Hit {
 	}
 	ev := ix.entryVec
 	all := make([]ranked, 0, len(ix.content.Entries))
-	for k, e := range ix.content.Entries { // slot k
+	for k, e := range ix.content.Entries { // entry number k
 		if !skip[e] {
 			all = append(all, ranked{Hit{Entry: e, Vector: ev.cosine(qv, int32(k))}, ix.Order(e)})
 		}
