@@ -116,7 +116,7 @@ func init() {
 }
 
 // readSecret reads a password: a run of ASCII characters other than spaces and closing
-// punctuation (3 to 64 of them), or what stands inside 「」 or quotes. A word of letters only
+// punctuation (3 or more of them), or what stands inside 「」 or quotes (at most 64). A word of letters only
 // counts when the gap marked a value ("password: letmein", "password is letmein") and is not
 // an ordinary word ("password is changed").
 func readSecret(t string, p int, marked bool) (int, bool) {
@@ -130,7 +130,7 @@ func readSecret(t string, p int, marked bool) (int, bool) {
 		}
 	}
 	end := p
-	for end < len(t) && end-p < 64 {
+	for end < len(t) { // a run longer than a password is masked whole: no tail of it stays
 		c := t[end]
 		if c >= utf8.RuneSelf || c <= ' ' || strings.IndexByte("」』、。\"'", c) >= 0 {
 			break
