@@ -910,7 +910,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 		phone, "3141", "5926", email, "hanako", myNumber, "4820", sentence, "口座", "e-mail is", "My Number",
 		u, "C0PRIVATE77", "D0PRIVATE77", testTeam, "secrethooktoken", testSecret, testBotToken, "xoxb",
 	} {
-		if strings.Contains(logs, s) {
+		if platformtest.Holds(logs, s) {
 			t.Errorf("the logs hold %q:\n%s", s, logs)
 		}
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/faqbot/faqbot/adapters/platformtest"
 	"github.com/faqbot/faqbot/bot/redisstore/redistest"
 	"github.com/faqbot/faqbot/faq"
 	"github.com/faqbot/faqbot/faq/analysis"
@@ -243,7 +244,7 @@ func TestE2EPersonalDataNeverStored(t *testing.T) {
 func leaks(h haystack, s string) string {
 	if len([]rune(s)) >= 5 || strings.ContainsFunc(s, unicode.IsLetter) {
 		for _, form := range []string{s, analysis.Normalize(s)} {
-			if holds(h.lower, strings.ToLower(form)) || holds(h.lower, strings.ToLower(jsonText(form))) {
+			if platformtest.Holds(h.lower, strings.ToLower(form)) || platformtest.Holds(h.lower, strings.ToLower(jsonText(form))) {
 				return "the text"
 			}
 		}
@@ -252,38 +253,6 @@ func leaks(h haystack, s string) string {
 		return "the digits"
 	}
 	return ""
-}
-
-// holds reports whether h holds s. A secret of fewer than six ASCII letters ("taro") counts
-// only as a word of its own: inside a run of letters and digits it is as likely a piece of a
-// random id or hash the service made (22 base64url letters spell "taro" once in a few dozen
-// runs of this test) as of the secret.
-func holds(h, s string) bool {
-	if len(s) >= 6 || !isLetters(s) {
-		return strings.Contains(h, s)
-	}
-	word := func(r byte) bool { return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_' }
-	for i := 0; ; {
-		j := strings.Index(h[i:], s)
-		if j < 0 {
-			return false
-		}
-		j += i
-		end := j + len(s)
-		if (j == 0 || !word(h[j-1])) && (end == len(h) || !word(h[end])) {
-			return true
-		}
-		i = j + 1
-	}
-}
-
-func isLetters(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // haystack is a text read back, prepared for leaks.
@@ -566,23 +535,4 @@ func reportBinary(t *testing.T, args ...string) string {
 		t.Fatalf("faqbot report %v: %v\n%s", args, err, errb.String())
 	}
 	return out.String() + errb.String()
-}
-
-// TestHolds: a short secret is found as a word, not inside a random id; a long one anywhere.
-func TestHolds(t *testing.T) {
-	for _, c := range []struct {
-		h, s string
-		want bool
-	}{
-		{"mail taro@example.com here", "taro", true},
-		{"taro", "taro", true},
-		{"key:xk3tarob9_q", "taro", false},
-		{"q=taro_yamada", "taro", false},
-		{"q=taro_yamada", "taro_yamada", true},
-		{"xtaro.yamaday", "taro.yamada", true},
-	} {
-		if got := holds(c.h, c.s); got != c.want {
-			t.Errorf("holds(%q, %q) = %v, want %v", c.h, c.s, got, c.want)
-		}
-	}
 }
